@@ -1,0 +1,38 @@
+# Quick start: `make run` builds the graph from seeds/ and serves it; `make test` runs the tests.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STORE ?= var/store
+HOST ?= $(or $(METIERS_KG_HOST),127.0.0.1)
+PORT ?= $(or $(METIERS_KG_PORT),8000)
+BASE_IRI ?= $(or $(METIERS_KG_BASE_IRI),https://w3id.org/metiers-kg/)
+
+.PHONY: run build serve test install install-test bench clean
+
+$(BIN)/metiers-kg: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+install: $(BIN)/metiers-kg
+
+$(VENV)/.test-deps: $(BIN)/metiers-kg
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+install-test: $(VENV)/.test-deps
+
+build: install
+	$(BIN)/metiers-kg build --seeds seeds --store $(STORE) --base-iri $(BASE_IRI)
+
+serve: install
+	$(BIN)/metiers-kg serve --store $(STORE) --host $(HOST) --port $(PORT)
+
+run: build serve
+
+test: install-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

@@ -1,0 +1,91 @@
+"""Build benchmark: wall time and peak RSS of `metiers-kg build` on N synthetic fiches.
+
+    .venv/bin/python bench/build_bench.py 1000 10000 50000
+
+Each size is generated deterministically (bench/generate_fiches.py), then built once in a
+fresh process. Memory is reported twice: the largest single process (wait4 rusage, exact)
+and the peak of the whole process tree (the build and its worker processes, sampled from
+/proc every 0.1 s). Prints a Markdown table to paste into bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate_fiches import generate  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def _tree_rss_mib(root: int) -> float:
+    """Resident memory of a process and all its descendants, from /proc."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            parents[int(entry.name)] = int(stat[1])
+            rss[int(entry.name)] = int(stat[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    return sum(rss.get(pid, 0) for pid in tree) / 2**20
+
+
+def _sample_peak(pid: int, peak: list[float], done: threading.Event) -> None:
+    while not done.wait(0.1):
+        peak[0] = max(peak[0], _tree_rss_mib(pid))
+
+
+def measure(count: int) -> tuple[float, float, float, int]:
+    seeds, store = OUT / f"fiches-{count}", OUT / f"store-{count}"
+    if not seeds.exists():
+        generate(count, seeds)
+    shutil.rmtree(store, ignore_errors=True)
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "kg.cli", "build", "--seeds", str(seeds), "--store", str(store)],
+                               stderr=subprocess.PIPE, text=True)
+    peak, done = [0.0], threading.Event()
+    sampler = threading.Thread(target=_sample_peak, args=(process.pid, peak, done), daemon=True)
+    sampler.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    done.set()
+    sampler.join()
+    elapsed = time.perf_counter() - start
+    stderr = process.stderr.read() if process.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"build of {count} fiches failed:\n{stderr}")
+    quads = int(stderr.split(" quads")[0].rsplit(" ", 1)[-1])
+    return elapsed, usage.ru_maxrss / 1024, peak[0], quads
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sizes", type=int, nargs="+")
+    args = parser.parse_args()
+    print("| fiches | quads | wall time (s) | µs per quad | peak RSS, largest process (MiB) "
+          "| peak RSS, all processes (MiB) |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for count in args.sizes:
+        elapsed, rss, tree_rss, quads = measure(count)
+        print(f"| {count:,} | {quads:,} | {elapsed:.1f} | {elapsed / quads * 1e6:.1f} | {rss:,.0f} "
+              f"| {tree_rss:,.0f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""The pipeline as one function over data: documents → graphs → SHACL → a new store, all or nothing.
+
+Documents are processed in batches so that memory stays bounded whatever the corpus size:
+each batch is parsed, mapped and validated together with the reference graphs (the only
+graphs a document's constraints reach across: ROME, access levels, ontology), then written
+to the new, not yet visible, database. Batches run in worker processes (one per core) when
+there is more than one, because parsing, mapping and pyshacl are pure-Python CPU work that
+threads cannot share; the parent only bulk-loads the N-Quads each worker returns. Any error
+discards the new database, so the store that was serving keeps serving and no partial graph
+is ever visible.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import chain, islice
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import FicheParseError
+from kg.mapping import Iris, MappedGraph, reference_graphs, to_graph
+from kg.sources import list_documents, parse
+from kg.store import new_build, to_oxigraph_quads
+from kg.validate import Report, merge_reports, validate
+
+BATCH_SIZE = 1000  # documents per pyshacl run: large enough to amortise the reference graphs
+PARALLEL_FROM = 200  # below this, starting worker processes costs more than it saves
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    documents: int
+    graphs: int
+    quads: int
+    report: Report
+
+
+@dataclass(frozen=True)
+class CheckedBatch:
+    """What a worker sends back: the batch's graphs as N-Quads, their names, and the SHACL report."""
+
+    graph_sources: tuple[tuple[str, Path | None], ...]
+    nquads: bytes
+    quads: int
+    report: Report
+
+
+@lru_cache(maxsize=2)
+def _references(base_iri: str) -> list[MappedGraph]:
+    return reference_graphs(Iris(base_iri))
+
+
+def check_batch(paths: list[Path], base_iri: str, with_references: bool) -> CheckedBatch:
+    """Parse, map and validate one batch; runs in a worker process, so it returns plain data."""
+    iris = Iris(base_iri)
+    references = _references(base_iri)
+    graphs = [to_graph(parse(path), iris) for path in paths]
+    report = validate(references + graphs)
+    emitted = (references if with_references else []) + graphs
+    quads = chain.from_iterable(to_oxigraph_quads(m.graph, m.triples) for m in emitted)
+    return CheckedBatch(
+        graph_sources=tuple((str(m.graph), m.source) for m in emitted),
+        nquads=ox.serialize(quads, format=ox.RdfFormat.N_QUADS),
+        quads=sum(len(m.triples) for m in emitted),
+        report=report,
+    )
+
+
+def _batches(paths: list[Path], size: int) -> Iterator[list[Path]]:
+    iterator = iter(paths)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def checked_batches(paths: list[Path], base_iri: str, batch_size: int = BATCH_SIZE,
+                    workers: int | None = None) -> Iterator[CheckedBatch]:
+    """Yield every batch's result in document order; the reference graphs come with the first.
+
+    Two documents that map to the same named graph (e.g. two copies of one fiche) are refused.
+    """
+    workers = workers or os.cpu_count() or 1
+    if len(paths) >= PARALLEL_FROM:
+        batch_size = min(batch_size, -(-len(paths) // workers))  # at least one batch per worker
+    batches = list(_batches(paths, batch_size)) or [[]]
+    workers = min(workers, len(batches))
+    seen: dict[str, Path] = {}
+    results = _run_in_processes(batches, base_iri, workers) if workers > 1 else (
+        check_batch(batch, base_iri, index == 0) for index, batch in enumerate(batches))
+    for result in results:
+        for graph, source in result.graph_sources:
+            if source is not None and seen.setdefault(graph, source) != source:
+                raise FicheParseError(source, f"describes the same resource as {seen[graph]} (graph <{graph}>)", 1)
+        yield result
+
+
+def _run_in_processes(batches: list[list[Path]], base_iri: str, workers: int) -> Iterator[CheckedBatch]:
+    """Results in order, with at most two batches per worker in flight (bounded memory)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["kg.build"])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: deque[Future[CheckedBatch]] = deque()
+        queued = iter(enumerate(batches))
+        try:
+            for index, batch in islice(queued, 2 * workers):
+                pending.append(pool.submit(check_batch, batch, base_iri, index == 0))
+            while pending:
+                result = pending.popleft().result()
+                for index, batch in islice(queued, 1):
+                    pending.append(pool.submit(check_batch, batch, base_iri, index == 0))
+                yield result
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def check(paths: list[Path], base_iri: str) -> Report:
+    """Parse, map and validate without writing anything (``metiers-kg validate``)."""
+    Iris(base_iri)  # refuse an invalid base before any work
+    return merge_reports(batch.report for batch in checked_batches(paths, base_iri))
+
+
+def build(seeds: Path, store_dir: Path, base_iri: str, batch_size: int = BATCH_SIZE,
+          workers: int | None = None) -> BuildResult:
+    """Build a new store from every document in ``seeds``; switch to it only if all of it is valid."""
+    Iris(base_iri)
+    paths = list_documents(seeds)
+    reports, quads, graph_count = [], 0, 0
+    with new_build(store_dir) as store:
+        for batch in checked_batches(paths, base_iri, batch_size, workers):
+            batch.report.raise_if_invalid()
+            reports.append(batch.report)
+            store.bulk_load(batch.nquads, ox.RdfFormat.N_QUADS)
+            quads += batch.quads
+            graph_count += len(batch.graph_sources)
+    return BuildResult(documents=len(paths), graphs=graph_count, quads=quads, report=merge_reports(reports))

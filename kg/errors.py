@@ -1,0 +1,88 @@
+"""One exception hierarchy for the whole pipeline.
+
+Every error a user can cause carries enough context (file, line, query position)
+to be fixed without reading a traceback; the CLI prints ``str(error)`` and exits 1,
+the server maps the classes to HTTP statuses in one place.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class MetiersKgError(Exception):
+    """Base class of every error the pipeline raises on purpose."""
+
+
+class SourceError(MetiersKgError):
+    """A source document or directory cannot be read or understood."""
+
+    def __init__(self, path: Path | str, message: str, line: int | None = None) -> None:
+        self.path = Path(path)
+        self.line = line
+        self.message = message
+        where = f"{self.path}:{line}" if line is not None else f"{self.path}"
+        super().__init__(f"{where}: {message}")
+
+    def __reduce__(self) -> tuple:
+        # Keep (path, message, line) when the error crosses a process boundary (parallel builds).
+        return (type(self), (self.path, self.message, self.line))
+
+
+class UnreadableSourceError(SourceError):
+    """The file or directory cannot be read at all (missing, permissions, binary, empty)."""
+
+
+class UnknownDocumentKindError(SourceError):
+    """The content matches none of the document kinds we can parse."""
+
+
+class FicheParseError(SourceError):
+    """The document is of a known kind but a required field is missing or malformed."""
+
+
+class ValidationError(MetiersKgError):
+    """The mapped graph violates the SHACL shapes; carries the full report."""
+
+    def __init__(self, report: "object") -> None:
+        self.report = report
+        super().__init__(str(report))
+
+
+class StoreError(MetiersKgError):
+    """The Oxigraph store cannot be opened, written or switched."""
+
+
+class RdfInputError(MetiersKgError):
+    """An RDF file given to ``load`` cannot be parsed (file and line in the message)."""
+
+
+class QueryError(MetiersKgError):
+    """Base class of errors about a SPARQL request."""
+
+
+class QuerySyntaxError(QueryError):
+    """The query does not parse; the message carries the parser's position."""
+
+
+class QueryTimeoutError(QueryError):
+    """The query ran longer than the configured limit and was stopped."""
+
+    def __init__(self, limit_seconds: float) -> None:
+        self.limit_seconds = limit_seconds
+        super().__init__(f"query stopped after exceeding the {limit_seconds:g} s time limit")
+
+
+class NotAcceptableError(QueryError):
+    """No representation matches the client's Accept header."""
+
+    def __init__(self, accept: str, available: list[str]) -> None:
+        self.accept = accept
+        self.available = available
+        super().__init__(
+            f"no acceptable representation for Accept: {accept!r}; available: {', '.join(available)}"
+        )
+
+
+class UpdateRefusedError(QueryError):
+    """SPARQL Update was sent to a read-only endpoint."""

@@ -1,0 +1,129 @@
+"""The one place where IRIs are minted. Every pattern is documented in README.md ("IRIs").
+
+IRIs depend only on identifiers found in the sources (MET.n, FOR.n, ROME codes) or on
+slugs of names, never on file names, order of processing or the clock, so that the same
+input always gives the same graph.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from rdflib import URIRef
+
+from kg.vocab import DEFAULT_BASE_IRI
+
+
+def slugify(text: str) -> str:
+    """ASCII, lower-case, hyphen-separated slug: "Chargé des méthodes" → "charge-des-methodes"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug or "x"
+
+
+def check_base_iri(base: str) -> str:
+    """A base must be an absolute http(s) IRI ending in '/' or '#', so that appended paths stay inside it."""
+    if not re.match(r"^https?://[^\s<>\"{}|\\^`]+[/#]$", base):
+        raise ValueError(f"invalid base IRI {base!r}: expected an absolute http(s) IRI ending with '/' or '#'")
+    return base
+
+
+class Iris:
+    """Mints every IRI of the graph under one configurable base."""
+
+    def __init__(self, base: str = DEFAULT_BASE_IRI) -> None:
+        self.base = check_base_iri(base)
+
+    def _iri(self, *parts: str) -> URIRef:
+        return URIRef(self.base + "/".join(parts))
+
+    # ---- named graphs --------------------------------------------------------------------
+    def graph(self, *parts: str) -> URIRef:
+        return self._iri("graph", *parts)
+
+    # ---- occupations ---------------------------------------------------------------------
+    def metier(self, fiche_id: str) -> URIRef:
+        return self._iri("metier", fiche_id)
+
+    def emploi_type(self, name: str) -> URIRef:
+        return self._iri("emploi-type", slugify(name))
+
+    def appellation(self, owner: URIRef, label: str, gender: str | None = None) -> URIRef:
+        suffix = f"{gender}/{slugify(label)}" if gender else slugify(label)
+        return URIRef(f"{owner}/appellation/{suffix}")
+
+    def section(self, owner: URIRef, path: tuple[int, ...]) -> URIRef:
+        return URIRef(f"{owner}/section/{'.'.join(str(n) for n in path)}")
+
+    def salary(self, owner: URIRef) -> URIRef:
+        return URIRef(f"{owner}/salaire-debutant")
+
+    # ---- shared concepts -----------------------------------------------------------------
+    def rome_scheme(self) -> URIRef:
+        return self._iri("rome")
+
+    def rome(self, code: str) -> URIRef:
+        """ROME concepts share one path: M (grand domaine), M18 (domaine), M1810 (fiche)."""
+        return self._iri("rome", code)
+
+    def formation(self, formation_id: str) -> URIRef:
+        return self._iri("formation", formation_id)
+
+    def access_level_scheme(self) -> URIRef:
+        return self._iri("niveau")
+
+    def access_level(self, years_after_bac: int) -> URIRef:
+        return self._iri("niveau", "bac" if years_after_bac == 0 else f"bac-{years_after_bac}")
+
+    def status(self, label: str) -> URIRef:
+        return self._iri("statut", slugify(label))
+
+    def interest(self, label: str) -> URIRef:
+        return self._iri("centre-interet", slugify(label))
+
+    def skill(self, phrase: str) -> URIRef:
+        """One concept per phrase: the same savoir-faire in two emploi-types is one skill."""
+        return self._iri("competence", slugify(phrase))
+
+    def knowledge(self, phrase: str) -> URIRef:
+        return self._iri("connaissance", slugify(phrase))
+
+    # ---- référentiels --------------------------------------------------------------------
+    def referentiel(self, title: str) -> URIRef:
+        return self._iri("referentiel", slugify(title))
+
+    def famille(self, label: str) -> URIRef:
+        return self._iri("famille", slugify(label))
+
+    def sous_famille(self, family_label: str, label: str | None) -> URIRef:
+        return self._iri("sous-famille", slugify(family_label), slugify(label) if label else "non-precisee")
+
+    def glossary(self, owner: URIRef) -> URIRef:
+        return URIRef(f"{owner}/glossaire")
+
+    def glossary_term(self, owner: URIRef, term: str) -> URIRef:
+        return URIRef(f"{owner}/glossaire/{slugify(term)}")
+
+    def unresolved(self, owner: URIRef, relation: str, label: str) -> URIRef:
+        return URIRef(f"{owner}/{relation}/{slugify(label)}")
+
+    # ---- testimonies ---------------------------------------------------------------------
+    def testimony(self, title: str) -> URIRef:
+        return self._iri("temoignage", slugify(title))
+
+    def mention(self, owner: URIRef, start: int, end: int) -> URIRef:
+        return URIRef(f"{owner}/mention/{start}-{end}")
+
+    def author(self, owner: URIRef) -> URIRef:
+        return URIRef(f"{owner}/auteur")
+
+    # ---- provenance ----------------------------------------------------------------------
+    def source_document(self, sha256: str) -> URIRef:
+        return self._iri("source", sha256)
+
+    def build_activity(self, version: str) -> URIRef:
+        return self._iri("activite", f"metiers-kg-{slugify(version)}")
+
+    def software(self, version: str) -> URIRef:
+        return self._iri("logiciel", f"metiers-kg-{slugify(version)}")

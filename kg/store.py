@@ -1,0 +1,242 @@
+"""Oxigraph on disk behind one small interface.
+
+A store PATH is a directory we manage::
+
+    PATH/current -> builds/<id>     (symlink, switched atomically with rename(2))
+    PATH/builds/<id>/               (one complete Oxigraph database per build)
+    PATH/builds/<id>.partial/       (a build in progress; removed or ignored if it dies)
+
+Writers never touch the database a reader has open: a build (or a ``load``) writes a new
+database, then swaps the ``current`` link. A build that fails, crashes or is killed leaves
+``current`` as it was, so the previous store keeps serving. Readers open ``current``
+read-only and reopen when the link changes.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+
+from kg.errors import StoreError
+
+CURRENT = "current"
+BUILDS = "builds"
+PARTIAL_SUFFIX = ".partial"
+KEEP_BUILDS = 3  # previous builds kept so that a reader that has one open is not pulled from under
+
+RDF_FORMATS_BY_SUFFIX = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".turtle": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json": ox.RdfFormat.JSON_LD,
+    ".n3": ox.RdfFormat.N3,
+}
+
+
+class Store:
+    """A read-only or writable handle on one Oxigraph database."""
+
+    def __init__(self, oxigraph_store: ox.Store, path: Path | None) -> None:
+        self._store = oxigraph_store
+        self.path = path
+
+    # -- opening ---------------------------------------------------------------------------
+    @classmethod
+    def in_memory(cls) -> "Store":
+        return cls(ox.Store(), None)
+
+    @classmethod
+    def open_current(cls, store_dir: Path) -> "Store":
+        """Open the database the ``current`` link points at, read-only."""
+        target = current_build(store_dir)
+        try:
+            return cls(ox.Store.read_only(str(target)), target)
+        except OSError as exc:
+            raise StoreError(f"{target}: cannot open the Oxigraph store read-only: {exc}") from None
+
+    # -- reading ---------------------------------------------------------------------------
+    @property
+    def oxigraph(self) -> ox.Store:
+        """The underlying pyoxigraph store, for the server's query path."""
+        return self._store
+
+    def query(self, sparql: str, **options: object) -> object:
+        """Run a SPARQL query; the default graph is the union of all graphs unless told otherwise."""
+        options.setdefault("use_default_graph_as_union", True)
+        return self._store.query(sparql, **options)
+
+    def quads(self, graph: ox.NamedNode | ox.DefaultGraph | None = None) -> Iterator[ox.Quad]:
+        return iter(self._store.quads_for_pattern(None, None, None, graph))
+
+    def named_graphs(self) -> list[ox.NamedNode]:
+        return sorted(self._store.named_graphs(), key=lambda g: g.value)
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    # -- writing ---------------------------------------------------------------------------
+    def bulk_add(self, quads: Iterable[ox.Quad]) -> None:
+        self._store.bulk_extend(quads)
+
+    def bulk_load(self, data: bytes, fmt: ox.RdfFormat) -> None:
+        """Load serialised RDF (e.g. a worker's N-Quads) with Oxigraph's bulk loader."""
+        self._store.bulk_load(data, format=fmt)
+
+    def load_file(self, path: Path, graph: ox.NamedNode) -> None:
+        """Parse an RDF file (format from its extension) into a named graph."""
+        fmt = RDF_FORMATS_BY_SUFFIX.get(path.suffix.lower())
+        if fmt is None:
+            raise StoreError(
+                f"{path}: unknown RDF file extension {path.suffix!r}; "
+                f"expected one of {', '.join(sorted(RDF_FORMATS_BY_SUFFIX))}"
+            )
+        base_iri = path.resolve().as_uri()
+        if not fmt.supports_datasets:
+            self._store.bulk_load(path=str(path), format=fmt, to_graph=graph, base_iri=base_iri)
+            return
+        # Dataset formats: quads already in a named graph stay there; default-graph ones go to ``graph``.
+        self._store.bulk_extend(
+            ox.Quad(q.subject, q.predicate, q.object, graph if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name)
+            for q in ox.parse(path=str(path), format=fmt, base_iri=base_iri)
+        )
+
+    def flush(self) -> None:
+        self._store.flush()
+        self._store.optimize()
+
+    def close(self) -> None:
+        """Drop our handle so RocksDB closes (pyoxigraph closes a store when it is garbage-collected)."""
+        self._store = None  # type: ignore[assignment]
+
+
+def current_build(store_dir: Path) -> Path:
+    """The database directory the store's ``current`` link points at."""
+    link = Path(store_dir) / CURRENT
+    if not link.is_symlink() and not link.exists():
+        raise StoreError(f"{store_dir}: no store here (no '{CURRENT}' link); run 'metiers-kg build' first")
+    target = link.resolve()
+    if not target.is_dir():
+        raise StoreError(f"{store_dir}: '{CURRENT}' points at {target}, which is missing")
+    return target
+
+
+@contextmanager
+def new_build(store_dir: Path, copy_current: bool = False) -> Iterator[Store]:
+    """Yield a writable Store for a new build; on success switch ``current`` to it atomically.
+
+    If the body raises, or the process dies, ``current`` is untouched and the partial
+    database is removed (now, or by the next build).
+    """
+    store_dir = Path(store_dir)
+    builds = store_dir / BUILDS
+    try:
+        builds.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"{store_dir}: cannot create the store directory: {exc.strerror or exc}") from None
+    with _exclusive_lock(store_dir):
+        yield from _write_build(store_dir, builds, copy_current)
+
+
+@contextmanager
+def _exclusive_lock(store_dir: Path) -> Iterator[None]:
+    """One writer at a time: a second build or load fails at once instead of corrupting the first."""
+    with open(store_dir / ".lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StoreError(f"{store_dir}: another build or load is writing this store") from None
+        yield
+
+
+def _write_build(store_dir: Path, builds: Path, copy_current: bool) -> Iterator[Store]:
+    _remove_partial_builds(builds)
+    build_id = _next_build_id(builds)
+    partial = builds / f"{build_id}{PARTIAL_SUFFIX}"
+    try:
+        if copy_current:
+            source = ox.Store.read_only(str(current_build(store_dir)))
+            source.backup(str(partial))
+            del source
+        oxigraph_store = ox.Store(str(partial))
+    except OSError as exc:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise StoreError(f"{partial}: cannot create an Oxigraph store: {exc}") from None
+    store = Store(oxigraph_store, partial)
+    del oxigraph_store
+    try:
+        yield store
+        store.flush()
+    except BaseException:
+        store.close()
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    store.close()  # RocksDB must be closed before the directory is renamed
+    final = builds / build_id
+    os.rename(partial, final)
+    _switch_current(store_dir, Path(BUILDS) / build_id)
+    _remove_old_builds(builds, keep=final)
+
+
+def _next_build_id(builds: Path) -> str:
+    numbers = [int(p.name.split(".")[0]) for p in builds.iterdir() if p.name.split(".")[0].isdigit()]
+    return f"{max(numbers, default=0) + 1:06d}"
+
+
+def _switch_current(store_dir: Path, relative_target: Path) -> None:
+    tmp_link = store_dir / f".{CURRENT}.{os.getpid()}"
+    if tmp_link.is_symlink():
+        tmp_link.unlink()
+    os.symlink(relative_target, tmp_link)
+    os.replace(tmp_link, store_dir / CURRENT)  # atomic on POSIX
+    fd = os.open(store_dir, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_partial_builds(builds: Path) -> None:
+    for path in builds.iterdir():
+        if path.name.endswith(PARTIAL_SUFFIX):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _remove_old_builds(builds: Path, keep: Path) -> None:
+    complete = sorted(p for p in builds.iterdir() if p.name.isdigit())
+    for path in complete[:-KEEP_BUILDS]:
+        if path != keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def to_oxigraph_quads(graph: object, triples: Iterable[tuple]) -> Iterator[ox.Quad]:
+    """rdflib triples of one named graph → pyoxigraph quads."""
+    graph_name = ox.NamedNode(str(graph))
+    for subject, predicate, obj in triples:
+        yield ox.Quad(_to_oxigraph(subject), ox.NamedNode(str(predicate)), _to_oxigraph(obj), graph_name)
+
+
+def _to_oxigraph(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot store {term!r}")

@@ -1,0 +1,126 @@
+"""Namespace and term constants; every ``MKG`` term used in code is declared in ontology/ (tested)."""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
+
+DEFAULT_BASE_IRI = "https://w3id.org/metiers-kg/"
+ONTOLOGY_IRI = "https://w3id.org/metiers-kg/ontology"
+
+
+class MKG(DefinedNamespace):
+    """The métiers-kg ontology (ontology/metiers-kg.ttl)."""
+
+    _NS = Namespace("https://w3id.org/metiers-kg/ontology#")
+    _fail = True
+
+    # classes
+    Occupation: object
+    FicheMetier: object
+    EmploiType: object
+    Famille: object
+    SousFamille: object
+    Referentiel: object
+    Appellation: object
+    Gender: object
+    RomeGrandDomaine: object
+    RomeDomaine: object
+    RomeFiche: object
+    Section: object
+    AccessLevel: object
+    Formation: object
+    EmploymentStatus: object
+    Interest: object
+    SavoirFaire: object
+    Connaissance: object
+    UnresolvedMention: object
+    Testimony: object
+    Mention: object
+    MentionKind: object
+    SourceDocument: object
+    # individuals
+    feminine: object
+    masculine: object
+    occupationMention: object
+    organisationMention: object
+    diplomaMention: object
+    termMention: object
+    # properties
+    romeFiche: object
+    romeAbsenceReason: object
+    identifier: object
+    appellation: object
+    gender: object
+    otherAppellationOf: object
+    section: object
+    order: object
+    headingLevel: object
+    startingSalary: object
+    salaryNote: object
+    grossSalary: object
+    minimumAccessLevel: object
+    eqfLevel: object
+    yearsAfterBac: object
+    recommendedFormation: object
+    employmentStatus: object
+    interest: object
+    family: object
+    subFamily: object
+    implicit: object
+    mainActivity: object
+    specificActivity: object
+    requiredSkill: object
+    variability: object
+    externalRelations: object
+    internalRelations: object
+    workplace: object
+    prerequisite: object
+    experienceMinYears: object
+    experienceMaxYears: object
+    trainingPath: object
+    certification: object
+    careerPath: object
+    possibleOrigin: object
+    possibleEvolution: object
+    unresolvedOrigin: object
+    unresolvedEvolution: object
+    headingRecovered: object
+    truncated: object
+    mention: object
+    mentionKind: object
+    glossary: object
+    footnoteMarker: object
+    authorAffiliation: object
+    relatedReading: object
+    titleDerived: object
+    sha256: object
+    sourceLine: object
+
+
+SCHEMA = Namespace("https://schema.org/")
+ESCO = Namespace("http://data.europa.eu/esco/model#")
+SKOSXL = Namespace("http://www.w3.org/2008/05/skos-xl#")
+NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+EQF = Namespace("http://data.europa.eu/snb/eqf/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+PREFIXES: dict[str, str] = {
+    "mkg": str(MKG._NS),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "skosxl": str(SKOSXL),
+    "dcterms": str(DCTERMS),
+    "schema": str(SCHEMA),
+    "prov": str(PROV),
+    "esco": str(ESCO),
+    "nif": str(NIF),
+}
+
+__all__ = [
+    "DCTERMS", "DEFAULT_BASE_IRI", "EQF", "ESCO", "MKG", "NIF", "ONTOLOGY_IRI", "OWL", "PREFIXES",
+    "PROV", "RDF", "RDFS", "SCHEMA", "SH", "SKOS", "SKOSXL", "XSD",
+]

@@ -1,0 +1,1 @@
+"""Turtle/CSV resources shipped with métiers-kg (read with importlib.resources)."""

@@ -1,0 +1,112 @@
+"""Server settings: one frozen value built from ``METIERS_KG_*`` variables and CLI overrides.
+
+Everything the server needs is in :class:`ServerConfig`, handed to ``create_app`` and ``serve``
+explicitly, so tests and several apps in one process never share hidden state. Every value is
+checked when the object is built: a bad variable stops ``metiers-kg serve`` with one clear
+``ValueError`` line (the CLI exits 1) instead of failing later inside a worker.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from kg.vocab import DEFAULT_BASE_IRI
+
+ENV_PREFIX = "METIERS_KG_"
+ENV_NAMES = {
+    "store_dir": "STORE",
+    "host": "HOST",
+    "port": "PORT",
+    "base_iri": "BASE_IRI",
+    "query_timeout": "QUERY_TIMEOUT",
+    "workers": "WORKERS",
+    "public_url": "PUBLIC_URL",
+}
+
+
+def _default_workers() -> int:
+    return os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """Where the store is, where to listen, and how long a query may run."""
+
+    store_dir: Path = Path("var/store")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    base_iri: str = DEFAULT_BASE_IRI
+    query_timeout: float = 30.0
+    workers: int = field(default_factory=_default_workers)  # one per CPU
+    public_url: str | None = None
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__  # frozen: normalise once, here
+        set_(self, "store_dir", Path(self.store_dir))
+        if not str(self.host).strip():
+            raise ValueError("host: must not be empty")
+        if isinstance(self.port, bool) or not isinstance(self.port, int) or not 1 <= self.port <= 65535:
+            raise ValueError(f"port: expected an integer from 1 to 65535, got {self.port!r}")
+        if (isinstance(self.query_timeout, bool) or not isinstance(self.query_timeout, (int, float))
+                or not math.isfinite(self.query_timeout) or self.query_timeout <= 0):
+            raise ValueError(f"query timeout: expected a positive number of seconds, got {self.query_timeout!r}")
+        set_(self, "query_timeout", float(self.query_timeout))
+        if isinstance(self.workers, bool) or not isinstance(self.workers, int) or self.workers < 1:
+            raise ValueError(f"workers: expected a positive integer, got {self.workers!r}")
+        _check_http_iri("base IRI", self.base_iri)
+        if self.public_url is not None:
+            _check_http_iri("public URL", self.public_url)
+            set_(self, "public_url", self.public_url.rstrip("/"))
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> "ServerConfig":
+        """Defaults, then ``METIERS_KG_*`` variables, then ``overrides`` (the CLI's options)."""
+        environ = os.environ if environ is None else environ
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(overrides) - known)
+        if unknown:
+            raise ValueError(f"unknown server setting(s): {', '.join(unknown)}")
+        values: dict[str, object] = {}
+        for name, env_name in ENV_NAMES.items():
+            raw = environ.get(ENV_PREFIX + env_name)
+            if raw is not None and raw.strip() != "":
+                values[name] = _parse(name, ENV_PREFIX + env_name, raw.strip())
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def local_url(self) -> str:
+        """The URL the server listens on (IPv6 hosts bracketed)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def endpoint_url(self) -> str:
+        """The SPARQL endpoint as clients should see it: the public URL when one is set."""
+        return f"{self.public_url or self.local_url}/sparql"
+
+
+def _parse(name: str, env_name: str, raw: str) -> object:
+    """Turn one environment string into the field's type, naming the variable on error."""
+    try:
+        if name == "port" or name == "workers":
+            return int(raw)
+        if name == "query_timeout":
+            return float(raw)
+    except ValueError:
+        kind = "a number of seconds" if name == "query_timeout" else "an integer"
+        raise ValueError(f"{env_name}={raw!r}: expected {kind}") from None
+    if name == "store_dir":
+        return Path(raw)
+    return raw
+
+
+def _check_http_iri(what: str, value: object) -> None:
+    parts = urlsplit(str(value))
+    if not isinstance(value, str) or parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+        raise ValueError(f"{what}: expected an absolute http(s) IRI, got {value!r}")

@@ -1,0 +1,84 @@
+"""The one place where exceptions become HTTP responses.
+
+Views raise the pipeline's own exceptions (``kg.errors``) or the two protocol errors defined
+here; :func:`register_error_handlers` turns each class into a status and a short
+``text/plain`` message that says what to fix. Unexpected exceptions are logged with their
+traceback and answered with a bare 500, so no internals leak to clients.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app
+from werkzeug.exceptions import HTTPException
+
+from kg.errors import (
+    NotAcceptableError,
+    QueryError,
+    QuerySyntaxError,
+    QueryTimeoutError,
+    StoreError,
+    UpdateRefusedError,
+)
+
+
+class MalformedRequestError(QueryError):
+    """The request does not follow the SPARQL protocol (missing or repeated query, bad parameter)."""
+
+
+class UnsupportedContentTypeError(QueryError):
+    """A POST body in a media type the endpoint does not read."""
+
+    def __init__(self, content_type: str, supported: list[str]) -> None:
+        self.content_type = content_type
+        self.supported = supported
+        shown = content_type or "(none)"
+        super().__init__(f"unsupported request Content-Type {shown}; send one of: {', '.join(supported)}")
+
+
+# Most specific first: the first class an exception is an instance of decides the status.
+STATUS_BY_ERROR: tuple[tuple[type[Exception], int], ...] = (
+    (QuerySyntaxError, 400),
+    (MalformedRequestError, 400),
+    (UpdateRefusedError, 403),
+    (NotAcceptableError, 406),
+    (UnsupportedContentTypeError, 415),
+    (QueryTimeoutError, 503),
+    (StoreError, 503),
+)
+
+
+def plain(message: str, status: int, headers: dict[str, str] | None = None) -> Response:
+    """A text/plain error body ending with a newline (readable with curl)."""
+    return Response(message.rstrip("\n") + "\n", status=status, headers=headers,
+                    content_type="text/plain; charset=utf-8")
+
+
+def _known(error: Exception) -> Response:
+    status = next(code for cls, code in STATUS_BY_ERROR if isinstance(error, cls))
+    if isinstance(error, StoreError):
+        current_app.logger.error("store unavailable: %s", error)
+        headers = {"Retry-After": "5"}
+    else:
+        headers = None
+    return plain(str(error), status, headers)
+
+
+def _http(error: HTTPException) -> Response:
+    """Werkzeug's own errors (404, 405, 413…) as text/plain, keeping their headers (e.g. Allow)."""
+    response = error.get_response()
+    response.set_data(f"{error.code} {error.name}: {error.description}\n")
+    response.content_type = "text/plain; charset=utf-8"
+    return response
+
+
+def _unexpected(error: Exception) -> Response:
+    current_app.logger.error("unhandled error on a request", exc_info=error)
+    return plain("500 Internal Server Error: the server failed to answer; the error has been logged", 500)
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Install the exception → response mapping on ``app``."""
+    for cls, _status in STATUS_BY_ERROR:
+        app.register_error_handler(cls, _known)
+    app.register_error_handler(HTTPException, _http)
+    app.register_error_handler(Exception, _unexpected)

@@ -1,0 +1,124 @@
+"""The CLI contract: exit 0 on success, 1 with one clear message (file and line) on bad input, no partial graph."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kg.store import Store, current_build
+from tests.conftest import SEEDS, run_cli, seed
+
+
+def seeds_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+@pytest.fixture()
+def store_with_seeds(tmp_path: Path) -> Path:
+    store = tmp_path / "store"
+    result = run_cli("build", "--seeds", SEEDS, "--store", store)
+    assert result.returncode == 0, result.stderr
+    return store
+
+
+def bad_seed_cases() -> list[tuple[str, bytes, str, str | None]]:
+    """(case id, file content, expected words in the error, expected line or None)."""
+    fiche = seed("000").read_text(encoding="utf-8")
+    lines = fiche.splitlines(keepends=True)
+    rome_line = next(i for i, line in enumerate(lines, start=1) if line.strip() == "- M1810")
+    without_id = "".join(line for line in lines if not line.startswith("**ID:**"))
+    bad_rome = fiche.replace("- M1810", "- Z9999", 1)
+    truncated = fiche[: fiche.index("(ID: FOR.10363)") - 8]
+    return [
+        ("empty-file", b"", "empty", None),
+        ("binary-file", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary", None),
+        ("not-utf8", "caf\u00e9 au lait\n".encode("latin-1") * 3, "UTF-8", "1"),
+        ("fiche-without-id", without_id.encode(), "MET.n", None),
+        ("invalid-rome-code", bad_rome.encode(), "Z9999", str(rome_line)),
+        ("truncated-fiche", truncated.encode(), "FOR", None),
+        ("unknown-kind", b"code,label\nA1,x\nB2,y\n", "unknown document kind", None),
+    ]
+
+
+@pytest.mark.parametrize("case,content,words,line", bad_seed_cases(), ids=[c[0] for c in bad_seed_cases()])
+def test_bad_input_fails_with_file_and_line_and_leaves_the_store(store_with_seeds: Path, tmp_path: Path,
+                                                                 case: str, content: bytes, words: str,
+                                                                 line: str | None) -> None:
+    seeds = seeds_copy(tmp_path)
+    bad = seeds / f"999_{case}.txt"
+    bad.write_bytes(content)
+    before = current_build(store_with_seeds)
+    triples_before = len(Store.open_current(store_with_seeds))
+
+    result = run_cli("build", "--seeds", seeds, "--store", store_with_seeds)
+
+    assert result.returncode == 1
+    message = result.stderr.strip()
+    assert str(bad) in message and words in message, message
+    if line is not None:
+        assert f"{bad}:{line}:" in message, message
+    assert "Traceback" not in result.stderr
+    assert current_build(store_with_seeds) == before
+    assert len(Store.open_current(store_with_seeds)) == triples_before
+
+
+def test_unreadable_directory_is_a_clear_error(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-dir"
+    result = run_cli("build", "--seeds", missing, "--store", tmp_path / "store")
+    assert result.returncode == 1
+    assert str(missing) in result.stderr and "no such directory" in result.stderr
+    assert not (tmp_path / "store" / "current").exists()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every directory")
+def test_directory_without_permission_is_a_clear_error(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0)
+    try:
+        result = run_cli("build", "--seeds", locked, "--store", tmp_path / "store")
+    finally:
+        locked.chmod(0o755)
+    assert result.returncode == 1 and "permission denied" in result.stderr
+
+
+def test_unreadable_file_is_a_clear_error(tmp_path: Path) -> None:
+    seeds = seeds_copy(tmp_path)
+    (seeds / "999_dangling.txt").symlink_to(tmp_path / "gone.txt")
+    result = run_cli("build", "--seeds", seeds, "--store", tmp_path / "store")
+    assert result.returncode == 1
+    assert "999_dangling.txt" in result.stderr and "no such file" in result.stderr
+
+
+def test_validate_prints_a_report_and_writes_nothing(tmp_path: Path) -> None:
+    result = run_cli("validate", *sorted(SEEDS.iterdir()))
+    assert result.returncode == 0, result.stderr
+    assert "conform" in result.stdout
+    assert not list(tmp_path.iterdir())
+
+
+def test_validate_reports_an_unknown_rome_code_with_its_file_and_line(tmp_path: Path) -> None:
+    fiche = seed("001").read_text(encoding="utf-8")
+    bad = tmp_path / "fiche.txt"
+    bad.write_text(fiche.replace("- M1810", "- M1899", 1), encoding="utf-8")
+    line = next(i for i, text in enumerate(bad.read_text().splitlines(), start=1) if text.strip() == "- M1899")
+    result = run_cli("validate", bad)
+    assert result.returncode == 1
+    assert f"{bad}:{line}: Violation: ROME code is not a ROME 4.0 fiche" in result.stdout
+
+
+def test_build_refuses_an_invalid_base_iri(tmp_path: Path) -> None:
+    result = run_cli("build", "--seeds", SEEDS, "--store", tmp_path / "s", "--base-iri", "not an iri")
+    assert result.returncode == 1 and "invalid base IRI" in result.stderr
+
+
+def test_two_documents_for_the_same_fiche_are_refused(tmp_path: Path) -> None:
+    seeds = seeds_copy(tmp_path)
+    shutil.copy(seed("000"), seeds / "999_copy.txt")
+    result = run_cli("build", "--seeds", seeds, "--store", tmp_path / "store")
+    assert result.returncode == 1 and "describes the same resource" in result.stderr
