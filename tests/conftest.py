@@ -20,10 +20,11 @@ def seed(prefix: str) -> Path:
     return next(p for p in SEED_FILES if p.name.startswith(prefix))
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300,
+            cwd: Path = REPO) -> subprocess.CompletedProcess:
     """Run ``metiers-kg`` as a user would, in a separate process."""
     return subprocess.run([*CLI, *map(str, args)], capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, **(env or {})}, cwd=REPO)
+                          env={**os.environ, **(env or {})}, cwd=cwd)
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
 from kg.mapping import onisep as onisep_mapping
 from kg.mapping import referentiel as referentiel_mapping

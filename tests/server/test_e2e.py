@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +13,7 @@ import rdflib
 import requests
 from SPARQLWrapper import JSON, POST, RDFXML, TURTLE, SPARQLWrapper
 
+from tests.serving import serving
 from tests.server.conftest import (
     DEV, DEV_LABEL, G_ONE, NURSE, NURSE_LABEL, OCCUPATIONS_QUERY, filler_quads, occupation_quads, write_build,
 )
@@ -25,57 +23,17 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning"),  # SPARQLWrapper + rdflib 7
 ]
 
-REPO = Path(__file__).resolve().parents[2]
 RUNAWAY_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"  # 2000⁴ rows
 CONSTRUCT_ONE = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{G_ONE}> {{ ?s ?p ?o }} }}"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_healthy(base: str, process: subprocess.Popen, log: Path, within: float = 60) -> None:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"server exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            if requests.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"server not healthy after {within} s:\n{log.read_text()}")
 
 
 @pytest.fixture()
 def server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen, Path]]:
     store = tmp_path / "store"
     write_build(store, occupation_quads() + filler_quads(2000))
-    port = free_port()
     log = tmp_path / "serve.log"
-    with open(log, "wb") as log_file:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--host", "127.0.0.1",
-             "--port", str(port), "--workers", "1", "--query-timeout", "1"],
-            cwd=REPO, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_until_healthy(base, process, log)
+    with serving(store, log, "--workers", "1", "--query-timeout", "1") as (base, process):
         yield base, process, log
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                pass
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)  # the group we started: arbiter and its workers
-            process.wait(timeout=10)
 
 
 def test_serve_end_to_end(server: tuple[str, subprocess.Popen, Path]) -> None:

@@ -1,0 +1,69 @@
+"""Start ``metiers-kg serve`` as a real process on a free 127.0.0.1 port, and always stop it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import requests
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_healthy(base: str, process: subprocess.Popen, log: Path, within: float = 60) -> None:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"server exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            if requests.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"server not healthy after {within} s:\n{log.read_text()}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """SIGTERM (graceful), then SIGKILL to the whole group we started: arbiter and workers."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            pass
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+@contextmanager
+def serving(store: Path, log: Path, *options: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Yield (base URL, process) of a healthy server on ``store``."""
+    port = free_port()
+    with open(log, "wb") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--host", "127.0.0.1",
+             "--port", str(port), *options],
+            cwd=REPO, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_healthy(base, process, log)
+        yield base, process
+    finally:
+        stop(process)
