@@ -6,8 +6,10 @@ STORE ?= var/store
 HOST ?= $(or $(METIERS_KG_HOST),127.0.0.1)
 PORT ?= $(or $(METIERS_KG_PORT),8000)
 BASE_IRI ?= $(or $(METIERS_KG_BASE_IRI),https://w3id.org/metiers-kg/)
+# The dataset's date comes from its input (the last commit that changed seeds/), never the clock.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct -- seeds 2>/dev/null)
 
-.PHONY: run build serve test install install-test bench clean
+.PHONY: run build dumps serve test install install-test bench clean
 
 $(BIN)/metiers-kg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,12 +26,16 @@ $(VENV)/.test-deps: $(BIN)/metiers-kg
 install-test: $(VENV)/.test-deps
 
 build: install
-	$(BIN)/metiers-kg build --seeds seeds --store $(STORE) --base-iri $(BASE_IRI)
+	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) $(BIN)/metiers-kg build --seeds seeds --store $(STORE) --base-iri $(BASE_IRI)
 
 serve: install
 	$(BIN)/metiers-kg serve --store $(STORE) --host $(HOST) --port $(PORT)
 
-run: build serve
+# The published dumps (+ VoID, SHA256SUMS) of the current build, where the server serves them from.
+dumps: install
+	$(BIN)/metiers-kg dump --store $(STORE) --format all --base-iri $(BASE_IRI)
+
+run: build dumps serve
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

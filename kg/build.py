@@ -24,8 +24,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.alignment.digest import Digest, digest
+from kg.alignment.stage import alignment_graphs
 from kg.errors import FicheParseError
 from kg.mapping import Iris, MappedGraph, reference_graphs, to_graph
+from kg.mapping.validation import validation_graph
 from kg.sources import list_documents, parse
 from kg.store import new_build, to_oxigraph_quads
 from kg.validate import Report, merge_reports, validate
@@ -50,6 +53,7 @@ class CheckedBatch:
     nquads: bytes
     quads: int
     report: Report
+    digests: tuple[Digest, ...] = ()  # what the alignment stage needs of each document
 
 
 @lru_cache(maxsize=2)
@@ -70,6 +74,7 @@ def check_batch(paths: list[Path], base_iri: str, with_references: bool) -> Chec
         nquads=ox.serialize(quads, format=ox.RdfFormat.N_QUADS),
         quads=sum(len(m.triples) for m in emitted),
         report=report,
+        digests=tuple(digest(g) for g in graphs),
     )
 
 
@@ -120,10 +125,19 @@ def _run_in_processes(batches: list[list[Path]], base_iri: str, workers: int) ->
                 future.cancel()
 
 
+def check_alignment(digests: list[Digest], base_iri: str) -> tuple[list[MappedGraph], Report]:
+    """Align the whole corpus (it crosses documents, so it runs once all batches are in) and validate it."""
+    iris = Iris(base_iri)
+    _alignment, graphs = alignment_graphs(digests, iris)
+    return graphs, validate(graphs)  # self-contained: the mapping shapes reach no other graph
+
+
 def check(paths: list[Path], base_iri: str) -> Report:
     """Parse, map and validate without writing anything (``metiers-kg validate``)."""
     Iris(base_iri)  # refuse an invalid base before any work
-    return merge_reports(batch.report for batch in checked_batches(paths, base_iri))
+    batches = list(checked_batches(paths, base_iri))
+    _graphs, aligned = check_alignment([d for batch in batches for d in batch.digests], base_iri)
+    return merge_reports([*(batch.report for batch in batches), aligned])
 
 
 def build(seeds: Path, store_dir: Path, base_iri: str, batch_size: int = BATCH_SIZE,
@@ -131,7 +145,7 @@ def build(seeds: Path, store_dir: Path, base_iri: str, batch_size: int = BATCH_S
     """Build a new store from every document in ``seeds``; switch to it only if all of it is valid."""
     Iris(base_iri)
     paths = list_documents(seeds)
-    reports, quads, graph_count = [], 0, 0
+    reports, quads, graph_count, digests = [], 0, 0, []
     with new_build(store_dir) as store:
         for batch in checked_batches(paths, base_iri, batch_size, workers):
             batch.report.raise_if_invalid()
@@ -139,4 +153,13 @@ def build(seeds: Path, store_dir: Path, base_iri: str, batch_size: int = BATCH_S
             store.bulk_load(batch.nquads, ox.RdfFormat.N_QUADS)
             quads += batch.quads
             graph_count += len(batch.graph_sources)
-    return BuildResult(documents=len(paths), graphs=graph_count, quads=quads, report=merge_reports(reports))
+            digests.extend(batch.digests)
+        aligned, alignment_report = check_alignment(digests, base_iri)
+        alignment_report.raise_if_invalid()
+        report = merge_reports([*reports, alignment_report])
+        # The SHACL results that do not stop a build (warnings) are kept in the store, for the report.
+        extra = aligned + [validation_graph(report, Iris(base_iri))]
+        store.bulk_add(chain.from_iterable(to_oxigraph_quads(m.graph, m.triples) for m in extra))
+        quads += sum(len(m.triples) for m in extra)
+        graph_count += len(extra)
+    return BuildResult(documents=len(paths), graphs=graph_count, quads=quads, report=report)

@@ -37,8 +37,12 @@ def make_parser() -> argparse.ArgumentParser:
 
     dump = commands.add_parser("dump", help="deterministic serialisation of the store")
     dump.add_argument("--store", type=Path, default=_env("STORE"), required=_env("STORE") is None, metavar="PATH")
-    dump.add_argument("--format", choices=["turtle", "nquads", "trig"], required=True)
-    dump.add_argument("--output", type=Path, required=True, metavar="FILE")
+    dump.add_argument("--format", choices=["turtle", "nquads", "trig", "all"], required=True,
+                      help="'all': every format, one Turtle file per named graph, void.ttl and SHA256SUMS in DIR")
+    dump.add_argument("--output", type=Path, default=None, metavar="FILE|DIR",
+                      help="required for one format; for 'all' defaults to PATH/dumps/<build>, where the server looks")
+    dump.add_argument("--base-iri", default=_env("BASE_IRI", DEFAULT_BASE_IRI), metavar="IRI",
+                      help="with 'all': the base the VoID description's URLs are under")
 
     serve = commands.add_parser("serve", help="serve the store read-only over SPARQL (production WSGI server)")
     serve.add_argument("--store", type=Path, default=None, metavar="PATH")
@@ -47,7 +51,49 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--base-iri", default=None, metavar="IRI")
     serve.add_argument("--query-timeout", type=float, default=None, metavar="SECONDS")
     serve.add_argument("--workers", type=int, default=None, metavar="N")
+    serve.add_argument("--max-rows", type=int, default=None, metavar="N", help="cap on result rows (0: none)")
+    serve.add_argument("--update-token", default=None, metavar="TOKEN",
+                       help="allow SPARQL Update and Graph Store writes with 'Authorization: Bearer TOKEN'")
+    serve.add_argument("--open-update", action="store_true", default=None,
+                       help="allow updates without a token (loopback addresses only; for tests)")
+    serve.add_argument("--public-url", default=None, metavar="URL", help="the server's URL as clients see it")
+    serve.add_argument("--cors-origin", action="append", default=None, metavar="ORIGIN",
+                       help="browser origin allowed to read answers (repeatable; '*' for any)")
+    serve.add_argument("--service-allow", action="append", default=None, metavar="IRI",
+                       help="SPARQL endpoint that SERVICE may call (repeatable; none by default)")
+    report = commands.add_parser("report", help="coverage of the alignment, computed by SPARQL over the store")
+    report.add_argument("--store", type=Path, default=_env("STORE"), required=_env("STORE") is None, metavar="PATH")
+    report.add_argument("--format", choices=["text", "json"], default="text")
+    report.add_argument("--sssom", type=Path, default=None, metavar="FILE",
+                        help="also write the store's mappings as an SSSOM TSV file")
+
+    align = commands.add_parser("align", help="write ESCO candidates for review and the SSSOM mapping set of DIR")
+    align.add_argument("--seeds", type=Path, required=True, metavar="DIR")
+    align.add_argument("--output-dir", type=Path, default=Path("alignment"), metavar="DIR")
+    align.add_argument("--base-iri", default=_env("BASE_IRI", DEFAULT_BASE_IRI), metavar="IRI")
     return parser
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from kg.report import quality_report, render_text
+    from kg.store import Store
+
+    store = Store.open_current(args.store)
+    result = quality_report(store)
+    print(result.to_json() if args.format == "json" else render_text(result), end="")
+    if args.sssom is not None:
+        from kg.alignment.sssom import mappings_from_store, sssom_tsv
+
+        args.sssom.write_text(sssom_tsv(mappings_from_store(store)), encoding="utf-8")
+    return 0
+
+
+def run_align(args: argparse.Namespace) -> int:
+    from kg.alignment.workflow import run_align as align
+
+    candidates, sssom, alignment = align(args.seeds, args.output_dir, args.base_iri)
+    print(f"wrote {candidates} and {sssom} ({len(alignment.mappings)} mappings)", file=sys.stderr)
+    return 0
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -79,6 +125,16 @@ def run_dump(args: argparse.Namespace) -> int:
     from kg.dumps import write_dump
     from kg.store import Store
 
+    if args.format == "all":
+        from kg.dumps import default_dump_directory, dumps_lock, write_dump_set
+
+        output = args.output or default_dump_directory(args.store)
+        with dumps_lock(output.parent):
+            dump_set = write_dump_set(Store.open_current(args.store), output, args.base_iri)
+        print(f"wrote {len(dump_set.names())} files to {output} (version {dump_set.version})", file=sys.stderr)
+        return 0
+    if args.output is None:
+        raise ValueError(f"--output FILE is required with --format {args.format}")
     size = write_dump(Store.open_current(args.store), args.format, args.output)
     print(f"wrote {args.output} ({size} bytes)", file=sys.stderr)
     return 0
@@ -91,12 +147,15 @@ def run_serve(args: argparse.Namespace) -> int:
     overrides = {key: value for key, value in {
         "store_dir": args.store, "host": args.host, "port": args.port, "base_iri": args.base_iri,
         "query_timeout": args.query_timeout, "workers": args.workers,
+        "max_rows": args.max_rows, "update_token": args.update_token, "open_update": args.open_update,
+        "public_url": args.public_url, "cors_origins": args.cors_origin, "service_allowlist": args.service_allow,
     }.items() if value is not None}
     serve(ServerConfig.from_env(**overrides))
     return 0
 
 
-COMMANDS = {"build": run_build, "validate": run_validate, "load": run_load, "dump": run_dump, "serve": run_serve}
+COMMANDS = {"build": run_build, "validate": run_validate, "load": run_load, "dump": run_dump, "serve": run_serve,
+            "report": run_report, "align": run_align}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -240,3 +240,79 @@ def _to_oxigraph(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"cannot store {term!r}")
+
+
+@contextmanager
+def revise_current(store_dir: Path, wait_seconds: float = 30.0,
+                   commit: Callable[[Callable[[], None]], None] | None = None) -> Iterator[Store]:
+    """Yield a writable copy of the current build; on success make it ``current`` (online updates).
+
+    For the server's SPARQL Update and Graph Store writes. Unlike ``new_build`` it *waits* up
+    to ``wait_seconds`` for the writer lock (several server workers queue their writes one
+    after the other), copies the current build with a RocksDB checkpoint (hard links: cheap
+    whatever the store's size) and, after the body, only flushes the memtables (durable, but
+    no full compaction, which would cost seconds per update on a large store). The body's
+    changes become visible all at once when ``current`` is switched, or never if it raises.
+    ``commit``, if given, is handed the switch to run (the server runs it only if the client
+    is still waiting for the answer); if it raises instead, nothing is switched.
+    """
+    store_dir = Path(store_dir)
+    builds = store_dir / BUILDS
+    with _waiting_lock(store_dir, wait_seconds):
+        _remove_partial_builds(builds)
+        partial = builds / f"{_next_build_id(builds)}{PARTIAL_SUFFIX}"
+        try:
+            source = ox.Store.read_only(str(current_build(store_dir)))
+            source.backup(str(partial))
+            del source
+            store = Store(ox.Store(str(partial)), partial)
+        except OSError as exc:
+            shutil.rmtree(partial, ignore_errors=True)
+            raise StoreError(f"{partial}: cannot copy the current build for an update: {exc}") from None
+        try:
+            yield store
+            store._store.flush()
+        except BaseException:
+            store.close()
+            shutil.rmtree(partial, ignore_errors=True)
+            raise
+        store.close()
+        final = builds / partial.name[: -len(PARTIAL_SUFFIX)]
+
+        def switch() -> None:
+            os.rename(partial, final)
+            _fsync_dir(builds)
+            _switch_current(store_dir, Path(BUILDS) / final.name)
+
+        try:
+            (commit or (lambda action: action()))(switch)
+        except BaseException:
+            shutil.rmtree(partial, ignore_errors=True)
+            raise
+        _remove_old_builds(builds, keep=final)
+
+
+@contextmanager
+def _waiting_lock(store_dir: Path, wait_seconds: float) -> Iterator[None]:
+    """The writer lock of ``_exclusive_lock``, waited for (polling) instead of failing at once."""
+    import time
+
+    deadline = time.monotonic() + wait_seconds
+    with open(store_dir / ".lock", "w") as lock:
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise StoreError(f"{store_dir}: another writer held the store for {wait_seconds:g} s") from None
+                time.sleep(0.01)
+        yield
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -39,6 +39,7 @@ class MKG(DefinedNamespace):
     Mention: object
     MentionKind: object
     SourceDocument: object
+    Mapping: object
     # individuals
     feminine: object
     masculine: object
@@ -96,6 +97,8 @@ class MKG(DefinedNamespace):
     titleDerived: object
     sha256: object
     sourceLine: object
+    refersToGroup: object
+    basis: object
 
 
 SCHEMA = Namespace("https://schema.org/")
@@ -104,6 +107,10 @@ SKOSXL = Namespace("http://www.w3.org/2008/05/skos-xl#")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
 EQF = Namespace("http://data.europa.eu/snb/eqf/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+SSSOM = Namespace("https://w3id.org/sssom/")
+SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
+PAV = Namespace("http://purl.org/pav/")
+ESCO_ISCO = Namespace("http://data.europa.eu/esco/isco/C")
 
 PREFIXES: dict[str, str] = {
     "mkg": str(MKG._NS),
@@ -118,9 +125,12 @@ PREFIXES: dict[str, str] = {
     "prov": str(PROV),
     "esco": str(ESCO),
     "nif": str(NIF),
+    "sssom": str(SSSOM),
+    "semapv": str(SEMAPV),
+    "pav": str(PAV),
 }
 
 __all__ = [
-    "DCTERMS", "DEFAULT_BASE_IRI", "EQF", "ESCO", "MKG", "NIF", "ONTOLOGY_IRI", "OWL", "PREFIXES",
-    "PROV", "RDF", "RDFS", "SCHEMA", "SH", "SKOS", "SKOSXL", "XSD",
+    "DCTERMS", "DEFAULT_BASE_IRI", "EQF", "ESCO", "ESCO_ISCO", "MKG", "NIF", "ONTOLOGY_IRI", "OWL", "PAV",
+    "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SEMAPV", "SH", "SKOS", "SKOSXL", "SSSOM", "XSD",
 ]

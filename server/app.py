@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from server import health, sparql
+from server import graph_store, health, metrics, sparql, web
+from server import report as report_page
+from server import dumps_routes, resources, ui  # linked data: pages, dumps, VoID
 from server.config import ServerConfig
 from server.errors import register_error_handlers
 from server.query_runner import ExitAction, QueryRunner, exit_worker
@@ -30,12 +32,20 @@ def create_app(config: ServerConfig, *, store_provider: StoreProvider | None = N
         SERVER_CONFIG=config,
         MAX_CONTENT_LENGTH=sparql.MAX_BODY_BYTES,
     )
+    runner = QueryRunner(config.query_timeout, exit_action=exit_action)
     install(app, Services(
         config=config,
         stores=store_provider or StoreProvider(config.store_dir),
-        runner=QueryRunner(config.query_timeout, exit_action=exit_action),
+        runner=runner,
     ))
     register_error_handlers(app)
+    metrics.install(app, metrics.Metrics(), lambda: runner.timeouts)  # before web: measures what is sent
+    web.install(app, config)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(graph_store.bp)
+    app.register_blueprint(report_page.bp)  # /report: the quality report of the served build
+    app.register_blueprint(ui.bp)  # / : the YASGUI query editor
+    app.register_blueprint(dumps_routes.bp)  # /dumps/, /.well-known/void, /dataset
+    app.register_blueprint(resources.bp)  # /<path>: every IRI under the base (lowest-priority route)
     return app

@@ -8,6 +8,7 @@ checked when the object is built: a bad variable stops ``metiers-kg serve`` with
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import os
 from collections.abc import Mapping
@@ -26,7 +27,13 @@ ENV_NAMES = {
     "query_timeout": "QUERY_TIMEOUT",
     "workers": "WORKERS",
     "public_url": "PUBLIC_URL",
+    "max_rows": "MAX_ROWS",
+    "update_token": "UPDATE_TOKEN",
+    "open_update": "OPEN_UPDATE",
+    "cors_origins": "CORS_ORIGIN",
+    "service_allowlist": "SERVICE_ALLOW",
 }
+LOOPBACK_HOSTS = ("localhost", "::1")
 
 
 def _default_workers() -> int:
@@ -35,7 +42,14 @@ def _default_workers() -> int:
 
 @dataclass(frozen=True)
 class ServerConfig:
-    """Where the store is, where to listen, and how long a query may run."""
+    """Where the store is, where to listen, and the endpoint's limits and permissions.
+
+    ``max_rows`` 0 means no cap; ``update_token`` enables SPARQL Update and the Graph Store
+    Protocol's writes for requests carrying it as a Bearer token; ``open_update`` enables them
+    without a token, only on a loopback address (tests); ``cors_origins`` are the browser
+    origins allowed to read answers ("*" for any); ``service_allowlist`` the endpoint IRIs
+    that ``SERVICE`` may call (none by default: no requests from our server to other hosts).
+    """
 
     store_dir: Path = Path("var/store")
     host: str = "127.0.0.1"
@@ -44,6 +58,11 @@ class ServerConfig:
     query_timeout: float = 30.0
     workers: int = field(default_factory=_default_workers)  # one per CPU
     public_url: str | None = None
+    max_rows: int = 0
+    update_token: str | None = field(default=None, repr=False)  # a secret: never logged
+    open_update: bool = False
+    cors_origins: tuple[str, ...] = ("*",)
+    service_allowlist: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__  # frozen: normalise once, here
@@ -62,9 +81,27 @@ class ServerConfig:
         if self.public_url is not None:
             _check_http_iri("public URL", self.public_url)
             set_(self, "public_url", self.public_url.rstrip("/"))
+        if isinstance(self.max_rows, bool) or not isinstance(self.max_rows, int) or self.max_rows < 0:
+            raise ValueError(f"max rows: expected a non-negative integer (0: no cap), got {self.max_rows!r}")
+        if self.update_token is not None and len(self.update_token) < 16:
+            raise ValueError("update token: use at least 16 characters (e.g. from 'openssl rand -hex 32')")
+        if self.open_update and not is_loopback(self.host):
+            raise ValueError(f"open update: only allowed on a loopback address, not on {self.host!r}; "
+                             "use --update-token instead")
+        set_(self, "cors_origins", _as_tuple(self.cors_origins))
+        set_(self, "service_allowlist", _as_tuple(self.service_allowlist))
+        for origin in self.cors_origins:
+            if origin != "*":
+                _check_http_iri("CORS origin", origin)
+        for service in self.service_allowlist:
+            _check_http_iri("SERVICE allow-list entry", service)
+
+    @property
+    def updates_enabled(self) -> bool:
+        return self.update_token is not None or self.open_update
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> "ServerConfig":
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> ServerConfig:
         """Defaults, then ``METIERS_KG_*`` variables, then ``overrides`` (the CLI's options)."""
         environ = os.environ if environ is None else environ
         known = {f.name for f in fields(cls)}
@@ -94,7 +131,7 @@ class ServerConfig:
 def _parse(name: str, env_name: str, raw: str) -> object:
     """Turn one environment string into the field's type, naming the variable on error."""
     try:
-        if name == "port" or name == "workers":
+        if name in ("port", "workers", "max_rows"):
             return int(raw)
         if name == "query_timeout":
             return float(raw)
@@ -103,7 +140,29 @@ def _parse(name: str, env_name: str, raw: str) -> object:
         raise ValueError(f"{env_name}={raw!r}: expected {kind}") from None
     if name == "store_dir":
         return Path(raw)
+    if name == "open_update":
+        if raw.lower() not in ("1", "true", "yes", "0", "false", "no"):
+            raise ValueError(f"{env_name}={raw!r}: expected true or false")
+        return raw.lower() in ("1", "true", "yes")
+    if name in ("cors_origins", "service_allowlist"):
+        return _as_tuple(raw)
     return raw
+
+
+def _as_tuple(value: object) -> tuple[str, ...]:
+    """A comma-separated string or a sequence of strings → a tuple without blanks."""
+    items = value.split(",") if isinstance(value, str) else list(value)  # type: ignore[arg-type]
+    return tuple(item.strip() for item in items if str(item).strip())
+
+
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and localhost: where an unauthenticated writer is acceptable."""
+    if host in LOOPBACK_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _check_http_iri(what: str, value: object) -> None:

@@ -35,11 +35,21 @@ class UnsupportedContentTypeError(QueryError):
         super().__init__(f"unsupported request Content-Type {shown}; send one of: {', '.join(supported)}")
 
 
+class ServiceRefusedError(QueryError):
+    """A query whose SERVICE clause names an endpoint this server may not call."""
+
+
+class UpdateFailedError(QueryError):
+    """An update that parses but cannot be applied (e.g. CREATE GRAPH of an existing graph)."""
+
+
 # Most specific first: the first class an exception is an instance of decides the status.
 STATUS_BY_ERROR: tuple[tuple[type[Exception], int], ...] = (
     (QuerySyntaxError, 400),
     (MalformedRequestError, 400),
+    (UpdateFailedError, 400),
     (UpdateRefusedError, 403),
+    (ServiceRefusedError, 403),
     (NotAcceptableError, 406),
     (UnsupportedContentTypeError, 415),
     (QueryTimeoutError, 503),

@@ -76,17 +76,23 @@ class Channel:
         self.cancelled = threading.Event()
         self._buffer = bytearray()
         self._chunk_size = chunk_size
+        self._representation: object = None
+        self._announced = False
+        self._commit_lock = threading.Lock()
+        self.committed = False
 
     # -- executor side ---------------------------------------------------------------------
     def begin(self, representation: object) -> None:
-        """Announce what is about to be written (sent before any data)."""
-        self._put("begin", representation)
+        """Say what is about to be written; announced with the first full chunk, or with the
+        whole body when it fits in one chunk (one hand-over between threads for small answers)."""
+        self._representation = representation
 
     def write(self, data: bytes) -> int:
         if self.cancelled.is_set():
             raise _Cancelled()
         self._buffer += data
         if len(self._buffer) >= self._chunk_size:
+            self._announce()
             self._put("chunk", bytes(self._buffer))
             self._buffer.clear()
         return len(data)
@@ -95,10 +101,32 @@ class Channel:
         """Serialisers flush at the end; chunking is decided by ``write`` and ``finish``."""
 
     def finish(self) -> None:
+        if not self._announced:
+            self._announced = True
+            self._put("all", (self._representation, bytes(self._buffer)))
+            self._buffer.clear()
+            return
         if self._buffer:
             self._put("chunk", bytes(self._buffer))
             self._buffer.clear()
         self._put("end", None)
+
+    def commit(self, action: Callable[[], None]) -> None:
+        """Run ``action`` (e.g. switching the store to an updated build) unless the request gave up.
+
+        Atomic with :meth:`cancel`: a write is never made visible after its client was told
+        it timed out, and a client is never told so after it was made visible.
+        """
+        with self._commit_lock:
+            if self.cancelled.is_set():
+                raise _Cancelled()
+            action()
+            self.committed = True
+
+    def _announce(self) -> None:
+        if not self._announced:
+            self._announced = True
+            self._put("begin", self._representation)
 
     def fail(self, error: BaseException) -> None:
         self._put("error", error)
@@ -114,8 +142,13 @@ class Channel:
                 continue
 
     # -- request side ----------------------------------------------------------------------
-    def cancel(self) -> None:
-        self.cancelled.set()
+    def cancel(self) -> bool:
+        """Give up on the job; False if it had already committed its write (it then completes)."""
+        with self._commit_lock:
+            if self.committed:
+                return False
+            self.cancelled.set()
+            return True
 
 
 Job = Callable[[Channel], None]
@@ -127,14 +160,16 @@ class _Waiter:
 
     channel: Channel
     budget: float
-    runner: "QueryRunner"
+    runner: QueryRunner
 
     def next(self) -> tuple[str, object]:
         started = time.monotonic()
         try:
             return self.channel.events.get(timeout=max(self.budget, 0.0))
         except queue.Empty:
-            self.channel.cancel()
+            if not self.channel.cancel():  # a committed update: its answer is moments away
+                return self.channel.events.get()
+            self.runner.timeouts += 1
             raise QueryTimeoutError(self.runner.timeout) from None
         finally:
             self.budget -= time.monotonic() - started
@@ -143,12 +178,17 @@ class _Waiter:
 class ResultStream:
     """A query that has produced its first bytes: what they are, and an iterator over all of them."""
 
-    def __init__(self, representation: object, first: tuple[str, object], waiter: _Waiter) -> None:
+    def __init__(self, representation: object, first: tuple[str, object], waiter: _Waiter | None,
+                 complete: bytes | None = None) -> None:
         self.representation = representation
         self._first = first
         self._waiter = waiter
+        self.complete = complete  # the whole body, when it fit in one chunk (then nothing streams)
 
     def __iter__(self) -> Iterator[bytes]:
+        if self._waiter is None:
+            yield self.complete or b""
+            return
         try:
             kind, value = self._first
             while kind == "chunk":
@@ -175,6 +215,7 @@ class QueryRunner:
         self._idle = threading.Event()
         self._idle.set()
         self._lock = threading.Lock()
+        self.timeouts = 0  # requests that ran out of time in this process (for /metrics)
 
     def run(self, job: Job) -> ResultStream:
         """Queue ``job`` and wait (within the budget) for its representation and first chunk.
@@ -188,6 +229,9 @@ class QueryRunner:
         kind, value = waiter.next()
         if kind == "error":
             raise value  # type: ignore[misc]
+        if kind == "all":
+            representation, body = value  # type: ignore[misc]
+            return ResultStream(representation, ("end", None), None, complete=body)
         first = waiter.next()
         if first[0] == "error":
             raise first[1]  # type: ignore[misc]

@@ -23,6 +23,11 @@ class Services:
     stores: StoreProvider
     runner: QueryRunner
 
+    @property
+    def settings_tag(self) -> str:
+        """The settings that change answers to the same query on the same build (part of ETags)."""
+        return f"{self.config.base_iri}|{self.config.max_rows}"
+
 
 def install(app: Flask, services_: Services) -> None:
     app.extensions[EXTENSION] = services_

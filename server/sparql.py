@@ -1,14 +1,17 @@
-"""The ``/sparql`` blueprint: SPARQL 1.1 Protocol queries over the read-only store.
+"""The ``/sparql`` blueprint: the SPARQL 1.1 Protocol (query and update) and the service description.
 
-Accepted: ``GET ?query=``, ``POST`` ``application/x-www-form-urlencoded`` (``query=``) and
-``POST application/sparql-query``, each with optional ``default-graph-uri`` /
-``named-graph-uri`` (which then define the dataset exactly, as the protocol says; otherwise the
-default graph is the union of all named graphs) and an optional ``format`` overriding Accept
-(see ``server.negotiation``).
-Updates are refused (403): the store is written only by ``metiers-kg build``/``load``.
+Accepted, as the protocol says: ``GET ?query=``, ``POST`` ``application/x-www-form-urlencoded``
+(``query=`` or ``update=``), ``POST application/sparql-query`` and ``application/sparql-update``
+(UTF-8 only), each with ``default-graph-uri`` / ``named-graph-uri`` (queries) or
+``using-graph-uri`` / ``using-named-graph-uri`` (updates), which then define the dataset; without
+them queries see the union of all graphs as their default graph. ``GET`` without a query answers
+the service description (``server.service_description``). A parameter given twice, a body
+type we do not read, a non-UTF-8 charset, an update by GET: 4xx with a message saying what to
+send instead (statuses from ``server.errors``). Updates need permission (``server.update``).
+``SERVICE`` may only call allow-listed endpoints.
 
-The view only reads the request; the query itself runs on the executor thread of
-``server.query_runner`` (see there for why), and the response body streams from it.
+Queries and updates run on the executor thread of ``server.query_runner``; small answers come
+back whole and are cached per build, large ones stream (``server.http_cache``).
 """
 
 from __future__ import annotations
@@ -17,19 +20,32 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 from flask import Blueprint, Request, Response, current_app, request
+from werkzeug.datastructures import MultiDict
 
 from kg.errors import QuerySyntaxError, QueryTimeoutError, UpdateRefusedError
-from server.errors import MalformedRequestError, UnsupportedContentTypeError
+from server import ui
+from server.capped_results import take, truncation_headers, write_solutions
+from server.errors import (
+    MalformedRequestError,
+    ServiceRefusedError,
+    UnsupportedContentTypeError,
+)
+from server.http_cache import CACHE_CONTROL, entity_tag, not_modified
+from server.metrics import QUERY_LOG_CHARS, note
 from server.negotiation import Preferences, QueryForm, Representation
-from server.query_runner import Channel, Job
-from server.services import services
+from server.query_runner import Channel, Job, ResultStream
+from server.service_description import description_job
+from server.services import Services, services
+from server.sparql_text import names_dataset, service_targets
 from server.store_provider import StoreHandle
+from server.update import UpdateRequest, authorize, sparql_update, write_job
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
-READABLE_BODIES = [FORM, SPARQL_QUERY]
+READABLE_BODIES = [FORM, SPARQL_QUERY, SPARQL_UPDATE]
 MAX_BODY_BYTES = 1024 * 1024  # a query, not a data upload (larger bodies: 413, via MAX_CONTENT_LENGTH)
+MAX_UPDATE_BYTES = 64 * 1024 * 1024  # an authorised update may carry data (INSERT DATA)
 
 USAGE = ("send a SPARQL query as GET /sparql?query=…, or POST it as the 'query' field of an "
          f"{FORM} body, or as the whole body with Content-Type: {SPARQL_QUERY}")
@@ -39,7 +55,7 @@ bp = Blueprint("sparql", __name__)
 
 @dataclass(frozen=True)
 class SparqlRequest:
-    """A protocol request, reduced to what the query needs (plain strings only: thread-safe)."""
+    """A protocol query request, reduced to what the query needs (plain strings only: thread-safe)."""
 
     query: str
     default_graphs: tuple[str, ...] = ()
@@ -51,19 +67,33 @@ class SparqlRequest:
         return bool(self.default_graphs or self.named_graphs)
 
 
+@dataclass(frozen=True)
+class Head:
+    """What the executor announces before the body: the representation and extra headers."""
+
+    representation: Representation
+    headers: tuple[tuple[str, str], ...] = ()
+
+
 @bp.route("/sparql", methods=["GET", "POST"])
+@bp.route("/sparql/", methods=["GET", "POST"])
 def sparql() -> Response:
-    """Run one query and stream its results in the negotiated format."""
-    parsed = read_request(request)
+    """Answer one protocol request: service description, update or query."""
+    if ui.wants_editor(request):  # a browser opening /sparql itself gets the query editor (server.ui)
+        return ui.editor_page()
     found = services()
-    handle = found.stores.current()
-    try:
-        stream = found.runner.run(make_job(handle, parsed, found.config.base_iri))
-    except QueryTimeoutError:
-        current_app.logger.warning("query over the %g s limit: %.200r", found.config.query_timeout, parsed.query)
-        raise
-    representation: Representation = stream.representation  # type: ignore[assignment]
-    return Response(iter(stream), status=200, content_type=representation.content_type)
+    if request.method == "POST" and request.mimetype == SPARQL_UPDATE:
+        authorize(request, found.config)  # before reading a body that may be large
+        request.max_content_length = MAX_UPDATE_BYTES
+    operation = read_request(request)
+    if operation is None:
+        return service_description(found)
+    if isinstance(operation, UpdateRequest):
+        authorize(request, found.config)
+        job = write_job(found.config.store_dir, sparql_update(operation, found.config))
+        note(update=operation.update[:QUERY_LOG_CHARS])
+        return Response(status=found.runner.run(job).representation)  # type: ignore[arg-type]
+    return run_query(found, operation)
 
 
 @bp.after_request
@@ -74,20 +104,83 @@ def _after(response: Response) -> Response:
     return response
 
 
-def read_request(req: Request) -> SparqlRequest:
-    """Validate the protocol request; raises the 400/403/415 errors of ``server.errors``."""
-    if req.method == "GET":
-        params = req.args
+def run_query(found: Services, parsed: SparqlRequest) -> Response:
+    """Validators and result cache first; otherwise evaluate on the executor and stream."""
+    handle = found.stores.current()
+    etag = entity_tag(handle.build_id, found.settings_tag)
+    modified, http_date = handle.modified
+    validators = {"ETag": etag, "Last-Modified": http_date, "Cache-Control": CACHE_CONTROL}
+    note(query=parsed.query[:QUERY_LOG_CHARS])
+    if not_modified(request, etag, modified):
+        note(cache="304")
+        return Response(status=304, headers=validators)
+    check_services(parsed.query, found)
+    key = (parsed.query, parsed.default_graphs, parsed.named_graphs, parsed.preferences)
+    hit = handle.results.get(key)
+    note(cache="miss" if hit is None else "hit")
+    if hit is not None:
+        head, body = hit
+        return _respond(head, body, validators)  # type: ignore[arg-type]
+    try:
+        stream = found.runner.run(make_job(handle, parsed, found.config.base_iri, found.config.max_rows))
+    except QueryTimeoutError:
+        current_app.logger.warning("query over the %g s limit: %.200r", found.config.query_timeout, parsed.query)
+        raise
+    head: Head = stream.representation  # type: ignore[assignment]
+    if stream.complete is not None:
+        handle.results.put(key, head, stream.complete)
+        return _respond(head, stream.complete, validators)
+    return _respond(head, stream, validators)
+
+
+def _respond(head: Head, body: bytes | ResultStream, validators: dict[str, str]) -> Response:
+    content = body if isinstance(body, bytes) else iter(body)
+    response = Response(content, status=200, content_type=head.representation.content_type)
+    response.headers.update(validators)
+    response.headers.update(head.headers)
+    return response
+
+
+def service_description(found: Services) -> Response:
+    """The service description in the RDF format the client prefers (not cached by clients)."""
+    handle = found.stores.current()
+    endpoint = found.config.endpoint_url if found.config.public_url else request.host_url + "sparql"
+    preferences = Preferences(accept=request.headers.get("Accept"), formats=tuple(request.args.getlist("format")))
+    stream = found.runner.run(description_job(handle, endpoint, found.config, preferences))
+    representation: Representation = stream.representation  # type: ignore[assignment]
+    return Response(stream.complete if stream.complete is not None else iter(stream),
+                    content_type=representation.content_type)
+
+
+def check_services(query: str, found: Services) -> None:
+    """Refuse (403) a query whose SERVICE would call an endpoint that is not allow-listed."""
+    allowed = found.config.service_allowlist
+    for target in service_targets(query, found.config.base_iri):
+        if target is None or target not in allowed:
+            shown = "a variable endpoint" if target is None else f"<{target}>"
+            raise ServiceRefusedError(
+                f"SERVICE {shown} is not allowed on this server; allowed endpoints: "
+                + (", ".join(f"<{s}>" for s in allowed) or "none (start it with --service-allow IRI)"))
+
+
+def read_request(req: Request) -> SparqlRequest | UpdateRequest | None:
+    """Validate the protocol request (400/403/415 from ``server.errors``); None asks for the description."""
+    if req.method in ("GET", "HEAD"):
+        params: MultiDict[str, str] = req.args
+        if "update" in params:
+            raise UpdateRefusedError("an update must be sent by POST, never by GET (it changes the store)")
+        if "query" not in params:
+            return None
     else:
         mimetype = req.mimetype
-        if mimetype == SPARQL_UPDATE:
-            raise UpdateRefusedError("this endpoint is read-only: SPARQL Update is not accepted")
         if mimetype not in READABLE_BODIES:
             raise UnsupportedContentTypeError(req.content_type or "", READABLE_BODIES)
+        charset = req.mimetype_params.get("charset", "utf-8").lower()
+        if charset not in ("utf-8", "utf8"):
+            raise UnsupportedContentTypeError(req.content_type or "", [f"{t}; charset=utf-8" for t in READABLE_BODIES])
+        if mimetype == SPARQL_UPDATE or (mimetype == FORM and "update" in req.form):
+            return _read_update(req)
         params = req.form if mimetype == FORM else req.args
-    if "update" in params or "update" in req.args:
-        raise UpdateRefusedError("this endpoint is read-only: SPARQL Update is not accepted")
-
     if req.method == "POST" and req.mimetype == SPARQL_QUERY:
         if "query" in req.args:
             raise MalformedRequestError(f"a {SPARQL_QUERY} POST carries the query in its body, not in ?query=")
@@ -96,17 +189,36 @@ def read_request(req: Request) -> SparqlRequest:
         query = _single(params.getlist("query"), "query")
     if query is None or not query.strip():
         raise MalformedRequestError(f"missing or empty query: {USAGE}")
+    if "update" in params:
+        raise MalformedRequestError("give either 'query' or 'update', not both")
 
     formats = params.getlist("format") + (req.args.getlist("format") if params is not req.args else [])
     return SparqlRequest(
         query=query,
-        default_graphs=tuple(params.getlist("default-graph-uri")),
-        named_graphs=tuple(params.getlist("named-graph-uri")),
+        default_graphs=tuple(_all(req, params, "default-graph-uri")),
+        named_graphs=tuple(_all(req, params, "named-graph-uri")),
         preferences=Preferences(accept=req.headers.get("Accept"), formats=tuple(formats)),
     )
 
 
-def make_job(handle: StoreHandle, parsed: SparqlRequest, base_iri: str) -> Job:
+def _read_update(req: Request) -> UpdateRequest:
+    if req.mimetype == SPARQL_UPDATE:
+        if "update" in req.args:
+            raise MalformedRequestError(f"a {SPARQL_UPDATE} POST carries the update in its body, not in ?update=")
+        update = _body_text(req)
+        params: MultiDict[str, str] = req.args
+    else:
+        params = req.form
+        update = _single(params.getlist("update"), "update") or ""
+        if "query" in params:
+            raise MalformedRequestError("give either 'query' or 'update', not both")
+    if not update.strip():
+        raise MalformedRequestError("missing or empty update")
+    return UpdateRequest(update, tuple(_all(req, params, "using-graph-uri")),
+                         tuple(_all(req, params, "using-named-graph-uri")))
+
+
+def make_job(handle: StoreHandle, parsed: SparqlRequest, base_iri: str, max_rows: int = 0) -> Job:
     """The work done on the executor thread: parse, evaluate, negotiate, serialise."""
 
     def job(channel: Channel) -> None:
@@ -116,9 +228,22 @@ def make_job(handle: StoreHandle, parsed: SparqlRequest, base_iri: str) -> Job:
         except SyntaxError as error:
             raise QuerySyntaxError(f"SPARQL syntax error: {error}") from None
         try:
-            representation = parsed.preferences.choose(_form_of(results))
-            channel.begin(representation)
-            results.serialize(channel, format=representation.format)
+            form = _form_of(results)
+            representation = parsed.preferences.choose(form)
+            if max_rows and form is QueryForm.SOLUTIONS:
+                variables = [variable.value for variable in results.variables]  # type: ignore[attr-defined]
+                rows, cut = take(results, max_rows)  # type: ignore[arg-type]
+                channel.begin(Head(representation, tuple(truncation_headers(max_rows).items()) if cut else ()))
+                write_solutions(channel, variables, rows, representation.format, cut, max_rows)  # type: ignore[arg-type]
+                del rows
+            elif max_rows and form is QueryForm.GRAPH:
+                triples, cut = take(results, max_rows)  # type: ignore[arg-type]
+                channel.begin(Head(representation, tuple(truncation_headers(max_rows).items()) if cut else ()))
+                ox.serialize(triples, channel, format=representation.format)  # type: ignore[arg-type]
+                del triples
+            else:
+                channel.begin(Head(representation))
+                results.serialize(channel, format=representation.format)  # type: ignore[attr-defined]
         finally:
             del results  # results must die on this thread
 
@@ -126,8 +251,9 @@ def make_job(handle: StoreHandle, parsed: SparqlRequest, base_iri: str) -> Job:
 
 
 def _dataset_options(parsed: SparqlRequest) -> dict[str, object]:
+    """The protocol's dataset if given, else the query's FROM if any, else the union of all graphs."""
     if not parsed.has_dataset:
-        return {"use_default_graph_as_union": True}
+        return {"use_default_graph_as_union": not names_dataset(parsed.query)}
     try:
         return {
             "use_default_graph_as_union": False,
@@ -146,6 +272,12 @@ def _form_of(results: object) -> QueryForm:
     return QueryForm.GRAPH
 
 
+def _all(req: Request, params: MultiDict[str, str], name: str) -> list[str]:
+    """A repeatable parameter, from the body and the URL of a form POST (the protocol allows both)."""
+    values = params.getlist(name)
+    return values + req.args.getlist(name) if params is not req.args else values
+
+
 def _single(values: list[str], name: str) -> str | None:
     if len(values) > 1:
         raise MalformedRequestError(f"the '{name}' parameter is given {len(values)} times; give it once")
@@ -153,8 +285,7 @@ def _single(values: list[str], name: str) -> str | None:
 
 
 def _body_text(req: Request) -> str:
-    charset = req.mimetype_params.get("charset", "utf-8")
     try:
-        return req.get_data(cache=False).decode(charset)
-    except (LookupError, UnicodeDecodeError) as error:
-        raise MalformedRequestError(f"the query body is not valid {charset}: {error}") from None
+        return req.get_data(cache=False).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise MalformedRequestError(f"the body is not valid UTF-8: {error}") from None

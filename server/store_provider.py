@@ -11,12 +11,14 @@ on garbage collection) as soon as the last such query finishes.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.store import Store, current_build
+from kg.store import CURRENT, Store, current_build
+from server.http_cache import ResultCache, last_modified
 
 
 @dataclass(eq=False)
@@ -26,6 +28,16 @@ class StoreHandle:
     store: Store
     target: Path
     _triples: int | None = field(default=None, repr=False)
+    memo: dict[str, object] = field(default_factory=dict, repr=False)  # per-build facts (plain values)
+    results: ResultCache = field(default_factory=ResultCache, repr=False)  # see server.http_cache
+    _modified: tuple[float, str] | None = field(default=None, repr=False)
+
+    @property
+    def modified(self) -> tuple[float, str]:
+        """When this build was written: (timestamp, HTTP date)."""
+        if self._modified is None:
+            self._modified = last_modified(self.target)
+        return self._modified
 
     @property
     def build_id(self) -> str:
@@ -46,16 +58,27 @@ class StoreProvider:
         self._opener = opener
         self._handle: StoreHandle | None = None
         self._lock = threading.Lock()
+        self._link = str(self.store_dir / CURRENT)
+        self._link_text: str | None = None
 
     def current(self) -> StoreHandle:
         """The handle for the current build, reopening if the link moved; raises StoreError."""
-        target = current_build(self.store_dir)
         handle = self._handle
+        try:  # the hot path: one readlink(2), compared with what it said when we opened
+            if handle is not None and os.readlink(self._link) == self._link_text:
+                return handle
+        except OSError:
+            pass
+        target = current_build(self.store_dir)
         if handle is not None and handle.target == target:
             return handle
         with self._lock:
             handle = self._handle
             if handle is None or handle.target != target:
+                try:
+                    self._link_text = os.readlink(self._link)  # read before opening: a later switch reopens
+                except OSError:
+                    self._link_text = None
                 store = self._opener(self.store_dir)
                 # open_current resolves the link itself; trust what it opened, not our earlier look.
                 handle = StoreHandle(store, Path(store.path) if store.path is not None else target)

@@ -16,15 +16,20 @@
 
 from __future__ import annotations
 
+import json
 import math
+import os
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from kg.store import Store
+from kg.errors import StoreError
+from kg.store import Store, current_build
 from server.app import create_app
 from server.config import ServerConfig
+from server.metrics import metrics_directory
 
 ARBITER_TIMEOUT_MARGIN = 30  # seconds beyond query_timeout before gunicorn kills a silent worker
 GRACEFUL_MARGIN = 5  # seconds beyond query_timeout for in-flight requests on shutdown
@@ -72,12 +77,39 @@ class _Server(BaseApplication):
 
 def serve(config: ServerConfig) -> None:
     """Check the store opens, then serve it until gunicorn is stopped; raises StoreError first."""
-    store = Store.open_current(config.store_dir)  # fail fast, naming the path
-    try:
-        build_id = store.path.name if store.path is not None else "?"
-        startup_line = (f"metiers-kg: serving build {build_id} of {config.store_dir} "
-                        f"({len(store)} quads) at {config.endpoint_url}")
-    finally:
-        store.close()  # workers open their own handle after the fork
-        del store
-    _Server(config, startup_line).run()
+    build_id, quads = probe_store(config.store_dir)  # fail fast, naming the path
+    startup_line = (f"metiers-kg: serving build {build_id} of {config.store_dir} "
+                    f"({quads} quads) at {config.endpoint_url}")
+    with metrics_directory():
+        _Server(config, startup_line).run()
+
+
+def probe_store(store_dir: Path) -> tuple[str, int]:
+    """Open the store in a short-lived child process: (build id, quads), or raise its StoreError.
+
+    The arbiter itself must never open RocksDB: its background threads do not survive
+    ``fork``, and a worker that later writes (an update) would wait forever for a flush that
+    no thread runs. So the check runs in a forked child that exits afterwards.
+    """
+    current_build(store_dir)  # the common mistakes (no store, dangling link), without forking
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: open, count, report, exit without running the parent's cleanups
+        os.close(read_end)
+        try:
+            store = Store.open_current(store_dir)
+            message = {"build": store.path.name if store.path is not None else "?", "quads": len(store)}
+        except StoreError as error:
+            message = {"error": str(error)}
+        except BaseException as error:  # noqa: BLE001 - reported to the parent, which raises
+            message = {"error": f"{store_dir}: cannot open the store: {error}"}
+        os.write(write_end, json.dumps(message).encode())
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        data = pipe.read()
+    os.waitpid(pid, 0)
+    report = json.loads(data or b'{"error": "the store check died"}')
+    if "error" in report:
+        raise StoreError(report["error"])
+    return report["build"], report["quads"]

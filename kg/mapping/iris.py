@@ -7,12 +7,16 @@ input always gives the same graph.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
 from rdflib import URIRef
 
+from kg.alignment.text import words
 from kg.vocab import DEFAULT_BASE_IRI
+
+AGENT_BASE = "https://w3id.org/metiers-kg/agent/"
 
 
 def slugify(text: str) -> str:
@@ -83,11 +87,15 @@ class Iris:
         return self._iri("centre-interet", slugify(label))
 
     def skill(self, phrase: str) -> URIRef:
-        """One concept per phrase: the same savoir-faire in two emploi-types is one skill."""
-        return self._iri("competence", slugify(phrase))
+        """One concept per phrase: the same savoir-faire in two emploi-types is one skill.
+
+        "The same" ignores case, accents, articles and plurals ("Rédaction du cahier des
+        charges" = "Rédaction de cahier des charges"), so the slug is made of content words.
+        """
+        return self._iri("competence", slugify(" ".join(words(phrase))))
 
     def knowledge(self, phrase: str) -> URIRef:
-        return self._iri("connaissance", slugify(phrase))
+        return self._iri("connaissance", slugify(" ".join(words(phrase))))
 
     # ---- référentiels --------------------------------------------------------------------
     def referentiel(self, title: str) -> URIRef:
@@ -117,6 +125,19 @@ class Iris:
 
     def author(self, owner: URIRef) -> URIRef:
         return URIRef(f"{owner}/auteur")
+
+    # ---- alignment -----------------------------------------------------------------------
+    def mapping(self, subject: str, predicate: str, obj: str) -> URIRef:
+        """A mapping (SSSOM record) is identified by its triple, so it keeps its IRI across builds."""
+        digest = hashlib.sha256(f"{subject} {predicate} {obj}".encode()).hexdigest()[:20]
+        return self._iri("mapping", digest)
+
+    def agent(self, name: str) -> URIRef:
+        """Curators and tools that assert mappings (fixed IRIs, whatever the data base)."""
+        return URIRef(f"{AGENT_BASE}{slugify(name)}")
+
+    def validation_result(self, number: int) -> URIRef:
+        return self._iri("validation", f"result-{number}")
 
     # ---- provenance ----------------------------------------------------------------------
     def source_document(self, sha256: str) -> URIRef:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from rdflib import Literal, URIRef
 
+from kg.alignment.text import key
 from kg.mapping.core import GraphBuilder, MappedGraph, add_provenance, boolean, integer
 from kg.mapping.iris import Iris, slugify
 from kg.mapping.levels import add_access_level
@@ -36,8 +39,10 @@ def to_graph(ref: Referentiel, iris: Iris) -> MappedGraph:
     for sub in ref.sub_families:
         _add_sub_family(builder, iris, scheme, sub.family, sub.label, sub.line)
 
+    labelled: dict[URIRef, str] = {}
+    groups = passerelle_groups(ref, iris)
     for order, emploi_type in enumerate(ref.emploi_types, start=1):
-        _add_emploi_type(builder, iris, scheme, emploi_type, order)
+        _add_emploi_type(builder, iris, scheme, emploi_type, order, labelled, groups)
 
     for row in ref.appellation_table:
         if row.emploi_type is None:
@@ -73,7 +78,8 @@ def _add_sub_family(builder: GraphBuilder, iris: Iris, scheme: URIRef, family: s
     return sub_iri
 
 
-def _add_emploi_type(builder: GraphBuilder, iris: Iris, scheme: URIRef, et: EmploiType, order: int) -> None:
+def _add_emploi_type(builder: GraphBuilder, iris: Iris, scheme: URIRef, et: EmploiType, order: int,
+                     labelled: dict[URIRef, str], groups: dict[str, URIRef]) -> None:
     subject = iris.emploi_type(et.name)
     line = et.line
     builder.locate(subject, line)
@@ -101,10 +107,11 @@ def _add_emploi_type(builder: GraphBuilder, iris: Iris, scheme: URIRef, et: Empl
     if et.description is not None:
         builder.fr(subject, SKOS.definition, et.description.text, et.description.line)
     for item in et.savoir_faire:
-        _add_skill(builder, subject, iris.skill(item.text), MKG.SavoirFaire, ESCO_SKILL_TYPE, item.text, item.line)
+        _add_skill(builder, subject, iris.skill(item.text), MKG.SavoirFaire, ESCO_SKILL_TYPE, item.text, item.line,
+                   labelled)
     for item in et.connaissances:
         _add_skill(builder, subject, iris.knowledge(item.text), MKG.Connaissance, ESCO_KNOWLEDGE_TYPE,
-                   item.text, item.line)
+                   item.text, item.line, labelled)
     for variability in et.variability:
         builder.fr(subject, MKG.variability, f"{variability.aspect} : {variability.text}", variability.line)
     for prop, item in ((MKG.externalRelations, et.external_relations), (MKG.internalRelations, et.internal_relations),
@@ -125,10 +132,11 @@ def _add_emploi_type(builder: GraphBuilder, iris: Iris, scheme: URIRef, et: Empl
     for item in et.certifications:
         builder.fr(subject, MKG.certification, item.text, item.line)
     for passerelle in et.origins:
-        _add_passerelle(builder, iris, subject, passerelle, MKG.possibleOrigin, MKG.unresolvedOrigin, "origine")
+        _add_passerelle(builder, iris, subject, passerelle, MKG.possibleOrigin, MKG.unresolvedOrigin, "origine",
+                        groups)
     for passerelle in et.evolutions:
         _add_passerelle(builder, iris, subject, passerelle, MKG.possibleEvolution, MKG.unresolvedEvolution,
-                        "evolution")
+                        "evolution", groups)
     for rome in et.rome_codes:
         builder.add(subject, MKG.romeFiche, iris.rome(rome.code), rome.line)
     if et.rome_absence is not None:
@@ -147,17 +155,24 @@ def _add_appellation(builder: GraphBuilder, iris: Iris, owner: URIRef, label: st
 
 
 def _add_skill(builder: GraphBuilder, owner: URIRef, skill: URIRef, skill_class: URIRef, skill_type: URIRef,
-               text: str, line: int) -> None:
+               text: str, line: int, labelled: dict[URIRef, str]) -> None:
+    """One concept per phrase: the first wording is its label, later variants are alternative labels."""
     builder.add(owner, MKG.requiredSkill, skill, line)
     builder.locate(skill, line)
     builder.add(skill, RDF.type, skill_class, line)
     builder.add(skill, ESCO.skillType, skill_type)
-    builder.fr(skill, SKOS.prefLabel, text, line)
+    first = labelled.setdefault(skill, text.strip())
+    builder.fr(skill, SKOS.prefLabel if first == text.strip() else SKOS.altLabel, text, line)
 
 
 def _add_passerelle(builder: GraphBuilder, iris: Iris, subject: URIRef, passerelle: Passerelle,
-                    resolved: URIRef, unresolved: URIRef, relation: str) -> None:
-    """A resolved passerelle links emploi-types; an unresolved one is kept as a labelled mention."""
+                    resolved: URIRef, unresolved: URIRef, relation: str, groups: dict[str, URIRef]) -> None:
+    """A resolved passerelle links emploi-types; any other is kept as a labelled mention with its line.
+
+    A passerelle that names a family or sous-famille of the référentiel ("Famille : Conseil",
+    "Management") points at that group too (``mkg:refersToGroup``): the whole group is the
+    origin or evolution. Only what names nothing of the graph stays unresolved.
+    """
     if passerelle.target is not None:
         builder.add(subject, resolved, iris.emploi_type(passerelle.target), passerelle.line)
         return
@@ -167,3 +182,22 @@ def _add_passerelle(builder: GraphBuilder, iris: Iris, subject: URIRef, passerel
     builder.add(mention, RDF.type, MKG.UnresolvedMention, passerelle.line)
     builder.fr(mention, SKOS.prefLabel, passerelle.label, passerelle.line)
     builder.add(mention, MKG.sourceLine, integer(passerelle.line))
+    group = groups.get(group_key(passerelle.label))
+    if group is not None:
+        builder.add(mention, MKG.refersToGroup, group, passerelle.line)
+
+
+_GROUP_PREFIX = re.compile(r"^\s*(?:sous[\s-]*)?famille\s*:?\s*", re.IGNORECASE)
+
+
+def group_key(label: str) -> str:
+    """"Sous-famille : méthodes outils et qualité" and "Méthodes, outils et qualité" have one key."""
+    return key(_GROUP_PREFIX.sub("", label))
+
+
+def passerelle_groups(ref: Referentiel, iris: Iris) -> dict[str, URIRef]:
+    """Key of every family and named sous-famille label → its IRI (a sous-famille wins a tie)."""
+    groups = {group_key(family.label): iris.famille(family.label) for family in ref.families}
+    for sub in ref.sub_families:
+        groups[group_key(sub.label)] = iris.sous_famille(sub.family, sub.label)
+    return groups

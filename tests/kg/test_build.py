@@ -41,9 +41,11 @@ def test_each_document_has_its_own_named_graph_with_provenance(built_store: Path
     for path in SEED_FILES:
         assert by_file[path.name]["sha"] == hashlib.sha256(path.read_bytes()).hexdigest()
     assert by_file["rome4_fiches.csv"]["g"] == BASE + "graph/rome"
+    assert by_file["curation.sssom.tsv"]["g"] == BASE + "graph/alignment"
+    assert by_file["esco_occupations_labels.csv"]["g"] == BASE + "graph/esco"
     graphs = {row["g"] for row in rows}
     assert {BASE + "graph/fiche/MET.717", BASE + "graph/fiche/MET.15"} <= graphs
-    assert len(graphs) == len(SEED_FILES) + 1
+    assert len(graphs) == len(SEED_FILES) + 3  # + ROME, the alignment (curation file) and the ESCO tables
 
 
 def test_reference_graphs_are_present(built_store: Path) -> None:

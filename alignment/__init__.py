@@ -1,0 +1,1 @@
+"""Reviewed alignment data shipped with métiers-kg: curation decisions, lexicon, published SSSOM."""

@@ -1,0 +1,63 @@
+"""The one record every alignment step produces: a mapping in the SSSOM sense, with its evidence.
+
+Curated decisions, matcher output, ISCO groups derived from ESCO, cross-source links and
+testimony mention links are all ``Mapping``s, so the SSSOM writer, the RDF mapper and the
+report treat them alike, and every one says who asserted it, on what basis, how surely.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
+SEMAPV = "https://w3id.org/semapv/vocab/"
+SSSOM = "https://w3id.org/sssom/"
+DCTERMS_REFERENCES = "http://purl.org/dc/terms/references"
+NO_TERM_FOUND = SSSOM + "NoTermFound"
+
+EXACT, CLOSE, BROAD, NARROW, RELATED = (SKOS_NS + name for name in
+                                        ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch"))
+SKOS_PREDICATES = (EXACT, CLOSE, BROAD, NARROW, RELATED)
+# Strength order, used when several bases give one pair different predicates.
+STRENGTH = {EXACT: 5, CLOSE: 4, BROAD: 3, NARROW: 3, RELATED: 1, DCTERMS_REFERENCES: 0}
+
+MANUAL = SEMAPV + "ManualMappingCuration"
+LEXICAL = SEMAPV + "LexicalMatching"
+CHAINING = SEMAPV + "MappingChaining"
+
+# What a mapping is about, for reports and SSSOM subject_category.
+OCCUPATION_TARGET = "esco-occupation"
+SKILL_TARGET = "esco-skill"
+ISCO_TARGET = "isco-group"
+CROSS_SOURCE = "cross-source"
+MENTION_LINK = "mention"
+
+
+@dataclass(frozen=True)
+class Mapping:
+    subject: str
+    predicate: str
+    object: str  # an IRI, or NO_TERM_FOUND when a reviewer found no match
+    justification: str  # a SEMAPV term IRI
+    confidence: float
+    author_id: str
+    author_label: str
+    date: str | None  # ISO 8601 date of the decision; None when the source gives none
+    comment: str  # the reason, in words
+    target: str  # OCCUPATION_TARGET, SKILL_TARGET, ISCO_TARGET, CROSS_SOURCE or MENTION_LINK
+    subject_label: str = ""
+    object_label: str = ""
+    subject_kind: str = ""  # fiche, emploi-type, appellation, savoir-faire, connaissance, mention kind
+    negated: bool = False  # SSSOM predicate_modifier "Not": a reviewed and rejected candidate
+    basis: tuple[str, ...] = ()  # IRIs the mapping is derived through (ROME fiche, ESCO occupation)
+    tool: str | None = None  # the software that asserted it, for automatic mappings
+    source: str | None = None  # the curation file a decision comes from
+    line: int | None = None  # its line there
+
+    @property
+    def positive(self) -> bool:
+        """A usable match: neither rejected nor "no term found"."""
+        return not self.negated and self.object != NO_TERM_FOUND
+
+    def sort_key(self) -> tuple:
+        return (self.target, self.subject, self.object, self.predicate, self.negated)

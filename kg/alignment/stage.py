@@ -1,0 +1,68 @@
+"""The alignment stage of the build: digests of the whole corpus → mappings, as plain data.
+
+Runs in the parent process once every batch is parsed and mapped (alignment crosses
+documents); its output goes through the same SHACL check and into the same new store as the
+documents, so a build is still all or nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from kg.alignment.align import align_subjects, merge_subjects
+from kg.alignment.curation import Curation, curation
+from kg.alignment.digest import Digest, Subject
+from kg.alignment.links import cross_source_links, mention_links
+from kg.alignment.model import Mapping
+from kg.alignment.reference import tables_source
+from kg.mapping.alignment import alignment_graph, esco_graph
+from kg.mapping.core import MappedGraph
+from kg.mapping.iris import Iris
+from kg.mapping.rome import read_rome_fiches
+
+
+@dataclass(frozen=True)
+class Alignment:
+    mappings: tuple[Mapping, ...]
+    subjects: dict[str, Subject]
+    stale: tuple[str, ...]  # curated subjects that this corpus does not have (another document's)
+    curation: Curation
+
+
+def decision_date() -> str | None:
+    """Date stamped on automatic mappings: the build date from SOURCE_DATE_EPOCH, never the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return None
+    try:
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date().isoformat()
+    except (ValueError, OverflowError):
+        raise ValueError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from None
+
+
+def rome_labels(iris: Iris) -> dict[str, str]:
+    return {str(iris.rome(code)): label for code, label in read_rome_fiches()[0]}
+
+
+def align_corpus(digests: list[Digest], iris: Iris, reviewed: Curation | None = None) -> Alignment:
+    """Every mapping of the corpus: reviewed or matched ESCO/ISCO, cross-source links, mention links."""
+    reviewed = reviewed or curation()
+    date = decision_date()
+    subjects = merge_subjects(s for d in digests for s in d.subjects)
+    decisions = reviewed.decisions(iris.base)
+    labels = rome_labels(iris)
+    mappings = align_subjects(subjects, decisions, iris, date)
+    links = cross_source_links(subjects, mappings, labels, iris, date)
+    mentions = mention_links(sorted(digests, key=lambda d: d.graph), subjects, labels, iris, date)
+    stale = tuple(sorted(set(decisions) - set(subjects)))
+    return Alignment(tuple(mappings + links + mentions), subjects, stale, reviewed)
+
+
+def alignment_graphs(digests: list[Digest], iris: Iris) -> tuple[Alignment, list[MappedGraph]]:
+    """The alignment of the corpus and its named graphs (mappings with evidence; ESCO/ISCO concepts reached)."""
+    alignment = align_corpus(digests, iris)
+    mappings = list(alignment.mappings)
+    return alignment, [alignment_graph(mappings, iris, alignment.curation.source),
+                       esco_graph(mappings, iris, tables_source())]

@@ -1,0 +1,248 @@
+"""What a dereferenced IRI answers: one SPARQL CONSTRUCT, and the page made from its triples.
+
+Why a CONSTRUCT rather than code walking the store: the HTML page shows the query, and running
+that query on ``/sparql`` gives exactly the triples the server sent (in any RDF format). The
+description of ``<X>`` is
+
+* every triple whose subject is ``<X>`` or one of its *parts*: IRIs under ``<X>/`` reached in one
+  or two links (a fiche's sections and sub-sections, appellations, starting salary…);
+* up to ``INCOMING_LIMIT`` triples pointing at ``<X>`` (who links here), in a stable order;
+* the labels of every resource, predicate and class those triples mention, so that a client
+  can show them without another request.
+
+The page model (:class:`ResourcePage`) is plain data: ``server/templates`` render it, and
+``href`` for each IRI comes from a callback, so this module knows nothing of HTTP.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from kg.vocab import DCTERMS, MKG, NIF, PREFIXES, RDF, RDFS, SCHEMA, SKOS, SKOSXL
+from kg.void_stats import link_targets
+
+INCOMING_LIMIT = 1000
+LABEL_PREDICATES = (str(SKOS.prefLabel), str(RDFS.label), str(SKOSXL.literalForm), str(SCHEMA.name),
+                    str(DCTERMS.title), str(NIF.anchorOf))  # in order of preference; a mention's is its text
+TYPE, SECTION, ORDER, VALUE = str(RDF.type), str(MKG.section), str(MKG.order), str(RDF.value)
+LANGUAGES = ("fr", "", "en")  # preferred order of label languages
+
+Linker = Callable[[str], str | None]  # IRI → href on this server (or None: link to the IRI itself)
+
+
+def description_query(iri: str, incoming_limit: int = INCOMING_LIMIT) -> str:
+    """The CONSTRUCT that describes ``<iri>`` (shown on its page, runnable on /sparql as is)."""
+    labels = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
+    under = f'STRSTARTS(STR(?{{v}}), "{iri}/")'
+    return f"""# Description of <{iri}>: its triples and those of its parts (IRIs under it),
+# the triples that point to it, and the labels of everything they mention.
+CONSTRUCT {{
+  ?s ?p ?o . ?s ?sl ?slabel . ?p ?pl ?plabel . ?o ?ol ?olabel .
+}} WHERE {{
+  {{
+    {{ BIND(<{iri}> AS ?s) }}
+    UNION {{ <{iri}> ?link ?s . FILTER(isIRI(?s) && {under.format(v="s")}) }}
+    UNION {{ <{iri}> ?link ?mid . ?mid ?link2 ?s .
+            FILTER(isIRI(?mid) && {under.format(v="mid")} && isIRI(?s) && {under.format(v="s")}) }}
+    ?s ?p ?o .
+  }} UNION {{
+    {{ SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> }} ORDER BY ?s ?p LIMIT {incoming_limit} }}
+    BIND(<{iri}> AS ?o)
+  }}
+  OPTIONAL {{ VALUES ?sl {{ {labels} }} ?s ?sl ?slabel }}
+  OPTIONAL {{ VALUES ?pl {{ {labels} }} ?p ?pl ?plabel }}
+  OPTIONAL {{ VALUES ?ol {{ {labels} }} ?o ?ol ?olabel }}
+}}"""
+
+
+def graphs_query(iri: str) -> str:
+    """The named graphs that hold triples about ``<iri>`` (for the page's provenance line)."""
+    return f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }} ORDER BY ?g"
+
+
+def sort_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """Unique and in a fixed order, so that every serialisation is deterministic."""
+    return sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+
+def curie(iri: str) -> str | None:
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return None
+
+
+def local_name(iri: str) -> str:
+    return iri.rstrip("/#").replace("#", "/").rsplit("/", 1)[-1] or iri
+
+
+@dataclass(frozen=True)
+class Term:
+    """A node as shown on a page: text, and for an IRI where it leads."""
+
+    text: str
+    iri: str | None = None
+    href: str | None = None
+    lang: str | None = None
+    datatype: str | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    predicate: Term
+    values: tuple[Term, ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    iri: str
+    href: str
+    title: str
+    paragraphs: tuple[str, ...]
+    children: tuple["Section", ...]
+
+
+@dataclass(frozen=True)
+class Part:
+    term: Term
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class ResourcePage:
+    iri: str
+    label: str
+    types: tuple[Term, ...]
+    rows: tuple[Row, ...]
+    alignments: tuple[Row, ...]
+    sections: tuple[Section, ...]
+    parts: tuple[Part, ...]
+    incoming: tuple[Row, ...]
+    incoming_truncated: bool
+
+
+class Graph:
+    """Index over a description's triples: objects by (subject, predicate), labels, subjects by object."""
+
+    def __init__(self, triples: Iterable[ox.Triple]) -> None:
+        self.triples = sort_triples(triples)
+        self.out: dict[str, dict[str, list[ox.NamedNode | ox.Literal | ox.BlankNode]]] = defaultdict(
+            lambda: defaultdict(list))
+        self.into: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for t in self.triples:
+            self.out[t.subject.value][t.predicate.value].append(t.object)
+            if isinstance(t.object, ox.NamedNode):
+                self.into[t.object.value][t.predicate.value].append(t.subject.value)
+
+    def literals(self, subject: str, predicate: str) -> list[ox.Literal]:
+        return [o for o in self.out.get(subject, {}).get(predicate, []) if isinstance(o, ox.Literal)]
+
+    def label(self, iri: str) -> str | None:
+        """A French label first, then one without language, then English, then any."""
+        for predicate in LABEL_PREDICATES:
+            found = self.literals(iri, predicate)
+            for lang in LANGUAGES:
+                for literal in found:
+                    if (literal.language or "") == lang:
+                        return literal.value
+            if found:
+                return found[0].value
+        return None
+
+    def text_in(self, subject: str, predicate: str, lang: str) -> str | None:
+        return next((lit.value for lit in self.literals(subject, predicate) if lit.language == lang), None)
+
+
+class PageBuilder:
+    """Turns a description into the page model, linking IRIs through ``linker``."""
+
+    def __init__(self, graph: Graph, linker: Linker) -> None:
+        self.graph = graph
+        self.linker = linker
+
+    def term(self, node: object) -> Term:
+        if isinstance(node, ox.Literal):
+            datatype = node.datatype.value if node.datatype is not None else None
+            shown = None if datatype in (None, str(RDF.langString), "http://www.w3.org/2001/XMLSchema#string") \
+                else (curie(datatype) or datatype)
+            return Term(node.value, lang=node.language, datatype=shown)
+        iri = node.value if isinstance(node, ox.NamedNode) else str(node)
+        return self.iri_term(iri)
+
+    def iri_term(self, iri: str) -> Term:
+        text = self.graph.label(iri) or curie(iri) or iri
+        return Term(text, iri=iri, href=self.linker(iri) or iri)
+
+    def rows(self, subject: str, skip: frozenset[str] = frozenset()) -> tuple[Row, ...]:
+        found = self.graph.out.get(subject, {})
+        rows = [Row(self.iri_term(p), tuple(self.term(o) for o in values)) for p, values in found.items()
+                if p not in skip]
+        return tuple(sorted(rows, key=lambda r: (r.predicate.text.lower(), r.predicate.iri or "")))
+
+    def section(self, iri: str, seen: set[str]) -> Section:
+        seen.add(iri)
+        text = "\n\n".join(lit.value for lit in self.graph.literals(iri, VALUE))
+        paragraphs = tuple(p.strip() for p in text.split("\n\n") if p.strip())
+        children = self.sections_of(iri, seen)
+        return Section(iri, self.linker(iri) or iri, self.graph.label(iri) or local_name(iri), paragraphs, children)
+
+    def sections_of(self, iri: str, seen: set[str]) -> tuple[Section, ...]:
+        nodes = [o.value for o in self.graph.out.get(iri, {}).get(SECTION, []) if isinstance(o, ox.NamedNode)]
+        return tuple(self.section(n, seen) for n in sorted(nodes, key=self.order) if n not in seen)
+
+    def order(self, iri: str) -> tuple[int, str]:
+        orders = self.graph.literals(iri, ORDER)
+        return (int(orders[0].value) if orders and orders[0].value.lstrip("-").isdigit() else 1 << 30, iri)
+
+
+def parts_of(graph: Graph, iri: str) -> set[str]:
+    """IRIs under ``<iri>/`` that ``<iri>`` links to, directly or through another such part."""
+    prefix = iri + "/"
+
+    def linked_parts(subject: str) -> set[str]:
+        return {o.value for values in graph.out.get(subject, {}).values() for o in values
+                if isinstance(o, ox.NamedNode) and o.value.startswith(prefix)}
+
+    first = linked_parts(iri)
+    return first | {p for mid in first for p in linked_parts(mid)}
+
+
+def resource_page(iri: str, triples: Iterable[ox.Triple], linker: Linker, base_iri: str,
+                  incoming_limit: int = INCOMING_LIMIT) -> ResourcePage:
+    """The page model of a description (see the module docstring for what it holds)."""
+    graph = Graph(triples)
+    build = PageBuilder(graph, linker)
+    out = graph.out.get(iri, {})
+    types = tuple(build.term(o) for o in out.get(TYPE, []))
+    seen: set[str] = set()
+    sections = build.sections_of(iri, seen)
+    parts = parts_of(graph, iri)
+    shown_parts = tuple(Part(build.iri_term(s), build.rows(s)) for s in sorted(parts - seen))
+    targets = [ns for target in link_targets(base_iri) for ns in target.namespaces
+               if not iri.startswith(ns) and not ns.startswith(iri + "/")]  # ROME's own structure is no link
+    alignments = []
+    for row in build.rows(iri):
+        linked = tuple(v for v in row.values if v.iri and any(v.iri.startswith(ns) for ns in targets))
+        if linked:
+            alignments.append(Row(row.predicate, linked))
+    incoming_rows = []
+    into = graph.into.get(iri, {})
+    for predicate, subjects in sorted(into.items()):
+        outside = sorted(set(subjects) - parts - {iri})
+        if outside:
+            incoming_rows.append(Row(build.iri_term(predicate), tuple(build.iri_term(s) for s in outside)))
+    return ResourcePage(
+        iri=iri,
+        label=graph.label(iri) or local_name(iri),
+        types=types,
+        rows=build.rows(iri, frozenset({TYPE, SECTION})),
+        alignments=tuple(alignments),
+        sections=sections,
+        parts=shown_parts,
+        incoming=tuple(incoming_rows),
+        incoming_truncated=sum(len(set(s)) for s in into.values()) >= incoming_limit,
+    )

@@ -1,0 +1,40 @@
+"""What browsers and thrifty clients need: CORS and compressed answers, from two Flask extensions.
+
+* **CORS** (``flask-cors``): answers are readable from the configured origins (``--cors-origin``,
+  any origin by default: the data is public and updates use a Bearer token, never cookies, so
+  no credentials are allowed); preflights for POST bodies, ``Authorization`` (updates) and
+  conditional requests are answered; the headers scripts need (ETag, truncation) are exposed.
+* **Compression** (``flask-compress``): gzip or deflate when ``Accept-Encoding`` asks for it,
+  on result and RDF types. Streamed answers are compressed chunk by chunk, so a large result
+  still starts at once and is never held whole in memory.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_compress import Compress
+from flask_cors import CORS
+
+from server.capped_results import TRUNCATED_HEADER
+from server.config import ServerConfig
+from server.negotiation import GRAPH_OFFERS, RESULTS_OFFERS
+
+COMPRESSED_TYPES = sorted({offer.media_type for offer in RESULTS_OFFERS + GRAPH_OFFERS}
+                          | {"text/plain", "text/html", "application/trig", "application/n-quads"})
+
+
+def install(app: Flask, config: ServerConfig) -> None:
+    CORS(app, resources={r"/*": {"origins": list(config.cors_origins)}},
+         methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
+         allow_headers=["Accept", "Authorization", "Content-Type", "If-None-Match", "If-Modified-Since"],
+         expose_headers=["ETag", "Last-Modified", "Location", TRUNCATED_HEADER],
+         supports_credentials=False, max_age=86400, vary_header=True)
+    app.config.update(
+        COMPRESS_MIMETYPES=COMPRESSED_TYPES,
+        COMPRESS_ALGORITHM=["gzip", "deflate"],
+        COMPRESS_ALGORITHM_STREAMING=["gzip", "deflate"],
+        COMPRESS_STREAMS=True,
+        COMPRESS_MIN_SIZE=500,
+        COMPRESS_EVALUATE_CONDITIONAL_REQUEST=False,  # server.http_cache answers revalidations
+    )
+    Compress(app)
