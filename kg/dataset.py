@@ -57,7 +57,7 @@ PUBLISHER_NAME = "métiers-kg contributors"
 class FormatInfo:
     media_type: str
     eu_file_type: str
-    feature: str  # W3C format IRI name (void:feature)
+    feature: str | None  # W3C format IRI name (void:feature); None for non-RDF files
     title: str
 
 
@@ -65,6 +65,8 @@ FORMAT_INFO = {
     "nquads": FormatInfo("application/n-quads", "RDF_N_QUADS", "N-Quads", "N-Quads"),
     "trig": FormatInfo("application/trig", "RDF_TRIG", "TriG", "TriG"),
     "turtle": FormatInfo("text/turtle", "RDF_TURTLE", "Turtle", "Turtle"),
+    "sssom": FormatInfo("text/tab-separated-values", "TSV", None,
+                        "Correspondances ROME/ESCO/ISCO-08 au format SSSOM TSV"),
 }
 
 
@@ -161,7 +163,8 @@ def describe(stats: Statistics, publication: Publication) -> list[ox.Triple]:
         owner = distribution.graph or dataset
         node = part("dump-" + re.sub(r"[^A-Za-z0-9.-]+", "-", distribution.name))
         url = publication.dumps + distribution.name
-        out.iri(owner, VOID + "dataDump", url)
+        if FORMAT_INFO[distribution.format].feature:  # void:dataDump is for RDF dumps only
+            out.iri(owner, VOID + "dataDump", url)
         out.iri(owner, DCAT + "distribution", node)
         _distribution(out, node, url, distribution, publication)
     return out.sorted()
@@ -174,7 +177,7 @@ def _void(out: _Triples, stats: Statistics, publication: Publication) -> None:
     out.text(dataset, VOID + "uriSpace", publication.base_iri)
     for example in stats.examples:
         out.iri(dataset, VOID + "exampleResource", example)
-    for name in sorted({FORMAT_INFO[d.format].feature for d in publication.distributions}):
+    for name in sorted({FORMAT_INFO[d.format].feature for d in publication.distributions} - {None}):
         out.iri(dataset, VOID + "feature", FORMATS_NS + name)
     for key, value in (("triples", stats.triples), ("entities", stats.entities), ("classes", len(stats.classes)),
                        ("properties", len(stats.properties)), ("distinctSubjects", stats.distinct_subjects),
@@ -287,7 +290,8 @@ def _distribution(out: _Triples, node: str, url: str, distribution: Distribution
     what = f"graphe <{distribution.graph}>" if distribution.graph else "graphe complet"
     checksum = node + "-sha256"
     out.iri(node, RDF + "type", DCAT + "Distribution")
-    out.text(node, DCT + "title", f"{info.title} ({what}), gzip", "fr")
+    title = f"{info.title} ({what})" if info.feature else info.title
+    out.text(node, DCT + "title", f"{title}, gzip", "fr")
     out.iri(node, DCAT + "accessURL", publication.dumps)
     out.iri(node, DCAT + "downloadURL", url)
     out.iri(node, DCAT + "mediaType", IANA + info.media_type)

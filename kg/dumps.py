@@ -37,6 +37,7 @@ from kg.dataset import (
     describe,
     to_turtle,
 )
+from kg.alignment.sssom import mappings_from_store, sssom_tsv
 from kg.errors import StoreError
 from kg.store import Store, current_build
 from kg.vocab import PREFIXES
@@ -92,6 +93,7 @@ WHOLE_DUMPS = (("nquads", "nq"), ("trig", "trig"), ("turtle", "ttl"))
 GRAPHS_DIR = "graphs"
 DUMPS_DIR = "dumps"  # STORE/dumps/<build id>/: where the server keeps (and `dump --format all` pre-writes) them
 VOID_FILE = "void.ttl"
+SSSOM_FILE = "mappings.sssom.tsv.gz"
 SUMS_FILE = "SHA256SUMS"
 _SAFE_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
@@ -166,6 +168,8 @@ def write_dump_set(store: Store, directory: Path, base_iri: str) -> DumpSet:
                 payload = ox.serialize(_union_triples(quads), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
             files.append(_write_gz(staging, f"{DUMP_STEM}.{suffix}.gz", format_name, None, payload))
         del nquads
+        mappings = sssom_tsv(mappings_from_store(store), base_iri)  # the alignment, for SSSOM tools
+        files.append(_write_gz(staging, SSSOM_FILE, "sssom", None, mappings.encode("utf-8")))
         for graph, group in groupby(quads, key=lambda q: q.graph_name):
             if isinstance(graph, ox.NamedNode):  # default-graph triples are in the whole dumps only
                 triples = _union_triples(list(group))

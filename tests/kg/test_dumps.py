@@ -34,6 +34,11 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:rdflib")  # 
 RAPPER_SYNTAX = {"nquads": "nquads", "trig": "trig", "turtle": "turtle"}
 
 
+def rdf_files(dump_set: DumpSet) -> list:
+    """The RDF dumps (the set also holds the alignment as SSSOM TSV)."""
+    return [f for f in dump_set.files if f.format in RAPPER_SYNTAX]
+
+
 @pytest.fixture(scope="module")
 def dumped(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> DumpSet:
     return write_dump_set(Store.open_current(built_store), tmp_path_factory.mktemp("dumps") / "out", BASE)
@@ -96,7 +101,17 @@ def test_one_turtle_file_per_named_graph_and_the_whole_in_three_formats(built_st
     assert per_graph[BASE + "graph/fiche/MET.717"] == "graphs/fiche/MET.717.ttl.gz"
     assert all(per_graph[g] == graph_file_name(g, BASE) for g in graphs)
     whole = sorted((f.name, f.format) for f in dumped.files if f.graph is None)
-    assert whole == [("metiers-kg.nq.gz", "nquads"), ("metiers-kg.trig.gz", "trig"), ("metiers-kg.ttl.gz", "turtle")]
+    assert whole == [("mappings.sssom.tsv.gz", "sssom"), ("metiers-kg.nq.gz", "nquads"),
+                     ("metiers-kg.trig.gz", "trig"), ("metiers-kg.ttl.gz", "turtle")]
+
+
+def test_the_alignment_is_in_the_dumps_as_the_published_sssom_file(dumped: DumpSet) -> None:
+    published = (REPO / "alignment" / "mappings.sssom.tsv").read_bytes()
+    assert gzip.decompress((dumped.directory / "mappings.sssom.tsv.gz").read_bytes()) == published
+    void = void_graph(dumped)
+    node = next(void.subjects(rdflib.URIRef(DCAT + "downloadURL"),
+                              rdflib.URIRef(BASE + "dumps/mappings.sssom.tsv.gz")))
+    assert value(void, str(node), DCAT + "mediaType") == "http://www.iana.org/assignments/media-types/text/tab-separated-values"
 
 
 # -- loading back ---------------------------------------------------------------------------------
@@ -105,7 +120,7 @@ def expected_counts(store: Store, dump_set: DumpSet) -> dict[str, int]:
     """What each file must hold: quads for the dataset formats, distinct triples for Turtle."""
     per_graph = Counter(q.graph_name.value for q in store.quads() if isinstance(q.graph_name, ox.NamedNode))
     counts = {}
-    for f in dump_set.files:
+    for f in rdf_files(dump_set):
         if f.graph is not None:
             counts[f.name] = per_graph[f.graph]  # a graph holds no duplicate triples
         else:
@@ -116,7 +131,7 @@ def expected_counts(store: Store, dump_set: DumpSet) -> dict[str, int]:
 def test_each_dump_loads_back_into_oxigraph_and_rdflib_with_the_same_count(built_store: Path,
                                                                           dumped: DumpSet) -> None:
     store = Store.open_current(built_store)
-    for f in dumped.files:
+    for f in rdf_files(dumped):
         data = gzip.decompress((dumped.directory / f.name).read_bytes())
         expected = expected_counts(store, dumped)[f.name]
         fmt = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "turtle": ox.RdfFormat.TURTLE}[f.format]
@@ -138,7 +153,7 @@ def test_each_dump_parses_with_an_independent_parser(built_store: Path, dumped: 
             pytest.fail("rapper (Debian raptor2-utils) is missing: .ci/run installs it")
         pytest.skip("rapper (Debian raptor2-utils) is not installed: apt-get install raptor2-utils")
     expected = expected_counts(Store.open_current(built_store), dumped)
-    for f in dumped.files:
+    for f in rdf_files(dumped):
         plain = tmp_path / f.name.replace("/", "_").removesuffix(".gz")
         plain.write_bytes(gzip.decompress((dumped.directory / f.name).read_bytes()))
         result = subprocess.run([rapper, "-q", "-i", RAPPER_SYNTAX[f.format], "-c", str(plain), "http://example.org/"],
@@ -185,7 +200,7 @@ def test_void_figures_are_those_of_the_store(built_store: Path, dumped: DumpSet)
     assert value(void, dataset, "http://www.w3.org/2002/07/owl#versionInfo") == dumped.version
     assert value(void, dataset, DCT + "license") == "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
     dumps = {str(o) for o in void.objects(rdflib.URIRef(dataset), rdflib.URIRef(VOID + "dataDump"))}
-    assert dumps == {BASE + "dumps/" + f.name for f in dumped.files if f.graph is None}
+    assert dumps == {BASE + "dumps/" + f.name for f in rdf_files(dumped) if f.graph is None}
 
 
 def test_void_names_every_source_document(built_store: Path, dumped: DumpSet) -> None:
@@ -243,7 +258,7 @@ def test_dcat_ap_record_conforms_to_the_mandatory_shapes(dumped: DumpSet) -> Non
     assert validate(void) == (True, set())
     dataset = rdflib.URIRef(BASE + "dataset")
     distributions = set(void.objects(dataset, rdflib.URIRef(DCAT + "distribution")))
-    assert len(distributions) == 4  # N-Quads, TriG, Turtle and the SPARQL access
+    assert len(distributions) == 5  # N-Quads, TriG, Turtle, the SSSOM mappings and the SPARQL access
     for node in distributions:
         if (node, rdflib.URIRef(DCAT + "downloadURL"), None) in void:
             assert int(value(void, str(node), DCAT + "byteSize")) > 0
