@@ -8,15 +8,17 @@ Needs ``wrk`` (Debian package ``wrk``). Builds (once) a store of N synthetic fic
 both servers on 127.0.0.1 with the same store and union default graph, and drives them with
 the same requests and concurrency:
 
-* **lookup, same query**: a 20-row lookup of one fiche, repeated (ours answers from its
-  per-build result cache after the first time);
+* **lookup, same query**: a 20-row lookup of one fiche, repeated (ours replays its first
+  answer from the per-build cache, in front of Flask: ``server/fast_path.py``);
 * **lookup, distinct queries**: the same lookup over the 5,000 fiches, each request's text made
   unique by a trailing comment, so no cache can help: the cost of evaluating every request;
 * **lookup, revalidated**: the repeated lookup sent with ``If-None-Match`` (a caching client or
   proxy); ours answers 304, oxigraph has no validators and answers in full;
 * **100,000 rows**: one client streams a 100,000-row SELECT (SPARQL JSON), 5 times; median time and MB/s.
 
-Prints a Markdown table (also written to bench/out/endpoint/results.md).
+Prints a Markdown table (also written to bench/out/endpoint/results.md), with the load average
+before and after the run: other processes on the machine make every figure noisy, so compare
+the two servers only within one run.
 """
 
 from __future__ import annotations
@@ -101,6 +103,10 @@ def wrk(url: str, duration: int, connections: int, headers: dict[str, str], scri
     return {"rps": rps, "p50": _ms(p50), "p99": _ms(p99), "errors": int(errors.group(1)) if errors else 0}
 
 
+def _load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def _ms(match: re.Match | None) -> float:
     value, unit = float(match.group(1)), match.group(2)
     return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
@@ -140,6 +146,7 @@ def main() -> None:
     }
     processes = []
     results: dict[str, dict[str, dict]] = {}
+    load_before = _load()
     try:
         for name, (command, url) in servers.items():
             log = open(OUT / f"{name.split()[0]}.log", "wb")
@@ -162,7 +169,7 @@ def main() -> None:
         for process in processes:
             process.terminate()
             process.wait(timeout=30)
-    report = table(results, store, quads, args)
+    report = table(results, store, quads, args) + f"\nLoad average (1, 5, 15 min): before {load_before}, after {_load()}.\n"
     (OUT / "results.md").write_text(report)
     print(report)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -25,7 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.alignment.digest import Digest, digest
-from kg.alignment.stage import alignment_graphs
+from kg.alignment.stage import alignment_graphs, prepare
 from kg.errors import FicheParseError
 from kg.mapping import Iris, MappedGraph, reference_graphs, to_graph
 from kg.mapping.validation import validation_graph
@@ -146,6 +147,9 @@ def build(seeds: Path, store_dir: Path, base_iri: str, batch_size: int = BATCH_S
     Iris(base_iri)
     paths = list_documents(seeds)
     reports, quads, graph_count, digests = [], 0, 0, []
+    # The parent mostly waits on its workers: load the alignment's tables meanwhile (GIL-free waits).
+    preparing = threading.Thread(target=prepare, name="alignment-tables", daemon=True)
+    preparing.start()
     with new_build(store_dir) as store:
         for batch in checked_batches(paths, base_iri, batch_size, workers):
             batch.report.raise_if_invalid()
@@ -154,6 +158,7 @@ def build(seeds: Path, store_dir: Path, base_iri: str, batch_size: int = BATCH_S
             quads += batch.quads
             graph_count += len(batch.graph_sources)
             digests.extend(batch.digests)
+        preparing.join()
         aligned, alignment_report = check_alignment(digests, base_iri)
         alignment_report.raise_if_invalid()
         report = merge_reports([*reports, alignment_report])

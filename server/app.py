@@ -3,7 +3,7 @@
 ``create_app`` wires explicit dependencies (configuration, store provider, query runner and
 the action that ends a worker stuck in a runaway query) into one app, following Flask's
 application-factory pattern: nothing lives in module globals, so tests build as many
-independent apps as they like and gunicorn builds one per worker after forking.
+independent apps as they like and the server (granian) builds one per worker after forking.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from server import report as report_page
 from server import dumps_routes, resources, ui  # linked data: pages, dumps, VoID
 from server.config import ServerConfig
 from server.errors import register_error_handlers
+from server.fast_path import FastPath
 from server.query_runner import ExitAction, QueryRunner, exit_worker
 from server.services import Services, install
 from server.store_provider import StoreProvider
@@ -22,10 +23,11 @@ from server.store_provider import StoreProvider
 
 def create_app(config: ServerConfig, *, store_provider: StoreProvider | None = None,
                exit_action: ExitAction = exit_worker) -> Flask:
-    """Build the endpoint app. The store is opened on first use (after gunicorn forks).
+    """Build the endpoint app. The store is opened on first use (after the server forks its workers).
 
     ``exit_action`` is called after a response when a timed-out query is still running
-    natively; the default ends the process (gunicorn replaces it), tests pass a recorder.
+    natively; the default retires the worker process (the server replaces it), tests pass a
+    recorder. Repeated ``/sparql`` queries are answered in front of Flask (``server.fast_path``).
     """
     app = Flask(__name__)
     app.config.update(
@@ -33,13 +35,16 @@ def create_app(config: ServerConfig, *, store_provider: StoreProvider | None = N
         MAX_CONTENT_LENGTH=sparql.MAX_BODY_BYTES,
     )
     runner = QueryRunner(config.query_timeout, exit_action=exit_action)
-    install(app, Services(
+    found = Services(
         config=config,
         stores=store_provider or StoreProvider(config.store_dir),
         runner=runner,
-    ))
+    )
+    install(app, found)
     register_error_handlers(app)
-    metrics.install(app, metrics.Metrics(), lambda: runner.timeouts)  # before web: measures what is sent
+    measured = metrics.Metrics()
+    # before web: measures what is sent; a request's own timeouts (threads run requests side by side)
+    metrics.install(app, measured, lambda: runner.thread_timeouts)
     web.install(app, config)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(health.bp)
@@ -48,4 +53,5 @@ def create_app(config: ServerConfig, *, store_provider: StoreProvider | None = N
     app.register_blueprint(ui.bp)  # / : the YASGUI query editor
     app.register_blueprint(dumps_routes.bp)  # /dumps/, /.well-known/void, /dataset
     app.register_blueprint(resources.bp)  # /<path>: every IRI under the base (lowest-priority route)
+    app.wsgi_app = FastPath(app.wsgi_app, found, measured)  # type: ignore[method-assign]  # repeated queries
     return app

@@ -12,11 +12,16 @@ so the answer to a given query, dataset and ``Accept`` is fixed for the life of 
   fit in one chunk of the query runner) keyed by everything that decides them, in LRU order
   within a byte budget. A repeated lookup is then answered without a hand-over to the query
   thread. A new build gets a new, empty cache (it lives on the store handle).
+* **Replay** (``server.fast_path``): the same cache also keeps whole HTTP answers (status,
+  headers, body) that the ``/sparql`` view marked as replayable, keyed by the raw request
+  fields that decide them; a repeated request, or its revalidation, is then answered in front
+  of Flask, without routing, hooks or negotiation.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from collections import OrderedDict
 from email.utils import formatdate, parsedate_to_datetime
@@ -43,15 +48,32 @@ def last_modified(build_dir: Path) -> tuple[float, str]:
     return stamp, formatdate(stamp, usegmt=True)
 
 
+_VOLATILE = re.compile(r"\bSERVICE\b|\b(?:NOW|RAND|UUID|STRUUID)\s*\(", re.IGNORECASE)
+
+
+def fixed_by_build(query: str) -> bool:
+    """False for a query whose answer the build does not fix: ``SERVICE`` (another endpoint's
+    data) or ``NOW()``, ``RAND()``, ``UUID()``, ``STRUUID()``; such answers are never kept.
+    (A false alarm, e.g. the word in a string literal, only costs a cache entry.)"""
+    return _VOLATILE.search(query) is None
+
+
 def not_modified(req: Request, etag: str, modified: float) -> bool:
     """True when a GET/HEAD revalidation can be answered 304 (RFC 9110 §13.2.2 order)."""
     if req.method not in ("GET", "HEAD"):
         return False
-    if_none_match = req.headers.get("If-None-Match")
+    return revalidates(req.headers.get("If-None-Match"), req.headers.get("If-Modified-Since"), etag, modified)
+
+
+def revalidates(if_none_match: str | None, since: str | None, etag: str, modified: float) -> bool:
+    """The validators of a GET/HEAD against this build's: True when the client's copy is current.
+
+    ``If-None-Match`` decides alone when present (weak comparison); else ``If-Modified-Since``.
+    Shared by the Flask view and the WSGI fast path (``server.fast_path``), which reads the raw headers.
+    """
     if if_none_match is not None:
         tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
         return "*" in tags or etag.removeprefix("W/") in tags  # weak comparison
-    since = req.headers.get("If-Modified-Since")
     if since is not None and modified:
         try:
             return parsedate_to_datetime(since).timestamp() >= modified
@@ -77,7 +99,7 @@ class ResultCache:
             return entry
 
     def put(self, key: tuple, head: object, body: bytes) -> None:
-        cost = len(body) + sum(len(part) for part in key if isinstance(part, str))
+        cost = len(body) + _key_size(key)
         if cost > self.max_bytes // 16:
             return
         with self._lock:
@@ -87,4 +109,8 @@ class ResultCache:
             self._size += cost
             while self._size > self.max_bytes and self._entries:
                 old_key, (_, old_body) = self._entries.popitem(last=False)
-                self._size -= len(old_body) + sum(len(p) for p in old_key if isinstance(p, str))
+                self._size -= len(old_body) + _key_size(old_key)
+
+
+def _key_size(key: tuple) -> int:
+    return sum(len(part) for part in key if isinstance(part, (str, bytes)))

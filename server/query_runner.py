@@ -9,14 +9,18 @@ Constraints (checked against pyoxigraph 0.5):
 
 Design:
 
-* Each worker process has one long-lived **executor thread** (started lazily, so it is born
-  after gunicorn forks). A job runs entirely on it: parse, evaluate, pick the representation,
-  serialise. Results never leave it; only bytes and exception objects (with their frames'
-  locals cleared) cross to the request thread.
-* The serialiser writes into a :class:`_Channel`, a file-like object that gathers output into
+* Each worker process has a small pool of long-lived **executor threads** (started on demand,
+  so they are born after the server forks; at most ``threads``, one per request the server
+  may run at once in the process, so a long query never makes a short one wait for a thread).
+  A job runs entirely on one of them: parse, evaluate, pick the representation, serialise.
+  Results never leave it; only bytes and exception objects (with their frames' locals
+  cleared) cross to the request thread. The most recently idle executor takes the next job,
+  so a sequential load keeps using one warm thread.
+* The serialiser writes into a :class:`Channel`, a file-like object that gathers output into
   chunks of ``chunk_size`` bytes and puts them on a bounded ``queue.Queue``. The request
   thread reads that queue and streams the chunks as the response body, so large results
   start arriving at once and memory stays bounded (the executor blocks while the queue is full).
+  An answer that fits in one chunk crosses once, whole (no streaming, ``Content-Length``).
 * **Deadline**: the request thread waits at most ``timeout`` seconds *in total* for the
   executor (time spent waiting for the client to read does not count). If it runs out before
   the first chunk, the request fails with ``QueryTimeoutError`` (HTTP 503); if it runs out
@@ -25,9 +29,11 @@ Design:
 * **Stopping a runaway**: the channel is cancelled, so a query that is still serialising
   stops at its next write. A query stuck in native evaluation cannot be stopped, so once the
   response has been sent (``call_on_close``) :meth:`QueryRunner.stop_if_runaway` calls the
-  injected ``exit_action`` — by default :func:`exit_worker`, ``os._exit``, after which gunicorn
-  starts a fresh worker. This is why the server uses gunicorn's *sync* workers: one request per
-  process, so the exit never cuts another client's request.
+  injected ``exit_action`` — by default :func:`exit_worker`, which retires the worker process
+  gracefully: the HTTP server stops taking connections in it, finishes the requests already
+  in flight (other executors serve them), and the process exits, freeing the CPU; the server
+  (``server.wsgi``) starts a fresh worker, and the listening socket, held by the server's
+  main process, keeps queueing new connections meanwhile.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from __future__ import annotations
 import logging
 import os
 import queue
+import signal
 import threading
 import time
 import traceback
@@ -46,21 +53,41 @@ from kg.errors import QueryTimeoutError
 log = logging.getLogger(__name__)
 
 CHUNK_SIZE = 64 * 1024
-MAX_PENDING_CHUNKS = 16  # at most ~1 MiB waiting for a slow client per worker
+MAX_PENDING_CHUNKS = 16  # at most ~1 MiB waiting for a slow client per request
 POLL_SECONDS = 0.05  # how often a blocked executor checks for cancellation
 EXIT_GRACE_SECONDS = 0.2  # time a cancelled job gets to notice before we call it a runaway
-RUNAWAY_EXIT_CODE = 1  # not 3 or 4, which make the gunicorn arbiter halt
+EXECUTOR_THREADS = 8  # per process: at least as many as the requests the server runs at once in it
+RUNAWAY_EXIT_CODE = 75  # EX_TEMPFAIL: a worker that ended itself to stop a runaway (see server.wsgi)
+RETIRE_DRAIN_SECONDS = 30.0  # requests in flight in a retiring worker get this long to finish
 
 ExitAction = Callable[[], None]
 
 
 def exit_worker() -> None:
-    """End this worker process now; gunicorn's arbiter starts a replacement."""
-    gunicorn_log = logging.getLogger("gunicorn.error")
-    logger = gunicorn_log if gunicorn_log.handlers else log  # gunicorn's format when under gunicorn
+    """Retire this worker process; the server (``server.wsgi``) starts a replacement.
+
+    SIGTERM to ourselves is the server's own graceful stop: no new connections, the requests
+    in flight finish, then the process ends. A watchdog ends it anyway (``RUNAWAY_EXIT_CODE``)
+    if that takes more than ``RETIRE_DRAIN_SECONDS``.
+    """
+    server_log = logging.getLogger("_granian")
+    logger = server_log if server_log.handlers else log  # the server's format when under granian
+    global _retiring
     logger.warning("worker %d exits to stop a query that outran its time limit", os.getpid())
     for handler in logger.handlers:
         handler.flush()
+    if _retiring == os.getpid():
+        return  # already leaving: another runaway in the same worker
+    _retiring = os.getpid()
+    threading.Thread(target=_exit_after, args=(RETIRE_DRAIN_SECONDS,), name="retire-watchdog", daemon=True).start()
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+_retiring: int | None = None  # the pid of this process once it has started to retire
+
+
+def _exit_after(seconds: float) -> None:
+    time.sleep(seconds)
     os._exit(RUNAWAY_EXIT_CODE)
 
 
@@ -74,12 +101,14 @@ class Channel:
     def __init__(self, chunk_size: int = CHUNK_SIZE, max_pending: int = MAX_PENDING_CHUNKS) -> None:
         self.events: queue.Queue[tuple[str, object]] = queue.Queue(max_pending)
         self.cancelled = threading.Event()
+        self.done = threading.Event()  # set when the executor has left the job, however it ended
         self._buffer = bytearray()
         self._chunk_size = chunk_size
         self._representation: object = None
         self._announced = False
         self._commit_lock = threading.Lock()
         self.committed = False
+        self.reported = False  # a runaway already handed to the exit action
 
     # -- executor side ---------------------------------------------------------------------
     def begin(self, representation: object) -> None:
@@ -90,11 +119,12 @@ class Channel:
     def write(self, data: bytes) -> int:
         if self.cancelled.is_set():
             raise _Cancelled()
-        self._buffer += data
-        if len(self._buffer) >= self._chunk_size:
+        buffer = self._buffer
+        buffer += data
+        if len(buffer) >= self._chunk_size:
             self._announce()
-            self._put("chunk", bytes(self._buffer))
-            self._buffer.clear()
+            self._put("chunk", bytes(buffer))
+            buffer.clear()
         return len(data)
 
     def flush(self) -> None:
@@ -169,7 +199,7 @@ class _Waiter:
         except queue.Empty:
             if not self.channel.cancel():  # a committed update: its answer is moments away
                 return self.channel.events.get()
-            self.runner.timeouts += 1
+            self.runner._count_timeout()
             raise QueryTimeoutError(self.runner.timeout) from None
         finally:
             self.budget -= time.monotonic() - started
@@ -200,31 +230,41 @@ class ResultStream:
             self._waiter.channel.cancel()  # no-op when done; stops the executor if the client left
 
 
+class _Executor:
+    """One long-lived thread of the pool, running one job at a time."""
+
+    def __init__(self, runner: QueryRunner) -> None:
+        self.jobs: queue.SimpleQueue[tuple[Job, Channel] | None] = queue.SimpleQueue()
+        self.current: Channel | None = None
+        self.stopping = False
+        self.thread = threading.Thread(target=runner._loop, args=(self,), name="sparql-executor", daemon=True)
+
+
 class QueryRunner:
-    """One executor thread per process running jobs under a per-query time budget."""
+    """A pool of executor threads per process running jobs under a per-query time budget."""
 
     def __init__(self, timeout: float, exit_action: ExitAction = exit_worker,
-                 chunk_size: int = CHUNK_SIZE) -> None:
+                 chunk_size: int = CHUNK_SIZE, threads: int = EXECUTOR_THREADS) -> None:
         self.timeout = timeout
         self.exit_action = exit_action
         self.chunk_size = chunk_size
-        self._jobs: queue.Queue[tuple[Job, Channel] | None] = queue.Queue()
-        self._thread: threading.Thread | None = None
-        self._pid: int | None = None
-        self._current: Channel | None = None
-        self._idle = threading.Event()
-        self._idle.set()
+        self.threads = max(1, threads)
         self._lock = threading.Lock()
-        self.timeouts = 0  # requests that ran out of time in this process (for /metrics)
+        self._pid: int | None = None
+        self._executors: list[_Executor] = []
+        self._idle: list[_Executor] = []  # most recently idle last: it takes the next job
+        self._backlog: list[tuple[Job, Channel]] = []  # jobs waiting for an executor (all busy)
+        self._timeouts = 0
+        self._local = threading.local()
 
+    # -- request side ----------------------------------------------------------------------
     def run(self, job: Job) -> ResultStream:
         """Queue ``job`` and wait (within the budget) for its representation and first chunk.
 
         Raises the job's own exception, or QueryTimeoutError when the budget runs out.
         """
         channel = Channel(self.chunk_size)
-        self._ensure_thread()
-        self._jobs.put((job, channel))
+        self._submit(job, channel)
         waiter = _Waiter(channel, self.timeout, self)
         kind, value = waiter.next()
         if kind == "error":
@@ -238,49 +278,93 @@ class QueryRunner:
         return ResultStream(value, first, waiter)
 
     @property
+    def timeouts(self) -> int:
+        """Requests that ran out of time in this process."""
+        return self._timeouts
+
+    @property
+    def thread_timeouts(self) -> int:
+        """Requests that ran out of time on the calling thread (a request's own, under a threaded server)."""
+        return getattr(self._local, "timeouts", 0)
+
+    def _count_timeout(self) -> None:
+        with self._lock:
+            self._timeouts += 1
+        self._local.timeouts = getattr(self._local, "timeouts", 0) + 1
+
+    @property
     def runaway(self) -> bool:
-        """True while the executor is still busy with a job its request gave up on."""
-        current = self._current
-        return current is not None and current.cancelled.is_set()
+        """True while an executor is still busy with a job its request gave up on."""
+        return bool(self._stuck())
 
     def stop_if_runaway(self) -> None:
         """Called after a response is sent: end the process if a cancelled query will not stop."""
-        if self.runaway and not self._idle.wait(EXIT_GRACE_SECONDS) and self.runaway:
+        stuck = self._stuck()
+        if not stuck:
+            return
+        deadline = time.monotonic() + EXIT_GRACE_SECONDS
+        unstoppable = [channel for channel in stuck
+                       if not channel.done.wait(max(deadline - time.monotonic(), 0.0)) and not channel.reported]
+        if unstoppable:
+            for channel in unstoppable:
+                channel.reported = True  # one exit action per runaway, however many responses close
             self.exit_action()
 
     def shutdown(self, timeout: float | None = None) -> bool:
-        """Stop the executor after its current job; True if it ended within ``timeout``."""
-        thread = self._thread
-        if thread is None:
-            return True
-        self._jobs.put(None)
-        thread.join(timeout)
-        return not thread.is_alive()
-
-    # -- executor thread -------------------------------------------------------------------
-    def _ensure_thread(self) -> None:
+        """Stop the executors after their current jobs; True if they all ended within ``timeout``."""
         with self._lock:
-            alive = self._thread is not None and self._thread.is_alive() and self._pid == os.getpid()
-            if not alive:  # first query, or we are a forked child that inherited a dead thread
-                self._jobs = queue.Queue()
+            executors = self._executors if self._pid == os.getpid() else []
+            self._executors, self._idle = [], []
+            for executor in executors:
+                executor.stopping = True
+                executor.jobs.put(None)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        for executor in executors:
+            executor.thread.join(None if deadline is None else max(deadline - time.monotonic(), 0.0))
+        return not any(executor.thread.is_alive() for executor in executors)
+
+    def _stuck(self) -> list[Channel]:
+        channels = [executor.current for executor in list(self._executors)]
+        return [c for c in channels if c is not None and c.cancelled.is_set() and not c.done.is_set()]
+
+    def _submit(self, job: Job, channel: Channel) -> None:
+        with self._lock:
+            if self._pid != os.getpid():  # first job, or a forked child: the parent's threads are not here
                 self._pid = os.getpid()
-                self._thread = threading.Thread(target=self._loop, name="sparql-executor", daemon=True)
-                self._thread.start()
-
-    def _loop(self) -> None:
-        jobs = self._jobs
-        while True:
-            item = jobs.get()
-            if item is None:
+                self._executors, self._idle, self._backlog = [], [], []
+            if self._idle:
+                executor = self._idle.pop()
+            elif len(self._executors) < self.threads:
+                executor = _Executor(self)
+                self._executors.append(executor)
+                executor.thread.start()
+            else:
+                self._backlog.append((job, channel))
                 return
-            self._run_one(*item)
-            del item  # the job holds a store handle: drop it before waiting for the next one
+        executor.jobs.put((job, channel))
 
-    def _run_one(self, job: Job, channel: Channel) -> None:
+    # -- executor threads ------------------------------------------------------------------
+    def _loop(self, executor: _Executor) -> None:
+        while True:
+            item = executor.jobs.get()
+            while item is not None:
+                self._run_one(executor, *item)
+                item = None  # the job holds a store handle: drop it before waiting for the next one
+                with self._lock:
+                    if executor.stopping:
+                        return
+                    if self._backlog:
+                        item = self._backlog.pop(0)
+                    else:
+                        self._idle.append(executor)
+            if executor.stopping:
+                return
+
+    def _run_one(self, executor: _Executor, job: Job, channel: Channel) -> None:
         if channel.cancelled.is_set():
+            channel.done.set()
             return  # the request timed out while this job was queued
-        self._idle.clear()
-        self._current = channel
+        executor.current = channel
         try:
             job(channel)
             channel.finish()
@@ -293,8 +377,8 @@ class QueryRunner:
             except _Cancelled:
                 pass
         finally:
-            self._current = None
-            self._idle.set()
+            executor.current = None
+            channel.done.set()
 
 
 def _detach(error: BaseException) -> None:

@@ -16,7 +16,7 @@ from kg.alignment.curation import Curation, curation
 from kg.alignment.digest import Digest, Subject
 from kg.alignment.links import cross_source_links, mention_links
 from kg.alignment.model import Mapping
-from kg.alignment.reference import tables_source
+from kg.alignment.reference import esco_occupations, isco_groups, occupation_index, skill_index, tables_source
 from kg.mapping.alignment import alignment_graph, esco_graph
 from kg.mapping.core import MappedGraph
 from kg.mapping.iris import Iris
@@ -44,6 +44,15 @@ def decision_date() -> str | None:
 
 def rome_labels(iris: Iris) -> dict[str, str]:
     return {str(iris.rome(code)): label for code, label in read_rome_fiches()[0]}
+
+
+def prepare() -> None:
+    """Load the reference tables and label indexes (cached): ~2 s that a build overlaps with its batches."""
+    curation()
+    esco_occupations()
+    isco_groups()
+    occupation_index()
+    skill_index()
 
 
 def align_corpus(digests: list[Digest], iris: Iris, reviewed: Curation | None = None) -> Alignment:

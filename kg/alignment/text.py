@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Function words that carry no identity in a title ("chef de projet" = "chef projet").
 STOP_WORDS = frozenset(
@@ -19,6 +20,7 @@ STOP_WORDS = frozenset(
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{2,}\b")
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and titles repeat across a corpus: a large share of build time
 def fold(text: str) -> str:
     """Accent- and case-folded words separated by single spaces (punctuation, apostrophes dropped)."""
     text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
@@ -41,6 +43,7 @@ def words(text: str) -> list[str]:
     return kept or [singular(w) for w in folded]
 
 
+@lru_cache(maxsize=1 << 16)
 def key(text: str) -> str:
     """Order-free comparison key of a title: equal keys mean the same title."""
     return " ".join(sorted(set(words(text))))

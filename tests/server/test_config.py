@@ -1,4 +1,4 @@
-"""ServerConfig from the environment, gunicorn settings, and serve's fail-fast start."""
+"""ServerConfig from the environment, the server's settings, and serve's fail-fast start."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from kg.errors import StoreError
 from kg.vocab import DEFAULT_BASE_IRI
 from server.config import ServerConfig
-from server.wsgi import app_factory, gunicorn_options, serve
+from server.wsgi import app_factory, serve, server_options
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -66,11 +66,11 @@ def test_unknown_override_is_rejected() -> None:
         ServerConfig.from_env({}, colour="blue")
 
 
-def test_gunicorn_outwaits_the_query_timeout() -> None:
-    options = gunicorn_options(ServerConfig(query_timeout=12.5, workers=3, host="::1", port=8123))
-    assert options["timeout"] > 12.5 and options["graceful_timeout"] > 12.5
-    assert options["worker_class"] == "sync" and options["workers"] == 3
-    assert options["bind"] == ["[::1]:8123"] and options["preload_app"] is False
+def test_the_server_outwaits_the_query_timeout_on_shutdown() -> None:
+    options = server_options(ServerConfig(query_timeout=12.5, workers=3, host="::1", port=8123))
+    assert options["workers_kill_timeout"] > 12.5
+    assert options["workers"] == 3 and options["respawn_failed_workers"] is True
+    assert (options["address"], options["port"]) == ("::1", 8123)
 
 
 def test_serve_fails_fast_without_a_store(tmp_path: Path) -> None:

@@ -100,8 +100,8 @@ def test_comunica(server: tuple[str, Path], comunica: Path) -> None:
 
 
 def _workers_rss_kib(log: Path) -> int:
-    """Largest resident size among the gunicorn workers (from the pids they log when booting)."""
-    pids = [line.rsplit(" ", 1)[1] for line in log.read_text().splitlines() if "Booting worker with pid" in line]
+    """Largest resident size among the server's workers (from the pids logged when they are spawned)."""
+    pids = [line.rsplit(" ", 1)[1] for line in log.read_text().splitlines() if "Spawning worker" in line]
     sizes = []
     for pid in pids:
         try:
