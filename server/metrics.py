@@ -1,6 +1,6 @@
 """Operations: Prometheus ``/metrics`` and one structured (JSON) log line per SPARQL request.
 
-Metrics use ``prometheus_client`` (the Prometheus project's own Python client). Under gunicorn
+Metrics use ``prometheus_client`` (the Prometheus project's own Python client). Under granian
 every worker is a process, so the client runs in its multiprocess mode: ``serve`` gives the
 workers a fresh shared directory (:func:`metrics_directory`, set before any worker imports
 the client) and ``/metrics`` sums the files of all workers, past ones included (counters must
@@ -90,7 +90,7 @@ class Metrics:
 
 
 def request_logger() -> logging.Logger:
-    """The JSON-lines logger, writing to stderr (gunicorn's error log) once per process."""
+    """The JSON-lines logger, writing to stderr (the server's log) once per process."""
     logger = logging.getLogger(LOGGER)
     if not logger.handlers:
         handler = logging.StreamHandler(sys.stderr)

@@ -7,9 +7,10 @@ emploi-type name; everything here is generic so that re-issued référentiels pa
 from __future__ import annotations
 
 import re
-import unicodedata
 from difflib import SequenceMatcher
 from typing import Iterable
+
+from kg.sources.common import fold
 
 # "Version : 4" page furniture, alone on its line or glued before/after real content.
 _FURNITURE_HEAD = re.compile(r"^\s*Version\s*:\s*\d+(?:[.,]\d+)*\b\s*", re.IGNORECASE)
@@ -50,12 +51,7 @@ def heading_name(line: str) -> str | None:
     return match.group("name").strip() if match else None
 
 
-def normalise(text: str) -> str:
-    """Accent- and case-folded words separated by single spaces (punctuation dropped)."""
-    text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+normalise = fold  # the référentiel's name for the shared comparison form
 
 
 def _singular(word: str) -> str:
