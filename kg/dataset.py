@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -138,7 +139,12 @@ class _Triples:
                                    ox.Literal(str(value), datatype=ox.NamedNode(XSD + datatype))))
 
     def sorted(self) -> list[ox.Triple]:
-        return sorted(self.triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        return sort_triples(self.triples)
+
+
+def sort_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """Unique and in a fixed order, so that every serialisation is deterministic."""
+    return sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
 def describe(stats: Statistics, publication: Publication) -> list[ox.Triple]:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.vocab import DCTERMS, MKG, NIF, PREFIXES, RDF, RDFS, SCHEMA, SKOS, SKOSXL
+from kg.dataset import sort_triples
 from kg.void_stats import link_targets
 
 INCOMING_LIMIT = 1000
@@ -62,11 +63,6 @@ CONSTRUCT {{
 def graphs_query(iri: str) -> str:
     """The named graphs that hold triples about ``<iri>`` (for the page's provenance line)."""
     return f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }} ORDER BY ?g"
-
-
-def sort_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
-    """Unique and in a fixed order, so that every serialisation is deterministic."""
-    return sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
 def curie(iri: str) -> str | None:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.alignment.sssom import mappings_from_store, sssom_tsv
 from kg.dataset import (
     DCAT,
     FORMAT_INFO,
@@ -35,9 +36,9 @@ from kg.dataset import (
     compute_statistics,
     content_version,
     describe,
+    sort_triples,
     to_turtle,
 )
-from kg.alignment.sssom import mappings_from_store, sssom_tsv
 from kg.errors import StoreError
 from kg.store import Store, current_build
 from kg.vocab import PREFIXES
@@ -60,11 +61,7 @@ def serialize(store: Store, format_name: str) -> bytes:
     if fmt is None:
         raise StoreError(f"unknown dump format {format_name!r}; expected one of {', '.join(sorted(FORMATS))}")
     quads = sorted(store.quads(), key=_sort_key)
-    if fmt.supports_datasets:
-        data = quads
-    else:
-        unique = {(q.subject, q.predicate, q.object) for q in quads}
-        data = sorted((ox.Triple(*t) for t in unique), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    data = quads if fmt.supports_datasets else _union_triples(quads)
     prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
     return ox.serialize(data, format=fmt, prefixes=prefixes)
 
@@ -136,8 +133,7 @@ def graph_file_name(graph: str, base_iri: str) -> str:
 
 
 def _union_triples(quads: list[ox.Quad]) -> list[ox.Triple]:
-    unique = {(q.subject, q.predicate, q.object) for q in quads}
-    return sorted((ox.Triple(*t) for t in unique), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    return sort_triples(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
 
 
 def write_dump_set(store: Store, directory: Path, base_iri: str) -> DumpSet:

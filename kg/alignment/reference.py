@@ -76,6 +76,12 @@ class LabelIndex:
             for word in form_words:
                 self.by_word[word].add(uri)
 
+    def add_labels(self, uri: str, language: str, preferred: str, alternatives: tuple[str, ...]) -> None:
+        """A concept's preferred label and its alternative labels in one language."""
+        self.add(uri, preferred, language, True)
+        for label in alternatives:
+            self.add(uri, label, language, False)
+
     def exact(self, label: str) -> list[LabelHit]:
         return self.by_key.get(key(label), [])
 
@@ -123,12 +129,8 @@ def isco_groups() -> dict[str, tuple[str, str]]:
 def occupation_index() -> LabelIndex:
     index = LabelIndex()
     for occupation in esco_occupations().values():
-        index.add(occupation.uri, occupation.label_fr, "fr", True)
-        for label in occupation.alt_fr:
-            index.add(occupation.uri, label, "fr", False)
-        index.add(occupation.uri, occupation.label_en, "en", True)
-        for label in occupation.alt_en:
-            index.add(occupation.uri, label, "en", False)
+        index.add_labels(occupation.uri, "fr", occupation.label_fr, occupation.alt_fr)
+        index.add_labels(occupation.uri, "en", occupation.label_en, occupation.alt_en)
     return index
 
 
@@ -136,9 +138,7 @@ def occupation_index() -> LabelIndex:
 def skill_index() -> LabelIndex:
     index = LabelIndex()
     for skill in esco_skills().values():
-        index.add(skill.uri, skill.label_fr, "fr", True)
-        for label in skill.alt_fr:
-            index.add(skill.uri, label, "fr", False)
+        index.add_labels(skill.uri, "fr", skill.label_fr, skill.alt_fr)
     return index
 
 

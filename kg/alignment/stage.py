@@ -7,9 +7,7 @@ documents, so a build is still all or nothing.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from kg.alignment.align import align_subjects, merge_subjects
 from kg.alignment.curation import Curation, curation
@@ -18,7 +16,7 @@ from kg.alignment.links import cross_source_links, mention_links
 from kg.alignment.model import Mapping
 from kg.alignment.reference import esco_occupations, isco_groups, occupation_index, skill_index, tables_source
 from kg.mapping.alignment import alignment_graph, esco_graph
-from kg.mapping.core import MappedGraph
+from kg.mapping.core import MappedGraph, source_date
 from kg.mapping.iris import Iris
 from kg.mapping.rome import read_rome_fiches
 
@@ -33,13 +31,8 @@ class Alignment:
 
 def decision_date() -> str | None:
     """Date stamped on automatic mappings: the build date from SOURCE_DATE_EPOCH, never the clock."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if not epoch:
-        return None
-    try:
-        return datetime.fromtimestamp(int(epoch), tz=UTC).date().isoformat()
-    except (ValueError, OverflowError):
-        raise ValueError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from None
+    moment = source_date()
+    return moment.date().isoformat() if moment is not None else None
 
 
 def rome_labels(iris: Iris) -> dict[str, str]:

@@ -68,15 +68,22 @@ def boolean(value: bool) -> Literal:
     return Literal(value, datatype=XSD.boolean)
 
 
-def build_date() -> Literal | None:
-    """The build date comes from SOURCE_DATE_EPOCH when set, never from the clock."""
+def source_date() -> datetime | None:
+    """The build moment from SOURCE_DATE_EPOCH when set, never from the clock."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if not epoch:
         return None
     try:
-        moment = datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
     except (ValueError, OverflowError):
         raise ValueError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from None
+
+
+def build_date() -> Literal | None:
+    """The build date as an xsd:dateTime literal (see ``source_date``)."""
+    moment = source_date()
+    if moment is None:
+        return None
     return Literal(moment.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)
 
 
