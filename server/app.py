@@ -27,7 +27,7 @@ def create_app(config: ServerConfig, *, store_provider: StoreProvider | None = N
 
     ``exit_action`` is called after a response when a timed-out query is still running
     natively; the default retires the worker process (the server replaces it), tests pass a
-    recorder. Repeated ``/sparql`` queries are answered in front of Flask (``server.fast_path``).
+    recorder. Repeated and plain ``/sparql`` queries are answered in front of Flask (``server.fast_path``).
     """
     app = Flask(__name__)
     app.config.update(
@@ -53,5 +53,5 @@ def create_app(config: ServerConfig, *, store_provider: StoreProvider | None = N
     app.register_blueprint(ui.bp)  # / : the YASGUI query editor
     app.register_blueprint(dumps_routes.bp)  # /dumps/, /.well-known/void, /dataset
     app.register_blueprint(resources.bp)  # /<path>: every IRI under the base (lowest-priority route)
-    app.wsgi_app = FastPath(app.wsgi_app, found, measured)  # type: ignore[method-assign]  # repeated queries
+    app.wsgi_app = FastPath(app.wsgi_app, found, measured)  # type: ignore[method-assign]  # repeated and plain queries
     return app

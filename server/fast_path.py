@@ -1,24 +1,28 @@
-"""A lean path for the commonest read: a repeated ``/sparql`` query, or its revalidation.
+"""A lean path for the commonest reads of ``/sparql``: repeated queries, revalidations, plain queries.
 
-A build never changes (``server.http_cache``), so the whole HTTP answer to a query request is
-a function of the build and of the raw request fields that the view and the app's hooks read:
-method, path, query string, ``Content-Type`` and body (POST), ``Accept`` (negotiation),
-``Accept-Encoding`` (compression), ``Origin`` (CORS), and whether the request revalidates a
-current copy (304). :class:`FastPath` is WSGI middleware in front of the Flask app:
+Flask costs about a third of a short lookup's time, so :class:`FastPath`, WSGI middleware in
+front of the Flask app, answers the commonest requests itself, with the same status, headers
+and body Flask gives, and the same metrics and JSON log line:
 
-* a request whose key has a stored answer is answered from it at once — no Flask routing,
-  request/response objects, hooks, negotiation or query thread — with the same status,
-  headers and body Flask gave, and the same metrics and JSON log line (``cache``: ``hit``, or
-  ``304`` for a revalidation of the current build);
-* everything else goes to Flask unchanged. When the ``/sparql`` view answers a query with a
-  complete body (or a 304) it marks the answer replayable (``environ[REPLAY]``, with the build's
-  store handle); the middleware then keeps it in that build's result cache, so the next
-  identical request takes the fast path. Updates, the service description, errors and
-  streamed results are never marked, so they always reach Flask.
-
-Keys are raw: two spellings of one query (``+`` or ``%20``, another ``Accept`` string) are two
-entries, each exact by construction. Entries live in the build's ``ResultCache`` (LRU, shared
-byte budget with the view's own cache), so a new build starts empty.
+* **replay**: a build never changes (``server.http_cache``), so the whole HTTP answer to a
+  query request is a function of the build and of the raw request fields the view and the
+  app's hooks read (method, path, query string, ``Content-Type`` and body, ``Accept``,
+  ``Accept-Encoding``, ``Origin``, and whether it revalidates the current build). A request
+  whose key has a stored answer is answered from it at once (log ``cache``: ``hit``, or
+  ``304``). Keys are raw: two spellings of one query are two entries, each exact by
+  construction; entries live in the build's ``ResultCache``, so a new build starts empty.
+* **plain queries** (``server.plain_request``: one query, perhaps a dataset and ``format``,
+  no CORS, compression or revalidation) are evaluated here through the same code as the view
+  (``server.sparql_query.answer``, on the executor thread, under the time limit). The answer's
+  own headers come from ``answer_headers``; the headers the app adds around every such answer
+  (``Vary``, CORS) are learnt once, from the first plain query, which Flask answers. A failure
+  (syntax, time limit, 406…) or a streamed answer goes on to Flask *with its outcome*
+  (``server.sparql_query.Evaluated``), so the query never runs twice and errors become HTTP
+  in one place.
+* everything else goes to Flask unchanged. When the view answers a query with a complete body
+  (or a 304) it marks the answer replayable (``environ[REPLAY]``, with the build's store
+  handle) and the middleware keeps it. Updates, the service description, errors, volatile
+  queries and streamed results are never kept.
 """
 
 from __future__ import annotations
@@ -29,9 +33,12 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from server.capped_results import TRUNCATED_HEADER
 from server.http_cache import entity_tag, revalidates
-from server.metrics import Metrics, request_logger
+from server.metrics import QUERY_LOG_CHARS, Metrics, request_logger
+from server.plain_request import read_plain
 from server.services import Services
+from server.sparql_query import EVALUATED, Answer, Evaluated, SparqlRequest, answer, answer_headers, validator_headers
 from server.store_provider import StoreHandle
 
 REPLAY = "metiers_kg.replay"  # environ key: (store handle, logged query) set by the view on a replayable answer
@@ -39,6 +46,10 @@ ENDPOINT = "sparql.sparql"  # the Flask endpoint of /sparql, as metrics label it
 PATHS = ("/sparql", "/sparql/")
 READ_BODIES = ("application/x-www-form-urlencoded", "application/sparql-query")
 MAX_KEY_BODY = 64 * 1024  # POST bodies up to this size are part of a key; larger ones go to Flask
+
+OK = "200 OK"
+# the headers an answer decides itself (server.sparql_query.answer_headers); the app adds the rest
+ANSWER_HEADERS = {"content-type", "content-length", "etag", "last-modified", "cache-control", TRUNCATED_HEADER.lower()}
 
 WSGIApp = Callable[[dict, Callable[..., Any]], Iterable[bytes]]
 
@@ -48,6 +59,7 @@ class FastPath:
 
     def __init__(self, app: WSGIApp, found: Services, metrics: Metrics) -> None:
         self.app = app
+        self.found = found
         self.stores = found.stores
         self.settings = found.settings_tag
         self.metrics = metrics
@@ -55,7 +67,8 @@ class FastPath:
         self._counters: dict[tuple[str, int], Any] = {}
         self._latency = metrics.latency.labels(ENDPOINT)
         self._sizes = metrics.sizes.labels(ENDPOINT)
-        self._validators: tuple[StoreHandle | None, str] = (None, "")
+        self._validators: tuple[StoreHandle | None, str, list[tuple[str, str]]] = (None, "", [])
+        self._frame: list[tuple[str, str]] | None = None  # what the app adds to a plain query's answer
 
     def __call__(self, environ: dict, start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO")
@@ -94,10 +107,41 @@ class FastPath:
             start_response(status, list(headers))
             self._record(method, path, int(status[:3]), len(payload), logged, "304" if fresh else "hit", started)
             return [payload]
-        return self._through_flask(environ, start_response, key)
+        parsed = read_plain(environ, method, content_type, body)
+        if parsed is None:
+            return self._through_flask(environ, start_response, key)
+        if self._frame is None:  # the first plain query: Flask answers it, and shows what the app adds
+            return self._through_flask(environ, start_response, key, learn=True)
+        return self._evaluate(environ, start_response, key, handle, parsed, started)
 
-    def _through_flask(self, environ: dict, start_response: Callable[..., Any], key: tuple) -> Iterable[bytes]:
-        """Let Flask answer; keep the answer when the view marked it replayable."""
+    def _evaluate(self, environ: dict, start_response: Callable[..., Any], key: tuple, handle: StoreHandle,
+                  parsed: SparqlRequest, started: float) -> Iterable[bytes]:
+        """Answer a plain query without Flask; a failure or a streamed answer goes on to Flask, evaluated."""
+        timeouts_before = self.found.runner.thread_timeouts
+        try:
+            result: Answer | Exception = answer(self.found, handle, parsed)
+        except Exception as error:  # noqa: BLE001 - answered by the app's error handlers (server.errors)
+            result = error
+        if isinstance(result, Exception) or not isinstance(result.body, bytes):
+            environ[EVALUATED] = Evaluated(result, started, timeouts_before)
+            return self._through_flask(environ, start_response, key)
+        headers = answer_headers(result.head, len(result.body), self._validator_headers(handle))
+        headers += self._frame or []
+        start_response(OK, headers)
+        logged = parsed.query[:QUERY_LOG_CHARS]
+        if result.kept:
+            handle.results.put(key, (OK, tuple(headers), logged), result.body)
+        self._record(environ["REQUEST_METHOD"], environ["PATH_INFO"], 200, len(result.body), logged,
+                     result.cache, started)
+        return [result.body]
+
+    def _through_flask(self, environ: dict, start_response: Callable[..., Any], key: tuple,
+                       learn: bool = False) -> Iterable[bytes]:
+        """Let Flask answer; keep the answer when the view marked it replayable.
+
+        ``learn``: the request is a plain query (``server.plain_request``); a complete answer to it
+        shows which headers the app adds beside the answer's own (``Vary``, CORS): the frame
+        the lean path then puts around its answers."""
         captured: list[Any] = []
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
@@ -117,14 +161,23 @@ class FastPath:
         handle, logged = marked
         status, headers = captured
         handle.results.put(key, (status, tuple(headers), logged), payload)
+        if learn and status == OK:
+            self._frame = [(name, value) for name, value in headers if name.lower() not in ANSWER_HEADERS]
         return [payload]
 
     def _entity_tag(self, handle: StoreHandle) -> str:
-        known, etag = self._validators
+        return self._validators_of(handle)[0]
+
+    def _validator_headers(self, handle: StoreHandle) -> list[tuple[str, str]]:
+        return self._validators_of(handle)[1]
+
+    def _validators_of(self, handle: StoreHandle) -> tuple[str, list[tuple[str, str]]]:
+        known, etag, headers = self._validators
         if known is not handle:
             etag = entity_tag(handle.build_id, self.settings)
-            self._validators = (handle, etag)
-        return etag
+            headers = validator_headers(etag, handle.modified[1])
+            self._validators = (handle, etag, headers)
+        return etag, headers
 
     def _record(self, method: str, path: str, status: int, sent: int, logged: str, cache: str,
                 started: float) -> None:

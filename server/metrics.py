@@ -30,6 +30,9 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, g, request
 
+from server.batched_log import BatchedStreamHandler
+from server.sparql_query import EVALUATED
+
 ENV = "PROMETHEUS_MULTIPROC_DIR"
 LOGGER = "metiers_kg.requests"
 LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
@@ -93,7 +96,7 @@ def request_logger() -> logging.Logger:
     """The JSON-lines logger, writing to stderr (the server's log) once per process."""
     logger = logging.getLogger(LOGGER)
     if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = BatchedStreamHandler(sys.stderr)  # written in batches, off the request thread
         handler.setFormatter(logging.Formatter("%(message)s"))
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
@@ -147,8 +150,9 @@ def install(app: Flask, metrics: Metrics, runner_timeouts: Any) -> None:
 
     @app.before_request
     def _start() -> None:
-        g.started = time.perf_counter()
-        g.timeouts_before = runner_timeouts()
+        evaluated = request.environ.get(EVALUATED)  # the lean path began this request: count from then
+        g.started = evaluated.started if evaluated is not None else time.perf_counter()
+        g.timeouts_before = evaluated.timeouts_before if evaluated is not None else runner_timeouts()
 
     @app.after_request
     def _measure(response: Response) -> Response:

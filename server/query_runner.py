@@ -88,6 +88,7 @@ _retiring: int | None = None  # the pid of this process once it has started to r
 
 def _exit_after(seconds: float) -> None:
     time.sleep(seconds)
+    logging.shutdown()  # write the log lines still pending (server.batched_log)
     os._exit(RUNAWAY_EXIT_CODE)
 
 

@@ -11,34 +11,26 @@ send instead (statuses from ``server.errors``). Updates need permission (``serve
 ``SERVICE`` may only call allow-listed endpoints.
 
 Queries and updates run on the executor thread of ``server.query_runner``; small answers come
-back whole and are cached per build, large ones stream (``server.http_cache``).
+back whole and are cached per build, large ones stream (``server.http_cache``). Plain queries
+are usually answered before they reach this view (``server.fast_path``), through the same
+query code (``server.sparql_query``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import pyoxigraph as ox
 from flask import Blueprint, Request, Response, current_app, request
 from werkzeug.datastructures import MultiDict
 
-from kg.errors import QuerySyntaxError, QueryTimeoutError, UpdateRefusedError
+from kg.errors import QueryTimeoutError, UpdateRefusedError
 from server import ui
-from server.capped_results import take, truncation_headers, write_solutions
-from server.errors import (
-    MalformedRequestError,
-    ServiceRefusedError,
-    UnsupportedContentTypeError,
-)
+from server.errors import MalformedRequestError, UnsupportedContentTypeError
 from server.fast_path import REPLAY
-from server.http_cache import CACHE_CONTROL, entity_tag, fixed_by_build, not_modified
+from server.http_cache import entity_tag, not_modified
 from server.metrics import QUERY_LOG_CHARS, note
-from server.negotiation import Preferences, QueryForm, Representation
-from server.query_runner import Channel, Job, ResultStream
+from server.negotiation import Preferences, Representation
 from server.service_description import description_job
 from server.services import Services, services
-from server.sparql_text import names_dataset, service_targets
-from server.store_provider import StoreHandle
+from server.sparql_query import EVALUATED, SparqlRequest, answer, answer_headers, validator_headers
 from server.update import UpdateRequest, authorize, sparql_update, write_job
 
 FORM = "application/x-www-form-urlencoded"
@@ -52,28 +44,6 @@ USAGE = ("send a SPARQL query as GET /sparql?query=…, or POST it as the 'query
          f"{FORM} body, or as the whole body with Content-Type: {SPARQL_QUERY}")
 
 bp = Blueprint("sparql", __name__)
-
-
-@dataclass(frozen=True)
-class SparqlRequest:
-    """A protocol query request, reduced to what the query needs (plain strings only: thread-safe)."""
-
-    query: str
-    default_graphs: tuple[str, ...] = ()
-    named_graphs: tuple[str, ...] = ()
-    preferences: Preferences = Preferences()
-
-    @property
-    def has_dataset(self) -> bool:
-        return bool(self.default_graphs or self.named_graphs)
-
-
-@dataclass(frozen=True)
-class Head:
-    """What the executor announces before the body: the representation and extra headers."""
-
-    representation: Representation
-    headers: tuple[tuple[str, str], ...] = ()
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
@@ -106,44 +76,34 @@ def _after(response: Response) -> Response:
 
 
 def run_query(found: Services, parsed: SparqlRequest) -> Response:
-    """Validators and result cache first; otherwise evaluate on the executor and stream."""
+    """Validators and result cache first; otherwise evaluate on the executor and stream.
+
+    A query the lean path (``server.fast_path``) already evaluated arrives as ``EVALUATED``
+    in the environ: its outcome is used, never a second evaluation."""
     handle = found.stores.current()
     etag = entity_tag(handle.build_id, found.settings_tag)
     modified, http_date = handle.modified
-    validators = {"ETag": etag, "Last-Modified": http_date, "Cache-Control": CACHE_CONTROL}
+    validators = validator_headers(etag, http_date)
     note(query=parsed.query[:QUERY_LOG_CHARS])
     if not_modified(request, etag, modified):
         note(cache="304")
         request.environ[REPLAY] = (handle, parsed.query[:QUERY_LOG_CHARS])  # server.fast_path keeps it
         return Response(status=304, headers=validators)
-    check_services(parsed.query, found)
-    key = (parsed.query, parsed.default_graphs, parsed.named_graphs, parsed.preferences)
-    hit = handle.results.get(key)
-    note(cache="miss" if hit is None else "hit")
-    if hit is not None:
-        head, body = hit
-        request.environ[REPLAY] = (handle, parsed.query[:QUERY_LOG_CHARS])
-        return _respond(head, body, validators)  # type: ignore[arg-type]
     try:
-        stream = found.runner.run(make_job(handle, parsed, found.config.base_iri, found.config.max_rows))
+        result = answer(found, handle, parsed, request.environ.pop(EVALUATED, None))
     except QueryTimeoutError:
+        note(cache="miss")
         current_app.logger.warning("query over the %g s limit: %.200r", found.config.query_timeout, parsed.query)
         raise
-    head: Head = stream.representation  # type: ignore[assignment]
-    if stream.complete is not None:
-        if fixed_by_build(parsed.query):  # not SERVICE, NOW(), RAND()…: the same answer every time
-            handle.results.put(key, head, stream.complete)
+    except Exception:
+        note(cache="miss")
+        raise
+    note(cache=result.cache)
+    if isinstance(result.body, bytes):
+        if result.kept:
             request.environ[REPLAY] = (handle, parsed.query[:QUERY_LOG_CHARS])
-        return _respond(head, stream.complete, validators)
-    return _respond(head, stream, validators)
-
-
-def _respond(head: Head, body: bytes | ResultStream, validators: dict[str, str]) -> Response:
-    content = body if isinstance(body, bytes) else iter(body)
-    response = Response(content, status=200, content_type=head.representation.content_type)
-    response.headers.update(validators)
-    response.headers.update(head.headers)
-    return response
+        return Response(result.body, status=200, headers=answer_headers(result.head, len(result.body), validators))
+    return Response(iter(result.body), status=200, headers=answer_headers(result.head, None, validators))
 
 
 def service_description(found: Services) -> Response:
@@ -155,17 +115,6 @@ def service_description(found: Services) -> Response:
     representation: Representation = stream.representation  # type: ignore[assignment]
     return Response(stream.complete if stream.complete is not None else iter(stream),
                     content_type=representation.content_type)
-
-
-def check_services(query: str, found: Services) -> None:
-    """Refuse (403) a query whose SERVICE would call an endpoint that is not allow-listed."""
-    allowed = found.config.service_allowlist
-    for target in service_targets(query, found.config.base_iri):
-        if target is None or target not in allowed:
-            shown = "a variable endpoint" if target is None else f"<{target}>"
-            raise ServiceRefusedError(
-                f"SERVICE {shown} is not allowed on this server; allowed endpoints: "
-                + (", ".join(f"<{s}>" for s in allowed) or "none (start it with --service-allow IRI)"))
 
 
 def read_request(req: Request) -> SparqlRequest | UpdateRequest | None:
@@ -221,60 +170,6 @@ def _read_update(req: Request) -> UpdateRequest:
         raise MalformedRequestError("missing or empty update")
     return UpdateRequest(update, tuple(_all(req, params, "using-graph-uri")),
                          tuple(_all(req, params, "using-named-graph-uri")))
-
-
-def make_job(handle: StoreHandle, parsed: SparqlRequest, base_iri: str, max_rows: int = 0) -> Job:
-    """The work done on the executor thread: parse, evaluate, negotiate, serialise."""
-
-    def job(channel: Channel) -> None:
-        options = _dataset_options(parsed)
-        try:
-            results = handle.store.query(parsed.query, base_iri=base_iri, **options)
-        except SyntaxError as error:
-            raise QuerySyntaxError(f"SPARQL syntax error: {error}") from None
-        try:
-            form = _form_of(results)
-            representation = parsed.preferences.choose(form)
-            if max_rows and form is QueryForm.SOLUTIONS:
-                variables = [variable.value for variable in results.variables]  # type: ignore[attr-defined]
-                rows, cut = take(results, max_rows)  # type: ignore[arg-type]
-                channel.begin(Head(representation, tuple(truncation_headers(max_rows).items()) if cut else ()))
-                write_solutions(channel, variables, rows, representation.format, cut, max_rows)  # type: ignore[arg-type]
-                del rows
-            elif max_rows and form is QueryForm.GRAPH:
-                triples, cut = take(results, max_rows)  # type: ignore[arg-type]
-                channel.begin(Head(representation, tuple(truncation_headers(max_rows).items()) if cut else ()))
-                ox.serialize(triples, channel, format=representation.format)  # type: ignore[arg-type]
-                del triples
-            else:
-                channel.begin(Head(representation))
-                results.serialize(channel, format=representation.format)  # type: ignore[attr-defined]
-        finally:
-            del results  # results must die on this thread
-
-    return job
-
-
-def _dataset_options(parsed: SparqlRequest) -> dict[str, object]:
-    """The protocol's dataset if given, else the query's FROM if any, else the union of all graphs."""
-    if not parsed.has_dataset:
-        return {"use_default_graph_as_union": not names_dataset(parsed.query)}
-    try:
-        return {
-            "use_default_graph_as_union": False,
-            "default_graph": [ox.NamedNode(iri) for iri in parsed.default_graphs],
-            "named_graphs": [ox.NamedNode(iri) for iri in parsed.named_graphs],
-        }
-    except ValueError as error:
-        raise MalformedRequestError(f"default-graph-uri / named-graph-uri: {error}") from None
-
-
-def _form_of(results: object) -> QueryForm:
-    if isinstance(results, ox.QuerySolutions):
-        return QueryForm.SOLUTIONS
-    if isinstance(results, ox.QueryBoolean):
-        return QueryForm.BOOLEAN
-    return QueryForm.GRAPH
 
 
 def _all(req: Request, params: MultiDict[str, str], name: str) -> list[str]:

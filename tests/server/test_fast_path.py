@@ -56,7 +56,14 @@ def _request(base: str, method: str, options: dict) -> tuple[int, dict[str, str]
         return _answer(response)
 
 
-def _log_lines(log: Path) -> list[dict]:
+def _log_lines(log: Path, quiet: float = 0.5, within: float = 10) -> list[dict]:
+    """The JSON request lines once the log has stopped growing for ``quiet`` seconds (they are
+    written in batches: server.batched_log)."""
+    deadline = time.monotonic() + within
+    size = -1
+    while log.stat().st_size != size and time.monotonic() < deadline:
+        size = log.stat().st_size
+        time.sleep(quiet)
     return [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
 
 

@@ -1,0 +1,65 @@
+"""server.batched_log: request lines written in batches off the request thread, none lost or reordered."""
+
+from __future__ import annotations
+
+import io
+import logging
+import threading
+import time
+
+from server.batched_log import BatchedStreamHandler
+
+
+class _CountingStream(io.StringIO):
+    """A text stream that counts the writes it receives."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes = 0
+
+    def write(self, text: str) -> int:
+        self.writes += 1
+        return super().write(text)
+
+
+def _logger(name: str, handler: logging.Handler) -> logging.Logger:
+    logger = logging.getLogger(name)
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    return logger
+
+
+def test_lines_from_many_threads_all_arrive_in_few_writes() -> None:
+    stream = _CountingStream()
+    handler = BatchedStreamHandler(stream, interval=0.05)
+    logger = _logger("test.batched.many", handler)
+
+    def log_lines(thread: int) -> None:
+        for n in range(500):
+            logger.info("%d-%d", thread, n)
+
+    threads = [threading.Thread(target=log_lines, args=(t,)) for t in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    deadline = time.monotonic() + 10
+    while stream.getvalue().count("\n") < 4000 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 4000
+    for thread in range(8):  # each thread's lines in its own order
+        assert [line for line in lines if line.startswith(f"{thread}-")] == [f"{thread}-{n}" for n in range(500)]
+    assert stream.writes < 400  # batched: not one write per line
+
+
+def test_flush_writes_what_is_pending_at_once() -> None:
+    stream = _CountingStream()
+    handler = BatchedStreamHandler(stream, interval=60)  # the writer thread would wait a minute
+    logger = _logger("test.batched.flush", handler)
+    logger.info("first")
+    logger.info("second")
+    assert stream.getvalue() == ""
+    handler.flush()
+    assert stream.getvalue() == "first\nsecond\n" and stream.writes == 1
