@@ -16,6 +16,10 @@ the same requests and concurrency:
   proxy); ours answers 304, oxigraph has no validators and answers in full;
 * **100,000 rows**: one client streams a 100,000-row SELECT (SPARQL JSON), 5 times; median time and MB/s.
 
+The distinct lookups are also sent to a third server, ``bench/floor_app.py`` on granian: a bare
+WSGI app that only evaluates the query and returns its JSON. It is the floor for any endpoint
+written in Python on this stack, so its ratio to oxigraph bounds what ours can reach there.
+
 Prints a Markdown table (also written to bench/out/endpoint/results.md), with the load average
 before and after the run: other processes on the machine make every figure noisy, so compare
 the two servers only within one run.
@@ -32,9 +36,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import requests
+
+from server.wsgi import BLOCKING_THREADS  # the floor app gets the threads metiers-kg serve has
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out" / "endpoint"
@@ -43,6 +49,7 @@ BASE = "https://w3id.org/metiers-kg/"
 LOOKUP = "SELECT ?p ?o WHERE {{ <{base}metier/MET.{n}> ?p ?o }} LIMIT 20"
 LARGE = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 100000"
 ACCEPT = "application/sparql-results+json"
+FLOOR = "bare WSGI app on granian"  # bench/floor_app.py
 DISTINCT_LUA = """
 counter = 0
 request = function()
@@ -143,6 +150,9 @@ def main() -> None:
                                       "-b", "127.0.0.1:7878", "--union-default-graph"], "http://127.0.0.1:7878/query"),
         "metiers-kg serve": ([str(REPO / ".venv" / "bin" / "metiers-kg"), "serve", "--store", str(store),
                               "--port", "7879", "--workers", str(args.workers)], "http://127.0.0.1:7879/sparql"),
+        FLOOR: ([str(REPO / ".venv" / "bin" / "granian"), "--interface", "wsgi", "--factory", "--no-ws",
+                 "--workers", str(args.workers), "--blocking-threads", str(BLOCKING_THREADS),
+                 "--host", "127.0.0.1", "--port", "7880", "bench.floor_app:app_factory"], "http://127.0.0.1:7880/sparql"),
     }
     processes = []
     results: dict[str, dict[str, dict]] = {}
@@ -150,15 +160,20 @@ def main() -> None:
     try:
         for name, (command, url) in servers.items():
             log = open(OUT / f"{name.split()[0]}.log", "wb")
-            processes.append(subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
+            environment = {**os.environ, "FLOOR_STORE": str((store / "current").resolve()), "PYTHONPATH": str(REPO)}
+            processes.append(subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                                              env=environment))
             wait_ready(url)
         for name, (_, url) in servers.items():
             lookup = f"{url}?query={quote(LOOKUP.format(base=BASE, n=100000))}"
             etag = requests.get(lookup, headers={"Accept": ACCEPT}, timeout=10).headers.get("ETag", '"none"')
             script = OUT / f"distinct-{name.split()[0]}.lua"
             script.write_text(DISTINCT_LUA.format(thread_offset=0, fiches=args.fiches, base=BASE,
-                                                  path=url.split("7878")[-1].split("7879")[-1]))
+                                                  path=urlsplit(url).path))
             headers = {"Accept": ACCEPT}
+            if name == FLOOR:
+                results[name] = {"lookup, distinct queries": wrk(url, args.duration, args.connections, headers, script)}
+                continue
             results[name] = {
                 "lookup, same query": wrk(lookup, args.duration, args.connections, headers),
                 "lookup, distinct queries": wrk(url, args.duration, args.connections, headers, script),
@@ -186,6 +201,10 @@ def table(results: dict[str, dict[str, dict]], store: Path, quads: int, args: ar
             ratio = f"{ours[scenario]['rps'] / theirs[scenario]['rps']:.2f}×" if name == "metiers-kg serve" else ""
             errors = f" ({r['errors']} non-2xx/3xx)" if r["errors"] else ""
             lines.append(f"| {scenario} | {name} | {r['rps']:,.0f}{errors} | {r['p50']:.2f} | {r['p99']:.2f} | {ratio} |")
+        if scenario in results.get(FLOOR, {}):
+            r = results[FLOOR][scenario]
+            ratio = f"{r['rps'] / theirs[scenario]['rps']:.2f}× (floor)"
+            lines.append(f"| {scenario} | {FLOOR} | {r['rps']:,.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {ratio} |")
     lines += ["", "| 100,000-row SELECT (SPARQL JSON) | median time (s) | MB | MB/s | time ours/oxigraph |",
               "|---|---:|---:|---:|---:|"]
     for name in ("oxigraph serve-read-only", "metiers-kg serve"):

@@ -89,6 +89,15 @@ def test_a_failed_evaluation_is_answered_by_the_view(pair: Callable, store_dir: 
     _same(answer, flask.open("/sparql", **options))
 
 
+@pytest.mark.parametrize("origins", [("https://a.example",), ("https://a.example", "https://b.example")],
+                         ids=["one-origin", "two-origins"])
+def test_what_the_app_adds_follows_its_cors_settings(pair: Callable, store_dir: Path, origins: tuple) -> None:
+    lean, flask, started = pair(store_dir, cors_origins=origins)
+    answer = lean.open("/sparql", query_string={"query": LABELS})
+    assert started == []
+    _same(answer, flask.open("/sparql", query_string={"query": LABELS}))
+
+
 def test_a_truncated_answer_says_so_on_both_paths(pair: Callable, store_dir: Path) -> None:
     lean, flask, started = pair(store_dir, max_rows=1)
     answer = lean.open("/sparql", query_string={"query": LABELS})
