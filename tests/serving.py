@@ -1,7 +1,9 @@
-"""Start ``metiers-kg serve`` as a real process on a free 127.0.0.1 port, and always stop it."""
+"""Start ``metiers-kg serve`` as a real process on a free 127.0.0.1 port, and always stop it,
+even when the test process is killed."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import socket
@@ -16,6 +18,7 @@ import pytest
 import requests
 
 REPO = Path(__file__).resolve().parent.parent
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def free_port() -> int:
@@ -36,6 +39,12 @@ def wait_until_healthy(base: str, process: subprocess.Popen, log: Path, within: 
             pass
         time.sleep(0.2)
     pytest.fail(f"server not healthy after {within} s:\n{log.read_text()}")
+
+
+def _end_with_the_tests() -> None:
+    """In the server's process before it runs: SIGTERM it when the test process dies, however it
+    dies (a killed test run must not leave servers behind). Linux ``prctl(PR_SET_PDEATHSIG)``."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -60,6 +69,7 @@ def serving(store: Path, log: Path, *options: str) -> Iterator[tuple[str, subpro
             [sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--host", "127.0.0.1",
              "--port", str(port), *options],
             cwd=REPO, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
+            preexec_fn=_end_with_the_tests,
         )
     try:
         base = f"http://127.0.0.1:{port}"
