@@ -123,7 +123,7 @@ class FastPath:
         except Exception as error:  # noqa: BLE001 - answered by the app's error handlers (server.errors)
             result = error
         if isinstance(result, Exception) or not isinstance(result.body, bytes):
-            environ[EVALUATED] = Evaluated(result, started, timeouts_before)
+            environ[EVALUATED] = Evaluated(result, handle, started, timeouts_before)
             return self._through_flask(environ, start_response, key)
         headers = answer_headers(result.head, len(result.body), self._validator_headers(handle))
         headers += self._frame or []

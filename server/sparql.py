@@ -30,7 +30,7 @@ from server.metrics import QUERY_LOG_CHARS, note
 from server.negotiation import Preferences, Representation
 from server.service_description import description_job
 from server.services import Services, services
-from server.sparql_query import EVALUATED, SparqlRequest, answer, answer_headers, validator_headers
+from server.sparql_query import EVALUATED, Evaluated, SparqlRequest, answer, answer_headers, validator_headers
 from server.update import UpdateRequest, authorize, sparql_update, write_job
 
 FORM = "application/x-www-form-urlencoded"
@@ -80,7 +80,8 @@ def run_query(found: Services, parsed: SparqlRequest) -> Response:
 
     A query the lean path (``server.fast_path``) already evaluated arrives as ``EVALUATED``
     in the environ: its outcome is used, never a second evaluation."""
-    handle = found.stores.current()
+    evaluated: Evaluated | None = request.environ.pop(EVALUATED, None)
+    handle = evaluated.handle if evaluated is not None else found.stores.current()
     etag = entity_tag(handle.build_id, found.settings_tag)
     modified, http_date = handle.modified
     validators = validator_headers(etag, http_date)
@@ -90,7 +91,7 @@ def run_query(found: Services, parsed: SparqlRequest) -> Response:
         request.environ[REPLAY] = (handle, parsed.query[:QUERY_LOG_CHARS])  # server.fast_path keeps it
         return Response(status=304, headers=validators)
     try:
-        result = answer(found, handle, parsed, request.environ.pop(EVALUATED, None))
+        result = answer(found, handle, parsed, evaluated)
     except QueryTimeoutError:
         note(cache="miss")
         current_app.logger.warning("query over the %g s limit: %.200r", found.config.query_timeout, parsed.query)

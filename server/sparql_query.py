@@ -75,10 +75,13 @@ class Answer:
 
 @dataclass(frozen=True)
 class Evaluated:
-    """A query the lean path evaluated, handed to the Flask view to finish: its outcome, and when
-    the request started and how many timeouts its thread had counted by then (for ``server.metrics``)."""
+    """A query the lean path evaluated, handed to the Flask view to finish: its outcome, the build
+    it was evaluated on (the view labels the answer with that build's validators, even if
+    another build has become current since), and when the request started and how many
+    timeouts its thread had counted by then (for ``server.metrics``)."""
 
     outcome: Answer | BaseException
+    handle: StoreHandle
     started: float
     timeouts_before: int
 
