@@ -110,7 +110,7 @@ def run_query(found: Services, parsed: SparqlRequest) -> Response:
 def service_description(found: Services) -> Response:
     """The service description in the RDF format the client prefers (not cached by clients)."""
     handle = found.stores.current()
-    endpoint = found.config.endpoint_url if found.config.public_url else request.host_url + "sparql"
+    endpoint = found.config.endpoint_seen_by(request.root_url)
     preferences = Preferences(accept=request.headers.get("Accept"), formats=tuple(request.args.getlist("format")))
     stream = found.runner.run(description_job(handle, endpoint, found.config, preferences))
     representation: Representation = stream.representation  # type: ignore[assignment]

@@ -103,9 +103,9 @@ def wants_editor(req: Request) -> bool:
 
 def editor_page() -> Response:
     """The YASGUI page, its endpoint this server's /sparql and its examples preloaded."""
-    base = services().config.base_iri
-    examples = [{"key": e.key, "title": e.title, "query": e.for_base(base)} for e in EXAMPLES]
-    body = render_template("ui.html", examples=examples, endpoint=request.url_root + "sparql",
+    config = services().config
+    examples = [{"key": e.key, "title": e.title, "query": e.for_base(config.base_iri)} for e in EXAMPLES]
+    body = render_template("ui.html", examples=examples, endpoint=config.endpoint_seen_by(request.root_url),
                            prefixes_url=url_for("ui.prefixes"))
     response = Response(body, content_type="text/html; charset=utf-8")
     response.vary.add("Accept")

@@ -40,6 +40,18 @@ def test_root_and_sparql_give_the_editor_to_browsers(client: FlaskClient) -> Non
         assert all(f'data-example="{e.key}"' in page for e in EXAMPLES)
 
 
+def test_behind_a_proxy_the_editor_queries_the_public_endpoint(make_app: Callable[..., Flask],
+                                                               built_store: Path) -> None:
+    """An https proxy in front of a plain-http server: the page must not send the browser to the
+    inside URL (a mixed-content block), and without --public-url it keeps the request's path prefix."""
+    public = make_app(built_store, public_url="https://kg.example.org/api").test_client()
+    page = public.get("/", headers={"Accept": BROWSER}).get_data(as_text=True)
+    assert '"https://kg.example.org/api/sparql"' in page and "http://localhost" not in page
+    mounted = make_app(built_store).test_client()
+    page = mounted.get("/", base_url="http://localhost/kg/", headers={"Accept": BROWSER}).get_data(as_text=True)
+    assert '"http://localhost/kg/sparql"' in page
+
+
 def test_the_page_loads_nothing_from_elsewhere(client: FlaskClient) -> None:
     page = client.get("/", headers={"Accept": BROWSER}).get_data(as_text=True)
     loaded = re.findall(r'<script[^>]+src="([^"]+)"', page) + re.findall(r'<link[^>]+href="([^"]+)"', page)
