@@ -7,21 +7,22 @@ on 2 cores). Here the request thread only formats its line and appends it to a l
 thread per process writes whatever has gathered in a single ``write``, at most
 ``interval`` seconds after the first line of a batch arrived.
 
-So a line reaches the stream within ``interval`` seconds. Lines still pending when the
-process ends are written by ``flush`` (registered with ``atexit``; ``logging.shutdown``
-calls it too, and a worker that ends itself with ``os._exit`` calls that first).
+So a line reaches the stream within ``interval`` seconds. The writer thread is not a daemon:
+when the process ends (its main thread done: the interpreter, or multiprocessing in a server
+worker, which skips ``atexit``, then waits for such threads) it writes the last lines and
+stops. ``flush`` writes the pending lines at once (``logging.shutdown`` calls it; a worker
+that ends itself with ``os._exit`` calls that first).
 """
 
 from __future__ import annotations
 
-import atexit
 import logging
 import os
 import threading
-import time
 from typing import TextIO
 
 FLUSH_SECONDS = 0.05
+IDLE_SECONDS = 0.5  # while no line comes, how often the writer checks whether the process is ending
 
 
 class BatchedStreamHandler(logging.Handler):
@@ -62,16 +63,19 @@ class BatchedStreamHandler(logging.Handler):
         self._pid = os.getpid()
         self._pending = []  # a forked child's copy of its parent's lines is the parent's to write
         self._wake = threading.Event()
-        threading.Thread(target=self._write_batches, name="log-writer", daemon=True).start()
-        atexit.register(self.flush)
+        threading.Thread(target=self._write_batches, name="log-writer", daemon=False).start()
 
     def _write_batches(self) -> None:
-        wake = self._wake
-        while True:
-            wake.wait()
-            wake.clear()
-            time.sleep(self.interval)  # let the batch gather
-            try:
-                self.flush()
-            except Exception:  # noqa: BLE001 - a broken stream must not kill the writer
-                pass
+        wake, main = self._wake, threading.main_thread()
+        while main.is_alive():
+            if wake.wait(IDLE_SECONDS):
+                wake.clear()
+                main.join(self.interval)  # let the batch gather (or the process end)
+            self._flush_quietly()
+        self._flush_quietly()  # the process is ending: its last lines
+
+    def _flush_quietly(self) -> None:
+        try:
+            self.flush()
+        except Exception:  # noqa: BLE001 - a broken stream must not kill the writer
+            pass

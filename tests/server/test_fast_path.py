@@ -155,3 +155,18 @@ def test_a_worker_replaced_again_and_again_keeps_the_server_up(tmp_path: Path) -
 def test_granian_is_what_serves(server: tuple[str, Path]) -> None:
     response = requests.get(f"{server[0]}/healthz", timeout=10)
     assert response.headers.get("Server") == "granian"
+
+
+def test_the_last_request_lines_are_written_when_the_server_stops(tmp_path: Path) -> None:
+    """Request lines are written in batches (server.batched_log); a graceful stop loses none,
+    although server workers end without running atexit handlers."""
+    store = tmp_path / "store"
+    write_build(store, occupation_quads())
+    log = tmp_path / "serve.log"
+    queries = [f"ASK {{ ?s ?p {n} }}" for n in range(5)]
+    with serving(store, log, "--workers", "1") as (base, _):
+        for query in queries:
+            requests.get(f"{base}/sparql", params={"query": query}, timeout=10).raise_for_status()
+    # stopped at once after the last answer, well within a batch's 50 ms
+    logged = [json.loads(line)["query"] for line in log.read_text().splitlines() if line.startswith("{")]
+    assert logged == queries
