@@ -127,11 +127,15 @@ class ServerConfig:
         """The SPARQL endpoint as clients should see it: the public URL when one is set."""
         return f"{self.public_url or self.local_url}/sparql"
 
+    def root_seen_by(self, request_root: str) -> str:
+        """This server's root URL to tell a client who reached us at ``request_root`` (the
+        request's own scheme, host and path prefix): the public URL when one is set, since behind
+        a proxy the request's own may be the inside one (``http://`` where clients use ``https://``)."""
+        return self.public_url if self.public_url else request_root.rstrip("/")
+
     def endpoint_seen_by(self, request_root: str) -> str:
-        """The endpoint to tell a client who reached us at ``request_root`` (the request's own
-        scheme, host and path prefix): the public URL when one is set, since behind a proxy the
-        request's own may be the inside one (``http://`` where the client uses ``https://``)."""
-        return self.endpoint_url if self.public_url else f"{request_root.rstrip('/')}/sparql"
+        """The SPARQL endpoint to tell that client (see :meth:`root_seen_by`)."""
+        return f"{self.root_seen_by(request_root)}/sparql"
 
 
 def _parse(name: str, env_name: str, raw: str) -> object:

@@ -106,6 +106,7 @@ def editor_page() -> Response:
     config = services().config
     examples = [{"key": e.key, "title": e.title, "query": e.for_base(config.base_iri)} for e in EXAMPLES]
     body = render_template("ui.html", examples=examples, endpoint=config.endpoint_seen_by(request.root_url),
+                           base_iri=config.base_iri, resource_root=config.root_seen_by(request.root_url),
                            prefixes_url=url_for("ui.prefixes"))
     response = Response(body, content_type="text/html; charset=utf-8")
     response.vary.add("Accept")

@@ -95,3 +95,31 @@ def test_a_resource_page_opens_its_query_in_the_editor(browser, server: str) -> 
     assert "CONSTRUCT" in query and "<https://w3id.org/metiers-kg/metier/MET.717>" in query
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".yasr table.dataTable tbody tr"))  # it ran
     browser.save_screenshot(str(OUTPUT / "yasgui-describe-met-717.png"))
+
+
+def test_an_iri_in_the_results_opens_on_this_server(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    """The base IRI (w3id) may point nowhere yet, or elsewhere: a click on a result opens the resource here."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ready
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(server + "/")
+    wait = WebDriverWait(browser, WAIT)
+    wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, ".yasqe .CodeMirror")))
+    browser.find_element(By.CSS_SELECTOR, 'button.example[data-example="rome-m1810"]').click()
+    browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
+    link = wait.until(lambda d: next((a for a in d.find_elements(By.CSS_SELECTOR, ".yasr table.dataTable td a")
+                                      if a.get_attribute("href").endswith("/metier/MET.717")), None))
+    assert link.get_attribute("href") == "https://w3id.org/metiers-kg/metier/MET.717"  # shown as the IRI it is
+    windows = set(browser.window_handles)
+    link.click()
+    opened = wait.until(lambda d: set(d.window_handles) - windows or None)
+    origin = browser.current_window_handle
+    browser.switch_to.window(opened.pop())
+    try:
+        wait.until(lambda d: d.current_url.startswith(server))
+        assert browser.current_url == f"{server}/metier/MET.717"
+        assert browser.find_element(By.TAG_NAME, "h1").text == "administrateur/trice de logiciels de laboratoire"
+    finally:
+        browser.close()
+        browser.switch_to.window(origin)

@@ -47,6 +47,7 @@ def test_behind_a_proxy_the_editor_queries_the_public_endpoint(make_app: Callabl
     public = make_app(built_store, public_url="https://kg.example.org/api").test_client()
     page = public.get("/", headers={"Accept": BROWSER}).get_data(as_text=True)
     assert '"https://kg.example.org/api/sparql"' in page and "http://localhost" not in page
+    assert 'resourceRoot = "https://kg.example.org/api"' in page  # result IRIs open there
     mounted = make_app(built_store).test_client()
     page = mounted.get("/", base_url="http://localhost/kg/", headers={"Accept": BROWSER}).get_data(as_text=True)
     assert '"http://localhost/kg/sparql"' in page
