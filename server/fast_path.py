@@ -12,10 +12,12 @@ and body Flask gives, and the same metrics and JSON log line:
   ``304``). Keys are raw: two spellings of one query are two entries, each exact by
   construction; entries live in the build's ``ResultCache``, so a new build starts empty.
 * **plain queries** (``server.plain_request``: one query, perhaps a dataset and ``format``,
-  no CORS, compression or revalidation) are evaluated here through the same code as the view
+  no CORS or revalidation) are evaluated here through the same code as the view
   (``server.sparql_query.answer``, on the executor thread, under the time limit). The answer's
-  own headers come from ``answer_headers``; the headers the app adds around every such answer
-  (``Vary``, CORS) are learnt once, from the first plain query, which Flask answers. A failure
+  own headers come from ``answer_headers``; what the app does around every such answer, for a
+  given ``Accept-Encoding`` (the headers it adds, ``Vary`` and CORS, and the encoding it
+  applies), is learnt from the first plain query with that ``Accept-Encoding``, which Flask
+  answers; the lean path then compresses as ``server.web`` configures flask-compress. A failure
   (syntax, time limit, 406…) or a streamed answer goes on to Flask *with its outcome*
   (``server.sparql_query.Evaluated``), so the query never runs twice and errors become HTTP
   in one place.
@@ -40,6 +42,7 @@ from server.plain_request import read_plain
 from server.services import Services
 from server.sparql_query import EVALUATED, Answer, Evaluated, SparqlRequest, answer, answer_headers, validator_headers
 from server.store_provider import StoreHandle
+from server.web import COMPRESS_MIN_SIZE, ENCODINGS, compress
 
 REPLAY = "metiers_kg.replay"  # environ key: (store handle, logged query) set by the view on a replayable answer
 ENDPOINT = "sparql.sparql"  # the Flask endpoint of /sparql, as metrics label it
@@ -49,7 +52,11 @@ MAX_KEY_BODY = 64 * 1024  # POST bodies up to this size are part of a key; large
 
 OK = "200 OK"
 # the headers an answer decides itself (server.sparql_query.answer_headers); the app adds the rest
-ANSWER_HEADERS = {"content-type", "content-length", "etag", "last-modified", "cache-control", TRUNCATED_HEADER.lower()}
+ANSWER_HEADERS = {"content-type", "content-length", "etag", "last-modified", "cache-control", TRUNCATED_HEADER.lower(),
+                  "content-encoding"}
+MAX_FRAMES = 32  # distinct Accept-Encoding values learnt; others go to Flask
+
+Frame = tuple[list[tuple[str, str]], str | None]  # the headers the app adds, and the encoding it applies
 
 WSGIApp = Callable[[dict, Callable[..., Any]], Iterable[bytes]]
 
@@ -68,7 +75,7 @@ class FastPath:
         self._latency = metrics.latency.labels(ENDPOINT)
         self._sizes = metrics.sizes.labels(ENDPOINT)
         self._validators: tuple[StoreHandle | None, str, list[tuple[str, str]]] = (None, "", [])
-        self._frame: list[tuple[str, str]] | None = None  # what the app adds to a plain query's answer
+        self._frames: dict[str | None, Frame] = {}  # by Accept-Encoding: what the app does to a plain answer
 
     def __call__(self, environ: dict, start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO")
@@ -110,12 +117,13 @@ class FastPath:
         parsed = read_plain(environ, method, content_type, body)
         if parsed is None:
             return self._through_flask(environ, start_response, key)
-        if self._frame is None:  # the first plain query: Flask answers it, and shows what the app adds
-            return self._through_flask(environ, start_response, key, learn=True)
-        return self._evaluate(environ, start_response, key, handle, parsed, started)
+        frame = self._frames.get(environ.get("HTTP_ACCEPT_ENCODING"))
+        if frame is None:  # Flask answers, and shows what the app does to such an answer
+            return self._through_flask(environ, start_response, key, learn=len(self._frames) < MAX_FRAMES)
+        return self._evaluate(environ, start_response, key, handle, parsed, started, frame)
 
     def _evaluate(self, environ: dict, start_response: Callable[..., Any], key: tuple, handle: StoreHandle,
-                  parsed: SparqlRequest, started: float) -> Iterable[bytes]:
+                  parsed: SparqlRequest, started: float, frame: Frame) -> Iterable[bytes]:
         """Answer a plain query without Flask; a failure or a streamed answer goes on to Flask, evaluated."""
         timeouts_before = self.found.runner.thread_timeouts
         try:
@@ -125,23 +133,28 @@ class FastPath:
         if isinstance(result, Exception) or not isinstance(result.body, bytes):
             environ[EVALUATED] = Evaluated(result, handle, started, timeouts_before)
             return self._through_flask(environ, start_response, key)
-        headers = answer_headers(result.head, len(result.body), self._validator_headers(handle))
-        headers += self._frame or []
+        added, encoding = frame
+        payload = result.body
+        if encoding is not None and len(payload) >= COMPRESS_MIN_SIZE:
+            payload = compress(payload, encoding)
+            added = [*added, ("Content-Encoding", encoding)]
+        headers = answer_headers(result.head, len(payload), self._validator_headers(handle)) + added
         start_response(OK, headers)
         logged = parsed.query[:QUERY_LOG_CHARS]
         if result.kept:
-            handle.results.put(key, (OK, tuple(headers), logged), result.body)
-        self._record(environ["REQUEST_METHOD"], environ["PATH_INFO"], 200, len(result.body), logged,
+            handle.results.put(key, (OK, tuple(headers), logged), payload)
+        self._record(environ["REQUEST_METHOD"], environ["PATH_INFO"], 200, len(payload), logged,
                      result.cache, started)
-        return [result.body]
+        return [payload]
 
     def _through_flask(self, environ: dict, start_response: Callable[..., Any], key: tuple,
                        learn: bool = False) -> Iterable[bytes]:
         """Let Flask answer; keep the answer when the view marked it replayable.
 
         ``learn``: the request is a plain query (``server.plain_request``); a complete answer to it
-        shows which headers the app adds beside the answer's own (``Vary``, CORS): the frame
-        the lean path then puts around its answers."""
+        shows what the app does to such an answer for this ``Accept-Encoding``: the headers it adds
+        beside the answer's own (``Vary``, CORS) and the encoding it applies (an uncompressed
+        answer shows it only when it is large enough to have been compressed)."""
         captured: list[Any] = []
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
@@ -162,7 +175,10 @@ class FastPath:
         status, headers = captured
         handle.results.put(key, (status, tuple(headers), logged), payload)
         if learn and status == OK:
-            self._frame = [(name, value) for name, value in headers if name.lower() not in ANSWER_HEADERS]
+            encoding = next((value for name, value in headers if name.lower() == "content-encoding"), None)
+            if encoding in ENCODINGS or (encoding is None and len(payload) >= COMPRESS_MIN_SIZE):
+                added = [(name, value) for name, value in headers if name.lower() not in ANSWER_HEADERS]
+                self._frames[environ.get("HTTP_ACCEPT_ENCODING")] = (added, encoding)
         return [payload]
 
     def _entity_tag(self, handle: StoreHandle) -> str:

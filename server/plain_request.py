@@ -2,12 +2,13 @@
 
 Most query requests are plain: one ``query``, perhaps a dataset (``default-graph-uri``,
 ``named-graph-uri``) and ``format``, by GET, by a small form POST or by a small
-``application/sparql-query`` POST in UTF-8, from a client that asks for no compression and
-sends no ``Origin``. :func:`read_plain` returns, for those, the very
+``application/sparql-query`` POST in UTF-8, from a client that sends no ``Origin`` (CORS) and
+does not revalidate. (Compression is the fast path's business: it learns from the app how each
+``Accept-Encoding`` is answered.) :func:`read_plain` returns, for those, the very
 :class:`~server.sparql_query.SparqlRequest` the Flask view would build (same decoding: the
 URL and form parsing werkzeug uses is ``urllib.parse.parse_qsl``), and None for everything
 else, which then goes to Flask: its view reads every request the protocol allows, answers
-malformed ones with the right 4xx, and its extensions handle CORS and compression.
+malformed ones with the right 4xx, and its extensions handle CORS.
 """
 
 from __future__ import annotations
@@ -21,16 +22,13 @@ FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 DATASET_AND_FORMAT = ("default-graph-uri", "named-graph-uri", "format")
 UTF8 = ("", "charset=utf-8", "charset=utf8")  # the Content-Type parameters a plain POST may carry
-# request headers that bring in the app's own handling: CORS, compression, revalidation (304s)
+# request headers that bring in the app's own handling: CORS, revalidation (304s)
 FLASK_HEADERS = ("HTTP_ORIGIN", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 
 
 def read_plain(environ: dict, method: str, content_type: str | None, body: bytes | None) -> SparqlRequest | None:
     """The query request in ``environ`` (``body``: a POST's, already read), or None if it is not plain."""
     if any(name in environ for name in FLASK_HEADERS):
-        return None
-    encoding = environ.get("HTTP_ACCEPT_ENCODING")
-    if encoding is not None and encoding.strip().lower() not in ("", "identity"):
         return None
     url_fields = _fields(environ.get("QUERY_STRING", ""))
     if url_fields is None:
