@@ -57,19 +57,23 @@ ENCODINGS = {"no-accept-encoding": None, "identity": "identity", "gzip-deflate":
 
 
 @pytest.fixture()
-def pair(make_app: Callable[..., Flask]) -> Callable[..., tuple[Client, Client, list[Flask]]]:
+def pair(make_app: Callable[..., Flask]) -> Iterator[Callable[..., tuple[Client, Client, list[Flask]]]]:
     """(served client, Flask-only client, [apps whose Flask handled a request]) on one store."""
+    receivers: list[Callable[..., None]] = []
 
     def build(store: Path, encoding: str | None = None, **settings: object) -> tuple[Client, Client, list[Flask]]:
         served, reference = make_app(store, **settings), make_app(store, **settings)
         started: list[Flask] = []
-        request_started.connect(lambda sender, **_: started.append(sender), served, weak=False)
+        receivers.append(lambda sender, **_: started.append(sender))
+        request_started.connect(receivers[-1], served)
         lean = Client(served)
         lean.open("/sparql", **TAUGHT, headers=_encoding(encoding))
         started.clear()
         return lean, Client(reference.wsgi_app.app), started  # the app behind its fast path: Flask alone
 
-    return build
+    yield build
+    for receiver in receivers:
+        request_started.disconnect(receiver)
 
 
 def _encoding(value: str | None) -> dict[str, str]:
