@@ -40,14 +40,24 @@ from server.http_cache import entity_tag, revalidates
 from server.metrics import QUERY_LOG_CHARS, Metrics, request_logger
 from server.plain_request import read_plain
 from server.services import Services
-from server.sparql_query import EVALUATED, Answer, Evaluated, SparqlRequest, answer, answer_headers, validator_headers
+from server.sparql_query import (
+    EVALUATED,
+    FORM,
+    SPARQL_QUERY,
+    Answer,
+    Evaluated,
+    SparqlRequest,
+    answer,
+    answer_headers,
+    validator_headers,
+)
 from server.store_provider import StoreHandle
 from server.web import COMPRESS_MIN_SIZE, ENCODINGS, compress
 
 REPLAY = "metiers_kg.replay"  # environ key: (store handle, logged query) set by the view on a replayable answer
 ENDPOINT = "sparql.sparql"  # the Flask endpoint of /sparql, as metrics label it
 PATHS = ("/sparql", "/sparql/")
-READ_BODIES = ("application/x-www-form-urlencoded", "application/sparql-query")
+READ_BODIES = (FORM, SPARQL_QUERY)
 MAX_KEY_BODY = 64 * 1024  # POST bodies up to this size are part of a key; larger ones go to Flask
 
 OK = "200 OK"

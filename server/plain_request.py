@@ -16,10 +16,8 @@ from __future__ import annotations
 from urllib.parse import parse_qsl
 
 from server.negotiation import Preferences
-from server.sparql_query import SparqlRequest
+from server.sparql_query import FORM, SPARQL_QUERY, SparqlRequest
 
-FORM = "application/x-www-form-urlencoded"
-SPARQL_QUERY = "application/sparql-query"
 DATASET_AND_FORMAT = ("default-graph-uri", "named-graph-uri", "format")
 UTF8 = ("", "charset=utf-8", "charset=utf8")  # the Content-Type parameters a plain POST may carry
 # request headers that bring in the app's own handling: CORS, revalidation (304s)

@@ -30,11 +30,18 @@ from server.metrics import QUERY_LOG_CHARS, note
 from server.negotiation import Preferences, Representation
 from server.service_description import description_job
 from server.services import Services, services
-from server.sparql_query import EVALUATED, Evaluated, SparqlRequest, answer, answer_headers, validator_headers
+from server.sparql_query import (
+    EVALUATED,
+    FORM,
+    SPARQL_QUERY,
+    Evaluated,
+    SparqlRequest,
+    answer,
+    answer_headers,
+    validator_headers,
+)
 from server.update import UpdateRequest, authorize, sparql_update, write_job
 
-FORM = "application/x-www-form-urlencoded"
-SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 READABLE_BODIES = [FORM, SPARQL_QUERY, SPARQL_UPDATE]
 MAX_BODY_BYTES = 1024 * 1024  # a query, not a data upload (larger bodies: 413, via MAX_CONTENT_LENGTH)
@@ -92,12 +99,10 @@ def run_query(found: Services, parsed: SparqlRequest) -> Response:
         return Response(status=304, headers=validators)
     try:
         result = answer(found, handle, parsed, evaluated)
-    except QueryTimeoutError:
+    except Exception as error:
         note(cache="miss")
-        current_app.logger.warning("query over the %g s limit: %.200r", found.config.query_timeout, parsed.query)
-        raise
-    except Exception:
-        note(cache="miss")
+        if isinstance(error, QueryTimeoutError):
+            current_app.logger.warning("query over the %g s limit: %.200r", found.config.query_timeout, parsed.query)
         raise
     note(cache=result.cache)
     if isinstance(result.body, bytes):

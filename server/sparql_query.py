@@ -33,6 +33,8 @@ from server.services import Services
 from server.sparql_text import names_dataset, service_targets
 from server.store_provider import StoreHandle
 
+FORM = "application/x-www-form-urlencoded"  # the two bodies a query may come in (SPARQL 1.1 Protocol)
+SPARQL_QUERY = "application/sparql-query"
 EVALUATED = "metiers_kg.evaluated"  # environ key: an Evaluated handed from the lean path to the view
 
 
