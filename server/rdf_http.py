@@ -22,6 +22,7 @@ from flask import Request, Response
 from kg.describe import Linker, sort_triples
 from kg.errors import NotAcceptableError
 from kg.vocab import MKG, ONTOLOGY_IRI, PREFIXES
+from server.http_cache import CACHE_CONTROL
 from server.negotiation import parse_accept, quality
 from server.query_runner import Channel
 from server.services import services
@@ -157,7 +158,7 @@ def finish(response: Response, request: Request, *, negotiated: bool, path: str 
                 response.headers["Content-Location"] = f"{path}.{suffix}"
     if response.status_code == 200:
         response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
-        response.headers["Cache-Control"] = "public, no-cache"
+        response.headers["Cache-Control"] = CACHE_CONTROL
         response.make_conditional(request)
     return response
 
