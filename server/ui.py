@@ -14,14 +14,13 @@ from dataclasses import dataclass
 from flask import Blueprint, Request, Response, jsonify, redirect, render_template, request, url_for
 
 from kg.dataset import DESCRIPTION_PREFIXES
+from kg.vocab import PREFIXES
 from server.rdf_http import names_rdf, prefers_html
 from server.services import services
 
 bp = Blueprint("ui", __name__)
 
-HEADER = """PREFIX mkg:  <https://w3id.org/metiers-kg/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
+HEADER = "".join(f"PREFIX {name + ':':<5} <{PREFIXES[name]}>\n" for name in ("mkg", "skos"))
 
 
 @dataclass(frozen=True)
