@@ -31,7 +31,7 @@ from kg.errors import FicheParseError
 from kg.mapping import Iris, MappedGraph, reference_graphs, to_graph
 from kg.mapping.validation import validation_graph
 from kg.sources import list_documents, parse
-from kg.store import new_build, to_oxigraph_quads
+from kg.store import carry_written, new_build, to_oxigraph_quads
 from kg.validate import Report, merge_reports, validate
 
 BATCH_SIZE = 1000  # documents per pyshacl run: large enough to amortise the reference graphs
@@ -142,8 +142,11 @@ def check(paths: list[Path], base_iri: str) -> Report:
 
 
 def build(seeds: Path, store_dir: Path, base_iri: str, batch_size: int = BATCH_SIZE,
-          workers: int | None = None) -> BuildResult:
-    """Build a new store from every document in ``seeds``; switch to it only if all of it is valid."""
+          workers: int | None = None, discard_updates: bool = False) -> BuildResult:
+    """Build a new store from every document in ``seeds``; switch to it only if all of it is valid.
+
+    Graphs written through the endpoint since the served build are carried into the new one
+    (``kg.store.carry_written``), or all dropped with ``discard_updates``."""
     Iris(base_iri)
     paths = list_documents(seeds)
     reports, quads, graph_count, digests = [], 0, 0, []
@@ -167,4 +170,8 @@ def build(seeds: Path, store_dir: Path, base_iri: str, batch_size: int = BATCH_S
         store.bulk_add(chain.from_iterable(to_oxigraph_quads(m.graph, m.triples) for m in extra))
         quads += sum(len(m.triples) for m in extra)
         graph_count += len(extra)
+        kept = carry_written(store_dir, store, {g.value for g in store.named_graphs()}, discard_updates)
+        if kept:
+            graph_count += len(kept)
+            quads = len(store)
     return BuildResult(documents=len(paths), graphs=graph_count, quads=quads, report=report)

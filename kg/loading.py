@@ -28,6 +28,7 @@ def load_files(store_dir: Path, graph: str, files: list[Path]) -> int:
     except StoreError:
         exists = False
     with new_build(store_dir, copy_current=exists) as store:
+        store.touched.add(graph)  # not produced by a build: kept by the next one (kg.store.carry_written)
         for path in files:
             try:
                 store.load_file(path, graph_node)

@@ -5,6 +5,7 @@ A store PATH is a directory we manage::
     PATH/current -> builds/<id>     (symlink, switched atomically with rename(2))
     PATH/builds/<id>/               (one complete Oxigraph database per build)
     PATH/builds/<id>.partial/       (a build in progress; removed or ignored if it dies)
+    PATH/builds/<id>.written        (graphs changed through the endpoint since the last build)
 
 Writers never touch the database a reader has open: a build (or a ``load``) writes a new
 database, then swaps the ``current`` link. A build that fails, crashes or is killed leaves
@@ -30,6 +31,9 @@ CURRENT = "current"
 BUILDS = "builds"
 PARTIAL_SUFFIX = ".partial"
 KEEP_BUILDS = 3  # previous builds kept so that a reader that has one open is not pulled from under
+WRITTEN_SUFFIX = ".written"
+DEFAULT_GRAPH = "DEFAULT"  # how the store's default graph is named in a .written file
+_COUNT_BY_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 RDF_FORMATS_BY_SUFFIX = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -52,6 +56,7 @@ class Store:
     def __init__(self, oxigraph_store: ox.Store, path: Path | None) -> None:
         self._store = oxigraph_store
         self.path = path
+        self.touched: set[str] = set()  # graphs an online write says it changed (see revise_current)
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
@@ -138,7 +143,9 @@ def new_build(store_dir: Path, copy_current: bool = False) -> Iterator[Store]:
     """Yield a writable Store for a new build; on success switch ``current`` to it atomically.
 
     If the body raises, or the process dies, ``current`` is untouched and the partial
-    database is removed (now, or by the next build).
+    database is removed (now, or by the next build). The graphs the body lists in
+    ``store.touched`` (and, for a copy, those the current build had written online) are
+    recorded as written outside a build (:func:`written_graphs`).
     """
     store_dir = Path(store_dir)
     builds = store_dir / BUILDS
@@ -176,6 +183,7 @@ def _write_build(store_dir: Path, builds: Path, copy_current: bool) -> Iterator[
         raise StoreError(f"{partial}: cannot create an Oxigraph store: {exc}") from None
     store = Store(oxigraph_store, partial)
     del oxigraph_store
+    inherited = set(written_graphs(store_dir)) if copy_current else set()
     try:
         yield store
         store.flush()
@@ -185,6 +193,7 @@ def _write_build(store_dir: Path, builds: Path, copy_current: bool) -> Iterator[
         raise
     store.close()  # RocksDB must be closed before the directory is renamed
     final = builds / build_id
+    record_written(final, inherited | store.touched)
     os.rename(partial, final)
     _switch_current(store_dir, Path(BUILDS) / build_id)
     _remove_old_builds(builds, keep=final)
@@ -219,6 +228,41 @@ def _remove_old_builds(builds: Path, keep: Path) -> None:
     for path in complete[:-KEEP_BUILDS]:
         if path != keep:
             shutil.rmtree(path, ignore_errors=True)
+            path.with_name(path.name + WRITTEN_SUFFIX).unlink(missing_ok=True)
+
+
+def graph_sizes(store: Store) -> dict[str, int]:
+    """Quads per graph (``DEFAULT_GRAPH`` for the default graph): what an online write changed shows here."""
+    sizes = {row["g"].value: int(row["n"].value) for row in store.oxigraph.query(_COUNT_BY_GRAPH)}  # type: ignore[union-attr]
+    default = sum(1 for _ in store.oxigraph.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    if default:
+        sizes[DEFAULT_GRAPH] = default
+    return sizes
+
+
+def written_graphs(store_dir: Path) -> tuple[str, ...]:
+    """The graphs changed through the endpoint (SPARQL Update, Graph Store) since the current build was built.
+
+    ``build`` reads them so that a rebuild never silently drops what clients wrote."""
+    try:
+        target = current_build(store_dir)
+    except StoreError:
+        return ()
+    record = target.with_name(target.name + WRITTEN_SUFFIX)
+    return tuple(sorted(line for line in record.read_text(encoding="utf-8").splitlines() if line)) \
+        if record.exists() else ()
+
+
+def record_written(build: Path, graphs: Iterable[str]) -> None:
+    """Write the ``.written`` record of ``build`` (before it becomes current; none if nothing was written)."""
+    record = build.with_name(build.name + WRITTEN_SUFFIX)
+    names = sorted(set(graphs))
+    if not names:
+        record.unlink(missing_ok=True)
+        return
+    temporary = record.with_name(record.name + ".tmp")
+    temporary.write_text("".join(f"{name}\n" for name in names), encoding="utf-8")
+    os.replace(temporary, record)
 
 
 def to_oxigraph_quads(graph: object, triples: Iterable[tuple]) -> Iterator[ox.Quad]:
@@ -266,11 +310,14 @@ def revise_current(store_dir: Path, wait_seconds: float = 30.0,
             source.backup(str(partial))
             del source
             store = Store(ox.Store(str(partial)), partial)
+            before = graph_sizes(store)
         except OSError as exc:
             shutil.rmtree(partial, ignore_errors=True)
             raise StoreError(f"{partial}: cannot copy the current build for an update: {exc}") from None
         try:
             yield store
+            after = graph_sizes(store)
+            changed = store.touched | {g for g in before.keys() | after.keys() if before.get(g) != after.get(g)}
             store._store.flush()
         except BaseException:
             store.close()
@@ -278,6 +325,7 @@ def revise_current(store_dir: Path, wait_seconds: float = 30.0,
             raise
         store.close()
         final = builds / partial.name[: -len(PARTIAL_SUFFIX)]
+        record_written(final, set(written_graphs(store_dir)) | changed)
 
         def switch() -> None:
             os.rename(partial, final)
@@ -316,3 +364,30 @@ def _fsync_dir(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def carry_written(store_dir: Path, store: Store, built: set[str], discard: bool) -> tuple[str, ...]:
+    """Copy into the new build ``store`` the graphs written online since the current build (and mark them so).
+
+    A rebuild must not silently drop what clients wrote (SPARQL Update, Graph Store, ``load``).
+    Graphs the build does not produce are carried over as they are; a written graph that the
+    build produces too (an edit of a fiche's own graph) cannot be both: the build stops,
+    naming them, unless ``discard`` (``--discard-updates``), which carries nothing.
+    """
+    written = written_graphs(store_dir)
+    if discard or not written:
+        return ()
+    clashing = sorted(set(written) & built)
+    if clashing:
+        raise StoreError(f"{store_dir}: the served build has graphs written through the endpoint that this build "
+                         f"also produces: {', '.join(f'<{g}>' for g in clashing)}; apply those changes to the "
+                         "sources, or rebuild with --discard-updates to drop every online change")
+    previous = Store.open_current(store_dir)
+    for name in written:
+        graph = ox.DefaultGraph() if name == DEFAULT_GRAPH else ox.NamedNode(name)
+        if isinstance(graph, ox.NamedNode) and previous.oxigraph.contains_named_graph(graph):
+            store.oxigraph.add_graph(graph)  # kept even if empty; a graph deleted online stays deleted
+        store.bulk_add(list(previous.quads(graph)))
+    previous.close()
+    store.touched.update(written)
+    return written

@@ -13,6 +13,7 @@ from flask import Flask
 from server import graph_store, health, metrics, sparql, web
 from server import report as report_page
 from server import dumps_routes, resources, ui  # linked data: pages, dumps, VoID
+from server.body_limit import BodyLimit
 from server.config import ServerConfig
 from server.errors import register_error_handlers
 from server.fast_path import FastPath
@@ -54,4 +55,7 @@ def create_app(config: ServerConfig, *, store_provider: StoreProvider | None = N
     app.register_blueprint(dumps_routes.bp)  # /dumps/, /.well-known/void, /dataset
     app.register_blueprint(resources.bp)  # /<path>: every IRI under the base (lowest-priority route)
     app.wsgi_app = FastPath(app.wsgi_app, found, measured)  # type: ignore[method-assign]  # repeated and plain queries
+    # outermost: chunked bodies measured against the limits before anything reads them
+    app.wsgi_app = BodyLimit(app.wsgi_app, config, sparql.MAX_BODY_BYTES,  # type: ignore[method-assign]
+                             max(sparql.MAX_UPDATE_BYTES, graph_store.MAX_UPLOAD_BYTES))
     return app

@@ -32,7 +32,7 @@ from server.store_provider import StoreHandle
 
 bp = Blueprint("dumps", __name__)
 EXTENSION = "metiers_kg_dumps"
-CONTENT_TYPES = {".gz": "application/gzip", ".ttl": "text/turtle; charset=utf-8", "": "text/plain; charset=utf-8"}
+CONTENT_TYPES = {".gz": "application/gzip", ".ttl": "text/turtle", "": "text/plain"}  # send_file adds text's charset
 
 
 class DumpCache:

@@ -15,11 +15,12 @@ import pyoxigraph as ox
 from flask import Blueprint, Request, Response, request
 from werkzeug.exceptions import NotFound
 
-from kg.store import Store
+from kg.store import DEFAULT_GRAPH, Store
 from server.errors import MalformedRequestError, UnsupportedContentTypeError
 from server.negotiation import Preferences, QueryForm
 from server.query_runner import Channel
 from server.services import services
+from server.sparql_text import check_nesting
 from server.update import authorize, write_job
 
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
@@ -51,6 +52,11 @@ def graph_store() -> Response:
         if fmt is None:
             raise UnsupportedContentTypeError(request.content_type or "", sorted(BODY_FORMATS))
         data = request.get_data(cache=False)
+        if fmt is not ox.RdfFormat.RDF_XML:  # brackets of Turtle and JSON-LD: the parsers recurse on them
+            check_nesting(data.decode("utf-8", errors="replace"), "body", chains=False)
+        elif b"<!entity" in data.lower():  # entity expansion turns a few hundred bytes into gigabytes
+            raise MalformedRequestError("RDF/XML bodies with entity declarations (<!ENTITY …>) are refused; "
+                                        "write the values out")
         base = target.value if isinstance(target, ox.NamedNode) else found.config.base_iri
         replace = request.method == "PUT"
         job = write_job(found.config.store_dir, lambda store: _write(store, target, data, fmt, base, replace))
@@ -104,6 +110,7 @@ def _write(store: Store, target: Target, data: bytes, fmt: ox.RdfFormat, base: s
                    for t in ox.parse(data, format=fmt, base_iri=base)]
     except SyntaxError as error:
         raise MalformedRequestError(f"the body is not valid {fmt.name}: {error}") from None
+    store.touched.add(target.value if isinstance(target, ox.NamedNode) else DEFAULT_GRAPH)
     if replace and existed:
         oxi.clear_graph(target)
     if isinstance(target, ox.NamedNode):
@@ -116,6 +123,7 @@ def _drop(store: Store, target: Target) -> int:
     oxi = store.oxigraph
     if not _exists(oxi, target):
         raise NotFound(f"no graph <{target.value}> in the store")  # type: ignore[union-attr]
+    store.touched.add(target.value if isinstance(target, ox.NamedNode) else DEFAULT_GRAPH)
     if isinstance(target, ox.NamedNode):
         oxi.remove_graph(target)
     else:

@@ -136,6 +136,9 @@ class _Counted:
             self._done(self)
 
 
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"})
+
+
 def install(app: Flask, metrics: Metrics, runner_timeouts: Any) -> None:
     """Time every request, count it, log SPARQL ones, and serve ``/metrics``."""
     logger = request_logger()
@@ -158,7 +161,8 @@ def install(app: Flask, metrics: Metrics, runner_timeouts: Any) -> None:
     def _measure(response: Response) -> Response:
         started = g.get("started", time.perf_counter())
         endpoint = request.endpoint or "unknown"
-        method, status, path = request.method, response.status_code, request.path
+        status, path = response.status_code, request.path
+        method = request.method if request.method in KNOWN_METHODS else "other"  # labels stay bounded
         fields = dict(g.get("log_fields", {}))
         timeouts_before = g.get("timeouts_before", runner_timeouts())
 

@@ -59,6 +59,11 @@ EXIT_GRACE_SECONDS = 0.2  # time a cancelled job gets to notice before we call i
 EXECUTOR_THREADS = 8  # per process: at least as many as the requests the server runs at once in it
 RUNAWAY_EXIT_CODE = 75  # EX_TEMPFAIL: a worker that ended itself to stop a runaway (see server.wsgi)
 RETIRE_DRAIN_SECONDS = 30.0  # requests in flight in a retiring worker get this long to finish
+# The engine's parser and optimiser recurse natively: a deep text overflows a thread's stack and kills
+# the process. server.sparql_text refuses texts nested deeper than its limits; this stack (virtual
+# memory, touched only as deep as a job goes) holds ~30,000 levels of any construct, far above them.
+EXECUTOR_STACK_BYTES = 256 * 1024 * 1024
+_stack_lock = threading.Lock()
 
 ExitAction = Callable[[], None]
 
@@ -238,7 +243,13 @@ class _Executor:
         self.jobs: queue.SimpleQueue[tuple[Job, Channel] | None] = queue.SimpleQueue()
         self.current: Channel | None = None
         self.stopping = False
-        self.thread = threading.Thread(target=runner._loop, args=(self,), name="sparql-executor", daemon=True)
+        with _stack_lock:  # threading.stack_size is process-wide: set it only while creating this thread
+            previous = threading.stack_size(EXECUTOR_STACK_BYTES)
+            try:
+                self.thread = threading.Thread(target=runner._loop, args=(self,), name="sparql-executor", daemon=True)
+                self.thread.start()
+            finally:
+                threading.stack_size(previous)
 
 
 class QueryRunner:
@@ -336,9 +347,8 @@ class QueryRunner:
             if self._idle:
                 executor = self._idle.pop()
             elif len(self._executors) < self.threads:
-                executor = _Executor(self)
+                executor = _Executor(self)  # started at once, with its stack
                 self._executors.append(executor)
-                executor.thread.start()
             else:
                 self._backlog.append((job, channel))
                 return

@@ -18,6 +18,8 @@ query code (``server.sparql_query``).
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 from flask import Blueprint, Request, Response, current_app, request
 from werkzeug.datastructures import MultiDict
 
@@ -138,6 +140,8 @@ def read_request(req: Request) -> SparqlRequest | UpdateRequest | None:
         charset = req.mimetype_params.get("charset", "utf-8").lower()
         if charset not in ("utf-8", "utf8"):
             raise UnsupportedContentTypeError(req.content_type or "", [f"{t}; charset=utf-8" for t in READABLE_BODIES])
+        if mimetype == FORM:
+            _check_form_encoding(req.get_data(cache=True))
         if mimetype == SPARQL_UPDATE or (mimetype == FORM and "update" in req.form):
             return _read_update(req)
         params = req.form if mimetype == FORM else req.args
@@ -188,6 +192,16 @@ def _single(values: list[str], name: str) -> str | None:
     if len(values) > 1:
         raise MalformedRequestError(f"the '{name}' parameter is given {len(values)} times; give it once")
     return values[0] if values else None
+
+
+def _check_form_encoding(body: bytes) -> None:
+    """A form body is ASCII with %-escapes of UTF-8 (werkzeug would silently replace what is not)."""
+    try:
+        parse_qsl(body.decode("ascii"), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError as error:
+        raise MalformedRequestError(
+            f"the form body is not percent-encoded UTF-8 (byte {error.object[error.start:error.start + 1]!r} "
+            f"at offset {error.start}); encode each field as UTF-8, then percent-encode it") from None
 
 
 def _body_text(req: Request) -> str:

@@ -1,4 +1,4 @@
-"""Just enough SPARQL lexing to answer three questions the server must ask before evaluating.
+"""Just enough SPARQL lexing to answer the questions the server must ask before evaluating.
 
 pyoxigraph 0.5 exposes no parsed query from Python, and its native evaluator calls any
 ``SERVICE`` endpoint itself. So, on the query text: which endpoints does ``SERVICE`` name
@@ -9,6 +9,13 @@ clauses before each top-level ``WHERE`` of an ``INSERT``/``DELETE``).
 
 The lexer skips strings, IRIs and comments, so keywords inside them never count; a text that
 does not parse still fails later in pyoxigraph with its own precise message.
+
+It also measures how deeply a text nests (:func:`check_nesting`): the engine's parser and
+optimiser recurse once per bracket, operator or chained clause, and a few kilobytes of
+``{{{…`` or ``1+1+…`` overflow a native stack and kill the process (a segfault, not an
+exception). Queries, updates and RDF bodies deeper than the documented limits are refused
+with a 400 before they reach the engine (the executor threads also get a large stack:
+``server.query_runner``, so the limits sit far below the crash point).
 """
 
 from __future__ import annotations
@@ -18,16 +25,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
+from server.errors import MalformedRequestError
+
 _TOKEN = re.compile(r"""
     (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
               |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<comment>\#[^\n]*)
   | (?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)
-  | (?P<word>[A-Za-z_\u00c0-\uffff][\w\-.\u00b7\u00c0-\uffff]*(?::[\w\-.:%\\\u00b7\u00c0-\uffff]*)?
-            |:[\w\-.:%\\\u00b7\u00c0-\uffff]*)
+  | (?P<word>[A-Za-z_\u00c0-\uffff][\w\-.\u00b7\u00c0-\uffff]*(?::(?:[\w\-.:%\u00b7\u00c0-\uffff]|\\.)*)?
+            |:(?:[\w\-.:%\u00b7\u00c0-\uffff]|\\.)*)
+  | (?P<number>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?)
   | (?P<open>\{)
   | (?P<close>\})
+  | (?P<bracket>[(\[])
+  | (?P<unbracket>[)\]])
   | (?P<space>\s+)
   | (?P<other>.)
 """, re.VERBOSE | re.DOTALL)
@@ -61,7 +73,8 @@ def tokens(text: str) -> Iterator[Token]:
 def service_targets(query: str, base_iri: str | None, keyword: str = "SERVICE") -> list[str | None]:
     """The endpoint IRI of every ``SERVICE`` in ``query`` (``None`` for ``SERVICE ?var``).
 
-    With ``keyword="LOAD"``: the documents an update would fetch (also requests to other hosts).
+    Any keyword followed by an IRI: ``LOAD`` (the documents an update would fetch), ``GRAPH``,
+    ``WITH`` and ``TO`` (the graphs an update names).
     """
     if keyword.lower() not in query.lower():
         return []  # the common case costs one scan of the text
@@ -120,3 +133,60 @@ def names_dataset(query: str) -> bool:
     if "from" not in query.lower():
         return False
     return any(t.depth == 0 and t.is_word("FROM") for t in tokens(query))
+
+
+MAX_NESTING = 64  # brackets ({, (, [) open at once: real queries stay far below; blank-node nesting costs O(n⁴) to parse
+MAX_CHAIN = 5000  # operators, keywords and separators along one path of nested groups (1 + 1 + …, UNION, OPTIONAL…)
+
+
+def nesting(text: str) -> tuple[int, int, int, int]:
+    """(deepest bracket nesting, longest chain, offset where each first passes its limit, or -1).
+
+    The chain of a position is the number of brackets, operators, keywords and separators
+    before it in its own group and in each enclosing one: an upper bound of how deep the
+    engine's syntax tree is there (``a UNION b UNION c`` is a left-deep tree). Terms (IRIs,
+    names, variables, literals, numbers) add nothing, so long ``VALUES`` and ``IN`` lists cost little.
+    """
+    weights = [0]  # per open group: its own operators; the chain is their sum
+    chain = deepest = longest = 0
+    deep_at = long_at = -1
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind in ("open", "bracket"):
+            weights.append(1)
+            chain += 1
+            deepest = max(deepest, len(weights) - 1)
+            if deep_at < 0 and deepest > MAX_NESTING:
+                deep_at = match.start()
+        elif kind in ("close", "unbracket"):
+            if len(weights) > 1:
+                chain -= weights.pop()
+            continue
+        elif kind == "other" or (kind == "word" and ":" not in match.group()):
+            weights[-1] += 1
+            chain += 1
+        else:  # terms, spaces, comments
+            continue
+        longest = max(longest, chain)
+        if long_at < 0 and longest > MAX_CHAIN:
+            long_at = match.start()
+    return deepest, longest, deep_at, long_at
+
+
+def check_nesting(text: str, what: str = "query", chains: bool = True) -> None:
+    """Refuse (400), saying where and what the limits are, a text nested too deeply for the engine.
+
+    ``chains=False`` for RDF data, whose statements follow one another without nesting."""
+    deepest, longest, deep_at, long_at = nesting(text)
+    if deep_at < 0 and (long_at < 0 or not chains):
+        return
+    where = deep_at if deep_at >= 0 else long_at
+    line = text.count("\n", 0, where) + 1
+    column = where - (text.rfind("\n", 0, where) + 1) + 1
+    if deepest > MAX_NESTING:
+        problem = f"brackets nest {deepest} levels deep; this server accepts at most {MAX_NESTING}"
+    else:
+        problem = (f"{longest} operators or clauses are chained in nested groups; "
+                   f"this server accepts at most {MAX_CHAIN}")
+    raise MalformedRequestError(f"the {what} is too deeply nested at line {line}, column {column}: {problem} "
+                     "(split it, or use VALUES for long lists)")

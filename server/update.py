@@ -34,20 +34,35 @@ from flask import Request
 from kg.errors import QuerySyntaxError, UpdateRefusedError
 from kg.store import Store, revise_current
 from server.config import ServerConfig
-from server.errors import MalformedRequestError, ServiceRefusedError, UpdateFailedError
+from server.errors import MalformedRequestError, UpdateFailedError
 from server.query_runner import Channel, Job
-from server.sparql_text import add_using, has_own_dataset, service_targets
+from server.service_guard import check_calls
+from server.sparql_text import add_using, check_nesting, has_own_dataset, service_targets
 
 WRITER_WAIT_SECONDS = 30.0  # how long a write queues behind others before giving up (503)
 
 
 def authorize(req: Request, config: ServerConfig) -> None:
     """Raise UpdateRefusedError (403) unless this request may write."""
+    check_authorization(req.headers.get("Authorization"), config)
+
+
+def is_authorized(authorization: str | None, config: ServerConfig) -> bool:
+    """Whether a request with this ``Authorization`` header may write (no exception)."""
+    try:
+        check_authorization(authorization, config)
+    except UpdateRefusedError:
+        return False
+    return True
+
+
+def check_authorization(authorization: str | None, config: ServerConfig) -> None:
+    """Raise UpdateRefusedError (403), saying why, unless ``authorization`` lets a request write."""
     if config.open_update:
         return
     if config.update_token is None:
         raise UpdateRefusedError("this server is read-only: updates are disabled (start it with --update-token TOKEN)")
-    scheme, _, credentials = req.headers.get("Authorization", "").partition(" ")
+    scheme, _, credentials = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not credentials.strip():
         raise UpdateRefusedError("updates need the server's token: send 'Authorization: Bearer <token>'")
     if not hmac.compare_digest(credentials.strip().encode(), config.update_token.encode()):
@@ -101,15 +116,15 @@ def sparql_update(parsed: UpdateRequest, config: ServerConfig) -> Callable[[Stor
     ``LOAD <url>`` would make our server fetch any URL: refused (403) unless allow-listed,
     like ``SERVICE``.
     """
+    check_nesting(parsed.update, "update")
     text = parsed.effective_text()
     base_iri = config.base_iri
-    for keyword in ("LOAD", "SERVICE"):
-        for target in service_targets(text, base_iri, keyword):
-            if target is None or target not in config.service_allowlist:
-                raise ServiceRefusedError(f"{keyword} <{target}> is not allowed on this server "
-                                          "(only the endpoints given with --service-allow)")
+    check_calls(text, config.service_allowlist, base_iri, "update")
+
+    named = {iri for keyword in ("GRAPH", "WITH", "TO") for iri in service_targets(text, base_iri, keyword) if iri}
 
     def change(store: Store) -> None:
+        store.touched.update(named)  # with the graphs whose size changed: kept by the next build (kg.store)
         try:
             store.oxigraph.update(text, base_iri=base_iri)
         except SyntaxError as error:

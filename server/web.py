@@ -1,4 +1,5 @@
-"""What browsers and thrifty clients need: CORS and compressed answers, from two Flask extensions.
+"""What browsers and thrifty clients need: CORS and compressed answers, from two Flask extensions,
+and the headers that keep pages safe (``X-Content-Type-Options``, a ``Content-Security-Policy``).
 
 * **CORS** (``flask-cors``): answers are readable from the configured origins (``--cors-origin``,
   any origin by default: the data is public and updates use a Bearer token, never cookies, so
@@ -14,7 +15,7 @@ from __future__ import annotations
 import gzip
 import zlib
 
-from flask import Flask
+from flask import Flask, Response
 from flask_compress import Compress
 from flask_cors import CORS
 
@@ -25,6 +26,11 @@ from server.negotiation import GRAPH_OFFERS, RESULTS_OFFERS
 COMPRESSED_TYPES = sorted({offer.media_type for offer in RESULTS_OFFERS + GRAPH_OFFERS}
                           | {"text/plain", "text/html", "application/trig", "application/n-quads"})
 COMPRESS_MIN_SIZE = 500  # bytes: smaller answers go as they are
+# Pages run only the scripts and styles this server sends (YASGUI's editor sets inline styles); an IRI
+# such as javascript:… shown in a page cannot run; answers are never sniffed as another type.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                           "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'self'; "
+                           "form-action 'self'")
 ENCODINGS = ["gzip", "deflate"]  # in the server's order of preference
 GZIP_LEVEL = 6
 DEFLATE_LEVEL = -1  # zlib's default
@@ -56,3 +62,10 @@ def install(app: Flask, config: ServerConfig) -> None:
         COMPRESS_EVALUATE_CONDITIONAL_REQUEST=False,  # server.http_cache answers revalidations
     )
     Compress(app)
+
+    @app.after_request
+    def _protect(response: Response) -> Response:
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        if response.mimetype == "text/html":
+            response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        return response

@@ -17,8 +17,12 @@
   connections wait in its queue while the worker is replaced, so the port never refuses them.
 * a worker that **retires to stop a runaway query** (``server.query_runner.exit_worker``:
   graceful stop, exit status 0, or ``RUNAWAY_EXIT_CODE`` from its watchdog) is replaced at
-  once, however often it happens; granian's crash-loop guard (a worker dying within 5.5 s of
-  being respawned stops the server) keeps applying to real crashes.
+  once, however often it happens. A worker that **crashes** (a signal, ``kill -9``) is
+  replaced too, always: granian's crash-loop guard (a worker dying within 5.5 s of being
+  respawned stops the whole server) is switched off, so no client can take the server down by
+  crashing workers; a slot that keeps crashing waits a little longer each time (up to
+  ``MAX_CRASH_PAUSE``) so that a broken deployment does not spin. Run the server under a
+  supervisor all the same (README: systemd).
 * **SIGTERM** or SIGINT: graceful shutdown; workers get ``query_timeout`` + ``GRACEFUL_MARGIN``
   seconds to finish the requests in flight, then are killed. SIGHUP: the workers are replaced
   one by one, gracefully.
@@ -36,6 +40,7 @@ import logging
 import math
 import os
 import socket
+import time
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +61,8 @@ from server.query_runner import EXECUTOR_THREADS, RUNAWAY_EXIT_CODE
 # long query; more only add GIL contention (repeated lookup: 1 thread 30,000 req/s, 2: 25,800, 4: 23,000)
 BLOCKING_THREADS = 2
 GRACEFUL_MARGIN = 5  # seconds beyond query_timeout for in-flight requests on shutdown
+CRASH_WINDOW = 10.0  # seconds: a worker crashing again within this of its last crash waits longer to be replaced
+MAX_CRASH_PAUSE = 5.0
 RETIRED_EXIT_CODES = (0, RUNAWAY_EXIT_CODE)  # a worker that stopped itself (server.query_runner.exit_worker)
 LOG_FORMAT = "[%(asctime)s] [%(process)d] [%(levelname)s] %(message)s"
 LOG_CONFIG = {
@@ -93,7 +100,11 @@ def server_options(config: ServerConfig) -> dict[str, Any]:
 
 class _Server(MPServer):
     """granian's multi-process server: a socket held by the main process when there is one worker,
-    and replacement of retired workers however often they retire."""
+    and replacement of retired or crashed workers however often they stop."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.crashes: dict[int, tuple[float, float]] = {}  # by worker slot: (last crash, pause given then)
 
     def _init_shared_socket(self) -> None:
         if self.bind_uds or self.workers > 1:
@@ -107,10 +118,29 @@ class _Server(MPServer):
         self._sso = shared
 
     def _respawn_workers(self, workers: list[int], spawn_target: Any, target_loader: Any, delay: float = 0) -> None:
-        retired = [idx for idx in workers if self.wrks[idx].inner.exitcode in RETIRED_EXIT_CODES]
+        crashed = [idx for idx in workers  # still running: a reload (SIGHUP) replaces live workers
+                   if self.wrks[idx].inner.exitcode not in (None, *RETIRED_EXIT_CODES)]
+        pause = self._crash_pause(crashed)
+        if pause:
+            time.sleep(pause)  # a slot that keeps crashing is retried less often, never given up
         super()._respawn_workers(workers, spawn_target, target_loader, delay)
-        for idx in retired:  # not a crash: the next retirement of this worker must not look like a crash loop
+        for idx in workers:  # granian's crash-loop guard would stop the whole server: a worker is always replaced
             self.respawned_wrks.pop(idx, None)
+
+    def _crash_pause(self, crashed: list[int]) -> float:
+        """Seconds to wait before replacing crashed workers: doubling while a slot crashes within
+        ``CRASH_WINDOW`` of its last crash, up to ``MAX_CRASH_PAUSE``; nothing for a first crash."""
+        now = time.monotonic()
+        history = self.crashes
+        pause = 0.0
+        for idx in crashed:
+            last, previous_pause = history.get(idx, (-CRASH_WINDOW - 1, 0.0))
+            slot_pause = min(max(previous_pause * 2, 0.1), MAX_CRASH_PAUSE) if now - last <= CRASH_WINDOW else 0.0
+            history[idx] = (now, slot_pause)
+            server_logger().error("worker-%d crashed; it is replaced%s", idx + 1,
+                                  f" in {slot_pause:.1f} s" if slot_pause else "")
+            pause = max(pause, slot_pause)
+        return pause
 
 
 def serve(config: ServerConfig) -> None:

@@ -40,6 +40,13 @@ def test_root_and_sparql_give_the_editor_to_browsers(client: FlaskClient) -> Non
         assert all(f'data-example="{e.key}"' in page for e in EXAMPLES)
 
 
+def editor_settings(page: str) -> dict:
+    """The settings the editor page hands to its script (server/static/editor.js)."""
+    found = re.search(r'<script type="application/json" id="editor-settings">(.*?)</script>', page, re.S)
+    assert found, "no editor settings in the page"
+    return json.loads(found.group(1))
+
+
 def test_behind_a_proxy_the_editor_queries_the_public_endpoint(make_app: Callable[..., Flask],
                                                                built_store: Path) -> None:
     """An https proxy in front of a plain-http server: the page must not send the browser to the
@@ -47,7 +54,7 @@ def test_behind_a_proxy_the_editor_queries_the_public_endpoint(make_app: Callabl
     public = make_app(built_store, public_url="https://kg.example.org/api").test_client()
     page = public.get("/", headers={"Accept": BROWSER}).get_data(as_text=True)
     assert '"https://kg.example.org/api/sparql"' in page and "http://localhost" not in page
-    assert 'resourceRoot = "https://kg.example.org/api"' in page  # result IRIs open there
+    assert editor_settings(page)["resource_root"] == "https://kg.example.org/api"  # result IRIs open there
     mounted = make_app(built_store).test_client()
     page = mounted.get("/", base_url="http://localhost/kg/", headers={"Accept": BROWSER}).get_data(as_text=True)
     assert '"http://localhost/kg/sparql"' in page
@@ -57,7 +64,10 @@ def test_the_page_loads_nothing_from_elsewhere(client: FlaskClient) -> None:
     page = client.get("/", headers={"Accept": BROWSER}).get_data(as_text=True)
     loaded = re.findall(r'<script[^>]+src="([^"]+)"', page) + re.findall(r'<link[^>]+href="([^"]+)"', page)
     assert loaded and all(url.startswith("/") for url in loaded), loaded
-    assert '"/ui/prefixes.json"' in page and '["prefixes", "variables"]' in page  # no prefix.cc, no LOV
+    script = client.get("/static/editor.js").get_data(as_text=True)
+    assert editor_settings(page)["prefixes_url"] == "/ui/prefixes.json"  # no prefix.cc
+    assert 'autocompleters = ["prefixes", "variables"]' in script  # no LOV
+    assert "<script>" not in page  # no inline script: the pages' CSP forbids them
     prefixes = client.get("/ui/prefixes.json").get_json()
     assert prefixes["mkg"] == str(MKG._NS) and prefixes["void"] == "http://rdfs.org/ns/void#"
     for name in ("yasgui.min.js", "yasgui.min.css"):
