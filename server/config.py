@@ -66,7 +66,9 @@ class ServerConfig:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__  # frozen: normalise once, here
-        set_(self, "store_dir", Path(self.store_dir))
+        # Once, here: a relative store is the working directory's, not that of whichever module
+        # opens a file in it (Flask's send_file reads relative paths against the app's package).
+        set_(self, "store_dir", Path(self.store_dir).absolute())
         if not str(self.host).strip():
             raise ValueError("host: must not be empty")
         if isinstance(self.port, bool) or not isinstance(self.port, int) or not 1 <= self.port <= 65535:
