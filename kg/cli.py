@@ -41,8 +41,8 @@ def make_parser() -> argparse.ArgumentParser:
                       help="'all': every format, one Turtle file per named graph, void.ttl and SHA256SUMS in DIR")
     dump.add_argument("--output", type=Path, default=None, metavar="FILE|DIR",
                       help="required for one format; for 'all' defaults to PATH/dumps/<build>, where the server looks")
-    dump.add_argument("--base-iri", default=_env("BASE_IRI", DEFAULT_BASE_IRI), metavar="IRI",
-                      help="with 'all': the base the VoID description's URLs are under")
+    dump.add_argument("--base-iri", default=_env("BASE_IRI"), metavar="IRI",
+                      help="with 'all': the base the VoID description's URLs are under (default: the store's)")
 
     serve = commands.add_parser("serve", help="serve the store read-only over SPARQL (production WSGI server)")
     serve.add_argument("--store", type=Path, default=None, metavar="PATH")
@@ -127,10 +127,12 @@ def run_dump(args: argparse.Namespace) -> int:
 
     if args.format == "all":
         from kg.dumps import default_dump_directory, dumps_lock, write_dump_set
+        from kg.store import settle_base_iri
 
+        base_iri = settle_base_iri(args.store, args.base_iri, DEFAULT_BASE_IRI)
         output = args.output or default_dump_directory(args.store)
         with dumps_lock(output.parent):
-            dump_set = write_dump_set(Store.open_current(args.store), output, args.base_iri)
+            dump_set = write_dump_set(Store.open_current(args.store), output, base_iri)
         print(f"wrote {len(dump_set.names())} files to {output} (version {dump_set.version})", file=sys.stderr)
         return 0
     if args.output is None:

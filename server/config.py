@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from kg.store import settle_base_iri
 from kg.vocab import DEFAULT_BASE_IRI
 
 ENV_PREFIX = "METIERS_KG_"
@@ -104,7 +105,10 @@ class ServerConfig:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> ServerConfig:
-        """Defaults, then ``METIERS_KG_*`` variables, then ``overrides`` (the CLI's options)."""
+        """Defaults, then ``METIERS_KG_*`` variables, then ``overrides`` (the CLI's options).
+
+        The base IRI defaults to the one the store was built with; one that contradicts it is refused.
+        """
         environ = os.environ if environ is None else environ
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(overrides) - known)
@@ -116,6 +120,8 @@ class ServerConfig:
             if raw is not None and raw.strip() != "":
                 values[name] = _parse(name, ENV_PREFIX + env_name, raw.strip())
         values.update({k: v for k, v in overrides.items() if v is not None})
+        store_dir = Path(values.get("store_dir", cls.store_dir))  # type: ignore[arg-type]
+        values["base_iri"] = settle_base_iri(store_dir, values.get("base_iri"), DEFAULT_BASE_IRI)  # type: ignore[arg-type]
         return cls(**values)  # type: ignore[arg-type]
 
     @property
