@@ -5,7 +5,8 @@ that query on ``/sparql`` gives exactly the triples the server sent (in any RDF 
 description of ``<X>`` is
 
 * every triple whose subject is ``<X>`` or one of its *parts*: IRIs under ``<X>/`` reached in one
-  or two links (a fiche's sections and sub-sections, appellations, starting salary…);
+  to three links (a fiche's sections, sub-sections and their list entries, appellations, starting
+  salary…);
 * up to ``INCOMING_LIMIT`` triples pointing at ``<X>`` (who links here), in a stable order;
 * the labels of every resource, predicate and class those triples mention, so that a client
   can show them without another request.
@@ -19,6 +20,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import groupby
+
+import re
 
 import pyoxigraph as ox
 
@@ -30,6 +34,8 @@ INCOMING_LIMIT = 1000
 LABEL_PREDICATES = (str(SKOS.prefLabel), str(RDFS.label), str(SKOSXL.literalForm), str(SCHEMA.name),
                     str(DCTERMS.title), str(NIF.anchorOf))  # in order of preference; a mention's is its text
 TYPE, SECTION, ORDER, VALUE = str(RDF.type), str(MKG.section), str(MKG.order), str(RDF.value)
+LIST_ITEM, POSITION = str(SCHEMA.itemListElement), str(SCHEMA.position)
+BULLET = re.compile(r"^[-*•]\s+")  # how a list entry is marked in a section's text
 LANGUAGES = ("fr", "", "en")  # preferred order of label languages
 
 Linker = Callable[[str], str | None]  # IRI → href on this server (or None: link to the IRI itself)
@@ -49,6 +55,9 @@ CONSTRUCT {{
     UNION {{ <{iri}> ?link ?s . FILTER(isIRI(?s) && {under.format(v="s")}) }}
     UNION {{ <{iri}> ?link ?mid . ?mid ?link2 ?s .
             FILTER(isIRI(?mid) && {under.format(v="mid")} && isIRI(?s) && {under.format(v="s")}) }}
+    UNION {{ <{iri}> ?link ?mid . ?mid ?link2 ?mid2 . ?mid2 ?link3 ?s .
+            FILTER(isIRI(?mid) && {under.format(v="mid")} && isIRI(?mid2) && {under.format(v="mid2")}
+                   && isIRI(?s) && {under.format(v="s")}) }}
     ?s ?p ?o .
   }} UNION {{
     {{ SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> }} ORDER BY ?s ?p LIMIT {incoming_limit} }}
@@ -94,11 +103,19 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Block:
+    """A paragraph of a section's text, or a run of its list entries (``items``)."""
+
+    text: str = ""
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Section:
     iri: str
     href: str
     title: str
-    paragraphs: tuple[str, ...]
+    blocks: tuple[Block, ...]
     children: tuple["Section", ...]
 
 
@@ -182,17 +199,39 @@ class PageBuilder:
     def section(self, iri: str, seen: set[str]) -> Section:
         seen.add(iri)
         text = "\n\n".join(lit.value for lit in self.graph.literals(iri, VALUE))
-        paragraphs = tuple(p.strip() for p in text.split("\n\n") if p.strip())
+        items = sorted((o.value for o in self.graph.out.get(iri, {}).get(LIST_ITEM, []) if isinstance(o, ox.NamedNode)),
+                       key=lambda item: self.order(item, POSITION))
+        seen.update(items)
+        blocks = text_blocks(text, [self.graph.label(item) or "" for item in items])
         children = self.sections_of(iri, seen)
-        return Section(iri, self.linker(iri) or iri, self.graph.label(iri) or local_name(iri), paragraphs, children)
+        return Section(iri, self.linker(iri) or iri, self.graph.label(iri) or local_name(iri), blocks, children)
 
     def sections_of(self, iri: str, seen: set[str]) -> tuple[Section, ...]:
         nodes = [o.value for o in self.graph.out.get(iri, {}).get(SECTION, []) if isinstance(o, ox.NamedNode)]
         return tuple(self.section(n, seen) for n in sorted(nodes, key=self.order) if n not in seen)
 
-    def order(self, iri: str) -> tuple[int, str]:
-        orders = self.graph.literals(iri, ORDER)
+    def order(self, iri: str, predicate: str = ORDER) -> tuple[int, str]:
+        orders = self.graph.literals(iri, predicate)
         return (int(orders[0].value) if orders and orders[0].value.lstrip("-").isdigit() else 1 << 30, iri)
+
+
+def text_blocks(text: str, items: list[str]) -> tuple[Block, ...]:
+    """Paragraphs of ``text``, where the lines that are the section's list entries (in order, with
+    their bullet) become one list block per run, so the page shows the source's lists as lists."""
+    blocks: list[Block] = []
+    pending = list(items)
+    for paragraph in text.split("\n\n"):
+        run: list[tuple[bool, str]] = []  # (is an entry, text), grouped below
+        for line in paragraph.strip().split("\n"):
+            entry = BULLET.sub("", line, count=1).strip()
+            if pending and BULLET.match(line) and entry == pending[0]:
+                run.append((True, pending.pop(0)))
+            elif line.strip():
+                run.append((False, line))
+        for is_entry, group in groupby(run, key=lambda pair: pair[0]):
+            texts = tuple(t for _, t in group)
+            blocks.append(Block(items=texts) if is_entry else Block(text="\n".join(texts)))
+    return tuple(blocks)
 
 
 def parts_of(graph: Graph, iri: str) -> set[str]:

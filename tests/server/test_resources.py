@@ -218,3 +218,15 @@ def test_a_path_cannot_inject_into_the_description_query(client: FlaskClient) ->
         response = get(client, path, "text/turtle")
         assert response.status_code == 404, path
         assert len(rdflib.Graph().parse(data=response.data, format="turtle")) == 0
+
+
+def test_a_sections_bullets_are_shown_as_a_list(client: FlaskClient, built_store: Path) -> None:
+    """The source's "- diplôme … (ID: FOR.5462)" lines: one list entry each, in order, not one paragraph."""
+    page = get(client, "/metier/MET.717", BROWSER).get_data(as_text=True)
+    names = [row["name"].value for row in Store.open_current(built_store).query(
+        "PREFIX schema: <https://schema.org/> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        f"SELECT ?name WHERE {{ <{MET_717}> ?p ?s . ?s skos:prefLabel \"Formations recommandées\"@fr ; "
+        "schema:itemListElement [ schema:position ?n ; schema:name ?name ] } ORDER BY ?n")]
+    assert len(names) == 11
+    assert '<ul class="list">' + "".join(f"<li>{_html(n)}</li>" for n in names) + "</ul>" in page
+    assert "- diplôme" not in page and "/item/1" not in page  # no bullet text, no entry as a stray part
