@@ -31,6 +31,7 @@ from server.negotiation import Preferences, QueryForm, Representation
 from server.query_runner import Channel, Job, ResultStream
 from server.services import Services
 from server.sparql_text import names_dataset, service_targets
+from server.syntax_errors import explain
 from server.store_provider import StoreHandle
 
 FORM = "application/x-www-form-urlencoded"  # the two bodies a query may come in (SPARQL 1.1 Protocol)
@@ -146,7 +147,7 @@ def make_job(handle: StoreHandle, parsed: SparqlRequest, base_iri: str, max_rows
         try:
             results = handle.store.query(parsed.query, base_iri=base_iri, **options)
         except SyntaxError as error:
-            raise QuerySyntaxError(f"SPARQL syntax error: {error}") from None
+            raise QuerySyntaxError(explain(parsed.query, str(error))) from None
         try:
             form = _form_of(results)
             representation = parsed.preferences.choose(form)
