@@ -7,6 +7,8 @@ description of ``<X>`` is
 * every triple whose subject is ``<X>`` or one of its *parts*: IRIs under ``<X>/`` reached in one
   to three links (a fiche's sections, sub-sections and their list entries, appellations, starting
   salary…);
+* the whole of every mapping node (SSSOM axiom) whose subject, object or basis is ``<X>``, so
+  the page can show who says so and why;
 * up to ``INCOMING_LIMIT`` triples pointing at ``<X>`` (who links here), in a stable order;
 * the labels of every resource, predicate and class those triples mention, so that a client
   can show them without another request.
@@ -26,7 +28,8 @@ import re
 
 import pyoxigraph as ox
 
-from kg.vocab import DCTERMS, MKG, NIF, PREFIXES, RDF, RDFS, SCHEMA, SKOS, SKOSXL
+from kg.page_labels import FEATURED_INCOMING, INVERSES, LABELS, PLAIN_DATATYPES, inverse_label
+from kg.vocab import DCTERMS, MKG, NIF, OWL, PREFIXES, RDF, RDFS, SCHEMA, SKOS, SKOSXL, SSSOM
 from kg.dataset import sort_triples
 from kg.void_stats import link_targets
 
@@ -59,6 +62,8 @@ CONSTRUCT {{
             FILTER(isIRI(?mid) && {under.format(v="mid")} && isIRI(?mid2) && {under.format(v="mid2")}
                    && isIRI(?s) && {under.format(v="s")}) }}
     ?s ?p ?o .
+  }} UNION {{
+    ?s <{OWL.annotatedSource}>|<{OWL.annotatedTarget}>|<{MKG.basis}> <{iri}> ; a <{MKG.Mapping}> ; ?p ?o .
   }} UNION {{
     {{ SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> }} ORDER BY ?s ?p LIMIT {incoming_limit} }}
     BIND(<{iri}> AS ?o)
@@ -126,6 +131,19 @@ class Part:
 
 
 @dataclass(frozen=True)
+class MappingRow:
+    """One mapping node (SSSOM axiom) read as a sentence: subject, relation, target, and why."""
+
+    subject: Term
+    relation: Term
+    negated: bool
+    target: Term
+    confidence: str
+    justification: Term | None
+    reason: str
+
+
+@dataclass(frozen=True)
 class ResourcePage:
     iri: str
     label: str
@@ -136,13 +154,15 @@ class ResourcePage:
     parts: tuple[Part, ...]
     incoming: tuple[Row, ...]
     incoming_truncated: bool
+    featured: tuple[Row, ...] = ()  # incoming links a reader came for, under their inverse label
+    mappings: tuple[MappingRow, ...] = ()
 
 
 class Graph:
     """Index over a description's triples: objects by (subject, predicate), labels, subjects by object."""
 
     def __init__(self, triples: Iterable[ox.Triple]) -> None:
-        self.triples = sort_triples(triples)
+        self.triples = sort_triples(set(triples))  # a CONSTRUCT may yield a triple twice
         self.out: dict[str, dict[str, list[ox.NamedNode | ox.Literal | ox.BlankNode]]] = defaultdict(
             lambda: defaultdict(list))
         self.into: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -180,21 +200,43 @@ class PageBuilder:
     def term(self, node: object) -> Term:
         if isinstance(node, ox.Literal):
             datatype = node.datatype.value if node.datatype is not None else None
-            shown = None if datatype in (None, str(RDF.langString), "http://www.w3.org/2001/XMLSchema#string") \
-                else (curie(datatype) or datatype)
+            shown = None if datatype is None or datatype in PLAIN_DATATYPES else (curie(datatype) or datatype)
             return Term(node.value, lang=node.language, datatype=shown)
         iri = node.value if isinstance(node, ox.NamedNode) else str(node)
         return self.iri_term(iri)
 
-    def iri_term(self, iri: str) -> Term:
-        text = self.graph.label(iri) or curie(iri) or iri
+    def iri_term(self, iri: str, text: str | None = None) -> Term:
+        text = text or self.graph.label(iri) or LABELS.get(iri) or curie(iri) or iri
         return Term(text, iri=iri, href=self.linker(iri) or iri)
 
-    def rows(self, subject: str, skip: frozenset[str] = frozenset()) -> tuple[Row, ...]:
+    def rows(self, subject: str, skip: frozenset[str] = frozenset(),
+             shown: frozenset[str] = frozenset()) -> tuple[Row, ...]:
+        """A row per predicate, values in order and once each; ``shown`` IRIs are left out (already on the page)."""
         found = self.graph.out.get(subject, {})
-        rows = [Row(self.iri_term(p), tuple(self.term(o) for o in values)) for p, values in found.items()
-                if p not in skip]
+        rows = []
+        for p, values in found.items():
+            terms = tuple(dict.fromkeys(self.term(o) for o in values if not (
+                isinstance(o, ox.NamedNode) and o.value in shown)))
+            if p not in skip and terms:
+                rows.append(Row(self.iri_term(p), terms))
         return tuple(sorted(rows, key=lambda r: (r.predicate.text.lower(), r.predicate.iri or "")))
+
+    def mapping(self, node: str) -> MappingRow | None:
+        """The mapping node as one table row, or None when it lacks a subject, relation or target."""
+        out = self.graph.out.get(node, {})
+        first = {p: values[0] for p, values in out.items() if values}
+        source, relation, target = (first.get(str(p)) for p in
+                                    (OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget))
+        if source is None or relation is None or target is None:
+            return None
+        justification = first.get(str(SSSOM.mapping_justification))
+        confidence = first.get(str(SSSOM.confidence))
+        comments = self.graph.literals(node, str(RDFS.comment))
+        modifier = first.get(str(SSSOM.predicate_modifier))
+        return MappingRow(self.term(source), self.term(relation), modifier is not None and modifier.value == "Not",
+                          self.term(target), confidence.value if confidence is not None else "",
+                          self.term(justification) if justification is not None else None,
+                          comments[0].value if comments else "")
 
     def section(self, iri: str, seen: set[str]) -> Section:
         seen.add(iri)
@@ -264,20 +306,28 @@ def resource_page(iri: str, triples: Iterable[ox.Triple], linker: Linker, base_i
         linked = tuple(v for v in row.values if v.iri and any(v.iri.startswith(ns) for ns in targets))
         if linked:
             alignments.append(Row(row.predicate, linked))
-    incoming_rows = []
+    mapping_nodes = sorted(n for n, o in graph.out.items() if str(MKG.Mapping) in
+                           {t.value for t in o.get(TYPE, []) if isinstance(t, ox.NamedNode)} and n != iri)
+    mappings = tuple(m for m in (build.mapping(n) for n in mapping_nodes) if m is not None)
+    featured, incoming_rows = [], []
     into = graph.into.get(iri, {})
     for predicate, subjects in sorted(into.items()):
-        outside = sorted(set(subjects) - parts - {iri})
+        said = {o.value for o in out.get(INVERSES.get(predicate, ""), []) if isinstance(o, ox.NamedNode)}
+        outside = sorted(set(subjects) - parts - {iri} - set(mapping_nodes) - said)
         if outside:
-            incoming_rows.append(Row(build.iri_term(predicate), tuple(build.iri_term(s) for s in outside)))
+            label = inverse_label(predicate, build.iri_term(predicate).text)
+            row = Row(build.iri_term(predicate, label), tuple(build.iri_term(s) for s in outside))
+            (featured if predicate in FEATURED_INCOMING else incoming_rows).append(row)
     return ResourcePage(
         iri=iri,
         label=graph.label(iri) or local_name(iri),
         types=types,
-        rows=build.rows(iri, frozenset({TYPE, SECTION})),
+        rows=build.rows(iri, frozenset({TYPE, SECTION}), frozenset(v.iri for r in alignments for v in r.values if v.iri)),
         alignments=tuple(alignments),
         sections=sections,
         parts=shown_parts,
         incoming=tuple(incoming_rows),
         incoming_truncated=sum(len(set(s)) for s in into.values()) >= incoming_limit,
+        featured=tuple(featured),
+        mappings=mappings,
     )

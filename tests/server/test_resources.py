@@ -138,7 +138,7 @@ def test_who_links_here_and_labels_of_neighbours_are_in_the_description(client: 
     assert graph.value(rdflib.URIRef(MET_717), skos.prefLabel) is not None  # so a client can show it
     assert graph.value(MKG.romeFiche, rdflib.RDFS.label) is not None  # and the predicate's label
     page = get(client, "/rome/M1810", BROWSER).get_data(as_text=True)
-    assert "Liens entrants" in page and 'href="/metier/MET.717"' in page
+    assert "Métiers rattachés" in page and 'href="/metier/MET.717"' in page
 
 
 def test_unknown_iris_get_404_in_the_requested_format(client: FlaskClient) -> None:
@@ -231,3 +231,34 @@ def test_a_sections_bullets_are_shown_as_a_list(client: FlaskClient, built_store
     assert len(names) == 11
     assert '<ul class="list">' + "".join(f"<li>{_html(n)}</li>" for n in names) + "</ul>" in page
     assert "- diplôme" not in page and "/item/1" not in page  # no bullet text, no entry as a stray part
+
+
+def test_a_rome_page_shows_its_occupations_first_and_its_mappings_as_a_table(client: FlaskClient,
+                                                                          built_store: Path) -> None:
+    page = get(client, "/rome/M1810", BROWSER).get_data(as_text=True)
+    store = Store.open_current(built_store)
+    filed = {row["o"].value for row in store.query(
+        f"SELECT ?o WHERE {{ ?o <{MKG.romeFiche}> <{BASE}rome/M1810> }}")}
+    assert len(filed) == 6 and "<h2>Métiers rattachés <span class=\"count\">(6)</span></h2>" in page
+    featured = page.index("Métiers rattachés")
+    assert featured < page.index("<h2>Description</h2>") and "Liens entrants" not in page
+    for iri in filed:
+        assert f'href="/{iri[len(BASE):]}"' in page[featured:page.index("<h2>Correspondances</h2>")]
+    mappings = [row["m"].value for row in store.query(
+        f"SELECT ?m WHERE {{ ?m <{MKG.basis}> <{BASE}rome/M1810> }}")]
+    table = page[page.index('<table class="mappings">'):page.index("</table>", page.index('<table class="mappings">'))]
+    assert table.count("<tr>") == len(mappings) + 1 == 9  # a header and one row per mapping node
+    assert "correspondance associée" in table and "chaînage de correspondances" in table and "0.5" in table
+    assert "/mapping/" not in page.split('<section class="query">')[0]  # no hex links left
+    for raw in ("skos:broader", "skos:narrower", "skos:notation", "xsd:", "@fr<"):
+        assert raw not in page, raw
+    assert page.count('href="/rome/M18"') == 1  # broader and M18's narrower: the same link, shown once
+
+
+def test_incoming_links_carry_their_inverse_label(client: FlaskClient) -> None:
+    page = get(client, "/emploi-type/pilote-d-exploitation", BROWSER).get_data(as_text=True)
+    assert "origine possible" not in page.split("<h2>Description</h2>")[0]
+    assert "<h2>Peut mener à" in page or "<h2>Peut venir de" in page
+    occupation = get(client, "/metier/MET.717", BROWSER).get_data(as_text=True)
+    assert "skos:altLabel" not in occupation and ">autre libellé</a>" in occupation
+    assert "xsd:integer" not in occupation
