@@ -29,7 +29,7 @@ build: install
 	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) $(BIN)/metiers-kg build --seeds seeds --store $(STORE) --base-iri $(BASE_IRI)
 
 serve: install
-	$(BIN)/metiers-kg serve --store $(STORE) --host $(HOST) --port $(PORT)
+	$(BIN)/metiers-kg serve --store $(STORE) --host $(HOST) --port $(PORT) --base-iri $(BASE_IRI)
 
 # The published dumps (+ VoID, SHA256SUMS) of the current build, where the server serves them from.
 dumps: install

@@ -153,7 +153,7 @@ def build(seeds: Path, store_dir: Path, base_iri: str, batch_size: int = BATCH_S
     # The parent mostly waits on its workers: load the alignment's tables meanwhile (GIL-free waits).
     preparing = threading.Thread(target=prepare, name="alignment-tables", daemon=True)
     preparing.start()
-    with new_build(store_dir) as store:
+    with new_build(store_dir, info={"base_iri": base_iri}) as store:  # serve and dump read the base from it
         for batch in checked_batches(paths, base_iri, batch_size, workers):
             batch.report.raise_if_invalid()
             reports.append(batch.report)

@@ -12,69 +12,132 @@ from kg.errors import MetiersKgError, ValidationError
 from kg.vocab import DEFAULT_BASE_IRI
 
 
+DESCRIPTION = """\
+Build and serve métiers-kg, the open knowledge graph of French occupations: ONISEP-style fiches
+métiers, the OPIIEC référentiel and testimonies become RDF aligned with ROME 4.0, ESCO and
+ISCO-08, validated with SHACL, stored in Oxigraph and served through a SPARQL 1.1 endpoint.
+
+Typical use:  metiers-kg build --seeds seeds  then  metiers-kg serve  (http://127.0.0.1:8000/)."""
+
+EPILOG = """\
+Every option PATH/IRI/H/P… can also be set with a METIERS_KG_* variable (METIERS_KG_STORE,
+METIERS_KG_BASE_IRI, METIERS_KG_HOST, METIERS_KG_PORT…); an option wins over its variable.
+
+Dates: the graph's only date (the build's prov:endedAtTime, the dataset's creation date and
+the date of automatic mappings) is taken from SOURCE_DATE_EPOCH (seconds since 1970), never
+from the clock, so a build is reproducible. Without it the graph has no build date, and is
+not the same graph as `make run`'s, which sets it to the time of the last commit that changed
+seeds/ (git log -1 --format=%ct -- seeds)."""
+
+DEFAULT_STORE = "var/store"
+
+
+class _Help(argparse.RawDescriptionHelpFormatter):
+    """Keeps the description's line breaks and shows every option's default (when it has one)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if ("%(default)" not in text and action.option_strings and action.default not in (None, False)
+                and action.default is not argparse.SUPPRESS):
+            text += " (default: %(default)s)"
+        return text
+
+
 def _env(name: str, default: str | None = None) -> str | None:
     return os.environ.get(f"METIERS_KG_{name}", default)
 
 
-def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="metiers-kg", description=__doc__)
-    parser.add_argument("--version", action="version", version=f"metiers-kg {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
+def _store_option(command: argparse.ArgumentParser, what: str) -> None:
+    command.add_argument("--store", type=Path, default=Path(_env("STORE", DEFAULT_STORE)), metavar="PATH",
+                         help=f"the store directory {what} (METIERS_KG_STORE)")
 
-    build = commands.add_parser("build", help="parse, map, validate every document of DIR and write a new store")
-    build.add_argument("--seeds", type=Path, required=True, metavar="DIR")
-    build.add_argument("--store", type=Path, default=_env("STORE"), required=_env("STORE") is None, metavar="PATH")
-    build.add_argument("--base-iri", default=_env("BASE_IRI", DEFAULT_BASE_IRI), metavar="IRI")
+
+def _base_option(command: argparse.ArgumentParser, default: str | None, what: str) -> None:
+    command.add_argument("--base-iri", default=default, metavar="IRI", help=f"{what} (METIERS_KG_BASE_IRI)")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    from server.config import ServerConfig
+
+    served = ServerConfig.__dataclass_fields__
+    parser = argparse.ArgumentParser(prog="metiers-kg", description=DESCRIPTION, epilog=EPILOG, formatter_class=_Help)
+    parser.add_argument("--version", action="version", version=f"metiers-kg {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, summary: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=summary, description=f"{summary}.",
+                                   epilog=EPILOG if name == "build" else None, formatter_class=_Help)
+
+    build = command("build", "parse, map and validate every document of DIR, then write a new store atomically")
+    build.add_argument("--seeds", type=Path, required=True, metavar="DIR", help="the folder of source documents")
+    _store_option(build, "to write (the previous build keeps serving until the new one is complete)")
+    _base_option(build, _env("BASE_IRI", DEFAULT_BASE_IRI), "base of the dataset's IRIs, recorded in the build")
     build.add_argument("--discard-updates", action="store_true",
                        help="drop the graphs written through the endpoint (SPARQL Update, /store, load) since the "
                             "served build; without it they are carried into the new build, and a build that also "
                             "produces one of them stops, naming them")
 
-    validate = commands.add_parser("validate", help="parse, map and SHACL-validate files; write nothing")
-    validate.add_argument("files", type=Path, nargs="+", metavar="FILE")
-    validate.add_argument("--base-iri", default=_env("BASE_IRI", DEFAULT_BASE_IRI), metavar="IRI")
+    validate = command("validate", "parse, map and SHACL-validate files; print the report, write nothing")
+    validate.add_argument("files", type=Path, nargs="+", metavar="FILE", help="source documents to check")
+    _base_option(validate, _env("BASE_IRI", DEFAULT_BASE_IRI), "base of the IRIs minted while checking")
 
-    load = commands.add_parser("load", help="add RDF files (format from the extension) to a named graph")
-    load.add_argument("--store", type=Path, default=_env("STORE"), required=_env("STORE") is None, metavar="PATH")
-    load.add_argument("--graph", required=True, metavar="IRI")
-    load.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    load = command("load", "add RDF files (format from the extension) to a named graph, in a new build")
+    _store_option(load, "to add to (created if missing)")
+    load.add_argument("--graph", required=True, metavar="IRI", help="the named graph the files go to")
+    load.add_argument("files", type=Path, nargs="+", metavar="FILE", help="RDF files: .ttl .nt .nq .trig .rdf .jsonld…")
 
-    dump = commands.add_parser("dump", help="deterministic serialisation of the store")
-    dump.add_argument("--store", type=Path, default=_env("STORE"), required=_env("STORE") is None, metavar="PATH")
+    dump = command("dump", "deterministic serialisation of the store (byte-identical for the same store)")
+    _store_option(dump, "to read")
     dump.add_argument("--format", choices=["turtle", "nquads", "trig", "all"], required=True,
                       help="'all': every format, one Turtle file per named graph, void.ttl and SHA256SUMS in DIR")
     dump.add_argument("--output", type=Path, default=None, metavar="FILE|DIR",
-                      help="required for one format; for 'all' defaults to PATH/dumps/<build>, where the server looks")
-    dump.add_argument("--base-iri", default=_env("BASE_IRI", DEFAULT_BASE_IRI), metavar="IRI",
-                      help="with 'all': the base the VoID description's URLs are under")
+                      help="required for one format (gzip'd if FILE ends in .gz); for 'all' defaults to "
+                           "PATH/dumps/<build>, where the server looks")
+    _base_option(dump, _env("BASE_IRI"), "with 'all': the base the VoID description's URLs are under "
+                                         "(default: the one the store was built with)")
 
-    serve = commands.add_parser("serve", help="serve the store read-only over SPARQL (production WSGI server)")
-    serve.add_argument("--store", type=Path, default=None, metavar="PATH")
-    serve.add_argument("--host", default=None, metavar="H")
-    serve.add_argument("--port", type=int, default=None, metavar="P")
-    serve.add_argument("--base-iri", default=None, metavar="IRI")
-    serve.add_argument("--query-timeout", type=float, default=None, metavar="SECONDS")
-    serve.add_argument("--workers", type=int, default=None, metavar="N")
-    serve.add_argument("--max-rows", type=int, default=None, metavar="N", help="cap on result rows (0: none)")
+    serve = command("serve", "serve the store read-only over SPARQL 1.1, with linked-data pages (granian)")
+    serve.add_argument("--store", type=Path, default=None, metavar="PATH",
+                       help=f"the store directory written by build (METIERS_KG_STORE; default: {DEFAULT_STORE})")
+    serve.add_argument("--host", default=None, metavar="H",
+                       help=f"address to listen on (METIERS_KG_HOST; default: {served['host'].default})")
+    serve.add_argument("--port", type=int, default=None, metavar="P",
+                       help=f"port to listen on (METIERS_KG_PORT; default: {served['port'].default})")
+    serve.add_argument("--base-iri", default=None, metavar="IRI",
+                       help="base of the dataset's IRIs (METIERS_KG_BASE_IRI; default: the one the store was "
+                            "built with; a different one is refused)")
+    serve.add_argument("--query-timeout", type=float, default=None, metavar="SECONDS",
+                       help=f"time limit of one query (METIERS_KG_QUERY_TIMEOUT; default: "
+                            f"{served['query_timeout'].default:g})")
+    serve.add_argument("--workers", type=int, default=None, metavar="N",
+                       help="worker processes (METIERS_KG_WORKERS; default: one per CPU)")
+    serve.add_argument("--max-rows", type=int, default=None, metavar="N",
+                       help="cap on result rows (METIERS_KG_MAX_ROWS; default: 0, no cap)")
     serve.add_argument("--update-token", default=None, metavar="TOKEN",
-                       help="allow SPARQL Update and Graph Store writes with 'Authorization: Bearer TOKEN'")
+                       help="allow SPARQL Update and Graph Store writes with 'Authorization: Bearer TOKEN' "
+                            "(prefer METIERS_KG_UPDATE_TOKEN: an option is visible in ps; default: no updates)")
     serve.add_argument("--open-update", action="store_true", default=None,
                        help="allow updates without a token (loopback addresses only; for tests)")
-    serve.add_argument("--public-url", default=None, metavar="URL", help="the server's URL as clients see it")
+    serve.add_argument("--public-url", default=None, metavar="URL",
+                       help="the server's URL as clients see it, behind a proxy (METIERS_KG_PUBLIC_URL)")
     serve.add_argument("--cors-origin", action="append", default=None, metavar="ORIGIN",
-                       help="browser origin allowed to read answers (repeatable; '*' for any)")
+                       help="browser origin allowed to read answers (repeatable; METIERS_KG_CORS_ORIGIN; "
+                            "default: '*', any)")
     serve.add_argument("--service-allow", action="append", default=None, metavar="IRI",
-                       help="SPARQL endpoint that SERVICE may call (repeatable; none by default)")
-    report = commands.add_parser("report", help="coverage of the alignment, computed by SPARQL over the store")
-    report.add_argument("--store", type=Path, default=_env("STORE"), required=_env("STORE") is None, metavar="PATH")
-    report.add_argument("--format", choices=["text", "json"], default="text")
+                       help="SPARQL endpoint that SERVICE may call (repeatable; METIERS_KG_SERVICE_ALLOW; "
+                            "default: none)")
+
+    report = command("report", "coverage of the alignment, computed by SPARQL over the store")
+    _store_option(report, "to read")
+    report.add_argument("--format", choices=["text", "json"], default="text", help="how to print the report")
     report.add_argument("--sssom", type=Path, default=None, metavar="FILE",
                         help="also write the store's mappings as an SSSOM TSV file")
 
-    align = commands.add_parser("align", help="write ESCO candidates for review and the SSSOM mapping set of DIR")
-    align.add_argument("--seeds", type=Path, required=True, metavar="DIR")
-    align.add_argument("--output-dir", type=Path, default=Path("alignment"), metavar="DIR")
-    align.add_argument("--base-iri", default=_env("BASE_IRI", DEFAULT_BASE_IRI), metavar="IRI")
+    align = command("align", "write ESCO candidates for review and the SSSOM mapping set of DIR")
+    align.add_argument("--seeds", type=Path, required=True, metavar="DIR", help="the folder of source documents")
+    align.add_argument("--output-dir", type=Path, default=Path("alignment"), metavar="DIR",
+                       help="where candidates.tsv and mappings.sssom.tsv are written")
+    _base_option(align, _env("BASE_IRI", DEFAULT_BASE_IRI), "base of the IRIs in the mapping set")
     return parser
 
 
@@ -104,6 +167,9 @@ def run_build(args: argparse.Namespace) -> int:
     from kg.build import build
 
     result = build(args.seeds, args.store, args.base_iri, discard_updates=args.discard_updates)
+    if not os.environ.get("SOURCE_DATE_EPOCH"):
+        print("note: SOURCE_DATE_EPOCH is not set, so the graph has no build date (make run sets it from "
+              "the last commit of seeds/; see metiers-kg --help)", file=sys.stderr)
     print(f"built {args.store}: {result.documents} documents, {result.graphs} named graphs, "
           f"{result.quads} quads; {result.report}", file=sys.stderr)
     return 0
@@ -131,10 +197,12 @@ def run_dump(args: argparse.Namespace) -> int:
 
     if args.format == "all":
         from kg.dumps import default_dump_directory, dumps_lock, write_dump_set
+        from kg.store import settle_base_iri
 
+        base_iri = settle_base_iri(args.store, args.base_iri, DEFAULT_BASE_IRI)
         output = args.output or default_dump_directory(args.store)
         with dumps_lock(output.parent):
-            dump_set = write_dump_set(Store.open_current(args.store), output, args.base_iri)
+            dump_set = write_dump_set(Store.open_current(args.store), output, base_iri)
         print(f"wrote {len(dump_set.names())} files to {output} (version {dump_set.version})", file=sys.stderr)
         return 0
     if args.output is None:

@@ -91,16 +91,17 @@ def _esco(store: object, cls: str) -> dict[str, object]:
         SELECT ?j (COUNT(DISTINCT ?o) AS ?n) WHERE {{ {base} }} GROUP BY ?j""")}
     no_term = _count(store, f"""SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ ?o a {cls} .
         ?m owl:annotatedSource ?o ; owl:annotatedTarget sssom:NoTermFound }}""")
-    unmatched = [row["label"] for row in _rows(store, f"""
-        SELECT DISTINCT ?label WHERE {{ ?o a {cls} . OPTIONAL {{ ?o skos:prefLabel ?pl }}
+    unmatched_items = [{"iri": row["o"], "label": row["label"]} for row in _rows(store, f"""
+        SELECT DISTINCT ?o ?label WHERE {{ ?o a {cls} . OPTIONAL {{ ?o skos:prefLabel ?pl }}
             OPTIONAL {{ ?o <http://www.w3.org/2008/05/skos-xl#literalForm> ?lf }}
             BIND(COALESCE(?pl, ?lf, STR(?o)) AS ?label)
             FILTER NOT EXISTS {{ ?o ?p ?t . ?m owl:annotatedSource ?o ; owl:annotatedTarget ?t .
-                                 FILTER(STRSTARTS(STR(?t), "{ESCO_OCCUPATION}")) }} }} ORDER BY ?label""")]
+                                 FILTER(STRSTARTS(STR(?t), "{ESCO_OCCUPATION}")) }} }} ORDER BY ?label ?o""")]
+    unmatched = list(dict.fromkeys(item["label"] for item in unmatched_items))
     return {"total": total, "matched": matched, "share_matched": Coverage(total, matched).share,
             "by_match_type": {t: by_type.get(t, 0) for t in MATCH_TYPES},
             "by_justification": dict(sorted(by_justification.items())),
-            "reviewed_no_esco_equivalent": no_term, "unmatched": unmatched}
+            "reviewed_no_esco_equivalent": no_term, "unmatched": unmatched, "unmatched_items": unmatched_items}
 
 
 def _isco(store: object) -> dict[str, object]:
@@ -158,12 +159,14 @@ def _passerelles(store: object) -> dict[str, object]:
         { ?e mkg:possibleOrigin ?t } UNION { ?e mkg:possibleEvolution ?t } }""")
     to_group = _count(store, """SELECT (COUNT(?u) AS ?n) WHERE { ?e mkg:unresolvedOrigin|mkg:unresolvedEvolution ?u .
         ?u mkg:refersToGroup ?g }""")
-    unresolved = [f"{row['label']} (line {row['line']}, {row['emploi']})" for row in _rows(store, """
-        SELECT ?label ?line ?emploi WHERE { ?e mkg:unresolvedOrigin|mkg:unresolvedEvolution ?u ; skos:prefLabel ?emploi .
+    items = [{"label": row["label"], "line": int(row["line"]), "emploi": row["emploi"], "emploi_iri": row["e"]}
+             for row in _rows(store, """
+        SELECT ?label ?line ?emploi ?e WHERE { ?e mkg:unresolvedOrigin|mkg:unresolvedEvolution ?u ; skos:prefLabel ?emploi .
             ?u skos:prefLabel ?label ; mkg:sourceLine ?line . FILTER NOT EXISTS { ?u mkg:refersToGroup ?g } }
         ORDER BY xsd:integer(?line) ?label""".replace("xsd:integer", "<http://www.w3.org/2001/XMLSchema#integer>"))]
+    unresolved = [f"{i['label']} (line {i['line']}, {i['emploi']})" for i in items]
     return {"resolved_to_emploi_type": resolved, "resolved_to_family_or_sous_famille": to_group,
-            "unresolved": len(unresolved), "unresolved_list": unresolved}
+            "unresolved": len(unresolved), "unresolved_list": unresolved, "unresolved_items": items}
 
 
 def _mentions(store: object) -> dict[str, object]:
@@ -172,14 +175,16 @@ def _mentions(store: object) -> dict[str, object]:
             ?m a mkg:Mention ; mkg:mentionKind ?k .
             OPTIONAL { ?m dcterms:references ?x . ?link owl:annotatedSource ?m ; sssom:confidence ?c . BIND(?m AS ?linked) }
         } GROUP BY ?k ORDER BY ?k""")}
-    unmatched = [f"{row['text']} [{row['b']}:{row['e']}] ({row['k'].rsplit('#', 1)[-1]})" for row in _rows(store, """
-        SELECT ?text ?b ?e ?k WHERE { ?m a mkg:Mention ; nif:anchorOf ?text ; nif:beginIndex ?b ; nif:endIndex ?e ;
+    items = [{"text": row["text"], "begin": int(row["b"]), "end": int(row["e"]), "kind": row["k"].rsplit("#", 1)[-1],
+              "iri": row["m"]} for row in _rows(store, """
+        SELECT ?text ?b ?e ?k ?m WHERE { ?m a mkg:Mention ; nif:anchorOf ?text ; nif:beginIndex ?b ; nif:endIndex ?e ;
             mkg:mentionKind ?k . FILTER NOT EXISTS { ?m dcterms:references ?x } }
         ORDER BY ?b""")]
+    unmatched = [f"{i['text']} [{i['begin']}:{i['end']}] ({i['kind']})" for i in items]
     total = sum(v["total"] for v in by_kind.values())
     linked = sum(v["linked"] for v in by_kind.values())
     return {"total": total, "linked": linked, "share_linked": Coverage(total, linked).share, "by_kind": by_kind,
-            "unmatched": len(unmatched), "unmatched_list": unmatched}
+            "unmatched": len(unmatched), "unmatched_list": unmatched, "unmatched_items": items}
 
 
 def render_text(report: QualityReport) -> str:

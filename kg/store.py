@@ -4,6 +4,7 @@ A store PATH is a directory we manage::
 
     PATH/current -> builds/<id>     (symlink, switched atomically with rename(2))
     PATH/builds/<id>/               (one complete Oxigraph database per build)
+    PATH/builds/<id>/metiers-kg-build.json   (what the build recorded about itself: its base IRI)
     PATH/builds/<id>.partial/       (a build in progress; removed or ignored if it dies)
     PATH/builds/<id>.written        (graphs changed through the endpoint since the last build)
 
@@ -16,9 +17,10 @@ read-only and reopen when the link changes.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -30,6 +32,7 @@ from kg.errors import StoreError
 CURRENT = "current"
 BUILDS = "builds"
 PARTIAL_SUFFIX = ".partial"
+BUILD_INFO = "metiers-kg-build.json"  # beside RocksDB's files (which it ignores), renamed with them
 KEEP_BUILDS = 3  # previous builds kept so that a reader that has one open is not pulled from under
 WRITTEN_SUFFIX = ".written"
 DEFAULT_GRAPH = "DEFAULT"  # how the store's default graph is named in a .written file
@@ -138,14 +141,54 @@ def current_build(store_dir: Path) -> Path:
     return target
 
 
+def build_info(store_dir: Path) -> dict[str, str]:
+    """What the current build recorded about itself (``base_iri``); {} for none, or no store yet."""
+    try:
+        build = current_build(store_dir)
+    except StoreError:
+        return {}
+    return _read_info(build)
+
+
+def settle_base_iri(store_dir: Path, given: str | None, default: str) -> str:
+    """The base IRI to serve or describe ``store_dir`` under: the one its build recorded, unless
+    ``given`` (an option) contradicts it, which is refused since every resource would then 404."""
+    recorded = build_info(store_dir).get("base_iri")
+    if given is not None and recorded is not None and given != recorded:
+        raise StoreError(f"{store_dir}: was built with base IRI {recorded}, not {given}; leave --base-iri "
+                         f"(METIERS_KG_BASE_IRI) out to use the store's, or build again with --base-iri {given}")
+    return given or recorded or default
+
+
+def _read_info(build_dir: Path) -> dict[str, str]:
+    try:
+        info = json.loads((build_dir / BUILD_INFO).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise StoreError(f"{build_dir / BUILD_INFO}: unreadable build record: {exc}") from None
+    return {str(k): str(v) for k, v in info.items()} if isinstance(info, dict) else {}
+
+
+def _write_info(build_dir: Path, info: Mapping[str, str]) -> None:
+    """Written into the partial build before its rename, so the record appears with the build."""
+    if not info:
+        return
+    with open(build_dir / BUILD_INFO, "w", encoding="utf-8") as out:
+        out.write(json.dumps(dict(info), sort_keys=True, ensure_ascii=False) + "\n")
+        out.flush()
+        os.fsync(out.fileno())
+
+
 @contextmanager
-def new_build(store_dir: Path, copy_current: bool = False) -> Iterator[Store]:
+def new_build(store_dir: Path, copy_current: bool = False, info: Mapping[str, str] | None = None) -> Iterator[Store]:
     """Yield a writable Store for a new build; on success switch ``current`` to it atomically.
 
     If the body raises, or the process dies, ``current`` is untouched and the partial
-    database is removed (now, or by the next build). The graphs the body lists in
-    ``store.touched`` (and, for a copy, those the current build had written online) are
-    recorded as written outside a build (:func:`written_graphs`).
+    database is removed (now, or by the next build). ``info`` is recorded with the build (see
+    :func:`build_info`); a copy of the current build keeps the current build's record. The graphs
+    the body lists in ``store.touched`` (and, for a copy, those the current build had written
+    online) are recorded as written outside a build (:func:`written_graphs`).
     """
     store_dir = Path(store_dir)
     builds = store_dir / BUILDS
@@ -154,7 +197,7 @@ def new_build(store_dir: Path, copy_current: bool = False) -> Iterator[Store]:
     except OSError as exc:
         raise StoreError(f"{store_dir}: cannot create the store directory: {exc.strerror or exc}") from None
     with _exclusive_lock(store_dir):
-        yield from _write_build(store_dir, builds, copy_current)
+        yield from _write_build(store_dir, builds, copy_current, info)
 
 
 @contextmanager
@@ -168,12 +211,14 @@ def _exclusive_lock(store_dir: Path) -> Iterator[None]:
         yield
 
 
-def _write_build(store_dir: Path, builds: Path, copy_current: bool) -> Iterator[Store]:
+def _write_build(store_dir: Path, builds: Path, copy_current: bool,
+                 info: Mapping[str, str] | None) -> Iterator[Store]:
     _remove_partial_builds(builds)
     build_id = _next_build_id(builds)
     partial = builds / f"{build_id}{PARTIAL_SUFFIX}"
     try:
         if copy_current:
+            info = {**build_info(store_dir), **(info or {})}
             source = ox.Store.read_only(str(current_build(store_dir)))
             source.backup(str(partial))
             del source
@@ -192,6 +237,7 @@ def _write_build(store_dir: Path, builds: Path, copy_current: bool) -> Iterator[
         shutil.rmtree(partial, ignore_errors=True)
         raise
     store.close()  # RocksDB must be closed before the directory is renamed
+    _write_info(partial, info or {})
     final = builds / build_id
     record_written(final, inherited | store.touched)
     os.rename(partial, final)
@@ -306,6 +352,7 @@ def revise_current(store_dir: Path, wait_seconds: float = 30.0,
         _remove_partial_builds(builds)
         partial = builds / f"{_next_build_id(builds)}{PARTIAL_SUFFIX}"
         try:
+            info = build_info(store_dir)
             source = ox.Store.read_only(str(current_build(store_dir)))
             source.backup(str(partial))
             del source
@@ -324,6 +371,7 @@ def revise_current(store_dir: Path, wait_seconds: float = 30.0,
             shutil.rmtree(partial, ignore_errors=True)
             raise
         store.close()
+        _write_info(partial, info)
         final = builds / partial.name[: -len(PARTIAL_SUFFIX)]
         record_written(final, set(written_graphs(store_dir)) | changed)
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from kg.store import settle_base_iri
 from kg.vocab import DEFAULT_BASE_IRI
 
 ENV_PREFIX = "METIERS_KG_"
@@ -66,7 +67,9 @@ class ServerConfig:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__  # frozen: normalise once, here
-        set_(self, "store_dir", Path(self.store_dir))
+        # Once, here: a relative store is the working directory's, not that of whichever module
+        # opens a file in it (Flask's send_file reads relative paths against the app's package).
+        set_(self, "store_dir", Path(self.store_dir).absolute())
         if not str(self.host).strip():
             raise ValueError("host: must not be empty")
         if isinstance(self.port, bool) or not isinstance(self.port, int) or not 1 <= self.port <= 65535:
@@ -102,7 +105,10 @@ class ServerConfig:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> ServerConfig:
-        """Defaults, then ``METIERS_KG_*`` variables, then ``overrides`` (the CLI's options)."""
+        """Defaults, then ``METIERS_KG_*`` variables, then ``overrides`` (the CLI's options).
+
+        The base IRI defaults to the one the store was built with; one that contradicts it is refused.
+        """
         environ = os.environ if environ is None else environ
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(overrides) - known)
@@ -114,6 +120,8 @@ class ServerConfig:
             if raw is not None and raw.strip() != "":
                 values[name] = _parse(name, ENV_PREFIX + env_name, raw.strip())
         values.update({k: v for k, v in overrides.items() if v is not None})
+        store_dir = Path(values.get("store_dir", cls.store_dir))  # type: ignore[arg-type]
+        values["base_iri"] = settle_base_iri(store_dir, values.get("base_iri"), DEFAULT_BASE_IRI)  # type: ignore[arg-type]
         return cls(**values)  # type: ignore[arg-type]
 
     @property

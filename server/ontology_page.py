@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from flask import Response, render_template, request
 
 from kg.describe import Graph, PageBuilder, Row, Term, local_name
-from kg.mapping.iris import Iris
 from kg.vocab import MKG, ONTOLOGY_IRI, OWL, RDF, RDFS, SKOS
 from server.rdf_http import PAGE_OFFERS, Offer, choose, fetch, finish, make_linker, serialize
 from server.services import services
@@ -46,9 +45,10 @@ class OntologyDoc:
     sections: tuple[tuple[str, tuple[TermDoc, ...]], ...]
 
 
-def ontology_query(base_iri: str) -> str:
-    graph = Iris(base_iri).graph("ontology")
-    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+def ontology_query() -> str:
+    """The graph that declares the ontology: its IRI is fixed, so it is found whatever the data's base."""
+    return (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ <{ONTOLOGY_IRI}> a <{OWL.Ontology}> . "
+            "?s ?p ?o } }")
 
 
 def document(graph: Graph, builder: PageBuilder) -> OntologyDoc:
@@ -76,7 +76,7 @@ def document(graph: Graph, builder: PageBuilder) -> OntologyDoc:
 def respond(forced: Offer | None) -> Response:
     """``/ontology`` (or ``/ontology.ttl`` …) in the negotiated or suffixed format."""
     base = services().config.base_iri
-    fetched = fetch(ontology_query(base))
+    fetched = fetch(ontology_query())
     offer = forced or choose(request.headers.get("Accept"), PAGE_OFFERS)
     path = f"{request.script_root}/ontology"
     if not fetched.triples:  # a store built without the ontology graph

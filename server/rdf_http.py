@@ -22,6 +22,7 @@ from flask import Request, Response
 from kg.describe import Linker, sort_triples
 from kg.errors import NotAcceptableError
 from kg.vocab import MKG, ONTOLOGY_IRI, PREFIXES
+from server import jsonld
 from server.http_cache import CACHE_CONTROL
 from server.negotiation import parse_accept, quality
 from server.query_runner import Channel
@@ -52,6 +53,9 @@ RDF_OFFERS = (
     Offer("application/ld+json", ox.RdfFormat.JSON_LD, "jsonld"),
     Offer("application/rdf+xml", ox.RdfFormat.RDF_XML, "rdf"),
 )
+# ``Accept: application/json`` on an RDF answer gets the JSON-LD (labelled application/json); it
+# is tried after every other offer, so it never wins a tie, and has no suffix or alternate link.
+JSON_ALIAS = Offer("application/json", ox.RdfFormat.JSON_LD, "jsonld")
 PAGE_OFFERS = (HTML, *RDF_OFFERS)  # resources: a browser or */* gets the page
 DATA_OFFERS = (*RDF_OFFERS, HTML)  # machine documents (/.well-known/void): */* gets Turtle
 BY_SUFFIX = {offer.suffix: offer for offer in PAGE_OFFERS}
@@ -66,7 +70,7 @@ def choose(accept: str | None, offers: Sequence[Offer]) -> Offer:
     """The best offer for ``accept`` (server order breaks ties); NotAcceptableError (406) if none."""
     ranges = parse_accept(accept)
     best, best_q = None, 0.0
-    for offer in offers:
+    for offer in (*offers, JSON_ALIAS) if any(o.format == ox.RdfFormat.JSON_LD for o in offers) else offers:
         q = quality(ranges, offer.media_type)
         if q > best_q:
             best, best_q = offer, q
@@ -105,6 +109,8 @@ def split_suffix(path: str) -> tuple[str, Offer] | None:
 def serialize(triples: Iterable[ox.Triple], offer: Offer) -> bytes:
     """Sorted triples in ``offer``'s format, with our prefixes where the format has them."""
     assert offer.format is not None
+    if offer.format == ox.RdfFormat.JSON_LD:
+        return jsonld.compact(triples, jsonld.context_url())
     prefixes = PREFIXES if offer.format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
     return ox.serialize(sort_triples(triples), format=offer.format, prefixes=prefixes)
 

@@ -32,6 +32,7 @@ from server.query_runner import Channel, Job, ResultStream
 from server.services import Services
 from server.service_guard import check_calls
 from server.sparql_text import check_nesting, names_dataset
+from server.syntax_errors import explain
 from server.store_provider import StoreHandle
 
 FORM = "application/x-www-form-urlencoded"  # the two bodies a query may come in (SPARQL 1.1 Protocol)
@@ -137,7 +138,7 @@ def make_job(handle: StoreHandle, parsed: SparqlRequest, base_iri: str, max_rows
         try:
             results = handle.store.query(parsed.query, base_iri=base_iri, **options)
         except SyntaxError as error:
-            raise QuerySyntaxError(f"SPARQL syntax error: {error}") from None
+            raise QuerySyntaxError(explain(parsed.query, str(error))) from None
         try:
             form = _form_of(results)
             representation = parsed.preferences.choose(form)

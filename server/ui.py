@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Request, Response, jsonify, redirect, render_template, request, url_for
+from flask import (Blueprint, Request, Response, current_app, jsonify, redirect, render_template, request,
+                   send_from_directory, url_for)
 
 from kg.dataset import DESCRIPTION_PREFIXES
 from kg.vocab import PREFIXES
@@ -120,6 +121,14 @@ def index() -> Response:
         response.vary.add("Accept")
         return response
     return editor_page()
+
+
+@bp.route("/favicon.ico", methods=["GET"])
+def favicon() -> Response:
+    """The site's icon, where browsers look for it (``server/static/favicon.ico``, 32×32 PNG in ICO)."""
+    response = send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                                   max_age=86400)
+    return response
 
 
 @bp.route("/ui/prefixes.json", methods=["GET"])

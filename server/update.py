@@ -38,6 +38,7 @@ from server.errors import MalformedRequestError, UpdateFailedError
 from server.query_runner import Channel, Job
 from server.service_guard import check_calls
 from server.sparql_text import add_using, check_nesting, has_own_dataset, service_targets
+from server.syntax_errors import explain
 
 WRITER_WAIT_SECONDS = 30.0  # how long a write queues behind others before giving up (503)
 
@@ -128,7 +129,7 @@ def sparql_update(parsed: UpdateRequest, config: ServerConfig) -> Callable[[Stor
         try:
             store.oxigraph.update(text, base_iri=base_iri)
         except SyntaxError as error:
-            raise QuerySyntaxError(f"SPARQL Update syntax error: {error}") from None
+            raise QuerySyntaxError(explain(text, str(error), "SPARQL Update syntax error")) from None
         except RuntimeError as error:  # pyoxigraph's evaluation errors; nothing is switched
             raise UpdateFailedError(f"the update was not applied: {error}") from None
 

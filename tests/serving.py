@@ -61,14 +61,14 @@ def stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def serving(store: Path, log: Path, *options: str) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Yield (base URL, process) of a healthy server on ``store``."""
+def serving(store: Path, log: Path, *options: str, cwd: Path = REPO) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Yield (base URL, process) of a healthy server on ``store`` (relative to ``cwd`` if relative)."""
     port = free_port()
     with open(log, "wb") as log_file:
         process = subprocess.Popen(
             [sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--host", "127.0.0.1",
              "--port", str(port), *options],
-            cwd=REPO, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=cwd, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
             preexec_fn=_end_with_the_tests,
         )
     try:

@@ -60,6 +60,10 @@ class Iris:
     def section(self, owner: URIRef, path: tuple[int, ...]) -> URIRef:
         return URIRef(f"{owner}/section/{'.'.join(str(n) for n in path)}")
 
+    def list_item(self, section: URIRef, position: int) -> URIRef:
+        """The ``position``-th bullet of a section's own text."""
+        return URIRef(f"{section}/item/{position}")
+
     def salary(self, owner: URIRef) -> URIRef:
         return URIRef(f"{owner}/salaire-debutant")
 

@@ -40,13 +40,18 @@ class OtherAppellation:
 
 @dataclass(frozen=True)
 class Section:
-    """A ``##``/``###`` section: its title, own text (without subsections) and subsections."""
+    """A ``##``/``###`` section: its title, own text (without subsections) and subsections.
+
+    ``items`` are the bullets of its own text, in order (also kept, with their markers, in ``text``),
+    so that the list structure of the source survives the mapping.
+    """
 
     title: str
     level: int
     text: str
     line: int
     subsections: tuple["Section", ...] = ()
+    items: tuple["LabelledItem", ...] = ()
 
 
 @dataclass(frozen=True)
@@ -149,6 +154,7 @@ class _Draft:
     line: int
     paragraphs: list[list[str]] = field(default_factory=list)
     children: list["_Draft"] = field(default_factory=list)
+    items: list["LabelledItem"] = field(default_factory=list)
     text_line: int | None = None  # first line of own text (the salary points there)
     open: bool = False
 
@@ -161,7 +167,8 @@ class _Draft:
 
     def freeze(self) -> Section:
         text = "\n\n".join("\n".join(lines) for lines in self.paragraphs)
-        return Section(self.title, self.level, text, self.line, tuple(c.freeze() for c in self.children))
+        return Section(self.title, self.level, text, self.line, tuple(c.freeze() for c in self.children),
+                       tuple(self.items))
 
 
 @dataclass
@@ -263,14 +270,14 @@ class _Parser:
         return _SECTION_KINDS.get(fold(self.stack[0].title)) if self.stack else None
 
     def text(self, text: str, number: int, item: str | None) -> None:
-        if self.stack:
-            self.stack[-1].add(text, number)
-        else:
+        if not self.stack:
             self.preamble = self.preamble or _Draft("", 1, number)
-            self.preamble.add(text, number)
+        draft = self.stack[-1] if self.stack else self.preamble
+        draft.add(text, number)
         if item is None:
             return
         kind, item = self.kind(), norm(item)
+        draft.items.append(LabelledItem(item, number))
         if kind == "formations":
             self.formation(item, number)
         elif kind == "interests":

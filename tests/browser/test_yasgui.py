@@ -123,3 +123,23 @@ def test_an_iri_in_the_results_opens_on_this_server(browser, server: str) -> Non
     finally:
         browser.close()
         browser.switch_to.window(origin)
+
+
+def test_a_query_error_is_shown_as_one_readable_line(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ready
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(server + "/")
+    wait = WebDriverWait(browser, WAIT)
+    wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, ".yasqe .CodeMirror")))
+    browser.execute_script("window.metiersKgYasgui.getTab().setQuery(arguments[0])",
+                           "SELECT * WHERE { ?s a mkg:FicheMetier }")
+    browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
+    shown = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".yasr .errorResult"))[0]
+    wait.until(lambda _d: "not declared" in shown.text)
+    OUTPUT.mkdir(exist_ok=True)
+    browser.save_screenshot(str(OUTPUT / "yasgui-query-error.png"))
+    assert ("SPARQL syntax error at line 1, column 23: prefix mkg: is not declared; "
+            "add: PREFIX mkg: <https://w3id.org/metiers-kg/ontology#>") in shown.text
+    assert "Prefix not found" not in shown.text and "\\u{" not in shown.text

@@ -122,3 +122,35 @@ def test_two_documents_for_the_same_fiche_are_refused(tmp_path: Path) -> None:
     shutil.copy(seed("000"), seeds / "999_copy.txt")
     result = run_cli("build", "--seeds", seeds, "--store", tmp_path / "store")
     assert result.returncode == 1 and "describes the same resource" in result.stderr
+
+
+def test_every_option_has_help_and_the_help_shows_defaults() -> None:
+    from kg.cli import make_parser
+
+    parser = make_parser()
+    commands = next(a for a in parser._actions if a.dest == "command").choices  # noqa: SLF001
+    for name, command in commands.items():
+        for action in command._actions:  # noqa: SLF001
+            assert action.help, (name, action.dest)
+    top = run_cli("--help")
+    assert "knowledge graph of French occupations" in top.stdout and "SOURCE_DATE_EPOCH" in top.stdout
+    build = run_cli("build", "--help").stdout
+    assert "(default: var/store)" in " ".join(build.split()) and "SOURCE_DATE_EPOCH" in build
+    serve = " ".join(run_cli("serve", "--help").stdout.split())
+    for default in ("default: var/store", "default: 127.0.0.1", "default: 8000", "default: 30",
+                    "default: the one the store was built with"):
+        assert default in serve, default
+
+
+def test_build_defaults_to_var_store_like_serve_and_says_when_the_graph_has_no_date(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("SOURCE_DATE_EPOCH", "METIERS_KG_STORE")}
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "kg.cli", "build", "--seeds", str(SEEDS)], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=300, env=env)
+    assert result.returncode == 0, result.stderr
+    assert len(Store.open_current(tmp_path / "var" / "store")) > 0
+    assert "SOURCE_DATE_EPOCH is not set, so the graph has no build date" in result.stderr
+    dated = run_cli("build", "--seeds", SEEDS, "--store", tmp_path / "dated", env={"SOURCE_DATE_EPOCH": "1700000000"})
+    assert dated.returncode == 0 and "SOURCE_DATE_EPOCH" not in dated.stderr

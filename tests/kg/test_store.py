@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import StoreError
-from kg.store import Store, current_build, new_build
+from kg.store import Store, build_info, current_build, new_build, revise_current, settle_base_iri
 
 EX = "http://example.org/"
 
@@ -101,3 +101,30 @@ def test_a_build_killed_with_sigkill_leaves_the_previous_store_intact(tmp_path: 
     build(tmp_path, 4)  # the next build cleans the dead one's leftovers and takes the lock
     assert count(tmp_path) == 4
     assert not [p for p in (tmp_path / "builds").iterdir() if p.name.endswith(".partial")]
+
+
+def test_a_build_records_its_base_iri_and_copies_of_it_keep_it(tmp_path: Path) -> None:
+    assert build_info(tmp_path) == {}  # no store yet
+    with new_build(tmp_path, info={"base_iri": "http://127.0.0.1:8000/"}) as store:
+        store.bulk_add(quads(2))
+    assert build_info(tmp_path) == {"base_iri": "http://127.0.0.1:8000/"}
+    with new_build(tmp_path, copy_current=True) as store:  # metiers-kg load
+        store.bulk_add(quads(3))
+    with revise_current(tmp_path) as store:  # the server's updates
+        store.bulk_add(quads(4))
+    assert build_info(tmp_path) == {"base_iri": "http://127.0.0.1:8000/"} and count(tmp_path) == 4
+    with pytest.raises(RuntimeError), new_build(tmp_path, info={"base_iri": "http://other.example/"}):
+        raise RuntimeError("the build failed")
+    assert build_info(tmp_path) == {"base_iri": "http://127.0.0.1:8000/"}
+    build(tmp_path, 1)  # a build that records nothing has no base
+    assert build_info(tmp_path) == {}
+
+
+def test_the_recorded_base_is_the_default_and_a_contradicting_one_is_refused(tmp_path: Path) -> None:
+    with new_build(tmp_path, info={"base_iri": "http://127.0.0.1:8000/"}) as store:
+        store.bulk_add(quads(1))
+    assert settle_base_iri(tmp_path, None, "https://default.example/") == "http://127.0.0.1:8000/"
+    assert settle_base_iri(tmp_path, "http://127.0.0.1:8000/", "https://default.example/") == "http://127.0.0.1:8000/"
+    with pytest.raises(StoreError, match=r"was built with base IRI http://127.0.0.1:8000/, not https://w3id.org/"):
+        settle_base_iri(tmp_path, "https://w3id.org/metiers-kg/", "https://default.example/")
+    assert settle_base_iri(tmp_path / "none", None, "https://default.example/") == "https://default.example/"

@@ -126,3 +126,18 @@ def app(make_app: Callable[..., Flask], store_dir: Path) -> Flask:
 @pytest.fixture()
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+def parse_answer(client: FlaskClient, data: bytes, parser: str) -> "rdflib.Graph":
+    """An RDF answer parsed with rdflib; a JSON-LD one with the context the server publishes at
+    /context.jsonld put in place of its URL (the test client has no network to fetch it from)."""
+    import json
+
+    import rdflib
+
+    if parser == "json-ld":
+        document = json.loads(data)
+        published = client.get("/context.jsonld")
+        assert published.status_code == 200 and document["@context"].endswith("/context.jsonld")
+        data = json.dumps({**document, "@context": published.get_json()["@context"]}).encode("utf-8")
+    return rdflib.Graph().parse(data=data, format=parser)

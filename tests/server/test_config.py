@@ -37,7 +37,7 @@ def test_environment_then_overrides() -> None:
         == (Path("/srv/kg"), "0.0.0.0", 9000, "https://example.org/kg/", 2.5, 3)
     assert config.endpoint_url == "https://kg.example.org/sparql"
     overridden = ServerConfig.from_env(environ, port=9001, store_dir=Path("other"), query_timeout=1)
-    assert (overridden.port, overridden.store_dir, overridden.query_timeout) == (9001, Path("other"), 1.0)
+    assert (overridden.port, overridden.store_dir, overridden.query_timeout) == (9001, Path("other").absolute(), 1.0)
 
 
 def test_config_is_frozen() -> None:

@@ -25,6 +25,7 @@ from kg.store import Store
 from kg.vocab import DEFAULT_BASE_IRI as BASE
 from kg.vocab import MKG
 from tests.conftest import SEEDS
+from tests.server.conftest import parse_answer
 
 pytestmark = [
     pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning"),
@@ -101,7 +102,7 @@ def test_each_rdf_format_by_content_negotiation_holds_exactly_the_description(
     assert response.headers["Content-Type"] == f"{media_type}; charset=utf-8"
     suffix, parser = RDF_FORMATS[media_type]
     assert response.headers["Content-Location"] == f"/metier/MET.717.{suffix}"
-    graph = rdflib.Graph().parse(data=response.data, format=parser)
+    graph = parse_answer(client, response.data, parser)
     expected = described(built_store, MET_717)
     assert as_terms(graph) == expected
     own = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in Store.open_current(built_store).quads()
@@ -116,7 +117,7 @@ def test_a_suffix_picks_the_format_without_headers(client: FlaskClient, media_ty
     assert response.status_code == 200
     assert response.headers["Content-Type"] == f"{media_type}; charset=utf-8"
     assert "Content-Location" not in response.headers
-    assert len(rdflib.Graph().parse(data=response.data, format=parser)) > 0
+    assert len(parse_answer(client, response.data, parser)) > 0
     assert get(client, "/metier/MET.717.html").headers["Content-Type"] == "text/html; charset=utf-8"
 
 
@@ -137,7 +138,7 @@ def test_who_links_here_and_labels_of_neighbours_are_in_the_description(client: 
     assert graph.value(rdflib.URIRef(MET_717), skos.prefLabel) is not None  # so a client can show it
     assert graph.value(MKG.romeFiche, rdflib.RDFS.label) is not None  # and the predicate's label
     page = get(client, "/rome/M1810", BROWSER).get_data(as_text=True)
-    assert "Liens entrants" in page and 'href="/metier/MET.717"' in page
+    assert "Métiers rattachés" in page and 'href="/metier/MET.717"' in page
 
 
 def test_unknown_iris_get_404_in_the_requested_format(client: FlaskClient) -> None:
@@ -218,3 +219,46 @@ def test_a_path_cannot_inject_into_the_description_query(client: FlaskClient) ->
         response = get(client, path, "text/turtle")
         assert response.status_code == 404, path
         assert len(rdflib.Graph().parse(data=response.data, format="turtle")) == 0
+
+
+def test_a_sections_bullets_are_shown_as_a_list(client: FlaskClient, built_store: Path) -> None:
+    """The source's "- diplôme … (ID: FOR.5462)" lines: one list entry each, in order, not one paragraph."""
+    page = get(client, "/metier/MET.717", BROWSER).get_data(as_text=True)
+    names = [row["name"].value for row in Store.open_current(built_store).query(
+        "PREFIX schema: <https://schema.org/> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        f"SELECT ?name WHERE {{ <{MET_717}> ?p ?s . ?s skos:prefLabel \"Formations recommandées\"@fr ; "
+        "schema:itemListElement [ schema:position ?n ; schema:name ?name ] } ORDER BY ?n")]
+    assert len(names) == 11
+    assert '<ul class="list">' + "".join(f"<li>{_html(n)}</li>" for n in names) + "</ul>" in page
+    assert "- diplôme" not in page and "/item/1" not in page  # no bullet text, no entry as a stray part
+
+
+def test_a_rome_page_shows_its_occupations_first_and_its_mappings_as_a_table(client: FlaskClient,
+                                                                          built_store: Path) -> None:
+    page = get(client, "/rome/M1810", BROWSER).get_data(as_text=True)
+    store = Store.open_current(built_store)
+    filed = {row["o"].value for row in store.query(
+        f"SELECT ?o WHERE {{ ?o <{MKG.romeFiche}> <{BASE}rome/M1810> }}")}
+    assert len(filed) == 6 and "<h2>Métiers rattachés <span class=\"count\">(6)</span></h2>" in page
+    featured = page.index("Métiers rattachés")
+    assert featured < page.index("<h2>Description</h2>") and "Liens entrants" not in page
+    for iri in filed:
+        assert f'href="/{iri[len(BASE):]}"' in page[featured:page.index("<h2>Correspondances</h2>")]
+    mappings = [row["m"].value for row in store.query(
+        f"SELECT ?m WHERE {{ ?m <{MKG.basis}> <{BASE}rome/M1810> }}")]
+    table = page[page.index('<table class="mappings">'):page.index("</table>", page.index('<table class="mappings">'))]
+    assert table.count("<tr>") == len(mappings) + 1 == 9  # a header and one row per mapping node
+    assert "correspondance associée" in table and "chaînage de correspondances" in table and "0.5" in table
+    assert "/mapping/" not in page.split('<section class="query">')[0]  # no hex links left
+    for raw in ("skos:broader", "skos:narrower", "skos:notation", "xsd:", "@fr<"):
+        assert raw not in page, raw
+    assert page.count('href="/rome/M18"') == 1  # broader and M18's narrower: the same link, shown once
+
+
+def test_incoming_links_carry_their_inverse_label(client: FlaskClient) -> None:
+    page = get(client, "/emploi-type/pilote-d-exploitation", BROWSER).get_data(as_text=True)
+    assert "origine possible" not in page.split("<h2>Description</h2>")[0]
+    assert "<h2>Peut mener à" in page or "<h2>Peut venir de" in page
+    occupation = get(client, "/metier/MET.717", BROWSER).get_data(as_text=True)
+    assert "skos:altLabel" not in occupation and ">autre libellé</a>" in occupation
+    assert "xsd:integer" not in occupation

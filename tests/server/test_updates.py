@@ -83,6 +83,11 @@ def test_a_failing_update_changes_nothing(writer: FlaskClient, store: Path) -> N
     assert response.status_code == 400 and "already exists" in response.get_data(as_text=True)
     syntax = send(writer, data="CLEAR XYZ", headers={"Content-Type": "application/sparql-update", **AUTH})
     assert syntax.status_code == 400 and "syntax error" in syntax.get_data(as_text=True).lower()
+    prefix = send(writer, data="INSERT DATA { <https://e.org/x> skos:prefLabel 'x' }",
+                  headers={"Content-Type": "application/sparql-update", **AUTH})
+    assert prefix.status_code == 400 and prefix.get_data(as_text=True) == (
+        "SPARQL Update syntax error at line 1, column 33: prefix skos: is not declared; "
+        "add: PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n")
     assert os.readlink(store / "current") == current and on_disk(store) == 6
     assert not [p for p in (store / "builds").iterdir() if p.name.endswith(".partial")]
 

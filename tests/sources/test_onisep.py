@@ -277,3 +277,14 @@ def test_text_is_read_through_read_source(tmp_path: Path) -> None:
     path = _write(tmp_path, _lines(MET717))
     text, source = read_source(path)
     assert onisep.parse_text(text, source).source == source
+
+
+def test_bullets_keep_their_list_structure(met717: Fiche) -> None:
+    lines = _lines(MET717)
+    formations = met717.sections[MET717_SECTIONS.index("Formations recommandées")]
+    assert [item.line for item in formations.items] == list(range(86, 97))
+    assert formations.items[0].label == lines[85][2:].strip() and formations.items[-1].label.endswith("(ID: FOR.12058)")
+    interests = met717.sections[MET717_SECTIONS.index("Centres d'intérêt")]
+    assert [item.label for item in interests.items] == [i.label for i in met717.interests]
+    nature = met717.sections[MET717_SECTIONS.index("Nature du travail")]
+    assert nature.items == () and all(s.items == () for s in nature.subsections)  # prose stays prose
