@@ -8,6 +8,8 @@ A store PATH is a directory we manage::
     PATH/builds/<id>.partial/       (a build in progress; removed or ignored if it dies)
     PATH/builds/<id>.written        (graphs changed through the endpoint since the last build)
 
+(the two records: ``kg.build_records``)
+
 Writers never touch the database a reader has open: a build (or a ``load``) writes a new
 database, then swaps the ``current`` link. A build that fails, crashes or is killed leaves
 ``current`` as it was, so the previous store keeps serving. Readers open ``current``
@@ -17,7 +19,6 @@ read-only and reopen when the link changes.
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -27,15 +28,13 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
+from kg.build_records import DEFAULT_GRAPH, read_info, read_written, record_written, write_info
 from kg.errors import StoreError
 
 CURRENT = "current"
 BUILDS = "builds"
 PARTIAL_SUFFIX = ".partial"
-BUILD_INFO = "metiers-kg-build.json"  # beside RocksDB's files (which it ignores), renamed with them
 KEEP_BUILDS = 3  # previous builds kept so that a reader that has one open is not pulled from under
-WRITTEN_SUFFIX = ".written"
-DEFAULT_GRAPH = "DEFAULT"  # how the store's default graph is named in a .written file
 _COUNT_BY_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 RDF_FORMATS_BY_SUFFIX = {
@@ -147,7 +146,7 @@ def build_info(store_dir: Path) -> dict[str, str]:
         build = current_build(store_dir)
     except StoreError:
         return {}
-    return _read_info(build)
+    return read_info(build)
 
 
 def settle_base_iri(store_dir: Path, given: str | None, default: str) -> str:
@@ -158,26 +157,6 @@ def settle_base_iri(store_dir: Path, given: str | None, default: str) -> str:
         raise StoreError(f"{store_dir}: was built with base IRI {recorded}, not {given}; leave --base-iri "
                          f"(METIERS_KG_BASE_IRI) out to use the store's, or build again with --base-iri {given}")
     return given or recorded or default
-
-
-def _read_info(build_dir: Path) -> dict[str, str]:
-    try:
-        info = json.loads((build_dir / BUILD_INFO).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError) as exc:
-        raise StoreError(f"{build_dir / BUILD_INFO}: unreadable build record: {exc}") from None
-    return {str(k): str(v) for k, v in info.items()} if isinstance(info, dict) else {}
-
-
-def _write_info(build_dir: Path, info: Mapping[str, str]) -> None:
-    """Written into the partial build before its rename, so the record appears with the build."""
-    if not info:
-        return
-    with open(build_dir / BUILD_INFO, "w", encoding="utf-8") as out:
-        out.write(json.dumps(dict(info), sort_keys=True, ensure_ascii=False) + "\n")
-        out.flush()
-        os.fsync(out.fileno())
 
 
 @contextmanager
@@ -237,7 +216,7 @@ def _write_build(store_dir: Path, builds: Path, copy_current: bool,
         shutil.rmtree(partial, ignore_errors=True)
         raise
     store.close()  # RocksDB must be closed before the directory is renamed
-    _write_info(partial, info or {})
+    write_info(partial, info or {})
     final = builds / build_id
     record_written(final, inherited | store.touched)
     os.rename(partial, final)
@@ -274,7 +253,7 @@ def _remove_old_builds(builds: Path, keep: Path) -> None:
     for path in complete[:-KEEP_BUILDS]:
         if path != keep:
             shutil.rmtree(path, ignore_errors=True)
-            path.with_name(path.name + WRITTEN_SUFFIX).unlink(missing_ok=True)
+            record_written(path, ())
 
 
 def graph_sizes(store: Store) -> dict[str, int]:
@@ -294,21 +273,7 @@ def written_graphs(store_dir: Path) -> tuple[str, ...]:
         target = current_build(store_dir)
     except StoreError:
         return ()
-    record = target.with_name(target.name + WRITTEN_SUFFIX)
-    return tuple(sorted(line for line in record.read_text(encoding="utf-8").splitlines() if line)) \
-        if record.exists() else ()
-
-
-def record_written(build: Path, graphs: Iterable[str]) -> None:
-    """Write the ``.written`` record of ``build`` (before it becomes current; none if nothing was written)."""
-    record = build.with_name(build.name + WRITTEN_SUFFIX)
-    names = sorted(set(graphs))
-    if not names:
-        record.unlink(missing_ok=True)
-        return
-    temporary = record.with_name(record.name + ".tmp")
-    temporary.write_text("".join(f"{name}\n" for name in names), encoding="utf-8")
-    os.replace(temporary, record)
+    return read_written(target)
 
 
 def to_oxigraph_quads(graph: object, triples: Iterable[tuple]) -> Iterator[ox.Quad]:
@@ -371,7 +336,7 @@ def revise_current(store_dir: Path, wait_seconds: float = 30.0,
             shutil.rmtree(partial, ignore_errors=True)
             raise
         store.close()
-        _write_info(partial, info)
+        write_info(partial, info)
         final = builds / partial.name[: -len(PARTIAL_SUFFIX)]
         record_written(final, set(written_graphs(store_dir)) | changed)
 

@@ -15,7 +15,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Request, Response, request
 from werkzeug.exceptions import NotFound
 
-from kg.store import DEFAULT_GRAPH, Store
+from kg.build_records import DEFAULT_GRAPH
+from kg.store import Store
 from server.errors import MalformedRequestError, UnsupportedContentTypeError
 from server.negotiation import Preferences, QueryForm
 from server.query_runner import Channel
