@@ -40,7 +40,7 @@ from urllib.parse import quote, urlsplit
 
 import requests
 
-from server.wsgi import BLOCKING_THREADS  # the floor app gets the threads metiers-kg serve has
+from server.config import ServerConfig  # the floor app gets the threads metiers-kg serve has
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out" / "endpoint"
@@ -151,7 +151,7 @@ def main() -> None:
         "metiers-kg serve": ([str(REPO / ".venv" / "bin" / "metiers-kg"), "serve", "--store", str(store),
                               "--port", "7879", "--workers", str(args.workers)], "http://127.0.0.1:7879/sparql"),
         FLOOR: ([str(REPO / ".venv" / "bin" / "granian"), "--interface", "wsgi", "--factory", "--no-ws",
-                 "--workers", str(args.workers), "--blocking-threads", str(BLOCKING_THREADS),
+                 "--workers", str(args.workers), "--blocking-threads", str(ServerConfig().threads),
                  "--host", "127.0.0.1", "--port", "7880", "bench.floor_app:app_factory"], "http://127.0.0.1:7880/sparql"),
     }
     processes = []

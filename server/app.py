@@ -17,7 +17,7 @@ from server.body_limit import BodyLimit
 from server.config import ServerConfig
 from server.errors import register_error_handlers
 from server.fast_path import FastPath
-from server.query_runner import ExitAction, QueryRunner, exit_worker
+from server.query_runner import EXECUTOR_THREADS, ExitAction, QueryRunner, exit_worker
 from server.services import Services, install
 from server.store_provider import StoreProvider
 
@@ -35,7 +35,8 @@ def create_app(config: ServerConfig, *, store_provider: StoreProvider | None = N
         SERVER_CONFIG=config,
         MAX_CONTENT_LENGTH=sparql.MAX_BODY_BYTES,
     )
-    runner = QueryRunner(config.query_timeout, exit_action=exit_action)
+    # an executor thread for every request a worker may run at once: none waits for one
+    runner = QueryRunner(config.query_timeout, exit_action=exit_action, threads=max(EXECUTOR_THREADS, config.threads))
     found = Services(
         config=config,
         stores=store_provider or StoreProvider(config.store_dir),

@@ -27,6 +27,7 @@ ENV_NAMES = {
     "base_iri": "BASE_IRI",
     "query_timeout": "QUERY_TIMEOUT",
     "workers": "WORKERS",
+    "threads": "THREADS",
     "public_url": "PUBLIC_URL",
     "max_rows": "MAX_ROWS",
     "update_token": "UPDATE_TOKEN",
@@ -58,6 +59,7 @@ class ServerConfig:
     base_iri: str = DEFAULT_BASE_IRI
     query_timeout: float = 30.0
     workers: int = field(default_factory=_default_workers)  # one per CPU
+    threads: int = 8  # requests each worker runs at once: a few slow clients must not hold every slot
     public_url: str | None = None
     max_rows: int = 0
     update_token: str | None = field(default=None, repr=False)  # a secret: never logged
@@ -80,6 +82,8 @@ class ServerConfig:
         set_(self, "query_timeout", float(self.query_timeout))
         if isinstance(self.workers, bool) or not isinstance(self.workers, int) or self.workers < 1:
             raise ValueError(f"workers: expected a positive integer, got {self.workers!r}")
+        if isinstance(self.threads, bool) or not isinstance(self.threads, int) or not 1 <= self.threads <= 64:
+            raise ValueError(f"threads: expected an integer from 1 to 64, got {self.threads!r}")
         _check_http_iri("base IRI", self.base_iri)
         if self.public_url is not None:
             _check_http_iri("public URL", self.public_url)
@@ -149,7 +153,7 @@ class ServerConfig:
 def _parse(name: str, env_name: str, raw: str) -> object:
     """Turn one environment string into the field's type, naming the variable on error."""
     try:
-        if name in ("port", "workers", "max_rows"):
+        if name in ("port", "workers", "threads", "max_rows"):
             return int(raw)
         if name == "query_timeout":
             return float(raw)

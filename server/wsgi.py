@@ -3,7 +3,7 @@
 ``serve`` runs granian (an HTTP server written in Rust, here through its WSGI interface) in-process:
 
 * ``config.workers`` **worker processes** (one per core by default). HTTP parsing, keep-alive
-  and writing to sockets happen in Rust; the app runs on ``BLOCKING_THREADS`` Python threads
+  and writing to sockets happen in Rust; the app runs on ``config.threads`` Python threads
   per worker, and its queries on the executor threads of ``server.query_runner``.
 * the app is **not preloaded**: each worker builds it, and opens RocksDB, after the fork (the
   main process never opens the store: see :func:`probe_store`).
@@ -46,6 +46,7 @@ from typing import Any
 
 from flask import Flask
 from granian.constants import Interfaces
+from granian.http import HTTP1Settings
 from granian.log import LogLevels
 from granian.net import SocketSpec
 from granian.server import MPServer
@@ -55,11 +56,12 @@ from kg.store import Store, current_build
 from server.app import create_app
 from server.config import ServerConfig
 from server.metrics import metrics_directory
-from server.query_runner import EXECUTOR_THREADS, RUNAWAY_EXIT_CODE
+from server.query_runner import RUNAWAY_EXIT_CODE
 
-# Python threads per worker running requests: a second one keeps answering while one waits on a
-# long query; more only add GIL contention (repeated lookup: 1 thread 30,000 req/s, 2: 25,800, 4: 23,000)
-BLOCKING_THREADS = 2
+# Python threads per worker running requests (``--threads``, default 8): each slow client (a body sent
+# byte by byte, an answer read slowly) holds one, so there must be many more than cores; more threads
+# cost some GIL contention under full load (repeated lookup: 1 thread 30,000 req/s, 2: 25,800, 4: 23,000)
+HEADER_READ_TIMEOUT_MS = 10_000  # a client that has not sent its request line and headers by then is dropped
 GRACEFUL_MARGIN = 5  # seconds beyond query_timeout for in-flight requests on shutdown
 CRASH_WINDOW = 10.0  # seconds: a worker crashing again within this of its last crash waits longer to be replaced
 MAX_CRASH_PAUSE = 5.0
@@ -74,7 +76,6 @@ LOG_CONFIG = {
                 "granian.access": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
 
-assert BLOCKING_THREADS <= EXECUTOR_THREADS  # no request ever waits for an executor thread
 
 
 def app_factory() -> Flask:
@@ -89,7 +90,8 @@ def server_options(config: ServerConfig) -> dict[str, Any]:
         "port": config.port,
         "interface": Interfaces.WSGI,
         "workers": config.workers,
-        "blocking_threads": BLOCKING_THREADS,
+        "blocking_threads": config.threads,
+        "http1_settings": HTTP1Settings(header_read_timeout=HEADER_READ_TIMEOUT_MS),
         "respawn_failed_workers": True,
         "workers_kill_timeout": math.ceil(config.query_timeout) + GRACEFUL_MARGIN,
         "log_level": LogLevels.info,

@@ -243,3 +243,31 @@ def test_rdfxml_entity_expansion_is_refused(server: tuple[str, int]) -> None:
                           headers={"Content-Type": "application/rdf+xml"})
     assert answer.status_code == 400 and "entity declarations" in answer.text
     assert requests.get(f"{base}/store", params={"graph": f"{EX}lol"}, timeout=30).status_code == 404
+
+
+def test_slow_clients_do_not_deny_service(server: tuple[str, int]) -> None:
+    """Clients that send their body byte by byte, or never read their answer, each hold a request
+    slot: a few of them must leave the others served (they once made every request fail)."""
+    base, _ = server
+    host, port = base.removeprefix("http://").split(":")
+    held: list[socket.socket] = []
+    big = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o . ?p ?q ?r }"
+    try:
+        for index in range(6):
+            sock = socket.create_connection((host, int(port)), timeout=10)
+            if index % 2:  # a body announced, never sent
+                sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                             b"Content-Length: 1000\r\n\r\nASK")
+            else:  # a large answer asked for, never read
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+                sock.sendall(f"GET /sparql?query={requests.utils.quote(big)} HTTP/1.1\r\nHost: x\r\n"
+                             "Accept: text/csv\r\n\r\n".encode())
+            held.append(sock)
+        for sock in held[::2]:
+            assert sock.recv(1) == b"H"  # its answer has begun: it holds its slot from now on
+        answers = [requests.get(f"{base}/healthz", timeout=5).status_code for _ in range(20)]
+        assert answers == [200] * 20
+        assert count_graph_one(base) == 3
+    finally:
+        for sock in held:
+            sock.close()
