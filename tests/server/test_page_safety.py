@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph as ox
+from flask import Flask
 from flask.testing import FlaskClient
+
+from kg.vocab import DEFAULT_BASE_IRI
+from tests.server.conftest import G_ONE, RDFS_LABEL, write_build
+
+RDFS_SEE_ALSO = "http://www.w3.org/2000/01/rdf-schema#seeAlso"
 
 BROWSER = "text/html,application/xhtml+xml,*/*;q=0.8"
 
@@ -30,3 +40,15 @@ def test_unknown_methods_share_one_metrics_label(client: FlaskClient) -> None:
     exposed = client.get("/metrics").get_data(as_text=True)
     assert 'method="other"' in exposed
     assert not any(f'method="{name}"' in exposed for name in ("FOO", "BAR", "BAZ"))
+
+
+def test_a_javascript_iri_in_the_data_is_shown_not_linked(make_app: Callable[..., Flask], tmp_path: Path) -> None:
+    resource = f"{DEFAULT_BASE_IRI}metier/MET.1"
+    write_build(tmp_path / "store", [
+        ox.Quad(ox.NamedNode(resource), ox.NamedNode(RDFS_LABEL), ox.Literal("Métier", language="fr"), ox.NamedNode(G_ONE)),
+        ox.Quad(ox.NamedNode(resource), ox.NamedNode(RDFS_SEE_ALSO), ox.NamedNode("javascript:alert(1)"), ox.NamedNode(G_ONE)),
+    ])
+    page = make_app(tmp_path / "store").test_client().get("/metier/MET.1", headers={"Accept": BROWSER})
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "javascript:alert(1)" in text and 'href="javascript:' not in text
