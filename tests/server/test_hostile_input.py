@@ -271,3 +271,38 @@ def test_slow_clients_do_not_deny_service(server: tuple[str, int]) -> None:
     finally:
         for sock in held:
             sock.close()
+
+
+def raw(base: str, request: bytes) -> bytes:
+    """Send ``request`` as it is on a raw socket; what comes back until the server closes or 2 s pass."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=2) as sock:
+        sock.sendall(request)
+        answer = b""
+        try:
+            while data := sock.recv(65536):
+                answer += data
+        except TimeoutError:
+            pass
+    return answer
+
+
+@pytest.mark.parametrize("path", ["/dumps/../../../../etc/passwd", "/dumps/%2e%2e/%2e%2e/etc/passwd",
+                                  "/static/..%2f..%2fkg%2fstore.py", "/dumps/..%5c..%5cetc%5cpasswd"])
+def test_paths_cannot_leave_the_served_folders(server: tuple[str, int], path: str) -> None:
+    base, _ = server
+    answer = raw(base, f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+    status = int(answer.split(b" ", 2)[1])
+    assert status in (400, 404), answer[:200]
+    assert b"root:" not in answer and b"def " not in answer
+
+
+def test_a_request_with_two_body_lengths_is_not_split_in_two(server: tuple[str, int]) -> None:
+    """Content-Length and Transfer-Encoding together (request smuggling): one request at most is answered."""
+    base, _ = server
+    smuggled = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+    body = b"0\r\n\r\n" + smuggled
+    answer = raw(base, b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                       b"Content-Length: %d\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n%s"
+                 % (len(body), body))
+    assert answer.count(b"HTTP/1.1 ") <= 1, answer[:400]
