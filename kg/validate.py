@@ -37,12 +37,28 @@ class Violation:
 
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.source and self.line else str(self.source or "<generated>")
+        return f"{where}: {self.reason()}"
+
+    def reason(self) -> str:
+        """The result without its location: what a rejection report says after ``FILE:LINE:``."""
         detail = f"focus <{self.focus}>"
         if self.path:
             detail += f", path <{self.path}>"
         if self.value:
             detail += f", value {self.value}"
-        return f"{where}: {self.severity}: {self.message} ({detail})"
+        return f"{self.severity}: {self.message} ({detail})"
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A document left out of a build, and why: one line ``FILE:LINE: reason`` of the rejection report."""
+
+    source: Path
+    line: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}: {self.reason}" if self.line else f"{self.source}: {self.reason}"
 
 
 @dataclass(frozen=True)
