@@ -126,19 +126,46 @@ def _checked(mapped: MappedGraph, summary: Digest | None) -> CheckedGraph:
     return CheckedGraph(str(mapped.graph), mapped.source, nquads, len(mapped.triples), summary)
 
 
-def batch_plan(count: int, workers: int, batch_size: int = BATCH_SIZE) -> list[int]:
-    """Batch sizes: as even as possible, a multiple of the workers in number, none over ``batch_size``.
+def batch_plan(weights: list[int], workers: int, batch_size: int = BATCH_SIZE) -> list[int]:
+    """Batch sizes (in documents, in order): a multiple of the workers in number, of even cost.
 
-    So every core has the same work whatever the corpus size (888 documents on 2 cores: two
-    batches of 444, not one of 888; 2,870: four batches of 717 or 718, not 1,000 + 1,000 + 870).
+    ``weights`` estimate each document's cost (its size in bytes plus a fixed part: a fiche
+    métier costs about ten fiches formations). So every core gets the same work whatever the
+    corpus size or its mix (888 fiches métiers then 1,982 fiches formations on 2 cores: four
+    batches of the same cost, not one batch of 1,000 fiches métiers and three light ones).
     """
+    count = len(weights)
     if count == 0:
         return [0]
     if workers <= 1 or count < PARALLEL_FROM:
         return [min(batch_size, count - start) for start in range(0, count, batch_size)]
     per_round = workers * BATCHES_PER_WORKER
     batches = per_round * -(-count // (per_round * batch_size))
-    return [count // batches + (1 if index < count % batches else 0) for index in range(batches)]
+    while True:
+        sizes = _even_cost(weights, batches, batch_size)
+        if sizes[-1] <= batch_size:
+            return sizes
+        batches += per_round  # the size cap pushed too much into the last batch
+
+
+def _even_cost(weights: list[int], batches: int, batch_size: int) -> list[int]:
+    total, sizes, done, cost, size = sum(weights), [], 0, 0, 0
+    for weight in weights:
+        cost, size = cost + weight, size + 1
+        if len(sizes) < batches - 1 and (cost * batches >= total * (len(sizes) + 1) or size == batch_size):
+            sizes.append(size)
+            done, size = done + size, 0
+    return sizes + [len(weights) - done]
+
+
+DOCUMENT_COST = 2048  # fixed cost of a document, in bytes of text: its graph, provenance, digest
+
+
+def _weight(path: Path) -> int:
+    try:
+        return DOCUMENT_COST + path.stat().st_size
+    except OSError:
+        return DOCUMENT_COST  # the parser reports why it cannot be read
 
 
 def _batches(paths: list[Path], sizes: list[int]) -> Iterator[list[Path]]:
@@ -151,7 +178,7 @@ def checked_batches(paths: list[Path], base_iri: str, batch_size: int = BATCH_SI
                     workers: int | None = None, keep_going: bool = False) -> Iterator[CheckedBatch]:
     """Yield every batch's result in document order; the reference graphs come with the first."""
     workers = workers or os.cpu_count() or 1
-    batches = list(_batches(paths, batch_plan(len(paths), workers, batch_size)))
+    batches = list(_batches(paths, batch_plan([_weight(p) for p in paths], workers, batch_size)))
     workers = min(workers, len(batches))
     if workers > 1:
         yield from _run_in_processes(batches, base_iri, workers, keep_going)
