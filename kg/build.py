@@ -12,6 +12,7 @@ is ever visible.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import threading
@@ -27,15 +28,16 @@ import pyoxigraph as ox
 
 from kg.alignment.digest import Digest, digest
 from kg.alignment.stage import alignment_graphs, prepare
-from kg.errors import FicheParseError
+from kg.errors import DocumentsRejectedError, SourceError
 from kg.mapping import Iris, MappedGraph, reference_graphs, to_graph
 from kg.mapping.validation import validation_graph
 from kg.sources import list_documents, parse
 from kg.store import carry_written, new_build, to_oxigraph_quads
-from kg.validate import Report, merge_reports, validate
+from kg.validate import Rejection, Report, merge_reports, validate
 
-BATCH_SIZE = 1000  # documents per pyshacl run: large enough to amortise the reference graphs
-PARALLEL_FROM = 200  # below this, starting worker processes costs more than it saves
+BATCH_SIZE = 1000  # at most this many documents per pyshacl run: enough to amortise the reference graphs
+PARALLEL_FROM = 100  # below this, starting worker processes costs more than it saves
+BATCHES_PER_WORKER = 1  # each batch re-validates the reference graphs: no more batches than needed
 
 
 @dataclass(frozen=True)
@@ -44,17 +46,28 @@ class BuildResult:
     graphs: int
     quads: int
     report: Report
+    rejections: tuple[Rejection, ...] = ()  # documents left out (--keep-going)
+    duplicates: tuple[tuple[Path, Path], ...] = ()  # (file skipped, earlier file with the same bytes)
+
+
+@dataclass(frozen=True)
+class CheckedGraph:
+    """One valid named graph as N-Quads, with what the alignment stage needs of it."""
+
+    graph: str
+    source: Path | None
+    nquads: bytes
+    quads: int
+    digest: Digest | None = None
 
 
 @dataclass(frozen=True)
 class CheckedBatch:
-    """What a worker sends back: the batch's graphs as N-Quads, their names, and the SHACL report."""
+    """What a worker sends back: its valid graphs, the SHACL report, and the documents it left out."""
 
-    graph_sources: tuple[tuple[str, Path | None], ...]
-    nquads: bytes
-    quads: int
+    graphs: tuple[CheckedGraph, ...]
     report: Report
-    digests: tuple[Digest, ...] = ()  # what the alignment stage needs of each document
+    rejections: tuple[Rejection, ...] = ()
 
 
 @lru_cache(maxsize=2)
@@ -62,51 +75,131 @@ def _references(base_iri: str) -> list[MappedGraph]:
     return reference_graphs(Iris(base_iri))
 
 
-def check_batch(paths: list[Path], base_iri: str, with_references: bool) -> CheckedBatch:
-    """Parse, map and validate one batch; runs in a worker process, so it returns plain data."""
+def _map_document(path: Path, iris: Iris) -> MappedGraph | Rejection:
+    """A document's graph, or why it has none; a parser bug rejects one document, not the build."""
+    try:
+        return to_graph(parse(path), iris)
+    except SourceError as error:
+        return Rejection(error.path, error.line, error.message)
+    except Exception as error:  # noqa: BLE001 -- reported with the document, never swallowed
+        return Rejection(Path(path), None, f"internal error while reading this document ({type(error).__name__}: "
+                                           f"{error}); please report it")
+
+
+def _without_invalid(references: list[MappedGraph], graphs: list[MappedGraph],
+                     report: Report) -> tuple[list[MappedGraph], Report, list[Rejection]]:
+    """Leave out every document with a violation, and check the rest again (they may have leant on it)."""
+    rejections: list[Rejection] = []
+    while True:
+        sources = {g.source for g in graphs}
+        bad = [v for v in report.violations if v.source is not None and v.source in sources]
+        if not bad:
+            return graphs, report, rejections
+        rejections.extend(Rejection(v.source, v.line, v.reason()) for v in bad)
+        left_out = {v.source for v in bad}
+        graphs = [g for g in graphs if g.source not in left_out]
+        report = validate(references + graphs)
+
+
+def check_batch(paths: list[Path], base_iri: str, with_references: bool, keep_going: bool = False) -> CheckedBatch:
+    """Parse, map and validate one batch; runs in a worker process, so it returns plain data.
+
+    Documents that cannot be read or parsed are rejected (with file and line) whatever the mode;
+    with ``keep_going`` the documents with SHACL violations are too, and the rest is checked again.
+    """
     iris = Iris(base_iri)
     references = _references(base_iri)
-    graphs = [to_graph(parse(path), iris) for path in paths]
+    mapped = [_map_document(path, iris) for path in paths]
+    rejections = [m for m in mapped if isinstance(m, Rejection)]
+    graphs = [m for m in mapped if not isinstance(m, Rejection)]
     report = validate(references + graphs)
-    emitted = (references if with_references else []) + graphs
-    quads = chain.from_iterable(to_oxigraph_quads(m.graph, m.triples) for m in emitted)
-    return CheckedBatch(
-        graph_sources=tuple((str(m.graph), m.source) for m in emitted),
-        nquads=ox.serialize(quads, format=ox.RdfFormat.N_QUADS),
-        quads=sum(len(m.triples) for m in emitted),
-        report=report,
-        digests=tuple(digest(g) for g in graphs),
-    )
+    if keep_going:
+        graphs, report, refused = _without_invalid(references, graphs, report)
+        rejections += refused
+    checked = [_checked(m, None) for m in (references if with_references else [])]
+    checked += [_checked(g, digest(g)) for g in graphs]
+    return CheckedBatch(graphs=tuple(checked), report=report, rejections=tuple(rejections))
 
 
-def _batches(paths: list[Path], size: int) -> Iterator[list[Path]]:
+def _checked(mapped: MappedGraph, summary: Digest | None) -> CheckedGraph:
+    nquads = ox.serialize(to_oxigraph_quads(mapped.graph, mapped.triples), format=ox.RdfFormat.N_QUADS)
+    return CheckedGraph(str(mapped.graph), mapped.source, nquads, len(mapped.triples), summary)
+
+
+def batch_plan(weights: list[int], workers: int, batch_size: int = BATCH_SIZE) -> list[int]:
+    """Batch sizes (in documents, in order): a multiple of the workers in number, of even cost.
+
+    ``weights`` estimate each document's cost (its size in bytes plus a fixed part: a fiche
+    métier costs about ten fiches formations). So every core gets the same work whatever the
+    corpus size or its mix (888 fiches métiers then 1,982 fiches formations on 2 cores: four
+    batches of the same cost, not one batch of 1,000 fiches métiers and three light ones).
+    """
+    count = len(weights)
+    if count == 0:
+        return [0]
+    if workers <= 1 or count < PARALLEL_FROM:
+        return [min(batch_size, count - start) for start in range(0, count, batch_size)]
+    per_round = workers * BATCHES_PER_WORKER
+    batches = per_round * -(-count // (per_round * batch_size))
+    while True:
+        sizes = _even_cost(weights, batches, batch_size)
+        if sizes[-1] <= batch_size:
+            return sizes
+        batches += per_round  # the size cap pushed too much into the last batch
+
+
+def _even_cost(weights: list[int], batches: int, batch_size: int) -> list[int]:
+    total, sizes, done, cost, size = sum(weights), [], 0, 0, 0
+    for weight in weights:
+        cost, size = cost + weight, size + 1
+        if len(sizes) < batches - 1 and (cost * batches >= total * (len(sizes) + 1) or size == batch_size):
+            sizes.append(size)
+            done, size = done + size, 0
+    return sizes + [len(weights) - done]
+
+
+DOCUMENT_COST = 2048  # fixed cost of a document, in bytes of text: its graph, provenance, digest
+
+
+def _weight(path: Path) -> int:
+    try:
+        return DOCUMENT_COST + path.stat().st_size
+    except OSError:
+        return DOCUMENT_COST  # the parser reports why it cannot be read
+
+
+def _batches(paths: list[Path], sizes: list[int]) -> Iterator[list[Path]]:
     iterator = iter(paths)
-    while batch := list(islice(iterator, size)):
-        yield batch
+    for size in sizes:
+        yield list(islice(iterator, size))
 
 
 def checked_batches(paths: list[Path], base_iri: str, batch_size: int = BATCH_SIZE,
-                    workers: int | None = None) -> Iterator[CheckedBatch]:
-    """Yield every batch's result in document order; the reference graphs come with the first.
-
-    Two documents that map to the same named graph (e.g. two copies of one fiche) are refused.
-    """
+                    workers: int | None = None, keep_going: bool = False) -> Iterator[CheckedBatch]:
+    """Yield every batch's result in document order; the reference graphs come with the first."""
     workers = workers or os.cpu_count() or 1
-    if len(paths) >= PARALLEL_FROM:
-        batch_size = min(batch_size, -(-len(paths) // workers))  # at least one batch per worker
-    batches = list(_batches(paths, batch_size)) or [[]]
+    batches = list(_batches(paths, batch_plan([_weight(p) for p in paths], workers, batch_size)))
     workers = min(workers, len(batches))
-    seen: dict[str, Path] = {}
-    results = _run_in_processes(batches, base_iri, workers) if workers > 1 else (
-        check_batch(batch, base_iri, index == 0) for index, batch in enumerate(batches))
-    for result in results:
-        for graph, source in result.graph_sources:
-            if source is not None and seen.setdefault(graph, source) != source:
-                raise FicheParseError(source, f"describes the same resource as {seen[graph]} (graph <{graph}>)", 1)
-        yield result
+    if workers > 1:
+        yield from _run_in_processes(batches, base_iri, workers, keep_going)
+    else:
+        yield from (check_batch(batch, base_iri, index == 0, keep_going) for index, batch in enumerate(batches))
 
 
-def _run_in_processes(batches: list[list[Path]], base_iri: str, workers: int) -> Iterator[CheckedBatch]:
+def accept(batch: CheckedBatch, seen: dict[str, Path]) -> tuple[list[CheckedGraph], list[Rejection]]:
+    """The batch's graphs that no earlier document already made; a second copy of a graph is rejected."""
+    kept, rejected = [], list(batch.rejections)
+    for checked in batch.graphs:
+        if checked.source is not None and seen.setdefault(checked.graph, checked.source) != checked.source:
+            rejected.append(Rejection(checked.source, 1, f"describes the same resource as {seen[checked.graph]} "
+                                                         f"(graph <{checked.graph}>)"))
+        else:
+            kept.append(checked)
+    return kept, rejected
+
+
+def _run_in_processes(batches: list[list[Path]], base_iri: str, workers: int,
+                      keep_going: bool = False) -> Iterator[CheckedBatch]:
     """Results in order, with at most two batches per worker in flight (bounded memory)."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["kg.build"])
@@ -115,11 +208,11 @@ def _run_in_processes(batches: list[list[Path]], base_iri: str, workers: int) ->
         queued = iter(enumerate(batches))
         try:
             for index, batch in islice(queued, 2 * workers):
-                pending.append(pool.submit(check_batch, batch, base_iri, index == 0))
+                pending.append(pool.submit(check_batch, batch, base_iri, index == 0, keep_going))
             while pending:
                 result = pending.popleft().result()
                 for index, batch in islice(queued, 1):
-                    pending.append(pool.submit(check_batch, batch, base_iri, index == 0))
+                    pending.append(pool.submit(check_batch, batch, base_iri, index == 0, keep_going))
                 yield result
         finally:
             for future in pending:
@@ -133,45 +226,103 @@ def check_alignment(digests: list[Digest], base_iri: str) -> tuple[list[MappedGr
     return graphs, validate(graphs)  # self-contained: the mapping shapes reach no other graph
 
 
+def _refuse(rejections: list[Rejection], report: Report) -> None:
+    """All or nothing: every reason at once (unreadable documents, then SHACL violations), or nothing."""
+    if rejections:
+        reasons = [str(r) for r in sorted(rejections, key=_rejection_order)]
+        raise DocumentsRejectedError(reasons + [str(v) for v in report.violations])
+    report.raise_if_invalid()
+
+
+def _rejection_order(rejection: Rejection) -> tuple:
+    return (str(rejection.source), rejection.line or 0, rejection.reason)
+
+
 def check(paths: list[Path], base_iri: str) -> Report:
     """Parse, map and validate without writing anything (``metiers-kg validate``)."""
     Iris(base_iri)  # refuse an invalid base before any work
-    batches = list(checked_batches(paths, base_iri))
-    _graphs, aligned = check_alignment([d for batch in batches for d in batch.digests], base_iri)
-    return merge_reports([*(batch.report for batch in batches), aligned])
+    seen: dict[str, Path] = {}
+    graphs, rejections, reports = [], [], []
+    for batch in checked_batches(paths, base_iri):
+        kept, rejected = accept(batch, seen)
+        graphs += kept
+        rejections += rejected
+        reports.append(batch.report)
+    if rejections:
+        _refuse(rejections, merge_reports(reports))
+    _graphs, aligned = check_alignment([g.digest for g in graphs if g.digest is not None], base_iri)
+    return merge_reports([*reports, aligned])
 
 
-def build(seeds: Path, store_dir: Path, base_iri: str, batch_size: int = BATCH_SIZE,
-          workers: int | None = None, discard_updates: bool = False) -> BuildResult:
-    """Build a new store from every document in ``seeds``; switch to it only if all of it is valid.
+def unique_documents(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, Path]]]:
+    """The documents, each content once: a file byte-identical to an earlier one is the same document.
 
+    The seeds are copies of corpus files; built together, the first copy (in the order the
+    directories are given) is the one the graph's provenance names, and the others are skipped.
+    """
+    first: dict[str, Path] = {}
+    kept, skipped = [], []
+    for path in paths:
+        try:
+            key = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            kept.append(path)  # the parser reports why it cannot be read
+            continue
+        if key in first:
+            skipped.append((path, first[key]))
+        else:
+            first[key] = path
+            kept.append(path)
+    return kept, skipped
+
+
+def build(seeds: Path | list[Path], store_dir: Path, base_iri: str, batch_size: int = BATCH_SIZE,
+          workers: int | None = None, keep_going: bool = False, discard_updates: bool = False) -> BuildResult:
+    """Build a new store from every document in ``seeds`` (one directory or several).
+
+    All or nothing by default: the store switches only if every document is valid, else the
+    build raises with every reason. With ``keep_going`` the invalid documents are left out
+    (``BuildResult.rejections``, also stored in the validation graph) and the rest is built.
     Graphs written through the endpoint since the served build are carried into the new one
-    (``kg.store.carry_written``), or all dropped with ``discard_updates``."""
+    (``kg.store.carry_written``), or all dropped with ``discard_updates``.
+    """
     Iris(base_iri)
-    paths = list_documents(seeds)
-    reports, quads, graph_count, digests = [], 0, 0, []
+    directories = [seeds] if isinstance(seeds, (str, Path)) else list(seeds)
+    paths, duplicates = unique_documents([p for d in directories for p in list_documents(Path(d))])
+    reports, rejections, quads, graph_count, digests = [], [], 0, 0, []
+    seen: dict[str, Path] = {}
     # The parent mostly waits on its workers: load the alignment's tables meanwhile (GIL-free waits).
     preparing = threading.Thread(target=prepare, name="alignment-tables", daemon=True)
     preparing.start()
     with new_build(store_dir, info={"base_iri": base_iri}) as store:  # serve and dump read the base from it
-        for batch in checked_batches(paths, base_iri, batch_size, workers):
-            batch.report.raise_if_invalid()
+        for batch in checked_batches(paths, base_iri, batch_size, workers, keep_going):
+            kept, rejected = accept(batch, seen)
+            rejections += rejected
             reports.append(batch.report)
-            store.bulk_load(batch.nquads, ox.RdfFormat.N_QUADS)
-            quads += batch.quads
-            graph_count += len(batch.graph_sources)
-            digests.extend(batch.digests)
+            if batch.report.violations and keep_going:
+                batch.report.raise_if_invalid()  # not a document's fault (e.g. a reference graph)
+            if (rejections or batch.report.violations) and not keep_going:
+                continue  # the build will be refused: go on only to list every reason
+            store.bulk_load(b"".join(g.nquads for g in kept), ox.RdfFormat.N_QUADS)
+            quads += sum(g.quads for g in kept)
+            graph_count += len(kept)
+            digests.extend(g.digest for g in kept if g.digest is not None)
+        if not keep_going:
+            _refuse(rejections, merge_reports(reports))
         preparing.join()
         aligned, alignment_report = check_alignment(digests, base_iri)
         alignment_report.raise_if_invalid()
         report = merge_reports([*reports, alignment_report])
-        # The SHACL results that do not stop a build (warnings) are kept in the store, for the report.
-        extra = aligned + [validation_graph(report, Iris(base_iri))]
+        rejections.sort(key=_rejection_order)
+        # The SHACL results that do not stop a build (warnings) and the documents left out are
+        # kept in the store, for the quality report.
+        extra = aligned + [validation_graph(report, Iris(base_iri), rejections)]
         store.bulk_add(chain.from_iterable(to_oxigraph_quads(m.graph, m.triples) for m in extra))
         quads += sum(len(m.triples) for m in extra)
         graph_count += len(extra)
-        kept = carry_written(store_dir, store, {g.value for g in store.named_graphs()}, discard_updates)
-        if kept:
-            graph_count += len(kept)
+        carried = carry_written(store_dir, store, {g.value for g in store.named_graphs()}, discard_updates)
+        if carried:
+            graph_count += len(carried)
             quads = len(store)
-    return BuildResult(documents=len(paths), graphs=graph_count, quads=quads, report=report)
+    return BuildResult(documents=len(paths), graphs=graph_count, quads=quads, report=report,
+                       rejections=tuple(rejections), duplicates=tuple(duplicates))

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from kg import __version__
-from kg.errors import MetiersKgError, ValidationError
+from kg.errors import DocumentsRejectedError, MetiersKgError, ValidationError
 from kg.vocab import DEFAULT_BASE_IRI
 
 
@@ -42,6 +42,8 @@ class _Help(argparse.RawDescriptionHelpFormatter):
             text += " (default: %(default)s)"
         return text
 
+EXIT_REJECTED = 3  # `build --keep-going`: the store was built, but some documents were left out
+
 
 def _env(name: str, default: str | None = None) -> str | None:
     return os.environ.get(f"METIERS_KG_{name}", default)
@@ -69,7 +71,14 @@ def make_parser() -> argparse.ArgumentParser:
                                    epilog=EPILOG if name == "build" else None, formatter_class=_Help)
 
     build = command("build", "parse, map and validate every document of DIR, then write a new store atomically")
-    build.add_argument("--seeds", type=Path, required=True, metavar="DIR", help="the folder of source documents")
+    build.add_argument("--seeds", type=Path, required=True, metavar="DIR", nargs="+", action="extend",
+                       help="document directories (several: built together; a file byte-identical to an "
+                            "earlier one is skipped)")
+    build.add_argument("--keep-going", action="store_true",
+                       help="build every valid document, leave out the invalid ones and print the rejection "
+                            f"report (FILE:LINE: reason); exit {EXIT_REJECTED} when documents were left out")
+    build.add_argument("--rejections", type=Path, default=None, metavar="FILE",
+                       help="also write the rejection report to FILE (empty when nothing was left out)")
     _store_option(build, "to write (the previous build keeps serving until the new one is complete)")
     _base_option(build, _env("BASE_IRI", DEFAULT_BASE_IRI), "base of the dataset's IRIs, recorded in the build")
     build.add_argument("--discard-updates", action="store_true",
@@ -169,13 +178,22 @@ def run_align(args: argparse.Namespace) -> int:
 def run_build(args: argparse.Namespace) -> int:
     from kg.build import build
 
-    result = build(args.seeds, args.store, args.base_iri, discard_updates=args.discard_updates)
+    result = build(args.seeds, args.store, args.base_iri, keep_going=args.keep_going,
+                   discard_updates=args.discard_updates)
+    for skipped, original in result.duplicates:
+        print(f"{skipped}: skipped, byte-identical to {original}", file=sys.stderr)
     if not os.environ.get("SOURCE_DATE_EPOCH"):
         print("note: SOURCE_DATE_EPOCH is not set, so the graph has no build date (make run sets it from "
               "the last commit of seeds/; see metiers-kg --help)", file=sys.stderr)
     print(f"built {args.store}: {result.documents} documents, {result.graphs} named graphs, "
           f"{result.quads} quads; {result.report}", file=sys.stderr)
-    return 0
+    report = "".join(f"{rejection}\n" for rejection in result.rejections)
+    if args.rejections is not None:
+        args.rejections.write_text(report, encoding="utf-8")
+    if not result.rejections:
+        return 0
+    print(f"left out {len(result.rejections)} document(s) (rejection report):\n{report}", end="", file=sys.stderr)
+    return EXIT_REJECTED
 
 
 def run_validate(args: argparse.Namespace) -> int:
@@ -237,6 +255,9 @@ def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
+    except DocumentsRejectedError as error:
+        print(f"metiers-kg {args.command}: {error}", file=sys.stderr)
+        return 1
     except ValidationError as error:
         print(f"metiers-kg {args.command}: the graph does not conform to the shapes; nothing was written\n{error}",
               file=sys.stderr)

@@ -49,6 +49,15 @@ class ValidationError(MetiersKgError):
         super().__init__(str(report))
 
 
+class DocumentsRejectedError(MetiersKgError):
+    """An all-or-nothing build met invalid documents: carries every reason, one ``FILE:LINE: reason`` each."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        self.reasons = reasons
+        super().__init__(f"{len(reasons)} reason(s) to refuse the build; nothing was written "
+                         "(--keep-going builds the valid documents)\n" + "\n".join(reasons))
+
+
 class StoreError(MetiersKgError):
     """The Oxigraph store cannot be opened, written or switched."""
 

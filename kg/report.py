@@ -52,6 +52,8 @@ class QualityReport:
     passerelles: dict[str, object] = field(default_factory=dict)
     mentions: dict[str, object] = field(default_factory=dict)
     shacl: dict[str, int] = field(default_factory=dict)
+    rejections: dict[str, object] = field(default_factory=dict)  # documents a --keep-going build left out
+    formations: dict[str, object] = field(default_factory=dict)  # fiches formations and the métiers they name
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2, sort_keys=True)
@@ -73,7 +75,9 @@ def _rome(store: object, cls: str) -> dict[str, int]:
     linked = _count(store, f"SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ ?o a {cls} ; mkg:romeFiche ?r . ?r a mkg:RomeFiche }}")
     reason = _count(store, f"""SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ ?o a {cls} ; mkg:romeAbsenceReason ?why
                                 FILTER NOT EXISTS {{ ?o mkg:romeFiche ?r }} }}""")
-    return {"total": total, "with_rome_link": linked, "with_explicit_reason": reason,
+    by_reason = {row["why"]: int(row["n"]) for row in _rows(store, f"""SELECT ?why (COUNT(DISTINCT ?o) AS ?n) WHERE {{
+        ?o a {cls} ; mkg:romeAbsenceReason ?why FILTER NOT EXISTS {{ ?o mkg:romeFiche ?r }} }} GROUP BY ?why ORDER BY ?why""")}
+    return {"total": total, "with_rome_link": linked, "with_explicit_reason": reason, "by_reason": by_reason,
             "without_either": total - linked - reason,
             "share_link_or_reason": Coverage(total, linked + reason).share}
 
@@ -151,7 +155,30 @@ def quality_report(store: object) -> QualityReport:
     report.shacl = {row["s"].rsplit("#", 1)[-1]: int(row["n"]) for row in _rows(store, """
         SELECT ?s (COUNT(?r) AS ?n) WHERE { ?r a sh:ValidationResult ; sh:resultSeverity ?s } GROUP BY ?s""")}
     report.shacl.setdefault("Warning", 0)
+    report.rejections = _rejections(store)
+    report.formations = _formations(store)
     return report
+
+
+def _rejections(store: object) -> dict[str, object]:
+    """The rejection report of the build, as stored in its validation graph (FILE:LINE: reason)."""
+    rows = _rows(store, """SELECT ?file ?line ?why WHERE { ?r a mkg:RejectedDocument ; dcterms:source ?file ;
+        mkg:rejectionReason ?why . OPTIONAL { ?r mkg:sourceLine ?line } }
+        ORDER BY ?file <http://www.w3.org/2001/XMLSchema#integer>(?line) ?why""")
+    lines = [f"{r['file']}:{r['line']}: {r['why']}" if r["line"] else f"{r['file']}: {r['why']}" for r in rows]
+    return {"documents": len({r["file"] for r in rows}), "reasons": len(lines), "list": lines}
+
+
+def _formations(store: object) -> dict[str, object]:
+    """Fiches formations described, and the métiers they name: resolved to a fiche métier or not."""
+    described = _count(store, "SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f a mkg:Formation ; mkg:formationType ?t }")
+    named = _count(store, "SELECT (COUNT(?o) AS ?n) WHERE { ?f mkg:associatedOccupation ?o }")
+    resolved = _count(store, """SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?f mkg:associatedOccupation ?o .
+        ?o dcterms:references ?m }""")
+    recommended = _count(store, """SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { ?x mkg:recommendedFormation ?f .
+        ?f mkg:formationType ?t }""")
+    return {"described": described, "recommended_by_a_fiche": recommended, "named_occupations": named,
+            "resolved_to_fiche": resolved, "unresolved": named - resolved}
 
 
 def _passerelles(store: object) -> dict[str, object]:
@@ -223,6 +250,13 @@ def render_text(report: QualityReport) -> str:
                 + ", ".join(f"{k} {v['linked']}/{v['total']}" for k, v in m["by_kind"].items()),
             f"  unmatched ({m['unmatched']}): {'; '.join(m['unmatched_list'])}",
             "", f"SHACL  warnings: {report.shacl.get('Warning', 0)}, infos: {report.shacl.get('Info', 0)}"]
+    f = report.formations
+    out += ["", f"Formations  {f['described']} described, {f['recommended_by_a_fiche']} of them recommended by a fiche; "
+                f"{f['named_occupations']} métiers named, {f['resolved_to_fiche']} resolved to a fiche métier, "
+                f"{f['unresolved']} unresolved"]
+    r = report.rejections
+    out += ["", f"Rejected  {r['documents']} document(s) left out of the build ({r['reasons']} reason(s))"]
+    out += [f"  {line}" for line in r["list"]]
     return "\n".join(out) + "\n"
 
 

@@ -40,6 +40,9 @@ class MKG(DefinedNamespace):
     MentionKind: object
     SourceDocument: object
     Mapping: object
+    RejectedDocument: object
+    FormationType: object
+    NamedOccupation: object
     # individuals
     feminine: object
     masculine: object
@@ -99,6 +102,18 @@ class MKG(DefinedNamespace):
     sourceLine: object
     refersToGroup: object
     basis: object
+    rejectedDocument: object
+    schoolingCode: object
+    certificationLevel: object
+    certificationNote: object
+    durationNote: object
+    formationType: object
+    acronym: object
+    rncpCertification: object
+    rncpCode: object
+    associatedOccupation: object
+    leadsTo: object
+    rejectionReason: object
 
 
 SCHEMA = Namespace("https://schema.org/")

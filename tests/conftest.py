@@ -34,3 +34,21 @@ def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_cli("build", "--seeds", SEEDS, "--store", store)
     assert result.returncode == 0, result.stderr
     return store
+
+
+CORPUS = REPO / "corpus" / "onisep"
+CORPUS_DIRS = (CORPUS / "fiches-metiers", CORPUS / "fiches-formations")
+
+
+@pytest.fixture(scope="session")
+def corpus_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess, str]:
+    """The seeds and the whole vendored ONISEP corpus, built once per session as `make run` does.
+
+    Returns the store, the finished process and the rejection report it wrote.
+    """
+    where = tmp_path_factory.mktemp("corpus")
+    store, rejections = where / "kg", where / "rejections.txt"
+    result = run_cli("build", "--seeds", SEEDS, *CORPUS_DIRS, "--keep-going", "--rejections", rejections,
+                     "--store", store, timeout=900)
+    assert result.returncode == 3, result.stderr[-3000:]
+    return store, result, rejections.read_text(encoding="utf-8")

@@ -65,12 +65,22 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class NamedOccupation:
+    """A métier a fiche formation names (``mkg:associatedOccupation``), to resolve to a fiche métier."""
+
+    iri: str
+    formation: str
+    name: str
+
+
+@dataclass(frozen=True)
 class Digest:
     graph: str
     subjects: tuple[Subject, ...] = ()
     formations: tuple[Formation, ...] = ()
     mentions: tuple[Mention, ...] = ()
     glossary: tuple[tuple[str, str], ...] = field(default=())  # (term label, term IRI)
+    named_occupations: tuple[NamedOccupation, ...] = ()
 
 
 def digest(mapped: MappedGraph) -> Digest:
@@ -84,8 +94,10 @@ def digest(mapped: MappedGraph) -> Digest:
         for appellation in props.get(MKG.appellation, []):
             owners[str(appellation)].append(str(s))
 
-    subjects, formations, mentions, glossary = [], [], [], []
+    subjects, formations, mentions, glossary, named = [], [], [], [], []
     for s, props in sorted(by_subject.items()):
+        for node in props.get(MKG.associatedOccupation, []):
+            named.append(NamedOccupation(str(node), str(s), _first(by_subject.get(node, {}), SKOS.prefLabel)))
         types = set(props.get(RDF.type, []))
         line = mapped.line_of(str(s), None)
         for cls, kind in KINDS.items():
@@ -102,7 +114,8 @@ def digest(mapped: MappedGraph) -> Digest:
             ))
         if SKOS.Concept in types and "/glossaire/" in str(s):
             glossary.append((_first(props, SKOS.prefLabel), str(s)))
-    return Digest(str(mapped.graph), tuple(subjects), tuple(formations), tuple(mentions), tuple(sorted(glossary)))
+    return Digest(str(mapped.graph), tuple(subjects), tuple(formations), tuple(mentions), tuple(sorted(glossary)),
+                  tuple(sorted(named, key=lambda n: n.iri)))
 
 
 def _first(props: dict, predicate: URIRef) -> str:

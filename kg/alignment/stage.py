@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from kg.alignment.align import align_subjects, merge_subjects
 from kg.alignment.curation import Curation, curation
 from kg.alignment.digest import Digest, Subject
+from kg.alignment.formations import formation_links
 from kg.alignment.links import cross_source_links, mention_links
 from kg.alignment.model import Mapping
 from kg.alignment.reference import esco_occupations, isco_groups, occupation_index, skill_index, tables_source
@@ -66,5 +67,7 @@ def alignment_graphs(digests: list[Digest], iris: Iris) -> tuple[Alignment, list
     """The alignment of the corpus and its named graphs (mappings with evidence; ESCO/ISCO concepts reached)."""
     alignment = align_corpus(digests, iris)
     mappings = list(alignment.mappings)
-    return alignment, [alignment_graph(mappings, iris, alignment.curation.source),
-                       esco_graph(mappings, iris, tables_source())]
+    graphs = [alignment_graph(mappings, iris, alignment.curation.source), esco_graph(mappings, iris, tables_source())]
+    if any(d.named_occupations for d in digests):  # a corpus without fiches formations has no such graph
+        graphs.append(formation_links(digests, iris))
+    return alignment, graphs

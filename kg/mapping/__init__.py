@@ -6,6 +6,7 @@ from importlib.resources import files
 
 from rdflib import Graph
 
+from kg.mapping import formation as formation_mapping
 from kg.mapping import onisep as onisep_mapping
 from kg.mapping import referentiel as referentiel_mapping
 from kg.mapping import testimony as testimony_mapping
@@ -13,7 +14,7 @@ from kg.mapping.core import GraphBuilder, MappedGraph
 from kg.mapping.iris import Iris
 from kg.mapping.levels import levels_graph
 from kg.mapping.rome import rome_graph
-from kg.sources import Document, onisep, referentiel, testimony
+from kg.sources import Document, formation, onisep, referentiel, testimony
 
 __all__ = ["Iris", "MappedGraph", "ontology_graph", "reference_graphs", "to_graph"]
 
@@ -24,6 +25,8 @@ def to_graph(document: Document, iris: Iris) -> MappedGraph:
     """Map one parsed document to the triples of its own named graph."""
     if isinstance(document, onisep.Fiche):
         return onisep_mapping.to_graph(document, iris)
+    if isinstance(document, formation.FicheFormation):
+        return formation_mapping.to_graph(document, iris)
     if isinstance(document, referentiel.Referentiel):
         return referentiel_mapping.to_graph(document, iris)
     if isinstance(document, testimony.Testimony):

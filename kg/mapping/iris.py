@@ -14,7 +14,7 @@ import unicodedata
 from rdflib import URIRef
 
 from kg.alignment.text import words
-from kg.vocab import DEFAULT_BASE_IRI
+from kg.vocab import DEFAULT_BASE_IRI, EQF
 
 AGENT_BASE = "https://w3id.org/metiers-kg/agent/"
 
@@ -77,6 +77,23 @@ class Iris:
 
     def formation(self, formation_id: str) -> URIRef:
         return self._iri("formation", formation_id)
+
+    def formation_type(self, label: str) -> URIRef:
+        return self._iri("type-formation", slugify(label))
+
+    def named_occupation(self, formation: URIRef, name: str) -> URIRef:
+        """A métier a fiche formation names, as written (resolved or not to a fiche métier)."""
+        return URIRef(f"{formation}/metier-associe/{slugify(name)}")
+
+    @staticmethod
+    def rncp(number: str) -> URIRef:
+        """The France compétences record of an RNCP certification (its own, fixed IRI)."""
+        return URIRef(f"https://www.francecompetences.fr/recherche/rncp/{number}/")
+
+    @staticmethod
+    def eqf_level(level: int) -> URIRef:
+        """The European Qualifications Framework level (the EU's own IRI, as the access levels use)."""
+        return URIRef(f"{EQF}{level}")
 
     def access_level_scheme(self) -> URIRef:
         return self._iri("niveau")
@@ -142,6 +159,9 @@ class Iris:
 
     def validation_result(self, number: int) -> URIRef:
         return self._iri("validation", f"result-{number}")
+
+    def rejection(self, number: int) -> URIRef:
+        return self._iri("validation", f"rejection-{number}")
 
     # ---- provenance ----------------------------------------------------------------------
     def source_document(self, sha256: str) -> URIRef:

@@ -37,9 +37,11 @@ def to_graph(fiche: Fiche, iris: Iris) -> MappedGraph:
 
     for rome in fiche.rome_codes:
         builder.add(occupation, MKG.romeFiche, iris.rome(rome.code), rome.line)
+    if fiche.rome_absence is not None:
+        builder.fr(occupation, MKG.romeAbsenceReason, fiche.rome_absence.reason, fiche.rome_absence.line)
 
     for order, section in enumerate(fiche.sections, start=1):
-        _add_section(builder, iris, occupation, occupation, section, (order,))
+        add_section(builder, iris, occupation, occupation, section, (order,))
 
     if fiche.salary_text:
         line = fiche.salary.line if fiche.salary else None
@@ -107,7 +109,7 @@ def _add_gendered(builder: GraphBuilder, iris: Iris, occupation: URIRef, owner: 
     return made
 
 
-def _add_section(builder: GraphBuilder, iris: Iris, occupation: URIRef, parent: URIRef,
+def add_section(builder: GraphBuilder, iris: Iris, occupation: URIRef, parent: URIRef,
                  section: Section, path: tuple[int, ...]) -> None:
     section_iri = iris.section(occupation, path)
     builder.add(parent, MKG.section, section_iri, section.line)
@@ -119,7 +121,7 @@ def _add_section(builder: GraphBuilder, iris: Iris, occupation: URIRef, parent: 
     builder.fr(section_iri, RDF.value, section.text, section.line)
     _add_list(builder, iris, section_iri, section)
     for order, child in enumerate(section.subsections, start=1):
-        _add_section(builder, iris, occupation, section_iri, child, path + (order,))
+        add_section(builder, iris, occupation, section_iri, child, path + (order,))
 
 
 def _add_list(builder: GraphBuilder, iris: Iris, section_iri: URIRef, section: Section) -> None:

@@ -2,21 +2,24 @@
 
 A build refuses any violation, so what reaches the store is the rest of the report: each
 result keeps its severity, message, focus node, path, value and the file and line it points
-at, in ``<base>graph/validation``. Results are numbered in the report's own order (sorted by
+at, in ``<base>graph/validation``; so are the documents a ``--keep-going`` build left out
+(file, line, reason), so that the quality report lists them. Results are numbered in the report's own order (sorted by
 file, line, focus), so two builds of the same input give the same graph.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rdflib import Literal, URIRef
 
 from kg.mapping.core import GraphBuilder, MappedGraph, add_provenance, integer
 from kg.mapping.iris import Iris
-from kg.validate import Report
+from kg.validate import Rejection, Report
 from kg.vocab import DCTERMS, MKG, RDF, SH, XSD
 
 
-def validation_graph(report: Report, iris: Iris) -> MappedGraph:
+def validation_graph(report: Report, iris: Iris, rejections: Iterable[Rejection] = ()) -> MappedGraph:
     graph = iris.graph("validation")
     builder = GraphBuilder(graph)
     add_provenance(builder, None, iris)
@@ -39,4 +42,13 @@ def validation_graph(report: Report, iris: Iris) -> MappedGraph:
             builder.add(item, DCTERMS.source, Literal(result.source.name))
         if result.line is not None:
             builder.add(item, MKG.sourceLine, integer(result.line))
+    # Documents a --keep-going build left out, in the rejection report's order.
+    for number, rejection in enumerate(rejections, start=1):
+        item = iris.rejection(number)
+        builder.add(node, MKG.rejectedDocument, item)
+        builder.add(item, RDF.type, MKG.RejectedDocument)
+        builder.add(item, DCTERMS.source, Literal(rejection.source.name))
+        builder.add(item, MKG.rejectionReason, Literal(rejection.reason))
+        if rejection.line is not None:
+            builder.add(item, MKG.sourceLine, integer(rejection.line))
     return builder.result()

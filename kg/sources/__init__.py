@@ -6,13 +6,14 @@ from pathlib import Path
 from typing import Union
 
 from kg.errors import UnknownDocumentKindError, UnreadableSourceError
-from kg.sources import onisep, referentiel, testimony
+from kg.sources import formation, onisep, referentiel, testimony
 from kg.sources.common import read_source
 
-Document = Union[onisep.Fiche, referentiel.Referentiel, testimony.Testimony]
+Document = Union[onisep.Fiche, formation.FicheFormation, referentiel.Referentiel, testimony.Testimony]
 
-# Order matters: the most specific detectors first; the testimony is the fallback for prose.
-PARSERS = (onisep, referentiel, testimony)
+# Order matters: the most specific detectors first; the testimony comes last, and takes only
+# prose with a testimony's shape (first-person account, no record fields), never any prose.
+PARSERS = (onisep, formation, referentiel, testimony)
 
 
 def parse(path: Path) -> Document:
@@ -23,8 +24,9 @@ def parse(path: Path) -> Document:
             return parser.parse_text(text, source)
     raise UnknownDocumentKindError(
         source.path,
-        "unknown document kind: not an ONISEP fiche (no '**ID:** MET.n'), "
-        "not a référentiel métiers (no sommaire of emploi-types), not a testimony article",
+        "unknown document kind: not an ONISEP fiche métier (no '**ID:** MET.n'), not a fiche formation "
+        "(no '## Informations générales' with '**Durée:**', '**Type:**'…), not a référentiel métiers "
+        "(no sommaire of emploi-types), not a testimony (no first-person prose account)",
         1,
     )
 

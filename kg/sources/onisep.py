@@ -21,7 +21,7 @@ from kg.sources._onisep_fields import (
     parse_access_level,
     parse_salary,
 )
-from kg.sources.common import RomeCode, Source
+from kg.sources.common import RomeAbsence, RomeCode, Source
 
 __all__ = [
     "AccessLevel", "Fiche", "Formation", "GenderedLabel", "LabelledItem", "OtherAppellation", "Salary",
@@ -83,6 +83,7 @@ class Fiche:
     appellation: GenderedLabel | None
     other_appellations: tuple[OtherAppellation, ...]
     rome_codes: tuple[RomeCode, ...]
+    rome_absence: RomeAbsence | None  # no ROME code: the source gives none (ONISEP leaves some fiches without)
     sections: tuple[Section, ...]
     salary: Salary | None
     salary_text: str | None  # the "Salaire du débutant" sentence even when it gives no amount
@@ -92,6 +93,9 @@ class Fiche:
     interests: tuple[LabelledItem, ...]
 
 
+
+# The explicit reason a fiche without ROME code carries (the fiche lists none; nothing is guessed here).
+ROME_NOT_GIVEN = "Code ROME non fourni par la source"
 
 _FICHE_ID = re.compile(r"^MET\.\d+$")
 _ROME_CODE = re.compile(r"^[A-N][0-9]{4}$")
@@ -222,10 +226,12 @@ class _Parser:
             salary_text = salary_draft.freeze().text
             salary = parse_salary(salary_text, salary_draft.text_line or salary_draft.line)
         others = tuple(self.other_appellation(o) for o in self.others)
+        absence = None if self.rome else RomeAbsence(ROME_NOT_GIVEN, self.id[1])
         return Fiche(
             source=self.source, id=self.id[0], id_line=self.id[1], title=self.title[0],
             title_line=self.title[1], appellation=self.appellation, other_appellations=others,
-            rome_codes=tuple(self.rome), sections=tuple(sections), salary=salary, salary_text=salary_text,
+            rome_codes=tuple(self.rome), rome_absence=absence, sections=tuple(sections), salary=salary,
+            salary_text=salary_text,
             access_level=self.level, formations=tuple(self.formations), statuses=tuple(self.statuses),
             interests=tuple(self.interests),
         )

@@ -92,7 +92,23 @@ _HONORIFICS = {"dr", "dr.", "pr", "pr.", "me", "mme", "m.", "docteur", "professe
 _SENTENCE_END = re.compile(r"[.!?…][\"»”)\]]*$")
 
 
+_FIRST_PERSON = re.compile(r"(?<![\w'’])(?:je|j['’]|me|m['’]|moi|mon|ma|mes|nous|notre|nos)(?![\w'’])",
+                           re.IGNORECASE)
+_RECORD_FIELD = re.compile(r"^[ \t]*\*\*[^*\n]{1,60}?(?::[ \t]*\*\*|\*\*[ \t]*:)", re.M)
+
+
 def looks_like(text: str) -> bool:
+    """A testimony's shape: a first-person account in prose, not a record with ``**Field:**`` lines.
+
+    Prose alone is not enough (a fiche of an unknown kind is prose too, and must be refused
+    as such rather than read as an article): the text must speak in the first person.
+    """
+    if len(_RECORD_FIELD.findall(text)) >= 2 or len(_FIRST_PERSON.findall(text)) < 3:
+        return False
+    return _is_prose_text(text)
+
+
+def _is_prose_text(text: str) -> bool:
     """Prose: most of the text sits in blocks of sentences (not tables, code or a few words)."""
     blocks, current = [], []
     for raw in text.split("\n"):

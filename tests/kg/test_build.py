@@ -146,7 +146,7 @@ def test_parallel_batches_build_the_same_graph_as_one_process(tmp_path: Path) ->
 
 def test_parallel_build_reports_a_bad_document_with_its_file_and_line(tmp_path: Path) -> None:
     from kg.build import build
-    from kg.errors import FicheParseError
+    from kg.errors import DocumentsRejectedError
 
     seeds = tmp_path / "seeds"
     seeds.mkdir()
@@ -154,7 +154,24 @@ def test_parallel_build_reports_a_bad_document_with_its_file_and_line(tmp_path: 
         (seeds / path.name).write_bytes(path.read_bytes())
     bad = seeds / "999_bad.txt"
     bad.write_text(SEED_FILES[0].read_text(encoding="utf-8").replace("- M1810", "- Z9999", 1), encoding="utf-8")
-    with pytest.raises(FicheParseError) as caught:
+    with pytest.raises(DocumentsRejectedError) as caught:
         build(seeds, tmp_path / "store", BASE, batch_size=1, workers=2)
-    assert caught.value.path == bad and caught.value.line is not None
+    line = next(i for i, text in enumerate(bad.read_text(encoding="utf-8").split("\n"), 1) if "Z9999" in text)
+    assert caught.value.reasons == [f"{bad}:{line}: invalid ROME code 'Z9999' (expected a letter A–N and 4 digits)"]
     assert not (tmp_path / "store" / "current").exists()
+
+
+def test_batch_plan_gives_every_core_the_same_work() -> None:
+    from kg.build import batch_plan
+
+    assert batch_plan([1] * 888, 2) == [444, 444]  # under 1,000 documents: still one batch per core
+    assert batch_plan([1] * 2870, 2) == [718, 717, 718, 717]
+    heavy_then_light = [10] * 888 + [1] * 1982  # fiches métiers cost about ten fiches formations
+    plan = batch_plan(heavy_then_light, 2)
+    assert sum(plan) == 2870 and len(plan) % 2 == 0 and max(plan) <= 1000
+    costs, start = [], 0
+    for size in plan:
+        costs.append(sum(heavy_then_light[start:start + size]))
+        start += size
+    assert max(costs) - min(costs) <= 10  # even cost, to one heavy document
+    assert batch_plan([1] * 5, 2) == [5] and batch_plan([], 2) == [0]

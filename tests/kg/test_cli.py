@@ -119,9 +119,22 @@ def test_build_refuses_an_invalid_base_iri(tmp_path: Path) -> None:
 
 def test_two_documents_for_the_same_fiche_are_refused(tmp_path: Path) -> None:
     seeds = seeds_copy(tmp_path)
-    shutil.copy(seed("000"), seeds / "999_copy.txt")
+    text = seed("000").read_text(encoding="utf-8")
+    (seeds / "999_copy.txt").write_text(text.replace("## Présentation", "## Présentation du métier", 1),
+                                        encoding="utf-8")
     result = run_cli("build", "--seeds", seeds, "--store", tmp_path / "store")
-    assert result.returncode == 1 and "describes the same resource" in result.stderr
+    assert result.returncode == 1 and "999_copy.txt:1: describes the same resource as" in result.stderr
+
+
+def test_a_byte_identical_copy_is_the_same_document_and_built_once(tmp_path: Path) -> None:
+    seeds, corpus = seeds_copy(tmp_path), tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(seed("000"), corpus / "MET.717.md")
+    result = run_cli("build", "--seeds", seeds, corpus, "--store", tmp_path / "store")
+    assert result.returncode == 0, result.stderr
+    assert f"{corpus / 'MET.717.md'}: skipped, byte-identical to {seeds / seed('000').name}" in result.stderr
+    assert "built " in result.stderr and " 4 documents," in result.stderr
+
 
 
 def test_every_option_has_help_and_the_help_shows_defaults() -> None:
