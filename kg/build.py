@@ -30,6 +30,7 @@ from kg.alignment.stage import alignment_graphs, prepare
 from kg.errors import FicheParseError
 from kg.mapping import Iris, MappedGraph, reference_graphs, to_graph
 from kg.mapping.validation import validation_graph
+from kg.rome_stage import cache_directory, prepared_rome
 from kg.sources import list_documents, parse
 from kg.store import new_build, to_oxigraph_quads
 from kg.validate import Report, merge_reports, validate
@@ -58,14 +59,14 @@ class CheckedBatch:
 
 
 @lru_cache(maxsize=2)
-def _references(base_iri: str) -> list[MappedGraph]:
-    return reference_graphs(Iris(base_iri))
+def _references(base_iri: str, rome: Path | None = None) -> list[MappedGraph]:
+    return reference_graphs(Iris(base_iri), rome)
 
 
-def check_batch(paths: list[Path], base_iri: str, with_references: bool) -> CheckedBatch:
+def check_batch(paths: list[Path], base_iri: str, with_references: bool, rome: Path | None = None) -> CheckedBatch:
     """Parse, map and validate one batch; runs in a worker process, so it returns plain data."""
     iris = Iris(base_iri)
-    references = _references(base_iri)
+    references = _references(base_iri, rome)
     graphs = [to_graph(parse(path), iris) for path in paths]
     report = validate(references + graphs)
     emitted = (references if with_references else []) + graphs
@@ -86,7 +87,7 @@ def _batches(paths: list[Path], size: int) -> Iterator[list[Path]]:
 
 
 def checked_batches(paths: list[Path], base_iri: str, batch_size: int = BATCH_SIZE,
-                    workers: int | None = None) -> Iterator[CheckedBatch]:
+                    workers: int | None = None, rome: Path | None = None) -> Iterator[CheckedBatch]:
     """Yield every batch's result in document order; the reference graphs come with the first.
 
     Two documents that map to the same named graph (e.g. two copies of one fiche) are refused.
@@ -97,8 +98,8 @@ def checked_batches(paths: list[Path], base_iri: str, batch_size: int = BATCH_SI
     batches = list(_batches(paths, batch_size)) or [[]]
     workers = min(workers, len(batches))
     seen: dict[str, Path] = {}
-    results = _run_in_processes(batches, base_iri, workers) if workers > 1 else (
-        check_batch(batch, base_iri, index == 0) for index, batch in enumerate(batches))
+    results = _run_in_processes(batches, base_iri, workers, rome) if workers > 1 else (
+        check_batch(batch, base_iri, index == 0, rome) for index, batch in enumerate(batches))
     for result in results:
         for graph, source in result.graph_sources:
             if source is not None and seen.setdefault(graph, source) != source:
@@ -106,7 +107,8 @@ def checked_batches(paths: list[Path], base_iri: str, batch_size: int = BATCH_SI
         yield result
 
 
-def _run_in_processes(batches: list[list[Path]], base_iri: str, workers: int) -> Iterator[CheckedBatch]:
+def _run_in_processes(batches: list[list[Path]], base_iri: str, workers: int,
+                      rome: Path | None = None) -> Iterator[CheckedBatch]:
     """Results in order, with at most two batches per worker in flight (bounded memory)."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["kg.build"])
@@ -115,43 +117,47 @@ def _run_in_processes(batches: list[list[Path]], base_iri: str, workers: int) ->
         queued = iter(enumerate(batches))
         try:
             for index, batch in islice(queued, 2 * workers):
-                pending.append(pool.submit(check_batch, batch, base_iri, index == 0))
+                pending.append(pool.submit(check_batch, batch, base_iri, index == 0, rome))
             while pending:
                 result = pending.popleft().result()
                 for index, batch in islice(queued, 1):
-                    pending.append(pool.submit(check_batch, batch, base_iri, index == 0))
+                    pending.append(pool.submit(check_batch, batch, base_iri, index == 0, rome))
                 yield result
         finally:
             for future in pending:
                 future.cancel()
 
 
-def check_alignment(digests: list[Digest], base_iri: str) -> tuple[list[MappedGraph], Report]:
+def check_alignment(digests: list[Digest], base_iri: str,
+                    rome: Path | None = None) -> tuple[list[MappedGraph], Report]:
     """Align the whole corpus (it crosses documents, so it runs once all batches are in) and validate it."""
     iris = Iris(base_iri)
-    _alignment, graphs = alignment_graphs(digests, iris)
+    _alignment, graphs = alignment_graphs(digests, iris, rome)
     return graphs, validate(graphs)  # self-contained: the mapping shapes reach no other graph
 
 
-def check(paths: list[Path], base_iri: str) -> Report:
+def check(paths: list[Path], base_iri: str, rome: Path | None = None) -> Report:
     """Parse, map and validate without writing anything (``metiers-kg validate``)."""
     Iris(base_iri)  # refuse an invalid base before any work
-    batches = list(checked_batches(paths, base_iri))
-    _graphs, aligned = check_alignment([d for batch in batches for d in batch.digests], base_iri)
+    batches = list(checked_batches(paths, base_iri, rome=rome))
+    _graphs, aligned = check_alignment([d for batch in batches for d in batch.digests], base_iri, rome)
     return merge_reports([*(batch.report for batch in batches), aligned])
 
 
 def build(seeds: Path, store_dir: Path, base_iri: str, batch_size: int = BATCH_SIZE,
-          workers: int | None = None) -> BuildResult:
-    """Build a new store from every document in ``seeds``; switch to it only if all of it is valid."""
+          workers: int | None = None, rome: Path | None = None) -> BuildResult:
+    """Build a new store from every document in ``seeds`` and the ROME export ``rome`` (default:
+    the vendored one); switch to it only if all of it is valid."""
     Iris(base_iri)
     paths = list_documents(seeds)
+    rome = Path(rome) if rome is not None else None
+    rome_database = prepared_rome(rome, base_iri, cache_directory(store_dir))  # cached by content
     reports, quads, graph_count, digests = [], 0, 0, []
     # The parent mostly waits on its workers: load the alignment's tables meanwhile (GIL-free waits).
     preparing = threading.Thread(target=prepare, name="alignment-tables", daemon=True)
     preparing.start()
-    with new_build(store_dir) as store:
-        for batch in checked_batches(paths, base_iri, batch_size, workers):
+    with new_build(store_dir, start_from=rome_database) as store:
+        for batch in checked_batches(paths, base_iri, batch_size, workers, rome):
             batch.report.raise_if_invalid()
             reports.append(batch.report)
             store.bulk_load(batch.nquads, ox.RdfFormat.N_QUADS)
@@ -159,7 +165,7 @@ def build(seeds: Path, store_dir: Path, base_iri: str, batch_size: int = BATCH_S
             graph_count += len(batch.graph_sources)
             digests.extend(batch.digests)
         preparing.join()
-        aligned, alignment_report = check_alignment(digests, base_iri)
+        aligned, alignment_report = check_alignment(digests, base_iri, rome)
         alignment_report.raise_if_invalid()
         report = merge_reports([*reports, alignment_report])
         # The SHACL results that do not stop a build (warnings) are kept in the store, for the report.

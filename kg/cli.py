@@ -25,6 +25,8 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--seeds", type=Path, required=True, metavar="DIR")
     build.add_argument("--store", type=Path, default=_env("STORE"), required=_env("STORE") is None, metavar="PATH")
     build.add_argument("--base-iri", default=_env("BASE_IRI", DEFAULT_BASE_IRI), metavar="IRI")
+    build.add_argument("--rome", type=Path, default=None, metavar="PATH",
+                       help="France Travail's ROME open-data export, a folder or its zip (default: the vendored one)")
 
     validate = commands.add_parser("validate", help="parse, map and SHACL-validate files; write nothing")
     validate.add_argument("files", type=Path, nargs="+", metavar="FILE")
@@ -99,7 +101,7 @@ def run_align(args: argparse.Namespace) -> int:
 def run_build(args: argparse.Namespace) -> int:
     from kg.build import build
 
-    result = build(args.seeds, args.store, args.base_iri)
+    result = build(args.seeds, args.store, args.base_iri, rome=args.rome)
     print(f"built {args.store}: {result.documents} documents, {result.graphs} named graphs, "
           f"{result.quads} quads; {result.report}", file=sys.stderr)
     return 0

@@ -134,8 +134,11 @@ def current_build(store_dir: Path) -> Path:
 
 
 @contextmanager
-def new_build(store_dir: Path, copy_current: bool = False) -> Iterator[Store]:
+def new_build(store_dir: Path, copy_current: bool = False, start_from: Path | None = None) -> Iterator[Store]:
     """Yield a writable Store for a new build; on success switch ``current`` to it atomically.
+
+    ``start_from`` is a database to start from (a checkpoint: hard links, no copy), e.g. the
+    cached ROME graph (kg.rome_stage).
 
     If the body raises, or the process dies, ``current`` is untouched and the partial
     database is removed (now, or by the next build).
@@ -147,7 +150,7 @@ def new_build(store_dir: Path, copy_current: bool = False) -> Iterator[Store]:
     except OSError as exc:
         raise StoreError(f"{store_dir}: cannot create the store directory: {exc.strerror or exc}") from None
     with _exclusive_lock(store_dir):
-        yield from _write_build(store_dir, builds, copy_current)
+        yield from _write_build(store_dir, builds, copy_current, start_from)
 
 
 @contextmanager
@@ -161,13 +164,14 @@ def _exclusive_lock(store_dir: Path) -> Iterator[None]:
         yield
 
 
-def _write_build(store_dir: Path, builds: Path, copy_current: bool) -> Iterator[Store]:
+def _write_build(store_dir: Path, builds: Path, copy_current: bool,
+                 start_from: Path | None = None) -> Iterator[Store]:
     _remove_partial_builds(builds)
     build_id = _next_build_id(builds)
     partial = builds / f"{build_id}{PARTIAL_SUFFIX}"
     try:
-        if copy_current:
-            source = ox.Store.read_only(str(current_build(store_dir)))
+        if copy_current or start_from is not None:
+            source = ox.Store.read_only(str(start_from or current_build(store_dir)))
             source.backup(str(partial))
             del source
         oxigraph_store = ox.Store(str(partial))

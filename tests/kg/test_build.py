@@ -40,7 +40,8 @@ def test_each_document_has_its_own_named_graph_with_provenance(built_store: Path
     by_file = {row["file"]: row for row in rows}
     for path in SEED_FILES:
         assert by_file[path.name]["sha"] == hashlib.sha256(path.read_bytes()).hexdigest()
-    assert by_file["rome4_fiches.csv"]["g"] == BASE + "graph/rome"
+    assert by_file["rome4-v460.zip"]["g"] == BASE + "graph/rome"
+    assert by_file["unix_referentiel_code_rome_v460_utf8.csv"]["g"] == BASE + "graph/rome"
     assert by_file["curation.sssom.tsv"]["g"] == BASE + "graph/alignment"
     assert by_file["esco_occupations_labels.csv"]["g"] == BASE + "graph/esco"
     graphs = {row["g"] for row in rows}
