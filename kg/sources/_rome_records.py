@@ -45,6 +45,7 @@ FILES = {
     "centre_interet": ("code_centre_interet", "libelle_centre_interet", "definition_centre_interet"),
     "arborescence_centre_interet": ("code_centre_interet", "code_rome", "principal"),
 }
+CODE = re.compile(r"^[0-9A-Za-z]+$")
 ROME_CODE = re.compile(r"^[A-Z][0-9]{4}$")
 MACRO_CODE = re.compile(r"^([0-9])([A-Z])([0-9])[0-9]{2}$")  # 4A101: domaine 4, enjeu 4A, objectif 4A1
 RIASEC = frozenset("RIASEC")
@@ -198,6 +199,9 @@ def _flag(f: ExportFile, row: Row, column: str) -> bool | None:
 
 
 def _unique(f: ExportFile, row: Row, seen: set[str], code: str) -> None:
+    """A defining code: once per file, and letters and digits only (it becomes part of an IRI)."""
+    if not CODE.match(code):
+        raise _fail(f, row, f"code {code!r} is not made of letters and digits")
     if code in seen:
         raise _fail(f, row, f"code {code} defined twice")
     seen.add(code)
@@ -297,11 +301,10 @@ def appellations(opened: dict[str, ExportFile], fiche_codes) -> tuple[Appellatio
 
 
 def competences(opened: dict[str, ExportFile]) -> tuple[Competence, ...]:
-    f, rows, natures = opened["referentiel_competence"], {}, ("Compétence", "Macro-compétence")
+    f, rows, natures, seen = opened["referentiel_competence"], {}, ("Compétence", "Macro-compétence"), set()
     for row in f.rows:
         code = _required(f, row, "code_ogr")
-        if code in rows:
-            raise _fail(f, row, f"code {code} defined twice")
+        _unique(f, row, seen, code)
         if row["nature"] not in natures:
             raise _fail(f, row, f"nature {row['nature']!r} is not one of {', '.join(natures)}")
         rows[code] = row
