@@ -1,4 +1,7 @@
-"""The ROME stage of the build: one export → its mapped, validated graph in an Oxigraph database, cached.
+"""The ROME stage of the build: one export → its mapped, validated graphs in an Oxigraph database, cached.
+
+Two graphs: ``<base>graph/rome`` (the export) and ``<base>graph/esco-rome`` (the official
+ESCO–ROME mapping set, kg.mapping.esco_rome).
 
 Mapping and checking the whole export (0.8 M triples) costs about fifteen seconds, and it
 depends only on the export's bytes, the base IRI and this code; so the result is kept as a
@@ -24,15 +27,19 @@ import pyoxigraph as ox
 
 from kg import __version__
 from kg.errors import StoreError
+from kg.mapping.esco_rome import map_crosswalk
 from kg.mapping.iris import Iris
+from kg.mapping.ntriples import NTriplesBuilder
 from kg.mapping.rome import default_export, map_export
 from kg.sources._rome_files import open_export
+from kg.sources.esco_rome import parse_crosswalk
 from kg.sources.rome import checksum, parse_export
 from kg.validate_store import validate_store
 
 CACHE_ENV = "METIERS_KG_CACHE"
+CROSSWALK_RESOURCE = "FR_20230607_mapping_esco_rome.csv.gz"
 # What the cached graph depends on besides the export and the base IRI.
-CODE = ("kg/sources/rome.py", "kg/sources/_rome_files.py", "kg/sources/_rome_records.py", "kg/mapping/rome.py",
+CODE = ("kg/sources/esco_rome.py", "kg/mapping/esco_rome.py", "kg/sources/rome.py", "kg/sources/_rome_files.py", "kg/sources/_rome_records.py", "kg/mapping/rome.py",
         "kg/mapping/_rome_parts.py", "kg/mapping/ntriples.py", "kg/mapping/iris.py", "kg/mapping/core.py",
         "kg/validate_store.py", "kg/rome_stage.py")
 DATA = (("metiers_kg_data.ontology", "metiers-kg.ttl"), ("metiers_kg_data.shapes", "rome-shapes.ttl"))
@@ -53,9 +60,15 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
+def default_crosswalk() -> Path:
+    """The vendored official ESCO–ROME mapping (reference/PROVENANCE-esco-rome-crosswalk.md)."""
+    return Path(str(files("metiers_kg_data.reference") / CROSSWALK_RESOURCE))
+
+
 def cache_key(export: Path, base_iri: str) -> str:
-    """The content address of a ROME graph: export checksums + base IRI + code fingerprint."""
-    parts = f"{checksum(open_export(export))}\n{base_iri}\n{_fingerprint()}"
+    """The content address of a ROME graph: export and crosswalk checksums + base IRI + code fingerprint."""
+    crosswalk = hashlib.sha256(default_crosswalk().read_bytes()).hexdigest()
+    parts = f"{checksum(open_export(export))}\n{crosswalk}\n{base_iri}\n{_fingerprint()}"
     return hashlib.sha256(parts.encode()).hexdigest()[:32]
 
 
@@ -84,11 +97,15 @@ def prepared_rome(export: Path | None, base_iri: str, cache: Path) -> Path:
         if final.is_dir():
             return final
         iris = Iris(base_iri)
-        data = map_export(parse_export(export), iris).data()
+        parsed = parse_export(export)
+        crosswalk = NTriplesBuilder()
+        map_crosswalk(parse_crosswalk(default_crosswalk()), parsed, iris, crosswalk)
+        graphs = {str(iris.graph("rome")): map_export(parsed, iris).data(), str(iris.graph("esco-rome")): crosswalk.data()}
+        del parsed
         partial = cache / f".rome-{key}.partial"
         shutil.rmtree(partial, ignore_errors=True)
         try:
-            _fill(partial, data, str(iris.graph("rome")))
+            _fill(partial, graphs)
             os.rename(partial, final)
         finally:
             shutil.rmtree(partial, ignore_errors=True)
@@ -96,13 +113,14 @@ def prepared_rome(export: Path | None, base_iri: str, cache: Path) -> Path:
     return final
 
 
-def _fill(directory: Path, data: bytes, graph: str) -> None:
+def _fill(directory: Path, graphs: dict[str, bytes]) -> None:
     store = ox.Store(str(directory))
     try:
         # Lenient: every IRI is minted from codes the parser checked, every literal escaped by kg.mapping.ntriples.
-        store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph), lenient=True)
-        del data
-        validate_store(store, graph).raise_if_invalid()
+        for graph, data in graphs.items():
+            store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph), lenient=True)
+        graphs.clear()
+        validate_store(store).raise_if_invalid()
         store.flush()
     finally:
         del store

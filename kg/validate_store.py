@@ -41,33 +41,51 @@ class Constraint:
     message: str
     severity: str
 
-    def query(self, graph: str) -> str:
-        """One SELECT ?focus ?value over the named graph; each row is one result."""
-        targets = " ".join(f"<{t}>" for t in self.targets)
-        head = f"SELECT DISTINCT ?focus ?value WHERE {{ GRAPH <{graph}> {{ VALUES ?class {{ {targets} }} ?focus a ?class ."
-        path = f"<{self.path}>"
+    def value_test(self) -> str | None:
+        """A SPARQL expression true when ``?value`` satisfies this value-type constraint (None for counts)."""
         c = self.component
-        if c == SH.minCount:
-            return (f"SELECT ?focus ?value WHERE {{ {{ SELECT ?focus (COUNT(DISTINCT ?v) AS ?n) WHERE {{ GRAPH <{graph}> {{ "
-                    f"VALUES ?class {{ {targets} }} ?focus a ?class . OPTIONAL {{ ?focus {path} ?v }} }} }} GROUP BY ?focus }} "
-                    f"FILTER(?n < {self.value}) }}")
-        if c == SH.maxCount:
-            return (f"SELECT ?focus ?value WHERE {{ {{ SELECT ?focus (COUNT(DISTINCT ?v) AS ?n) WHERE {{ GRAPH <{graph}> {{ "
-                    f"VALUES ?class {{ {targets} }} ?focus a ?class ; {path} ?v }} }} GROUP BY ?focus }} "
-                    f"FILTER(?n > {self.value}) }}")
-        if c == SH.hasValue:
-            return f"{head} FILTER NOT EXISTS {{ ?focus {path} {self.value} }} }} }}"
         if c == SH["class"]:
             classes = " ".join(f"<{k}>" for k in self.value)
-            test = f"FILTER NOT EXISTS {{ VALUES ?k {{ {classes} }} ?value a ?k }}"
-        elif c == SH.datatype:
-            test = f"FILTER(!isLiteral(?value) || datatype(?value) != <{self.value}>)"
-        elif c == SH.pattern:
+            return f"EXISTS {{ VALUES ?k {{ {classes} }} ?value a ?k }}"
+        if c == SH.datatype:
+            return f"(isLiteral(?value) && datatype(?value) = <{self.value}>)"
+        if c == SH.pattern:
             pattern, flags = self.value
-            test = f"FILTER(isBlank(?value) || !REGEX(STR(?value), {pattern}, {flags}))"
-        else:  # sh:in
-            test = f"FILTER(?value NOT IN ({', '.join(self.value)}))"
-        return f"{head} ?focus {path} ?value . {test} }} }}"
+            return f"(!isBlank(?value) && REGEX(STR(?value), {pattern}, {flags}))"
+        if c == SH["in"]:
+            return f"(?value IN ({', '.join(self.value)}))"
+        return None
+
+
+def _group_query(targets: tuple[str, ...], path: str, group: list[Constraint]) -> str:
+    """One pass over the focus nodes of a shape and their values on one path, returning only the focus
+    nodes that break one of the group's constraints: counts and failed value tests are aggregated
+    by the store, so a conforming graph costs no row in Python."""
+    count = "COUNT(DISTINCT ?value)"
+    aggregates, conditions = [f"({count} AS ?n)"], []
+    for i, constraint in enumerate(group):
+        test = constraint.value_test()
+        if test is not None:
+            failures = f"SUM(IF(BOUND(?value) && !COALESCE({test}, false), 1, 0))"
+            aggregates.append(f"({failures} AS ?f{i})")
+            conditions.append(f"{failures} > 0")
+        elif constraint.component == SH.minCount:
+            conditions.append(f"{count} < {constraint.value}")
+        elif constraint.component == SH.maxCount:
+            conditions.append(f"{count} > {constraint.value}")
+        else:  # sh:hasValue
+            present = f"SUM(IF(BOUND(?value) && ?value = {constraint.value}, 1, 0))"
+            aggregates.append(f"({present} AS ?h{i})")
+            conditions.append(f"{present} = 0")
+    return (f"SELECT ?focus {' '.join(aggregates)} WHERE {{ "
+            f"VALUES ?class {{ {' '.join(f'<{t}>' for t in targets)} }} ?focus a ?class . "
+            f"OPTIONAL {{ ?focus <{path}> ?value }} }} GROUP BY ?focus HAVING ({' || '.join(conditions)})")
+
+
+def _failed_values(store: ox.Store, focus: str, constraint: Constraint) -> list[str]:
+    query = (f"SELECT DISTINCT ?value WHERE {{ <{focus}> <{constraint.path}> ?value "
+             f"FILTER(!COALESCE({constraint.value_test()}, false)) }}")
+    return [str(row["value"]) for row in store.query(query, use_default_graph_as_union=True)]
 
 
 def _subclasses(ontology: Graph, cls: Node) -> tuple[str, ...]:
@@ -120,19 +138,31 @@ def rome_constraints() -> tuple[Constraint, ...]:
     return tuple(c for shape in node_shapes for c in _constraints_of(shapes, ontology, shape))
 
 
-def validate_store(store: ox.Store, graph: str, constraints: tuple[Constraint, ...] | None = None) -> Report:
-    """Every constraint over one named graph of ``store``; never raises for invalid data."""
-    constraints = rome_constraints() if constraints is None else constraints
-    results = []
-    for constraint in constraints:
-        for row in store.query(constraint.query(graph)):
-            value = row["value"]
-            results.append(Violation(
-                severity=constraint.severity, message=constraint.message, focus=row["focus"].value,
-                path=constraint.path, value=str(value) if value is not None else None, source=None, line=None))
-    results.sort(key=lambda v: (v.focus, v.path or "", v.message, v.value or ""))
-    count = next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")))
-    triples = int(count["n"].value)
-    conforms = not any(r.severity == "Violation" for r in results)
-    return Report(conforms=conforms, results=tuple(results), triples=triples)
+def validate_store(store: ox.Store, constraints: tuple[Constraint, ...] | None = None) -> Report:
+    """Every constraint over the union of the graphs of ``store``; never raises for invalid data.
 
+    The constraints on one path of one shape are evaluated together, in one query that lists each
+    focus node's values with the outcome of every value test (counts are taken in Python).
+    """
+    constraints = rome_constraints() if constraints is None else constraints
+    groups: dict[tuple[tuple[str, ...], str], list[Constraint]] = {}
+    for constraint in constraints:
+        groups.setdefault((constraint.targets, constraint.path), []).append(constraint)
+    results = set()
+    for (targets, path), group in groups.items():
+        for row in store.query(_group_query(targets, path, group), use_default_graph_as_union=True):
+            focus, count = row["focus"].value, int(row["n"].value)
+            for i, c in enumerate(group):
+                if c.value_test() is not None:
+                    hits = _failed_values(store, focus, c) if int(row[f"f{i}"].value) else []
+                elif c.component == SH.minCount:
+                    hits = [None] if count < c.value else []
+                elif c.component == SH.maxCount:
+                    hits = [None] if count > c.value else []
+                else:
+                    hits = [None] if int(row[f"h{i}"].value) == 0 else []
+                results.update(Violation(severity=c.severity, message=c.message, focus=focus, path=c.path,
+                                         value=value, source=None, line=None) for value in hits)
+    ordered = sorted(results, key=lambda v: (v.focus, v.path or "", v.message, v.value or ""))
+    conforms = not any(r.severity == "Violation" for r in ordered)
+    return Report(conforms=conforms, results=tuple(ordered), triples=len(store))

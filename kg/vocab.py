@@ -154,6 +154,9 @@ class MKG(DefinedNamespace):
     centreInteretPrincipal: object
     coeurDeMetierPrincipal: object
     coeurDeMetierEmergent: object
+    CrosswalkMapping: object
+    escoOccupation: object
+    iscoGroup: object
 
 
 SCHEMA = Namespace("https://schema.org/")

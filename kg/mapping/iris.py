@@ -161,6 +161,10 @@ class Iris:
         digest = hashlib.sha256(f"{subject} {predicate} {obj}".encode()).hexdigest()[:20]
         return self._iri("mapping", digest)
 
+    def mapping_set(self, name: str) -> URIRef:
+        """An imported mapping set, e.g. ``<base>mapping-set/esco-rome`` (the official ESCO–ROME mapping)."""
+        return self._iri("mapping-set", slugify(name))
+
     def agent(self, name: str) -> URIRef:
         """Curators and tools that assert mappings (fixed IRIs, whatever the data base)."""
         return URIRef(f"{AGENT_BASE}{slugify(name)}")

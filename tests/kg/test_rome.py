@@ -114,7 +114,7 @@ def test_compiled_shapes_find_what_pyshacl_finds(tmp_path: Path) -> None:
     graph = Graph().parse(data=data, format="turtle")
     store = ox.Store()
     store.load(data.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ROME_GRAPH))
-    ours = {(v.focus, v.path, v.message) for v in validate_store(store, ROME_GRAPH).results}
+    ours = {(v.focus, v.path, v.message) for v in validate_store(store).results}
     shapes = Graph().parse(REPO / "shapes" / "rome-shapes.ttl")
     _, results, _ = pyshacl.validate(graph, shacl_graph=shapes, ont_graph=Graph().parse(
         REPO / "ontology" / "metiers-kg.ttl"), inference="none")
@@ -145,3 +145,21 @@ def test_a_broken_export_fails_the_build_and_leaves_the_store(full_store: Path, 
     result = run_cli("build", "--seeds", SEEDS, "--store", store, "--rome", broken)
     assert result.returncode == 1 and "unix_referentiel_savoir_v460_utf8.csv: missing" in result.stderr
     assert current_build(store) == before
+
+
+def test_the_official_esco_rome_mapping_is_its_own_mapping_set(full_store: Path) -> None:
+    graph = BASE + "graph/esco-rome"
+    rows = values(full_store, f"""SELECT ?p (COUNT(?m) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?m a mkg:CrosswalkMapping ;
+                                  owl:annotatedProperty ?p ; dcterms:isPartOf ?set ; pav:authoredBy ?who }} }}
+                                  GROUP BY ?p ORDER BY ?p""")
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    assert rows == [(skos + "broadMatch", "5086"), (skos + "closeMatch", "4597"), (skos + "exactMatch", "1144"),
+                    (skos + "narrowMatch", "291")]
+    assert values(full_store, f"""SELECT ?v ?author WHERE {{ <{BASE}mapping-set/esco-rome> sssom:mapping_set_version ?v ;
+                                  pav:authoredBy/rdfs:label ?author }}""") == [("V1.4", "Pôle emploi - France")]
+    # Read ROME → ESCO: the bond manager is narrower than ESCO's wealth manager.
+    assert values(full_store, f"""SELECT ?p WHERE {{ <{BASE}rome/appellation/15305> ?p ?o .
+                                  ?o skos:prefLabel "gestionnaire de patrimoine financier"@fr }}""") == []
+    assert count(full_store, f"""<{BASE}rome/appellation/15305> skos:broadMatch ?o""") == 1
+    assert count(full_store, "SELECT DISTINCT ?f WHERE { ?f mkg:escoOccupation ?o }") == 1421
+    assert count(full_store, "SELECT DISTINCT ?f WHERE { ?f mkg:iscoGroup ?o }") == 1420
