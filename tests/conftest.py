@@ -28,9 +28,10 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("METIERS_KG_CACHE", str(cache))
     # Builds read a smaller export of the same kind unless a test passes --rome (tests/rome_subset.py).
     if "METIERS_KG_ROME" not in os.environ:
-        named = set(re.findall(r"\b[A-N][0-9]{4}\b", "".join(p.read_text("utf-8") for p in SEED_FILES)))
+        text = "\n".join(p.read_text("utf-8") for p in SEED_FILES)
+        named = set(re.findall(r"\b[A-N][0-9]{4}\b", text))
         subset = cache.parent / f"metiers-kg-test-rome-{os.getuid()}"
-        os.environ["METIERS_KG_ROME"] = str(write_subset(FULL_ROME, subset, named))
+        os.environ["METIERS_KG_ROME"] = str(write_subset(FULL_ROME, subset, named, text))
 
 
 def seed(prefix: str) -> Path:

@@ -15,7 +15,9 @@ import io
 import zipfile
 from pathlib import Path
 
+from kg.alignment.text import fold
 from kg.sources._rome_files import FILE_NAME, LEGACY_ENCODING
+from kg.sources.rome import gendered_forms
 
 DETAILED_DOMAINES: tuple[str, ...] = ()  # besides every fiche a seed names
 
@@ -29,7 +31,14 @@ def _read(data: bytes, name: str) -> tuple[str, list[list[str]]]:
     return encoding, list(csv.reader(io.StringIO(text, newline="")))
 
 
-def write_subset(source: Path, target: Path, detailed_fiches: set[str]) -> Path:
+def _named_in(label: str, text: str) -> bool:
+    """Whether the folded text holds the label or one of its gender forms, as whole words."""
+    return any(f" {fold(form)} " in text for form in [label, *(gendered_forms(label) or ())])
+
+
+def write_subset(source: Path, target: Path, detailed_fiches: set[str], seed_text: str = "") -> Path:
+    """The subset export in ``target``; it also keeps every appellation whose title ``seed_text`` holds
+    (so that our sources' links to ROME appellations are the same as with the complete export)."""
     target.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(source) as archive:
         members = {Path(n).name: archive.read(n) for n in archive.namelist()}
@@ -51,7 +60,9 @@ def write_subset(source: Path, target: Path, detailed_fiches: set[str]) -> Path:
     items = {r["code_ogr"] for r in links}
     macros = {r["code_ogr_macro_comp"] for r in rows("referentiel_competence") if r["code_ogr"] in items}
     items |= macros
-    principal = {r["code_ogr"] for r in rows("referentiel_appellation") if r["classification"] == "PRINCIPALE"}
+    folded = f" {fold(seed_text)} "
+    principal = {r["code_ogr"] for r in rows("referentiel_appellation")
+                 if r["classification"] == "PRINCIPALE" or (seed_text and _named_in(r["libelle_appellation_long"], folded))}
     filters = {
         "referentiel_appellation": lambda r: r["code_ogr"] in items or r["code_ogr"] in principal,
         "liens_rome_referentiels": lambda r: r["code_rome"] in keep_fiche or r["code_compo_bloc"] == "1",

@@ -9,8 +9,7 @@ from rdflib import URIRef
 from kg.mapping.iris import Iris
 from kg.mapping.ntriples import NTriplesBuilder, boolean, integer, literal
 from kg.mapping.ntriples import iri as term_iri
-from kg.sources.common import fold
-from kg.sources.rome import Appellation, Classified, Competence, FicheLink, RomeExport, RomeFiches
+from kg.sources.rome import Appellation, Classified, Competence, FicheLink, RomeExport, RomeFiches, gendered_forms
 from kg.vocab import DCTERMS, ESCO, MKG, PROV, RDF, SKOS, SKOSXL
 
 @lru_cache(maxsize=None)
@@ -43,26 +42,6 @@ SCHEMES = {  # part → (scheme, French and English titles)
     "centres-interet": ("Centres d'intérêt du ROME 4.0", "ROME 4.0 areas of interest"),
     "riasec": ("Types RIASEC (Holland) du ROME 4.0", "ROME 4.0 RIASEC (Holland) types"),
 }
-
-
-def gendered_forms(label: str) -> tuple[str, str] | None:
-    """'Conducteur / Conductrice d'engins agricoles' → ("Conducteur d'engins agricoles", "Conductrice d'…").
-
-    Split only when the label has one " / " and the words before it and the same number of
-    words after it share their stem (≥ 3 letters), i.e. they are the two genders of one title;
-    every other label ("Chef de gisement", "Accessoiriste / Machiniste") is left whole.
-    """
-    if label.count(" / ") != 1:
-        return None
-    left, right = label.split(" / ")
-    head, words = left.split(), right.split()
-    if len(words) < len(head):
-        return None
-    stem_left, stem_right = fold(head[0]), fold(words[0])
-    if len(stem_left) < 3 or stem_left[:3] != stem_right[:3]:
-        return None
-    rest = " ".join(words[len(head):])
-    return (f"{left} {rest}" if rest else left), right
 
 
 class PartsBuilder:

@@ -21,7 +21,7 @@ from kg.mapping.core import GraphBuilder, MappedGraph, add_provenance
 from kg.mapping.iris import Iris
 from kg.mapping.ntriples import NTriplesBuilder, literal
 from kg.sources.common import Source
-from kg.sources.rome import RomeExport, RomeFiches, parse_export, read_fiches
+from kg.sources.rome import Appellation, RomeExport, RomeFiches, parse_export, read_appellations, read_fiches
 from kg.vocab import DCTERMS, MKG, PROV, RDF, SKOS, XSD
 
 ROME_EXPORT_RESOURCE = "rome4-v460.zip"
@@ -47,6 +47,19 @@ def fiches_of(export: Path | None = None) -> RomeFiches:
 @lru_cache(maxsize=4)
 def _read_fiches(path: Path, _stamps: tuple) -> RomeFiches:
     return read_fiches(path)
+
+
+@lru_cache(maxsize=2)
+def _read_appellations(path: Path, _stamps: tuple) -> tuple[Appellation, ...]:
+    return read_appellations(path)
+
+
+def rome_appellations(export: Path | None = None) -> dict[str, str]:
+    """IRI → label of every ROME appellation of the export (read once per process)."""
+    path = Path(export or default_export())
+    stamps = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                   for p in ([path, *sorted(path.iterdir())] if path.is_dir() else [path]) if p.exists())
+    return {a.code: a.label for a in _read_appellations(path, stamps)}
 
 
 def rome_fiche_labels(export: Path | None = None) -> list[tuple[str, str]]:

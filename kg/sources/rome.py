@@ -13,13 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.sources import _rome_records as records
+from kg.sources.common import fold
 from kg.sources._rome_files import Export, ExportFile, Version, open_export, read_file, read_version
 from kg.sources._rome_records import (
     Appellation, Classified, Competence, Contexte, Fiche, FicheLink, Labelled, Link, Mobility, Savoir, Sector,
 )
 
 __all__ = ["Appellation", "Classified", "Competence", "Contexte", "Fiche", "FicheLink", "Labelled", "Link",
-           "Mobility", "RomeExport", "RomeFiches", "Savoir", "Sector", "Version", "parse_export", "read_fiches"]
+           "Mobility", "RomeExport", "gendered_forms", "RomeFiches", "Savoir", "Sector", "Version", "parse_export", "read_appellations",
+           "read_fiches"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,26 @@ class RomeExport:
         return self.fiches.path
 
 
+def gendered_forms(label: str) -> tuple[str, str] | None:
+    """'Conducteur / Conductrice d'engins agricoles' → ("Conducteur d'engins agricoles", "Conductrice d'…").
+
+    Split only when the label has one " / " and the words before it and the same number of
+    words after it share their stem (≥ 3 letters), i.e. they are the two genders of one title;
+    every other label ("Chef de gisement", "Accessoiriste / Machiniste") is left whole.
+    """
+    if label.count(" / ") != 1:
+        return None
+    left, right = label.split(" / ")
+    head, words = left.split(), right.split()
+    if len(words) < len(head):
+        return None
+    stem_left, stem_right = fold(head[0]), fold(words[0])
+    if len(stem_left) < 3 or stem_left[:3] != stem_right[:3]:
+        return None
+    rest = " ".join(words[len(head):])
+    return (f"{left} {rest}" if rest else left), right
+
+
 def checksum(export: Export) -> str:
     """The content address of an export: sha256 of its members' sha256 sums (name order)."""
     lines = "".join(f"{sha}  {member}\n" for member, sha in export.checksums().items())
@@ -82,6 +104,14 @@ def read_fiches(path: Path) -> RomeFiches:
     export = open_export(path)
     opened = records.open_files(export, records.FICHE_FILES)
     return _fiches(export, opened)
+
+
+def read_appellations(path: Path) -> tuple[Appellation, ...]:
+    """The appellations of the export at ``path`` (what the alignment of our sources needs)."""
+    export = open_export(path)
+    opened = records.open_files(export, {**records.FICHE_FILES, "referentiel_appellation":
+                                         records.FILES["referentiel_appellation"]})
+    return records.appellations(opened, {f.code: f for f in _fiches(export, opened).fiches})
 
 
 def parse_export(path: Path) -> RomeExport:

@@ -163,3 +163,12 @@ def test_the_official_esco_rome_mapping_is_its_own_mapping_set(full_store: Path)
     assert count(full_store, f"""<{BASE}rome/appellation/15305> skos:broadMatch ?o""") == 1
     assert count(full_store, "SELECT DISTINCT ?f WHERE { ?f mkg:escoOccupation ?o }") == 1421
     assert count(full_store, "SELECT DISTINCT ?f WHERE { ?f mkg:iscoGroup ?o }") == 1420
+
+
+def test_quality_report_counts_the_rome_export(full_store: Path) -> None:
+    from kg.report import quality_report
+
+    assert quality_report(Store.open_current(full_store)).rome_export == {
+        "fiches": 1584, "appellations": 13120, "fiches_with_official_esco_mapping": 1421,
+        "appellations_with_official_esco_mapping": 11118, "our_links_to_rome_appellations": 26,
+        "our_titles_linked_to_rome_appellations": 26}
