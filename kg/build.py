@@ -30,7 +30,7 @@ from kg.alignment.stage import alignment_graphs, prepare
 from kg.errors import FicheParseError
 from kg.mapping import Iris, MappedGraph, reference_graphs, to_graph
 from kg.mapping.validation import validation_graph
-from kg.rome_stage import cache_directory, prepared_rome
+from kg.rome_stage import cache_directory, cached_quads, prepared_rome
 from kg.sources import list_documents, parse
 from kg.store import new_build, to_oxigraph_quads
 from kg.validate import Report, merge_reports, validate
@@ -69,7 +69,8 @@ def check_batch(paths: list[Path], base_iri: str, with_references: bool, rome: P
     references = _references(base_iri, rome)
     graphs = [to_graph(parse(path), iris) for path in paths]
     report = validate(references + graphs)
-    emitted = (references if with_references else []) + graphs
+    # The ROME fiche hierarchy is validated with the batch but written by the ROME stage (kg.rome_stage).
+    emitted = ([m for m in references if m.graph != iris.graph("rome")] if with_references else []) + graphs
     quads = chain.from_iterable(to_oxigraph_quads(m.graph, m.triples) for m in emitted)
     return CheckedBatch(
         graph_sources=tuple((str(m.graph), m.source) for m in emitted),
@@ -152,7 +153,7 @@ def build(seeds: Path, store_dir: Path, base_iri: str, batch_size: int = BATCH_S
     paths = list_documents(seeds)
     rome = Path(rome) if rome is not None else None
     rome_database = prepared_rome(rome, base_iri, cache_directory(store_dir))  # cached by content
-    reports, quads, graph_count, digests = [], 0, 0, []
+    reports, quads, graph_count, digests = [], cached_quads(rome_database), 2, []  # + the ROME graphs
     # The parent mostly waits on its workers: load the alignment's tables meanwhile (GIL-free waits).
     preparing = threading.Thread(target=prepare, name="alignment-tables", daemon=True)
     preparing.start()

@@ -79,6 +79,14 @@ def _locked(cache: Path) -> Iterator[None]:
         yield
 
 
+def cached_quads(database: Path) -> int:
+    """How many quads a cache entry holds (written beside it when it was made)."""
+    try:
+        return int(database.with_suffix(".quads").read_text())
+    except (OSError, ValueError):
+        return 0
+
+
 def prepared_rome(export: Path | None, base_iri: str, cache: Path) -> Path:
     """The database directory holding ``<base>graph/rome`` for this export, made if not cached.
 
@@ -105,7 +113,8 @@ def prepared_rome(export: Path | None, base_iri: str, cache: Path) -> Path:
         partial = cache / f".rome-{key}.partial"
         shutil.rmtree(partial, ignore_errors=True)
         try:
-            _fill(partial, graphs)
+            quads = _fill(partial, graphs)
+            final.with_suffix(".quads").write_text(str(quads))
             os.rename(partial, final)
         finally:
             shutil.rmtree(partial, ignore_errors=True)
@@ -113,15 +122,17 @@ def prepared_rome(export: Path | None, base_iri: str, cache: Path) -> Path:
     return final
 
 
-def _fill(directory: Path, graphs: dict[str, bytes]) -> None:
+def _fill(directory: Path, graphs: dict[str, bytes]) -> int:
     store = ox.Store(str(directory))
     try:
         # Lenient: every IRI is minted from codes the parser checked, every literal escaped by kg.mapping.ntriples.
         for graph, data in graphs.items():
             store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph), lenient=True)
         graphs.clear()
-        validate_store(store).raise_if_invalid()
+        report = validate_store(store)
+        report.raise_if_invalid()
         store.flush()
+        return report.triples
     finally:
         del store
 
@@ -132,3 +143,4 @@ def _remove_other_entries(cache: Path, keep: Path, kept: int = 2) -> None:
                      key=lambda p: p.stat().st_mtime, reverse=True)
     for old in entries[kept - 1:]:
         shutil.rmtree(old, ignore_errors=True)
+        old.with_suffix(".quads").unlink(missing_ok=True)
