@@ -39,7 +39,7 @@ from kg.validate_store import validate_store
 CACHE_ENV = "METIERS_KG_CACHE"
 CROSSWALK_RESOURCE = "FR_20230607_mapping_esco_rome.csv.gz"
 # What the cached graph depends on besides the export and the base IRI.
-CODE = ("kg/sources/esco_rome.py", "kg/mapping/esco_rome.py", "kg/sources/rome.py", "kg/sources/_rome_files.py", "kg/sources/_rome_records.py", "kg/mapping/rome.py",
+CODE = ("kg/sources/esco_rome.py", "kg/mapping/esco_rome.py", "kg/sources/rome.py", "kg/sources/_rome_files.py", "kg/sources/_rome_records.py", "kg/sources/_rome_types.py", "kg/mapping/rome.py",
         "kg/mapping/_rome_parts.py", "kg/mapping/ntriples.py", "kg/mapping/iris.py", "kg/mapping/core.py",
         "kg/validate_store.py", "kg/rome_stage.py")
 DATA = (("metiers_kg_data.ontology", "metiers-kg.ttl"), ("metiers_kg_data.shapes", "rome-shapes.ttl"))

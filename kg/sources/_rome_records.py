@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 
 from kg.errors import FicheParseError
 from kg.sources._rome_files import Export, ExportFile, Row, read_file
+from kg.sources._rome_types import (
+    Appellation, Classified, Competence, Contexte, Fiche, FicheLink, Labelled, Link, Mobility, Savoir,
+)
 
 # The columns the model reads, per needed file: a missing file or column fails the build.
 FICHE_FILES = {
@@ -55,125 +57,6 @@ FLAGS = {"O": True, "N": False, "": None, "oui": True, "non": False}
 # (bloc, rubrique) of liens_rome_referentiels → what the code_ogr names.
 LINK_KINDS = {("1", ""): "fiche", ("2", ""): "appellation", ("5", "1"): "savoir-faire",
               ("5", "2"): "savoir-etre", ("5", "3"): "savoir", ("6", ""): "contexte"}
-
-
-@dataclass(frozen=True)
-class Labelled:
-    code: str
-    label: str
-    line: int
-
-
-@dataclass(frozen=True)
-class Fiche:
-    code: str
-    ogr: str
-    label: str
-    line: int
-    transition_eco: str | None  # e.g. "Emploi Blanc", "Emploi Vert"
-    transition_num: bool | None
-    transition_demo: bool | None
-    regulated: bool | None
-    executive: bool | None
-    v3_parent: str | None
-    riasec_major: str | None
-    riasec_minor: str | None
-    definition: tuple[str, ...]  # sentences in their order
-    access: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Appellation:
-    code: str
-    label: str
-    short_label: str
-    fiche: str
-    principal: bool
-    rarely_used: bool
-    transition_eco: str | None
-    transition_num: bool | None
-    transition_demo: bool | None
-    regulated: bool | None
-    executive: bool | None
-    line: int
-
-
-@dataclass(frozen=True)
-class Competence:
-    code: str
-    macro: bool
-    label: str
-    definition: str | None
-    parent: str | None  # code_ogr of its macro-compétence
-    tree_code: str | None  # a macro-compétence's code, e.g. 4A101
-    category: str  # Savoir-faire | Savoir-être professionnel
-    subcategory: str | None
-    transition_eco: bool | None
-    transition_num: bool | None
-    heterogeneity: str | None
-    origin: str | None
-    riasec_major: str | None
-    riasec_minor: str | None
-    line: int
-
-
-@dataclass(frozen=True)
-class Savoir:
-    code: str
-    label: str
-    category: str
-    subcategory: str
-    transition_eco: bool | None
-    transition_num: bool | None
-    line: int
-
-
-@dataclass(frozen=True)
-class Contexte:
-    code: str
-    label: str
-    type_code: str
-    type_label: str
-    line: int
-
-
-@dataclass(frozen=True)
-class Link:
-    fiche: str
-    kind: str  # a value of LINK_KINDS
-    target: str
-    coeur_de_metier: str | None  # Principale | Émergente
-    line: int
-
-
-@dataclass(frozen=True)
-class Mobility:
-    source: str
-    target: str
-    order: int
-    line: int
-
-
-@dataclass(frozen=True)
-class Classified:
-    """A secteur, sous-secteur, NAF sector, thème or centre d'intérêt."""
-
-    code: str
-    label: str
-    definition: str | None
-    parent: str | None
-    line: int
-
-
-Sector = Classified
-
-
-@dataclass(frozen=True)
-class FicheLink:
-    fiche: str
-    target: str
-    principal: bool | None
-    line: int
 
 
 def open_files(export: Export, wanted: dict[str, tuple[str, ...]]) -> dict[str, ExportFile]:
@@ -228,7 +111,7 @@ def labelled(opened: dict[str, ExportFile], name: str, code: str, label: str,
 
 def _riasec(opened: dict[str, ExportFile], name: str, codes) -> dict[str, tuple[str | None, str | None]]:
     f, out = opened[name], {}
-    key = "code_rome" if "code_rome" in f.rows[0].values else "code_ogr" if f.rows else "code_ogr"
+    key = "code_rome" if "code_rome" in FILES[name] else "code_ogr"
     for row in f.rows:
         code = _known(f, row, key, codes, "code")
         letters = (row["riasec_majeur"] or None, row["riasec_mineur"] or None)

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.sources import _rome_records as records
+from kg.sources._rome_files import Export, ExportFile, Version, open_export, read_version
 from kg.sources.common import fold
-from kg.sources._rome_files import Export, ExportFile, Version, open_export, read_file, read_version
-from kg.sources._rome_records import (
+from kg.sources._rome_types import (
     Appellation, Classified, Competence, Contexte, Fiche, FicheLink, Labelled, Link, Mobility, Savoir, Sector,
 )
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import SourceError
-from kg.sources.rome import RomeExport, parse_export, read_fiches
+from kg.sources.rome import RomeExport, gendered_forms, parse_export, read_fiches
 
 REPO = Path(__file__).resolve().parents[2]
 EXPORT = REPO / "reference" / "rome4-v460.zip"
@@ -167,3 +167,21 @@ def test_the_next_release_is_read_by_its_names(folder: Path, tmp_path: Path) -> 
         for path in sorted(renamed.iterdir()):
             out.write(path, f"RefRomeCsv/{path.name}")
     assert read_fiches(archive).version.release == "4.61"
+
+
+@pytest.mark.parametrize("label, forms", [
+    ("Conducteur / Conductrice d'engins agricoles",
+     ("Conducteur d'engins agricoles", "Conductrice d'engins agricoles")),
+    ("Électricien monteur / Électricienne monteuse réseaux",
+     ("Électricien monteur réseaux", "Électricienne monteuse réseaux")),
+    ("Accastilleur-gréeur / Accastilleuse-gréeuse", ("Accastilleur-gréeur", "Accastilleuse-gréeuse")),
+    ("Chef de gisement", None),
+    ("Accessoiriste / Machiniste", None),  # two titles, not two genders of one: left whole
+])
+def test_gendered_forms(label: str, forms: tuple[str, str] | None) -> None:
+    assert gendered_forms(label) == forms
+
+
+def test_gendered_labels_cover_most_appellations(export: RomeExport) -> None:
+    split = sum(1 for a in export.appellations if gendered_forms(a.label))
+    assert 10000 < split < len(export.appellations)
