@@ -49,8 +49,7 @@ def stage_times() -> list[tuple[str, float]]:
     from kg.mapping.iris import Iris
     from kg.mapping.ntriples import NTriplesBuilder
     from kg.mapping.rome import default_export, map_export
-    from kg.mapping.esco_rome import map_crosswalk
-    from kg.rome_stage import default_crosswalk
+    from kg.mapping.esco_rome import default_crosswalk, map_crosswalk
     from kg.sources.esco_rome import parse_crosswalk
     from kg.sources.rome import parse_export
 

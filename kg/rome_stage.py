@@ -27,7 +27,7 @@ import pyoxigraph as ox
 
 from kg import __version__
 from kg.errors import StoreError
-from kg.mapping.esco_rome import map_crosswalk
+from kg.mapping.esco_rome import default_crosswalk, map_crosswalk
 from kg.mapping.iris import Iris
 from kg.mapping.ntriples import NTriplesBuilder
 from kg.mapping.rome import default_export, map_export
@@ -37,7 +37,6 @@ from kg.sources.rome import checksum, parse_export
 from kg.validate_store import validate_store
 
 CACHE_ENV = "METIERS_KG_CACHE"
-CROSSWALK_RESOURCE = "FR_20230607_mapping_esco_rome.csv.gz"
 # What the cached graph depends on besides the export and the base IRI.
 CODE = ("kg/sources/esco_rome.py", "kg/mapping/esco_rome.py", "kg/sources/rome.py", "kg/sources/_rome_files.py", "kg/sources/_rome_records.py", "kg/sources/_rome_types.py", "kg/mapping/rome.py",
         "kg/mapping/_rome_parts.py", "kg/mapping/ntriples.py", "kg/mapping/iris.py", "kg/mapping/core.py",
@@ -58,11 +57,6 @@ def _fingerprint() -> str:
     for package, resource in DATA:
         digest.update((files(package) / resource).read_bytes())
     return digest.hexdigest()
-
-
-def default_crosswalk() -> Path:
-    """The vendored official ESCO–ROME mapping (reference/PROVENANCE-esco-rome-crosswalk.md)."""
-    return Path(str(files("metiers_kg_data.reference") / CROSSWALK_RESOURCE))
 
 
 def cache_key(export: Path, base_iri: str) -> str:

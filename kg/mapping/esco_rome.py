@@ -11,16 +11,44 @@ are left out and counted in a note of the mapping set (none with ROME 4.0 v4.60)
 
 from __future__ import annotations
 
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+
 from kg.alignment.reference import esco_occupations
 from kg.mapping.iris import Iris
 from kg.mapping.ntriples import NTriplesBuilder, iri, literal
 from kg.mapping._rome_parts import T
-from kg.sources.esco_rome import Crosswalk
+from kg.sources.esco_rome import Crosswalk, parse_crosswalk
 from kg.sources.rome import RomeExport
 from kg.vocab import DCTERMS, MKG, OWL, PAV, PROV, RDF, RDFS, SEMAPV, SKOS, SSSOM, XSD
 
+CROSSWALK_RESOURCE = "FR_20230607_mapping_esco_rome.csv.gz"
 RELATIONS = {"skos:exactMatch": SKOS.exactMatch, "skos:closeMatch": SKOS.closeMatch,
              "skos:broadMatch": SKOS.broadMatch, "skos:narrowMatch": SKOS.narrowMatch}
+
+
+def default_crosswalk() -> Path:
+    """The vendored official ESCO–ROME mapping (reference/PROVENANCE-esco-rome-crosswalk.md)."""
+    return Path(str(files("metiers_kg_data.reference") / CROSSWALK_RESOURCE))
+
+
+@lru_cache(maxsize=1)
+def _crosswalk() -> Crosswalk:
+    return parse_crosswalk(default_crosswalk())
+
+
+def official_by_fiche(appellation_fiches: dict[str, str], iris: Iris) -> dict[str, list[tuple[str, str, str]]]:
+    """ROME fiche IRI → (ESCO occupation, relation, appellation label) of the official mapping of its appellations.
+
+    For the alignment's candidates: a fiche or emploi-type filed under a ROME fiche inherits them.
+    """
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for row in _crosswalk().rows:
+        fiche = appellation_fiches.get(row.appellation)
+        if fiche is not None:
+            out.setdefault(str(iris.rome(fiche)), []).append((row.esco, row.relation, row.appellation_label))
+    return out
 
 
 def map_crosswalk(crosswalk: Crosswalk, export: RomeExport, iris: Iris, builder: NTriplesBuilder) -> None:

@@ -62,6 +62,14 @@ def rome_appellations(export: Path | None = None) -> dict[str, str]:
     return {a.code: a.label for a in _read_appellations(path, stamps)}
 
 
+def rome_appellation_fiches(export: Path | None = None) -> dict[str, str]:
+    """Code OGR → ROME code of the fiche, for every appellation of the export."""
+    path = Path(export or default_export())
+    stamps = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                   for p in ([path, *sorted(path.iterdir())] if path.is_dir() else [path]) if p.exists())
+    return {a.code: a.fiche for a in _read_appellations(path, stamps)}
+
+
 def rome_fiche_labels(export: Path | None = None) -> list[tuple[str, str]]:
     """(code, libellé) of every fiche, in the export's order."""
     return [(f.code, f.label) for f in fiches_of(export).fiches]

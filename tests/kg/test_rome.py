@@ -172,3 +172,21 @@ def test_quality_report_counts_the_rome_export(full_store: Path) -> None:
         "fiches": 1584, "appellations": 13120, "fiches_with_official_esco_mapping": 1421,
         "appellations_with_official_esco_mapping": 11118, "our_links_to_rome_appellations": 26,
         "our_titles_linked_to_rome_appellations": 26}
+
+
+def test_an_occupation_filed_under_a_rome_fiche_inherits_its_official_esco_candidates() -> None:
+    from kg.alignment.candidates import candidates
+    from kg.alignment.digest import Subject
+    from kg.alignment.lexicon import lexicon
+    from kg.alignment.reference import occupation_index
+    from kg.mapping.esco_rome import official_by_fiche
+    from kg.mapping.iris import Iris
+    from kg.mapping.rome import rome_appellation_fiches
+
+    official = official_by_fiche(rome_appellation_fiches(FULL), Iris())
+    subject = Subject(iri=BASE + "emploi-type/x", kind="emploi-type", label="Zzz", labels_fr=("Zzz",), labels_en=(),
+                      rome=(BASE + "rome/M1805",), owners=(), document="x", line=None)
+    found = candidates(subject, occupation_index(), lexicon(), {}, limit=50, official=official)
+    assert found and all(c.evidence.startswith("official ESCO–ROME mapping: ROME M1805 appellation ") for c in found)
+    assert {c.object for c in found} <= {esco for esco, _, _ in official[BASE + "rome/M1805"]}
+    assert max(c.score for c in found) == 0.9  # an exactMatch of one of its appellations
