@@ -8,7 +8,6 @@ interests) with varied content drawn from the ROME 4.0 list and small word pools
 from __future__ import annotations
 
 import argparse
-import csv
 import random
 from pathlib import Path
 
@@ -25,8 +24,9 @@ LEVELS = ["bac", "bac + 2", "bac + 3", "bac + 5", "bac + 8"]
 
 
 def rome_rows() -> list[tuple[str, str]]:
-    with open(REPO / "reference" / "rome4_fiches.csv", encoding="utf-8") as handle:
-        return [(row["code"], row["libelle"]) for row in csv.DictReader(handle)]
+    from kg.mapping.rome import rome_fiche_labels  # the vendored ROME export's fiches, sorted by code
+
+    return sorted(rome_fiche_labels())
 
 
 def sentence(rng: random.Random, words: int) -> str:

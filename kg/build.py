@@ -31,6 +31,7 @@ from kg.alignment.stage import alignment_graphs, prepare
 from kg.errors import DocumentsRejectedError, SourceError
 from kg.mapping import Iris, MappedGraph, reference_graphs, to_graph
 from kg.mapping.validation import validation_graph
+from kg.rome_stage import cache_directory, cached_quads, prepared_rome
 from kg.sources import list_documents, parse
 from kg.store import carry_written, new_build, to_oxigraph_quads
 from kg.validate import Rejection, Report, merge_reports, validate
@@ -71,8 +72,8 @@ class CheckedBatch:
 
 
 @lru_cache(maxsize=2)
-def _references(base_iri: str) -> list[MappedGraph]:
-    return reference_graphs(Iris(base_iri))
+def _references(base_iri: str, rome: Path | None = None) -> list[MappedGraph]:
+    return reference_graphs(Iris(base_iri), rome)
 
 
 def _map_document(path: Path, iris: Iris) -> MappedGraph | Rejection:
@@ -101,14 +102,15 @@ def _without_invalid(references: list[MappedGraph], graphs: list[MappedGraph],
         report = validate(references + graphs)
 
 
-def check_batch(paths: list[Path], base_iri: str, with_references: bool, keep_going: bool = False) -> CheckedBatch:
+def check_batch(paths: list[Path], base_iri: str, with_references: bool, keep_going: bool = False,
+                rome: Path | None = None) -> CheckedBatch:
     """Parse, map and validate one batch; runs in a worker process, so it returns plain data.
 
     Documents that cannot be read or parsed are rejected (with file and line) whatever the mode;
     with ``keep_going`` the documents with SHACL violations are too, and the rest is checked again.
     """
     iris = Iris(base_iri)
-    references = _references(base_iri)
+    references = _references(base_iri, rome)
     mapped = [_map_document(path, iris) for path in paths]
     rejections = [m for m in mapped if isinstance(m, Rejection)]
     graphs = [m for m in mapped if not isinstance(m, Rejection)]
@@ -116,7 +118,8 @@ def check_batch(paths: list[Path], base_iri: str, with_references: bool, keep_go
     if keep_going:
         graphs, report, refused = _without_invalid(references, graphs, report)
         rejections += refused
-    checked = [_checked(m, None) for m in (references if with_references else [])]
+    # The ROME fiche hierarchy is validated with the batch but written by the ROME stage (kg.rome_stage).
+    checked = [_checked(m, None) for m in (references if with_references else []) if m.graph != iris.graph("rome")]
     checked += [_checked(g, digest(g)) for g in graphs]
     return CheckedBatch(graphs=tuple(checked), report=report, rejections=tuple(rejections))
 
@@ -175,15 +178,17 @@ def _batches(paths: list[Path], sizes: list[int]) -> Iterator[list[Path]]:
 
 
 def checked_batches(paths: list[Path], base_iri: str, batch_size: int = BATCH_SIZE,
-                    workers: int | None = None, keep_going: bool = False) -> Iterator[CheckedBatch]:
+                    workers: int | None = None, keep_going: bool = False,
+                    rome: Path | None = None) -> Iterator[CheckedBatch]:
     """Yield every batch's result in document order; the reference graphs come with the first."""
     workers = workers or os.cpu_count() or 1
     batches = list(_batches(paths, batch_plan([_weight(p) for p in paths], workers, batch_size)))
     workers = min(workers, len(batches))
     if workers > 1:
-        yield from _run_in_processes(batches, base_iri, workers, keep_going)
+        yield from _run_in_processes(batches, base_iri, workers, keep_going, rome)
     else:
-        yield from (check_batch(batch, base_iri, index == 0, keep_going) for index, batch in enumerate(batches))
+        yield from (check_batch(batch, base_iri, index == 0, keep_going, rome)
+                    for index, batch in enumerate(batches))
 
 
 def accept(batch: CheckedBatch, seen: dict[str, Path]) -> tuple[list[CheckedGraph], list[Rejection]]:
@@ -199,7 +204,7 @@ def accept(batch: CheckedBatch, seen: dict[str, Path]) -> tuple[list[CheckedGrap
 
 
 def _run_in_processes(batches: list[list[Path]], base_iri: str, workers: int,
-                      keep_going: bool = False) -> Iterator[CheckedBatch]:
+                      keep_going: bool = False, rome: Path | None = None) -> Iterator[CheckedBatch]:
     """Results in order, with at most two batches per worker in flight (bounded memory)."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["kg.build"])
@@ -208,21 +213,22 @@ def _run_in_processes(batches: list[list[Path]], base_iri: str, workers: int,
         queued = iter(enumerate(batches))
         try:
             for index, batch in islice(queued, 2 * workers):
-                pending.append(pool.submit(check_batch, batch, base_iri, index == 0, keep_going))
+                pending.append(pool.submit(check_batch, batch, base_iri, index == 0, keep_going, rome))
             while pending:
                 result = pending.popleft().result()
                 for index, batch in islice(queued, 1):
-                    pending.append(pool.submit(check_batch, batch, base_iri, index == 0, keep_going))
+                    pending.append(pool.submit(check_batch, batch, base_iri, index == 0, keep_going, rome))
                 yield result
         finally:
             for future in pending:
                 future.cancel()
 
 
-def check_alignment(digests: list[Digest], base_iri: str) -> tuple[list[MappedGraph], Report]:
+def check_alignment(digests: list[Digest], base_iri: str,
+                    rome: Path | None = None) -> tuple[list[MappedGraph], Report]:
     """Align the whole corpus (it crosses documents, so it runs once all batches are in) and validate it."""
     iris = Iris(base_iri)
-    _alignment, graphs = alignment_graphs(digests, iris)
+    _alignment, graphs = alignment_graphs(digests, iris, rome)
     return graphs, validate(graphs)  # self-contained: the mapping shapes reach no other graph
 
 
@@ -238,19 +244,19 @@ def _rejection_order(rejection: Rejection) -> tuple:
     return (str(rejection.source), rejection.line or 0, rejection.reason)
 
 
-def check(paths: list[Path], base_iri: str) -> Report:
+def check(paths: list[Path], base_iri: str, rome: Path | None = None) -> Report:
     """Parse, map and validate without writing anything (``metiers-kg validate``)."""
     Iris(base_iri)  # refuse an invalid base before any work
     seen: dict[str, Path] = {}
     graphs, rejections, reports = [], [], []
-    for batch in checked_batches(paths, base_iri):
+    for batch in checked_batches(paths, base_iri, rome=rome):
         kept, rejected = accept(batch, seen)
         graphs += kept
         rejections += rejected
         reports.append(batch.report)
     if rejections:
         _refuse(rejections, merge_reports(reports))
-    _graphs, aligned = check_alignment([g.digest for g in graphs if g.digest is not None], base_iri)
+    _graphs, aligned = check_alignment([g.digest for g in graphs if g.digest is not None], base_iri, rome)
     return merge_reports([*reports, aligned])
 
 
@@ -277,8 +283,10 @@ def unique_documents(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, Pa
 
 
 def build(seeds: Path | list[Path], store_dir: Path, base_iri: str, batch_size: int = BATCH_SIZE,
-          workers: int | None = None, keep_going: bool = False, discard_updates: bool = False) -> BuildResult:
-    """Build a new store from every document in ``seeds`` (one directory or several).
+          workers: int | None = None, keep_going: bool = False, discard_updates: bool = False,
+          rome: Path | None = None) -> BuildResult:
+    """Build a new store from every document in ``seeds`` (one directory or several) and the ROME
+    export ``rome`` (default: the vendored one).
 
     All or nothing by default: the store switches only if every document is valid, else the
     build raises with every reason. With ``keep_going`` the invalid documents are left out
@@ -289,13 +297,16 @@ def build(seeds: Path | list[Path], store_dir: Path, base_iri: str, batch_size: 
     Iris(base_iri)
     directories = [seeds] if isinstance(seeds, (str, Path)) else list(seeds)
     paths, duplicates = unique_documents([p for d in directories for p in list_documents(Path(d))])
-    reports, rejections, quads, graph_count, digests = [], [], 0, 0, []
+    rome = Path(rome) if rome is not None else None
+    rome_database = prepared_rome(rome, base_iri, cache_directory(store_dir))  # cached by content
+    reports, rejections, digests = [], [], []
+    quads, graph_count = cached_quads(rome_database), 2  # the ROME graphs
     seen: dict[str, Path] = {}
     # The parent mostly waits on its workers: load the alignment's tables meanwhile (GIL-free waits).
     preparing = threading.Thread(target=prepare, name="alignment-tables", daemon=True)
     preparing.start()
-    with new_build(store_dir, info={"base_iri": base_iri}) as store:  # serve and dump read the base from it
-        for batch in checked_batches(paths, base_iri, batch_size, workers, keep_going):
+    with new_build(store_dir, info={"base_iri": base_iri}, start_from=rome_database) as store:  # base: for serve, dump
+        for batch in checked_batches(paths, base_iri, batch_size, workers, keep_going, rome):
             kept, rejected = accept(batch, seen)
             rejections += rejected
             reports.append(batch.report)
@@ -310,7 +321,7 @@ def build(seeds: Path | list[Path], store_dir: Path, base_iri: str, batch_size: 
         if not keep_going:
             _refuse(rejections, merge_reports(reports))
         preparing.join()
-        aligned, alignment_report = check_alignment(digests, base_iri)
+        aligned, alignment_report = check_alignment(digests, base_iri, rome)
         alignment_report.raise_if_invalid()
         report = merge_reports([*reports, alignment_report])
         rejections.sort(key=_rejection_order)

@@ -80,6 +80,9 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--rejections", type=Path, default=None, metavar="FILE",
                        help="also write the rejection report to FILE (empty when nothing was left out)")
     _store_option(build, "to write (the previous build keeps serving until the new one is complete)")
+    build.add_argument("--rome", type=Path, default=None, metavar="PATH",
+                       help="France Travail's ROME open-data export, a folder or its zip (METIERS_KG_ROME; "
+                            "default: the vendored one)")
     _base_option(build, _env("BASE_IRI", DEFAULT_BASE_IRI), "base of the dataset's IRIs, recorded in the build")
     build.add_argument("--discard-updates", action="store_true",
                        help="drop the graphs written through the endpoint (SPARQL Update, /store, load) since the "
@@ -178,7 +181,7 @@ def run_align(args: argparse.Namespace) -> int:
 def run_build(args: argparse.Namespace) -> int:
     from kg.build import build
 
-    result = build(args.seeds, args.store, args.base_iri, keep_going=args.keep_going,
+    result = build(args.seeds, args.store, args.base_iri, rome=args.rome, keep_going=args.keep_going,
                    discard_updates=args.discard_updates)
     for skipped, original in result.duplicates:
         print(f"{skipped}: skipped, byte-identical to {original}", file=sys.stderr)

@@ -54,6 +54,7 @@ class QualityReport:
     shacl: dict[str, int] = field(default_factory=dict)
     rejections: dict[str, object] = field(default_factory=dict)  # documents a --keep-going build left out
     formations: dict[str, object] = field(default_factory=dict)  # fiches formations and the métiers they name
+    rome_export: dict[str, int] = field(default_factory=dict)  # the ROME graph, its official ESCO mapping, our links
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2, sort_keys=True)
@@ -133,9 +134,27 @@ def _mappings(store: object) -> dict[str, dict[str, int]]:
             "rejected_candidates": {"count": rejected}}
 
 
+def _rome_export(store: object) -> dict[str, int]:
+    """ROME fiches and appellations with an official ESCO mapping; our titles linked to ROME appellations."""
+    official = "?m a mkg:CrosswalkMapping ; owl:annotatedSource ?a"
+    ours = "?m a mkg:Mapping ; owl:annotatedSource ?s ; owl:annotatedTarget ?a . ?a a mkg:RomeAppellation"
+    return {
+        "fiches": _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?f a mkg:RomeFiche }"),
+        "appellations": _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?a a mkg:RomeAppellation }"),
+        "fiches_with_official_esco_mapping": _count(
+            store, f"SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE {{ {official} . ?a skos:broader ?f }}"),
+        "appellations_with_official_esco_mapping": _count(
+            store, f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ {official} }}"),
+        "our_links_to_rome_appellations": _count(store, f"SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{ {ours} }}"),
+        "our_titles_linked_to_rome_appellations": _count(
+            store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {ours} }}"),
+    }
+
+
 def quality_report(store: object) -> QualityReport:
     """Every figure of the report, each from one SPARQL query over ``store`` (a kg.store.Store)."""
     report = QualityReport()
+    report.rome_export = _rome_export(store)
     report.rome = {name: _rome(store, cls) for name, cls in list(OCCUPATION_CLASSES.items())[:2]}
     report.esco = {name: _esco(store, cls) for name, cls in OCCUPATION_CLASSES.items()}
     report.isco = _isco(store)
@@ -221,6 +240,12 @@ def render_text(report: QualityReport) -> str:
         out.append(f"ROME  {name}: {rome['with_rome_link']}/{rome['total']} with a ROME link, "
                    f"{rome['with_explicit_reason']} with an explicit reason for none "
                    f"({rome['share_link_or_reason']}% covered), {rome['without_either']} without either")
+    r = report.rome_export
+    if r:
+        out.append(f"ROME  export: {r['fiches']} fiches, {r['appellations']} appellations; official ESCO mapping for "
+                   f"{r['fiches_with_official_esco_mapping']} fiches and {r['appellations_with_official_esco_mapping']} "
+                   f"appellations; {r['our_titles_linked_to_rome_appellations']} of our titles linked to ROME "
+                   f"appellations ({r['our_links_to_rome_appellations']} links)")
     out.append("")
     for name, esco in report.esco.items():
         types = ", ".join(f"{k} {v}" for k, v in esco["by_match_type"].items())

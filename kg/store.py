@@ -160,8 +160,12 @@ def settle_base_iri(store_dir: Path, given: str | None, default: str) -> str:
 
 
 @contextmanager
-def new_build(store_dir: Path, copy_current: bool = False, info: Mapping[str, str] | None = None) -> Iterator[Store]:
+def new_build(store_dir: Path, copy_current: bool = False, info: Mapping[str, str] | None = None,
+              start_from: Path | None = None) -> Iterator[Store]:
     """Yield a writable Store for a new build; on success switch ``current`` to it atomically.
+
+    ``start_from`` is a database to start from (a checkpoint: hard links, no copy), e.g. the
+    cached ROME graph (kg.rome_stage).
 
     If the body raises, or the process dies, ``current`` is untouched and the partial
     database is removed (now, or by the next build). ``info`` is recorded with the build (see
@@ -176,7 +180,7 @@ def new_build(store_dir: Path, copy_current: bool = False, info: Mapping[str, st
     except OSError as exc:
         raise StoreError(f"{store_dir}: cannot create the store directory: {exc.strerror or exc}") from None
     with _exclusive_lock(store_dir):
-        yield from _write_build(store_dir, builds, copy_current, info)
+        yield from _write_build(store_dir, builds, copy_current, info, start_from)
 
 
 @contextmanager
@@ -191,14 +195,15 @@ def _exclusive_lock(store_dir: Path) -> Iterator[None]:
 
 
 def _write_build(store_dir: Path, builds: Path, copy_current: bool,
-                 info: Mapping[str, str] | None) -> Iterator[Store]:
+                 info: Mapping[str, str] | None, start_from: Path | None = None) -> Iterator[Store]:
     _remove_partial_builds(builds)
     build_id = _next_build_id(builds)
     partial = builds / f"{build_id}{PARTIAL_SUFFIX}"
     try:
         if copy_current:
             info = {**build_info(store_dir), **(info or {})}
-            source = ox.Store.read_only(str(current_build(store_dir)))
+        if copy_current or start_from is not None:
+            source = ox.Store.read_only(str(start_from or current_build(store_dir)))
             source.backup(str(partial))
             del source
         oxigraph_store = ox.Store(str(partial))

@@ -114,6 +114,64 @@ class MKG(DefinedNamespace):
     associatedOccupation: object
     leadsTo: object
     rejectionReason: object
+    # ROME 4.0, the whole export
+    RomeAppellation: object
+    RomeCompetence: object
+    RomeMacroCompetence: object
+    RomeDomaineCompetences: object
+    RomeEnjeu: object
+    RomeObjectif: object
+    RomeSavoir: object
+    RomeSavoirCategorie: object
+    RomeContexte: object
+    RomeContexteType: object
+    RomeSecteur: object
+    RomeSecteurNaf: object
+    RomeTheme: object
+    RomeCentreInteret: object
+    RiasecType: object
+    CoeurDeMetier: object
+    CoeurDeMetierLevel: object
+    Mobilite: object
+    codeOgr: object
+    transitionEcologique: object
+    transitionEcologiqueItem: object
+    transitionNumerique: object
+    transitionDemographique: object
+    emploiReglemente: object
+    emploiCadre: object
+    romeV3Parent: object
+    accesMetier: object
+    principalAppellation: object
+    shortLabel: object
+    rarelyUsed: object
+    competenceCategory: object
+    competenceSubcategory: object
+    heterogeneity: object
+    competenceOrigin: object
+    macroCompetenceCode: object
+    riasecMajeur: object
+    riasecMineur: object
+    savoirFaire: object
+    savoirEtre: object
+    savoir: object
+    contexteTravail: object
+    linkFiche: object
+    linkItem: object
+    coherence: object
+    mobilite: object
+    mobiliteCible: object
+    secteurActivite: object
+    secteurActivitePrincipal: object
+    secteurNaf: object
+    theme: object
+    centreInteret: object
+    centreInteretPrincipal: object
+    coeurDeMetierPrincipal: object
+    coeurDeMetierEmergent: object
+    CrosswalkMapping: object
+    escoOccupation: object
+    iscoGroup: object
 
 
 SCHEMA = Namespace("https://schema.org/")

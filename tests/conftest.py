@@ -3,16 +3,35 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
+from tests.rome_subset import write_subset
+
 REPO = Path(__file__).resolve().parent.parent
+FULL_ROME = REPO / "reference" / "rome4-v460.zip"
 SEEDS = REPO / "seeds"
 SEED_FILES = sorted(SEEDS.iterdir())
 CLI = [sys.executable, "-m", "kg.cli"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every build of the session (in-process or through the CLI) shares one ROME cache (kg.rome_stage):
+    the full ROME graph is mapped and validated once, not once per test store. It lives in the system's
+    temporary directory, where the test stores are, so that builds start from it by hard links."""
+    cache = Path(tempfile.gettempdir()) / f"metiers-kg-test-cache-{os.getuid()}"
+    os.environ.setdefault("METIERS_KG_CACHE", str(cache))
+    # Builds read a smaller export of the same kind unless a test passes --rome (tests/rome_subset.py).
+    if "METIERS_KG_ROME" not in os.environ:
+        text = "\n".join(p.read_text("utf-8") for p in SEED_FILES)
+        named = set(re.findall(r"\b[A-N][0-9]{4}\b", text))
+        subset = cache.parent / f"metiers-kg-test-rome-{os.getuid()}"
+        os.environ["METIERS_KG_ROME"] = str(write_subset(FULL_ROME, subset, named, text))
 
 
 def seed(prefix: str) -> Path:

@@ -19,6 +19,9 @@ from kg.alignment.reference import LabelIndex
 from kg.alignment.text import forms, words
 
 ROME_WEIGHT = 0.8  # the ROME fiche's title describes a wider group than the subject
+# The official ESCO–ROME mapping of an appellation of the subject's ROME fiche: France Travail's own
+# word, but about one appellation of a fiche that groups many, so below an equal title.
+OFFICIAL_WEIGHT = {"skos:exactMatch": 0.9, "skos:closeMatch": 0.8, "skos:narrowMatch": 0.7, "skos:broadMatch": 0.6}
 LEXICON_WEIGHT = 0.9  # a translated title is one step removed from the source's words
 MIN_SCORE = 0.5
 
@@ -48,9 +51,20 @@ def _probes(subject: Subject, lexicon: Lexicon, rome_labels: dict[str, str]) -> 
 
 
 def candidates(subject: Subject, index: LabelIndex, lexicon: Lexicon, rome_labels: dict[str, str],
-               limit: int = 5) -> list[Candidate]:
-    """The ``limit`` best-scored concepts of ``index`` for ``subject`` (ties broken by IRI)."""
+               limit: int = 5, official: dict[str, list[tuple[str, str, str]]] | None = None) -> list[Candidate]:
+    """The ``limit`` best-scored concepts of ``index`` for ``subject`` (ties broken by IRI).
+
+    ``official`` (ROME fiche → ESCO occupations of its appellations in the official ESCO–ROME
+    mapping) gives an occupation filed under a ROME fiche those occupations as candidates too.
+    """
     best: dict[str, tuple[float, str]] = {}
+    if official and subject.kind not in SKILL_KINDS:
+        for rome in subject.rome:
+            for esco, relation, appellation in official.get(rome, ()):
+                score = OFFICIAL_WEIGHT[relation]
+                if esco in index.labels and score > best.get(esco, (0.0, ""))[0]:
+                    best[esco] = (score, f"official ESCO–ROME mapping: ROME {rome.rsplit('/', 1)[-1]} "
+                                         f"appellation '{appellation}' {relation}")
     for label, language, weight, how in _probes(subject, lexicon, rome_labels):
         probe = frozenset(words(label))
         pool: set[str] = set()

@@ -8,6 +8,7 @@ documents, so a build is still all or nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from kg.alignment.align import align_subjects, merge_subjects
 from kg.alignment.curation import Curation, curation
@@ -15,11 +16,12 @@ from kg.alignment.digest import Digest, Subject
 from kg.alignment.formations import formation_links
 from kg.alignment.links import cross_source_links, mention_links
 from kg.alignment.model import Mapping
+from kg.alignment.rome_links import rome_appellation_links
 from kg.alignment.reference import esco_occupations, isco_groups, occupation_index, skill_index, tables_source
 from kg.mapping.alignment import alignment_graph, esco_graph
 from kg.mapping.core import MappedGraph, source_date
 from kg.mapping.iris import Iris
-from kg.mapping.rome import read_rome_fiches
+from kg.mapping.rome import rome_appellations, rome_fiche_labels
 
 
 @dataclass(frozen=True)
@@ -36,8 +38,8 @@ def decision_date() -> str | None:
     return moment.date().isoformat() if moment is not None else None
 
 
-def rome_labels(iris: Iris) -> dict[str, str]:
-    return {str(iris.rome(code)): label for code, label in read_rome_fiches()[0]}
+def rome_labels(iris: Iris, rome: Path | None = None) -> dict[str, str]:
+    return {str(iris.rome(code)): label for code, label in rome_fiche_labels(rome)}
 
 
 def prepare() -> None:
@@ -49,23 +51,26 @@ def prepare() -> None:
     skill_index()
 
 
-def align_corpus(digests: list[Digest], iris: Iris, reviewed: Curation | None = None) -> Alignment:
+def align_corpus(digests: list[Digest], iris: Iris, reviewed: Curation | None = None,
+                 rome: Path | None = None) -> Alignment:
     """Every mapping of the corpus: reviewed or matched ESCO/ISCO, cross-source links, mention links."""
     reviewed = reviewed or curation()
     date = decision_date()
     subjects = merge_subjects(s for d in digests for s in d.subjects)
     decisions = reviewed.decisions(iris.base)
-    labels = rome_labels(iris)
+    labels = rome_labels(iris, rome)
     mappings = align_subjects(subjects, decisions, iris, date)
     links = cross_source_links(subjects, mappings, labels, iris, date)
+    links += rome_appellation_links(subjects, rome_appellations(rome), iris, date)
     mentions = mention_links(sorted(digests, key=lambda d: d.graph), subjects, labels, iris, date)
     stale = tuple(sorted(set(decisions) - set(subjects)))
     return Alignment(tuple(mappings + links + mentions), subjects, stale, reviewed)
 
 
-def alignment_graphs(digests: list[Digest], iris: Iris) -> tuple[Alignment, list[MappedGraph]]:
+def alignment_graphs(digests: list[Digest], iris: Iris,
+                     rome: Path | None = None) -> tuple[Alignment, list[MappedGraph]]:
     """The alignment of the corpus and its named graphs (mappings with evidence; ESCO/ISCO concepts reached)."""
-    alignment = align_corpus(digests, iris)
+    alignment = align_corpus(digests, iris, rome=rome)
     mappings = list(alignment.mappings)
     graphs = [alignment_graph(mappings, iris, alignment.curation.source), esco_graph(mappings, iris, tables_source())]
     if any(d.named_occupations for d in digests):  # a corpus without fiches formations has no such graph

@@ -24,6 +24,8 @@ from kg.alignment.reference import concept_label, occupation_index, skill_index
 from kg.alignment.sssom import contract, curie_map, sssom_tsv
 from kg.alignment.stage import Alignment, align_corpus, decision_date, rome_labels
 from kg.mapping import Iris, to_graph
+from kg.mapping.esco_rome import official_by_fiche
+from kg.mapping.rome import rome_appellation_fiches
 from kg.sources import list_documents, parse
 
 CANDIDATE_COLUMNS = ("subject_id", "subject_label", "subject_category", "rank", "object_id", "object_label", "score",
@@ -46,6 +48,7 @@ def candidates_tsv(alignment: Alignment, iris: Iris) -> str:
     """One row per (subject, candidate), best first; the current decision beside each."""
     prefixes = curie_map(iris.base)
     labels = rome_labels(iris)
+    official = official_by_fiche(rome_appellation_fiches(), iris)
     by_subject: dict[str, list[Mapping]] = {}
     for m in alignment.mappings:
         by_subject.setdefault(m.subject, []).append(m)
@@ -55,7 +58,7 @@ def candidates_tsv(alignment: Alignment, iris: Iris) -> str:
     for iri, subject in alignment.subjects.items():
         is_skill = subject.kind in SKILL_KINDS
         index = skill_index() if is_skill else occupation_index()
-        found = candidates(subject, index, lexicon(), labels, limit=3 if is_skill else 5)
+        found = candidates(subject, index, lexicon(), labels, limit=3 if is_skill else 5, official=official)
         mine = by_subject.get(iri, [])
         for rank, candidate in enumerate(found, start=1):
             writer.writerow([contract(iri, prefixes), subject.label, subject.kind, rank,

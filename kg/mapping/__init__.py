@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib.resources import files
+from pathlib import Path
 
 from rdflib import Graph
 
@@ -13,7 +14,7 @@ from kg.mapping import testimony as testimony_mapping
 from kg.mapping.core import GraphBuilder, MappedGraph
 from kg.mapping.iris import Iris
 from kg.mapping.levels import levels_graph
-from kg.mapping.rome import rome_graph
+from kg.mapping.rome import rome_fiches_graph
 from kg.sources import Document, formation, onisep, referentiel, testimony
 
 __all__ = ["Iris", "MappedGraph", "ontology_graph", "reference_graphs", "to_graph"]
@@ -44,6 +45,9 @@ def ontology_graph(iris: Iris) -> MappedGraph:
     return builder.result()
 
 
-def reference_graphs(iris: Iris) -> list[MappedGraph]:
-    """Graphs that do not come from a seed: ontology, ROME 4.0 scheme, access levels."""
-    return [ontology_graph(iris), rome_graph(iris), levels_graph(iris)]
+def reference_graphs(iris: Iris, rome: Path | None = None) -> list[MappedGraph]:
+    """Graphs that do not come from a seed: ontology, ROME 4.0 fiche hierarchy (of export ``rome``), access levels.
+
+    The rest of ROME is mapped once per export by kg.rome_stage; the seeds' shapes reach only this part.
+    """
+    return [ontology_graph(iris), rome_fiches_graph(iris, rome), levels_graph(iris)]

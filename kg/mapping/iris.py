@@ -17,6 +17,12 @@ from kg.alignment.text import words
 from kg.vocab import DEFAULT_BASE_IRI, EQF
 
 AGENT_BASE = "https://w3id.org/metiers-kg/agent/"
+ROME_PARTS = frozenset({
+    "appellation", "competence", "competence/domaine", "competence/enjeu", "competence/objectif", "savoir",
+    "savoir/categorie", "contexte", "contexte/type", "secteur", "secteur-naf", "theme", "centre-interet", "riasec",
+    "appellations", "competences", "savoirs", "contextes", "secteurs", "secteurs-naf", "themes",
+    "centres-interet",
+})
 
 
 def slugify(text: str) -> str:
@@ -74,6 +80,29 @@ class Iris:
     def rome(self, code: str) -> URIRef:
         """ROME concepts share one path: M (grand domaine), M18 (domaine), M1810 (fiche)."""
         return self._iri("rome", code)
+
+    def rome_part(self, kind: str, *codes: str) -> URIRef:
+        """The rest of ROME, keyed by France Travail's stable codes (code OGR, category codes).
+
+        ``kind`` is one of ROME_PARTS: e.g. ``rome/appellation/11987``, ``rome/competence/100023``,
+        ``rome/competence/domaine/4`` (rebuilt tree), ``rome/savoir/categorie/<slug>/<slug>``,
+        ``rome/secteur/110``, ``rome/riasec/R``; schemes are ``rome/<kind>`` without a code.
+        """
+        if kind not in ROME_PARTS:
+            raise ValueError(f"unknown ROME part {kind!r}")
+        return self._iri("rome", *kind.split("/"), *codes)
+
+    def rome_labelled_part(self, kind: str, *labels: str) -> URIRef:
+        """ROME groupings the export names but does not code (savoir categories): slugs of their names."""
+        return self.rome_part(kind, *(slugify(label) for label in labels))
+
+    def rome_link(self, fiche: URIRef, kind: str, code: str) -> URIRef:
+        """A qualified link of a fiche: ``…/M1810/coeur-de-metier/<code>``, ``…/M1810/mobilite/<code>``."""
+        return URIRef(f"{fiche}/{kind}/{code}")
+
+    def rome_label(self, owner: URIRef, role: str) -> URIRef:
+        """A gendered SKOS-XL label of a ROME appellation: ``…/appellation/11987/label/masculin``."""
+        return URIRef(f"{owner}/label/{role}")
 
     def formation(self, formation_id: str) -> URIRef:
         return self._iri("formation", formation_id)
@@ -152,6 +181,10 @@ class Iris:
         """A mapping (SSSOM record) is identified by its triple, so it keeps its IRI across builds."""
         digest = hashlib.sha256(f"{subject} {predicate} {obj}".encode()).hexdigest()[:20]
         return self._iri("mapping", digest)
+
+    def mapping_set(self, name: str) -> URIRef:
+        """An imported mapping set, e.g. ``<base>mapping-set/esco-rome`` (the official ESCO–ROME mapping)."""
+        return self._iri("mapping-set", slugify(name))
 
     def agent(self, name: str) -> URIRef:
         """Curators and tools that assert mappings (fixed IRIs, whatever the data base)."""

@@ -1,92 +1,140 @@
-"""The ROME 4.0 concept scheme (grand domaine → domaine → fiche) and our other shared schemes."""
+"""ROME 4.0 → its named graph: the fiche scheme (grand domaine → domaine → fiche) and the rest of the export.
+
+Two graphs come from one export. ``rome_fiches_graph`` is the hierarchy of fiches only: the
+seed documents' constraints reach it (a ``mkg:romeFiche`` must be a ROME fiche), so it goes
+with every validation batch and must stay small. ``rome_graph`` is everything (≈ 0.8 M
+triples), mapped and validated once per export (see kg.rome_stage) and written to the store;
+it contains the first one.
+"""
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
+import os
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
-from rdflib import Literal, URIRef
+from rdflib import Literal
 
+from kg.mapping._rome_parts import PUBLISHER, ROME_LICENCE, T, PartsBuilder
 from kg.mapping.core import GraphBuilder, MappedGraph, add_provenance
 from kg.mapping.iris import Iris
+from kg.mapping.ntriples import NTriplesBuilder, literal
 from kg.sources.common import Source
-from kg.vocab import DCTERMS, MKG, RDF, SKOS
+from kg.sources.rome import Appellation, RomeExport, RomeFiches, parse_export, read_appellations, read_fiches
+from kg.vocab import DCTERMS, MKG, PROV, RDF, SKOS, XSD
 
-ROME_RESOURCE = "rome4_fiches.csv"
-ROME_LICENCE = URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence/")
-
-# Grand domaine labels, from the reference data's PROVENANCE (France Travail ROME 4.0).
-GRAND_DOMAINES = {
-    "A": "Agriculture et pêche, espaces naturels et espaces verts, soins aux animaux",
-    "B": "Arts et façonnage d'ouvrages d'art",
-    "C": "Banque, assurance, immobilier",
-    "D": "Commerce, vente et grande distribution",
-    "E": "Communication, média et multimédia",
-    "F": "Construction, bâtiment et travaux publics",
-    "G": "Hôtellerie-restauration, tourisme, loisirs et animation",
-    "H": "Industrie",
-    "I": "Installation et maintenance",
-    "J": "Santé",
-    "K": "Services à la personne et à la collectivité",
-    "L": "Spectacle",
-    "M": "Support à l'entreprise",
-    "N": "Transport et logistique",
-}
+ROME_EXPORT_RESOURCE = "rome4-v460.zip"
 
 
-def read_rome_fiches() -> tuple[list[tuple[str, str]], Source]:
-    """The vendored ROME 4.0 list: (code, libellé) rows, and its source for PROV."""
-    resource = files("metiers_kg_data.reference") / ROME_RESOURCE
-    data = resource.read_bytes()
-    rows = [(row["code"].strip(), row["libelle"].strip())
-            for row in csv.DictReader(io.StringIO(data.decode("utf-8")))]
-    return rows, Source(path=Path(str(resource)), sha256=hashlib.sha256(data).hexdigest())
+ROME_ENV = "METIERS_KG_ROME"
 
 
-def rome_codes() -> frozenset[str]:
-    return frozenset(code for code, _ in read_rome_fiches()[0])
+def default_export() -> Path:
+    """``$METIERS_KG_ROME`` when set, else the vendored export (reference/PROVENANCE-rome4-v460.md)."""
+    chosen = os.environ.get(ROME_ENV)
+    return Path(chosen) if chosen else Path(str(files("metiers_kg_data.reference") / ROME_EXPORT_RESOURCE))
 
 
-def rome_graph(iris: Iris) -> MappedGraph:
-    """Every ROME 4.0 fiche under its domaine (M18) and grand domaine (M), with notations."""
-    rows, source = read_rome_fiches()
-    scheme = iris.rome_scheme()
-    builder = GraphBuilder(iris.graph("rome"), source.path)
-    add_provenance(builder, source, iris)
-    builder.add(scheme, RDF.type, SKOS.ConceptScheme)
-    builder.add(scheme, SKOS.prefLabel, Literal("ROME 4.0 — Répertoire opérationnel des métiers et des emplois", lang="fr"))
-    builder.add(scheme, SKOS.prefLabel, Literal("ROME 4.0 — French operational directory of trades and jobs", lang="en"))
-    builder.add(scheme, DCTERMS.publisher, Literal("France Travail"))
-    builder.add(scheme, DCTERMS.license, ROME_LICENCE)
-    builder.add(scheme, DCTERMS.hasVersion, Literal("4.0"))
-    for letter, label in GRAND_DOMAINES.items():
-        concept = iris.rome(letter)
-        builder.add(concept, RDF.type, MKG.RomeGrandDomaine)
-        builder.add(concept, SKOS.notation, Literal(letter))
-        builder.add(concept, SKOS.prefLabel, Literal(label, lang="fr"))
-        builder.add(concept, SKOS.inScheme, scheme)
-        builder.add(concept, SKOS.topConceptOf, scheme)
-        builder.add(scheme, SKOS.hasTopConcept, concept)
-    for line, (code, label) in enumerate(rows, start=2):
-        domaine_code = code[:3]
-        domaine = iris.rome(domaine_code)
-        builder.add(domaine, RDF.type, MKG.RomeDomaine)
-        builder.add(domaine, SKOS.notation, Literal(domaine_code))
-        # The reference list gives no domaine titles; the label says only what is known.
-        builder.add(domaine, SKOS.prefLabel, Literal(f"Domaine professionnel {domaine_code}", lang="fr"))
-        builder.add(domaine, SKOS.inScheme, scheme)
-        builder.add(domaine, SKOS.broader, iris.rome(code[0]))
-        builder.add(iris.rome(code[0]), SKOS.narrower, domaine)
-        fiche = iris.rome(code)
-        builder.locate(fiche, line)
-        builder.add(fiche, RDF.type, MKG.RomeFiche)
-        builder.add(fiche, SKOS.notation, Literal(code))
-        builder.add(fiche, SKOS.prefLabel, Literal(label, lang="fr"))
-        builder.add(fiche, SKOS.inScheme, scheme)
-        builder.add(fiche, SKOS.broader, domaine)
-        builder.add(domaine, SKOS.narrower, fiche)
-    return builder.result()
+def fiches_of(export: Path | None = None) -> RomeFiches:
+    """The fiche hierarchy of an export, read once per process while the files stay the same."""
+    path = Path(export or default_export())
+    stamps = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                   for p in ([path, *sorted(path.iterdir())] if path.is_dir() else [path]) if p.exists())
+    return _read_fiches(path, stamps)
 
+
+@lru_cache(maxsize=4)
+def _read_fiches(path: Path, _stamps: tuple) -> RomeFiches:
+    return read_fiches(path)
+
+
+@lru_cache(maxsize=2)
+def _read_appellations(path: Path, _stamps: tuple) -> tuple[Appellation, ...]:
+    return read_appellations(path)
+
+
+def rome_appellations(export: Path | None = None) -> dict[str, str]:
+    """IRI → label of every ROME appellation of the export (read once per process)."""
+    path = Path(export or default_export())
+    stamps = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                   for p in ([path, *sorted(path.iterdir())] if path.is_dir() else [path]) if p.exists())
+    return {a.code: a.label for a in _read_appellations(path, stamps)}
+
+
+def rome_appellation_fiches(export: Path | None = None) -> dict[str, str]:
+    """Code OGR → ROME code of the fiche, for every appellation of the export."""
+    path = Path(export or default_export())
+    stamps = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                   for p in ([path, *sorted(path.iterdir())] if path.is_dir() else [path]) if p.exists())
+    return {a.code: a.fiche for a in _read_appellations(path, stamps)}
+
+
+def rome_fiche_labels(export: Path | None = None) -> list[tuple[str, str]]:
+    """(code, libellé) of every fiche, in the export's order."""
+    return [(f.code, f.label) for f in fiches_of(export).fiches]
+
+
+def export_source(fiches: RomeFiches) -> Source:
+    return Source(path=fiches.path, sha256=fiches.checksum)
+
+
+def rome_fiches_graph(iris: Iris, export: Path | None = None) -> MappedGraph:
+    """The fiche hierarchy alone (what the seeds' shapes reach), as rdflib triples for pySHACL."""
+    fiches = fiches_of(export)
+    builder = NTriplesBuilder()
+    PartsBuilder(builder, iris).hierarchy(fiches)
+    return MappedGraph(iris.graph("rome"), fiches.path, list(builder.to_rdflib()), {})
+
+
+def rome_graph(iris: Iris, export: Path | None = None) -> NTriplesBuilder:
+    """The whole export as linked data (N-Triples of the graph <base>graph/rome)."""
+    return map_export(parse_export(export or default_export()), iris)
+
+
+def map_export(export: RomeExport, iris: Iris) -> NTriplesBuilder:
+    builder = NTriplesBuilder()
+    parts = PartsBuilder(builder, iris)
+    parts.hierarchy(export.fiches)
+    _graph_description(builder, export, iris)
+    for fiche in export.fiches.fiches:
+        concept = parts.rome(fiche.code)
+        builder.add(concept, T(MKG.codeOgr), literal(fiche.ogr))
+        parts.flags(concept, fiche)
+        builder.fr(concept, T(MKG.transitionEcologique), fiche.transition_eco)
+        if fiche.v3_parent:
+            builder.add(concept, T(MKG.romeV3Parent), literal(fiche.v3_parent))
+        builder.fr(concept, T(SKOS.definition), "\n".join(fiche.definition))
+        builder.fr(concept, T(MKG.accesMetier), "\n".join(fiche.access))
+    parts.add_all(export)
+    return builder
+
+
+def _graph_description(builder: NTriplesBuilder, export: RomeExport, iris: Iris) -> None:
+    """PROV of the ROME graph: the export (by content address) and each of its files; version; quirks."""
+    fiches, graph = export.fiches, iris.graph("rome")
+    provenance = GraphBuilder(graph)
+    add_provenance(provenance, export_source(fiches), iris)
+    version = provenance.add
+    version(graph, DCTERMS.title, Literal(f"ROME {fiches.version.release} — France Travail", lang="fr"))
+    version(graph, DCTERMS.hasVersion, Literal(fiches.version.release))
+    if fiches.version.title:
+        version(graph, DCTERMS.description, Literal(fiches.version.title, lang="fr"))
+    if fiches.version.published:
+        version(graph, DCTERMS.issued, Literal(fiches.version.published, datatype=XSD.date))
+    if fiches.version.validated:
+        version(graph, DCTERMS.dateAccepted, Literal(fiches.version.validated, datatype=XSD.date))
+    version(graph, DCTERMS.publisher, Literal(PUBLISHER))
+    version(graph, DCTERMS.license, ROME_LICENCE)
+    version(graph, DCTERMS.rights, Literal(f"France Travail, ROME 4.0 version {fiches.version.number}", lang="fr"))
+    for member, sha256, _encoding in fiches.files:
+        document = iris.source_document(sha256)
+        version(graph, PROV.wasDerivedFrom, document)
+        version(document, RDF.type, MKG.SourceDocument)
+        version(document, DCTERMS.title, Literal(member))
+        version(document, MKG.sha256, Literal(sha256))
+        version(document, DCTERMS.isPartOf, iris.source_document(fiches.checksum))
+    for note in export.quirks:
+        version(graph, SKOS.editorialNote, Literal(note, lang="en"))
+    for triple in provenance.result().triples:
+        builder.add(*(term.n3() for term in triple))
