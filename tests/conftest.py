@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -20,18 +21,28 @@ SEED_FILES = sorted(SEEDS.iterdir())
 CLI = [sys.executable, "-m", "kg.cli"]
 
 
+_SESSION_DIR: list[Path] = []
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Every build of the session (in-process or through the CLI) shares one ROME cache (kg.rome_stage):
     the full ROME graph is mapped and validated once, not once per test store. It lives in the system's
-    temporary directory, where the test stores are, so that builds start from it by hard links."""
-    cache = Path(tempfile.gettempdir()) / f"metiers-kg-test-cache-{os.getuid()}"
-    os.environ.setdefault("METIERS_KG_CACHE", str(cache))
+    temporary directory, where the test stores are, so that builds start from it by hard links; it is
+    the session's own (another test run on the machine, with other code, has other cache keys and
+    would evict this one's entries), and removed at the end."""
+    session = Path(tempfile.mkdtemp(prefix="metiers-kg-test-"))
+    _SESSION_DIR.append(session)
+    os.environ.setdefault("METIERS_KG_CACHE", str(session / "cache"))
     # Builds read a smaller export of the same kind unless a test passes --rome (tests/rome_subset.py).
     if "METIERS_KG_ROME" not in os.environ:
         text = "\n".join(p.read_text("utf-8") for p in SEED_FILES)
         named = set(re.findall(r"\b[A-N][0-9]{4}\b", text))
-        subset = cache.parent / f"metiers-kg-test-rome-{os.getuid()}"
-        os.environ["METIERS_KG_ROME"] = str(write_subset(FULL_ROME, subset, named, text))
+        os.environ["METIERS_KG_ROME"] = str(write_subset(FULL_ROME, session / "rome-subset", named, text))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for session in _SESSION_DIR:
+        shutil.rmtree(session, ignore_errors=True)
 
 
 def seed(prefix: str) -> Path:
