@@ -31,6 +31,7 @@ from kg.errors import FicheParseError
 from kg.mapping import Iris, MappedGraph, reference_graphs, to_graph
 from kg.mapping.validation import validation_graph
 from kg.rome_stage import cache_directory, cached_quads, prepared_rome
+from kg.search import INDEX_DIR, write_index
 from kg.sources import list_documents, parse
 from kg.store import new_build, to_oxigraph_quads
 from kg.validate import Report, merge_reports, validate
@@ -174,4 +175,5 @@ def build(seeds: Path, store_dir: Path, base_iri: str, batch_size: int = BATCH_S
         store.bulk_add(chain.from_iterable(to_oxigraph_quads(m.graph, m.triples) for m in extra))
         quads += sum(len(m.triples) for m in extra)
         graph_count += len(extra)
+        write_index(store, Path(store.path) / INDEX_DIR)  # the name index, switched with the build
     return BuildResult(documents=len(paths), graphs=graph_count, quads=quads, report=report)
