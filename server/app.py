@@ -12,6 +12,7 @@ from flask import Flask
 
 from server import graph_store, health, metrics, sparql, web
 from server import report as report_page
+from server import reconcile
 from server import dumps_routes, resources, ui  # linked data: pages, dumps, VoID
 from server.config import ServerConfig
 from server.errors import register_error_handlers
@@ -52,6 +53,7 @@ def create_app(config: ServerConfig, *, store_provider: StoreProvider | None = N
     app.register_blueprint(report_page.bp)  # /report: the quality report of the served build
     app.register_blueprint(ui.bp)  # / : the YASGUI query editor
     app.register_blueprint(dumps_routes.bp)  # /dumps/, /.well-known/void, /dataset
+    app.register_blueprint(reconcile.bp)  # /reconcile: the Reconciliation Service API over the name index
     app.register_blueprint(resources.bp)  # /<path>: every IRI under the base (lowest-priority route)
     app.wsgi_app = FastPath(app.wsgi_app, found, measured)  # type: ignore[method-assign]  # repeated and plain queries
     return app
