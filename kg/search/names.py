@@ -29,9 +29,9 @@ LABEL_PATTERNS = {
     "appellation": "?entity mkg:appellation ?x . ?x skosxl:literalForm ?label",
 }
 FICHE_APPELLATION_PATTERNS = (
-    "?a skos:broader ?entity ; skos:prefLabel ?label",
-    "?a skos:broader ?entity ; mkg:shortLabel ?label",
-    "?a skos:broader ?entity ; skosxl:altLabel ?x . ?x skosxl:literalForm ?label",
+    "?entity skos:broader ?fiche ; skos:prefLabel ?label",
+    "?entity skos:broader ?fiche ; mkg:shortLabel ?label",
+    "?entity skos:broader ?fiche ; skosxl:altLabel ?x . ?x skosxl:literalForm ?label",
 )
 CODE_PATTERNS = ("?entity skos:notation ?code", "?entity mkg:codeOgr ?code")
 FICHE_PATTERNS = ("?entity skos:broader ?fiche", "?entity mkg:romeFiche ?fiche")
@@ -73,10 +73,7 @@ def _labels(store: Store) -> Iterator[tuple[str, str, str, str, str]]:
             for row in store.query(_select(type_id, pattern, "?entity ?label")):
                 yield row["entity"].value, type_id, row["label"].value, kind, row["label"].language or ""
     for pattern in FICHE_APPELLATION_PATTERNS:
-        query = _select("RomeAppellation", pattern.replace("?a ", "?entity ", 1).replace("?entity skos:broader ?entity",
-                                                                                        "?entity skos:broader ?fiche"),
-                        "?fiche ?label")
-        for row in store.query(query):
+        for row in store.query(_select("RomeAppellation", pattern, "?fiche ?label")):
             yield row["fiche"].value, "RomeFiche", row["label"].value, "appellation", row["label"].language or ""
 
 
