@@ -32,6 +32,7 @@ from kg.errors import DocumentsRejectedError, SourceError
 from kg.mapping import Iris, MappedGraph, reference_graphs, to_graph
 from kg.mapping.validation import validation_graph
 from kg.rome_stage import cache_directory, cached_quads, prepared_rome
+from kg.search import INDEX_DIR, write_index
 from kg.sources import list_documents, parse
 from kg.store import carry_written, new_build, to_oxigraph_quads
 from kg.validate import Rejection, Report, merge_reports, validate
@@ -335,5 +336,6 @@ def build(seeds: Path | list[Path], store_dir: Path, base_iri: str, batch_size: 
         if carried:
             graph_count += len(carried)
             quads = len(store)
+        write_index(store, Path(store.path) / INDEX_DIR)  # the name index, switched with the build
     return BuildResult(documents=len(paths), graphs=graph_count, quads=quads, report=report,
                        rejections=tuple(rejections), duplicates=tuple(duplicates))

@@ -2,6 +2,7 @@
 
 * ``builds/<id>/metiers-kg-build.json``: the build's settings (its base IRI), written into the
   partial build before its rename, so that it appears with the build (RocksDB ignores it).
+* ``builds/<id>/index/``: the name index (``kg.search``), carried into online revisions.
 * ``builds/<id>.written``: the graphs changed through the endpoint (SPARQL Update, Graph Store)
   or by ``load`` since the last build, one per line (``DEFAULT`` for the default graph), so that
   the next build keeps them (``kg.store.carry_written``).
@@ -13,12 +14,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from kg.errors import StoreError
 
 BUILD_INFO = "metiers-kg-build.json"
+INDEX_DIR = "index"  # builds/<id>/index/: the name index of kg.search, written by the build
 WRITTEN_SUFFIX = ".written"
 DEFAULT_GRAPH = "DEFAULT"  # how the store's default graph is named in a .written record
 
@@ -62,3 +65,12 @@ def record_written(build: Path, graphs: Iterable[str]) -> None:
     temporary = record.with_name(record.name + ".tmp")
     temporary.write_text("".join(f"{name}\n" for name in names), encoding="utf-8")
     os.replace(temporary, record)
+
+
+def carry_index(source: Path, target: Path) -> None:
+    """Give an online revision (``target``) its build's name index, by hard links (the files never change).
+
+    The names are those of the last build: an update does not re-index (``metiers-kg build`` does)."""
+    index = source / INDEX_DIR
+    if index.is_dir():
+        shutil.copytree(index, target / INDEX_DIR, copy_function=os.link)

@@ -28,7 +28,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
-from kg.build_records import DEFAULT_GRAPH, read_info, read_written, record_written, write_info
+from kg.build_records import DEFAULT_GRAPH, carry_index, read_info, read_written, record_written, write_info
 from kg.errors import StoreError
 
 CURRENT = "current"
@@ -342,6 +342,7 @@ def revise_current(store_dir: Path, wait_seconds: float = 30.0,
             raise
         store.close()
         write_info(partial, info)
+        carry_index(current_build(store_dir), partial)
         final = builds / partial.name[: -len(PARTIAL_SUFFIX)]
         record_written(final, set(written_graphs(store_dir)) | changed)
 

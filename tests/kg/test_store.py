@@ -12,7 +12,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import StoreError
-from kg.store import Store, build_info, current_build, new_build, revise_current, settle_base_iri
+from kg.build_records import INDEX_DIR
+from kg.store import Store, build_info, current_build, new_build, revise_current, settle_base_iri, written_graphs
 
 EX = "http://example.org/"
 
@@ -128,3 +129,16 @@ def test_the_recorded_base_is_the_default_and_a_contradicting_one_is_refused(tmp
     with pytest.raises(StoreError, match=r"was built with base IRI http://127.0.0.1:8000/, not https://w3id.org/"):
         settle_base_iri(tmp_path, "https://w3id.org/metiers-kg/", "https://default.example/")
     assert settle_base_iri(tmp_path / "none", None, "https://default.example/") == "https://default.example/"
+
+
+def test_an_online_revision_keeps_its_builds_name_index_and_records_what_it_wrote(tmp_path: Path) -> None:
+    store_dir = tmp_path / "store"
+    with new_build(store_dir) as store:
+        store.bulk_add([ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.Literal("1"), ox.NamedNode("urn:g"))])
+        (Path(store.path) / INDEX_DIR).mkdir()
+        (Path(store.path) / INDEX_DIR / "segment").write_text("names")
+    with revise_current(store_dir) as store:
+        store.oxigraph.update("INSERT DATA { GRAPH <urn:notes> { <urn:b> <urn:p> 2 } }")
+    revised = current_build(store_dir)
+    assert (revised / INDEX_DIR / "segment").read_text() == "names"
+    assert written_graphs(store_dir) == ("urn:notes",)

@@ -1,0 +1,24 @@
+"""The kinds of entity the index knows, by the id the reconciliation service gives them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class EntityType:
+    id: str  # the class's local name in the ontology (ESCO's for its occupations)
+    name: str
+    iri: str
+
+
+MKG = "https://w3id.org/metiers-kg/ontology#"
+ESCO_OCCUPATION_CLASS = "http://data.europa.eu/esco/model#Occupation"
+
+TYPES: dict[str, EntityType] = {t.id: t for t in (
+    EntityType("RomeFiche", "Fiche ROME", MKG + "RomeFiche"),
+    EntityType("RomeAppellation", "Appellation ROME", MKG + "RomeAppellation"),
+    EntityType("EscoOccupation", "Occupation ESCO", ESCO_OCCUPATION_CLASS),
+    EntityType("FicheMetier", "Fiche métier", MKG + "FicheMetier"),
+    EntityType("EmploiType", "Emploi-type", MKG + "EmploiType"),
+)}

@@ -1,0 +1,78 @@
+"""The name index written by ``metiers-kg build`` into the build's directory, searched as the server does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.search import INDEX_DIR, SearchIndex
+from kg.search.score import fold, is_match, variants
+from kg.store import Store, current_build
+
+ROME_FICHE_APPELLATION = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX mkg: <https://w3id.org/metiers-kg/ontology#>
+SELECT ?label WHERE { ?a a mkg:RomeAppellation ; skos:broader <https://w3id.org/metiers-kg/rome/M1810> ;
+  skos:prefLabel ?label } ORDER BY ?label"""
+
+
+@pytest.fixture(scope="module")
+def index(built_store: Path) -> SearchIndex:
+    return SearchIndex(current_build(built_store) / INDEX_DIR)
+
+
+def test_the_build_writes_its_index_inside_the_build(built_store: Path, index: SearchIndex) -> None:
+    assert (current_build(built_store) / INDEX_DIR / "entities.json").is_file()
+    assert len(index) > 10_000  # one document per name: ROME fiches, appellations, ESCO, fiches, emploi-types
+
+
+def test_an_emploi_type_by_its_name(index: SearchIndex) -> None:
+    top = index.search("Concepteur développeur", ("EmploiType",))
+    assert top[0].id == "https://w3id.org/metiers-kg/emploi-type/concepteur-developpeur"
+    assert top[0].score == 100.0 and top[0].match and top[0].features["exact_label"] is True
+
+
+def test_every_appellation_of_a_fiche_finds_the_fiche(built_store: Path, index: SearchIndex) -> None:
+    labels = [row["label"].value for row in Store.open_current(built_store).query(ROME_FICHE_APPELLATION)]
+    assert len(labels) > 5
+    for label in labels:
+        top = index.search(label, ("RomeFiche",), 3)
+        assert top[0].id == "https://w3id.org/metiers-kg/rome/M1810", (label, top[0])
+        assert top[0].matched_kind in ("appellation", "prefLabel")
+
+
+def test_both_gender_forms_and_no_accents(index: SearchIndex) -> None:
+    masculine = index.search("administrateur de logiciels de laboratoire", ("FicheMetier",))[0]
+    feminine = index.search("ADMINISTRATRICE DE LOGICIELS DE LABORATOIRE", ("FicheMetier",))[0]
+    assert masculine.id == feminine.id == "https://w3id.org/metiers-kg/metier/MET.717"
+    assert feminine.features["exact_label"] is True and feminine.score == 98.0  # an alternative label, exactly
+
+
+def test_identifiers_are_looked_up(index: SearchIndex) -> None:
+    assert [(c.id, c.match) for c in index.search("M1810")] == [("https://w3id.org/metiers-kg/rome/M1810", True)]
+    assert index.search("met.717")[0].id == "https://w3id.org/metiers-kg/metier/MET.717"
+    esco = "http://data.europa.eu/esco/occupation/f2b15a0e-e65a-438a-affb-29b9d50b77d1"
+    assert index.search(esco)[0].type == "EscoOccupation"
+
+
+def test_a_typo_still_finds_it_but_is_no_automatic_match(index: SearchIndex) -> None:
+    top = index.search("Concepteur dévelopeur", ("EmploiType",))
+    assert top[0].id.endswith("/concepteur-developpeur")
+    assert 80 <= top[0].score < 100
+
+
+def test_empty_and_huge_queries_answer_nothing_or_something(index: SearchIndex) -> None:
+    assert index.search("") == [] and index.search("  / - ") == []
+    assert isinstance(index.search("développeur " * 1000), list)
+
+
+def test_gender_halves_share_their_complement() -> None:
+    assert variants("Vendeur / Vendeuse en boulangerie") == [
+        "Vendeur / Vendeuse en boulangerie", "Vendeur en boulangerie", "Vendeuse en boulangerie"]
+    assert variants("Accessoiriste / Machiniste") == ["Accessoiriste / Machiniste", "Accessoiriste", "Machiniste"]
+    assert fold("Développeur/Développeuse") == "developpeur developpeuse"
+
+
+def test_a_match_needs_a_high_score_and_a_clear_lead() -> None:
+    assert is_match([100.0]) and is_match([100.0, 85.0])
+    assert not is_match([100.0, 98.0]) and not is_match([90.0]) and not is_match([])
