@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -60,9 +61,27 @@ def measure(count: int, corpus: list[Path] | None = None) -> tuple[float, float,
         generate(count, seeds)
     shutil.rmtree(store, ignore_errors=True)
     sources = [str(d) for d in corpus] + ["--keep-going"] if corpus else [str(seeds)]
+    run = timed_build(["--seeds", *sources, "--store", str(store)])
+    if run.exit_code not in ((0, 3) if corpus else (0,)):
+        raise SystemExit(f"build of {count} fiches failed:\n{run.stderr}")
+    quads = int(run.stderr.split(" quads")[0].rsplit(" ", 1)[-1])
+    return run.elapsed, run.largest_rss_mib, run.tree_peak_mib, quads
+
+
+@dataclass(frozen=True)
+class BuildRun:
+    elapsed: float
+    exit_code: int
+    largest_rss_mib: float  # the largest single process (getrusage of the children)
+    tree_peak_mib: float  # the whole process tree, sampled every 0.1 s
+    stderr: str
+
+
+def timed_build(arguments: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> BuildRun:
+    """``metiers-kg build ARGUMENTS`` in a fresh process: wall time, exit code, peak memory and stderr."""
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "kg.cli", "build", "--seeds", *sources, "--store", str(store)],
-                               stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen([sys.executable, "-m", "kg.cli", "build", *arguments],
+                               stderr=subprocess.PIPE, text=True, env=env, cwd=cwd)
     peak, done = [0.0], threading.Event()
     sampler = threading.Thread(target=_sample_peak, args=(process.pid, peak, done), daemon=True)
     sampler.start()
@@ -71,10 +90,7 @@ def measure(count: int, corpus: list[Path] | None = None) -> tuple[float, float,
     sampler.join()
     elapsed = time.perf_counter() - start
     stderr = process.stderr.read() if process.stderr else ""
-    if os.waitstatus_to_exitcode(status) not in ((0, 3) if corpus else (0,)):
-        raise SystemExit(f"build of {count} fiches failed:\n{stderr}")
-    quads = int(stderr.split(" quads")[0].rsplit(" ", 1)[-1])
-    return elapsed, usage.ru_maxrss / 1024, peak[0], quads
+    return BuildRun(elapsed, os.waitstatus_to_exitcode(status), usage.ru_maxrss / 1024, peak[0], stderr)
 
 
 def main() -> None:

@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_bench import _sample_peak  # noqa: E402
+from build_bench import timed_build  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = Path(__file__).resolve().parent / "out"
@@ -28,20 +26,10 @@ OUT = Path(__file__).resolve().parent / "out"
 
 def run(seeds: Path, store: Path) -> tuple[float, float, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("METIERS_KG_CACHE", "METIERS_KG_ROME")}
-    start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "kg.cli", "build", "--seeds", str(seeds), "--store", str(store)],
-                               stderr=subprocess.PIPE, text=True, env=env, cwd=REPO)
-    peak, done = [0.0], threading.Event()
-    sampler = threading.Thread(target=_sample_peak, args=(process.pid, peak, done), daemon=True)
-    sampler.start()
-    _, status, _usage = os.wait4(process.pid, 0)
-    done.set()
-    sampler.join()
-    elapsed = time.perf_counter() - start
-    stderr = process.stderr.read() if process.stderr else ""
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"build failed:\n{stderr}")
-    return elapsed, peak[0], stderr.strip()
+    build = timed_build(["--seeds", str(seeds), "--store", str(store)], env=env, cwd=REPO)
+    if build.exit_code != 0:
+        raise SystemExit(f"build failed:\n{build.stderr}")
+    return build.elapsed, build.tree_peak_mib, build.stderr.strip()
 
 
 def stage_times() -> list[tuple[str, float]]:
