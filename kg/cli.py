@@ -126,6 +126,10 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--threads", type=int, default=None, metavar="N",
                        help="requests each worker runs at once (METIERS_KG_THREADS; default: 8): slow clients "
                             "hold one each")
+    serve.add_argument("--max-worker-memory", type=int, default=None, metavar="MIB",
+                       help="a worker whose resident memory reaches MIB stops at once and is replaced, cutting "
+                            "its requests (a runaway ORDER BY; METIERS_KG_MAX_WORKER_MEMORY; default: "
+                            f"{served['max_worker_memory'].default}; 0: no limit)")
     serve.add_argument("--max-rows", type=int, default=None, metavar="N",
                        help="cap on result rows (METIERS_KG_MAX_ROWS; default: 0, no cap)")
     serve.add_argument("--update-token", default=None, metavar="TOKEN",
@@ -243,6 +247,7 @@ def run_serve(args: argparse.Namespace) -> int:
     overrides = {key: value for key, value in {
         "store_dir": args.store, "host": args.host, "port": args.port, "base_iri": args.base_iri,
         "query_timeout": args.query_timeout, "workers": args.workers, "threads": args.threads,
+        "max_worker_memory": args.max_worker_memory,
         "max_rows": args.max_rows, "update_token": args.update_token, "open_update": args.open_update,
         "public_url": args.public_url, "cors_origins": args.cors_origin, "service_allowlist": args.service_allow,
     }.items() if value is not None}

@@ -28,6 +28,7 @@ ENV_NAMES = {
     "query_timeout": "QUERY_TIMEOUT",
     "workers": "WORKERS",
     "threads": "THREADS",
+    "max_worker_memory": "MAX_WORKER_MEMORY",
     "public_url": "PUBLIC_URL",
     "max_rows": "MAX_ROWS",
     "update_token": "UPDATE_TOKEN",
@@ -60,6 +61,7 @@ class ServerConfig:
     query_timeout: float = 30.0
     workers: int = field(default_factory=_default_workers)  # one per CPU
     threads: int = 8  # requests each worker runs at once: a few slow clients must not hold every slot
+    max_worker_memory: int = 2048  # MiB of resident memory a worker may reach (0: no limit): server.memory_guard
     public_url: str | None = None
     max_rows: int = 0
     update_token: str | None = field(default=None, repr=False)  # a secret: never logged
@@ -84,6 +86,9 @@ class ServerConfig:
             raise ValueError(f"workers: expected a positive integer, got {self.workers!r}")
         if isinstance(self.threads, bool) or not isinstance(self.threads, int) or not 1 <= self.threads <= 64:
             raise ValueError(f"threads: expected an integer from 1 to 64, got {self.threads!r}")
+        if (isinstance(self.max_worker_memory, bool) or not isinstance(self.max_worker_memory, int)
+                or self.max_worker_memory < 0):
+            raise ValueError(f"max worker memory: expected a number of MiB (0: no limit), got {self.max_worker_memory!r}")
         _check_http_iri("base IRI", self.base_iri)
         if self.public_url is not None:
             _check_http_iri("public URL", self.public_url)
@@ -153,7 +158,7 @@ class ServerConfig:
 def _parse(name: str, env_name: str, raw: str) -> object:
     """Turn one environment string into the field's type, naming the variable on error."""
     try:
-        if name in ("port", "workers", "threads", "max_rows"):
+        if name in ("port", "workers", "threads", "max_rows", "max_worker_memory"):
             return int(raw)
         if name == "query_timeout":
             return float(raw)

@@ -16,8 +16,9 @@
   With a single worker, one socket opened by the main process and inherited by the worker:
   connections wait in its queue while the worker is replaced, so the port never refuses them.
 * a worker that **retires to stop a runaway query** (``server.query_runner.exit_worker``:
-  graceful stop, exit status 0, or ``RUNAWAY_EXIT_CODE`` from its watchdog) is replaced at
-  once, however often it happens. A worker that **crashes** (a signal, ``kill -9``) is
+  graceful stop, exit status 0, or ``RUNAWAY_EXIT_CODE`` from its watchdog), or that **reached
+  its memory limit** (``server.memory_guard``, ``--max-worker-memory``), is replaced at once,
+  however often it happens. A worker that **crashes** (a signal, ``kill -9``) is
   replaced too, always: granian's crash-loop guard (a worker dying within 5.5 s of being
   respawned stops the whole server) is switched off, so no client can take the server down by
   crashing workers; a slot that keeps crashing waits a little longer each time (up to
@@ -55,6 +56,7 @@ from kg.errors import StoreError
 from kg.store import Store, current_build
 from server.app import create_app
 from server.config import ServerConfig
+from server.memory_guard import MEMORY_EXIT_CODE, start_memory_guard
 from server.metrics import metrics_directory
 from server.query_runner import RUNAWAY_EXIT_CODE
 
@@ -65,7 +67,9 @@ HEADER_READ_TIMEOUT_MS = 10_000  # a client that has not sent its request line a
 GRACEFUL_MARGIN = 5  # seconds beyond query_timeout for in-flight requests on shutdown
 CRASH_WINDOW = 10.0  # seconds: a worker crashing again within this of its last crash waits longer to be replaced
 MAX_CRASH_PAUSE = 5.0
-RETIRED_EXIT_CODES = (0, RUNAWAY_EXIT_CODE)  # a worker that stopped itself (server.query_runner.exit_worker)
+MIGRATE_REQ_SYSCTL = Path("/proc/sys/net/ipv4/tcp_migrate_req")
+# a worker that stopped itself: server.query_runner.exit_worker, or server.memory_guard at its memory limit
+RETIRED_EXIT_CODES = (0, RUNAWAY_EXIT_CODE, MEMORY_EXIT_CODE)
 LOG_FORMAT = "[%(asctime)s] [%(process)d] [%(levelname)s] %(message)s"
 LOG_CONFIG = {
     "version": 1,
@@ -80,7 +84,13 @@ LOG_CONFIG = {
 
 def app_factory() -> Flask:
     """The app configured from the environment, for ``granian --factory server.wsgi:app_factory``."""
-    return create_app(ServerConfig.from_env())
+    return worker_app(ServerConfig.from_env())
+
+
+def worker_app(config: ServerConfig) -> Flask:
+    """The app of one worker process, built after the fork, with the worker's memory guard."""
+    start_memory_guard(config.max_worker_memory, server_logger())
+    return create_app(config)
 
 
 def server_options(config: ServerConfig) -> dict[str, Any]:
@@ -153,7 +163,29 @@ def serve(config: ServerConfig) -> None:
     with metrics_directory():  # before any worker imports prometheus_client
         server = _Server("server.wsgi:app_factory", **server_options(config))
         server.on_startup(lambda: server_logger().info(startup_line))
-        server.serve(target_loader=lambda _target: create_app(config))
+        warning = queue_handover_warning(config.workers, MIGRATE_REQ_SYSCTL)
+        if warning:
+            server.on_startup(lambda: server_logger().warning(warning))
+        server.serve(target_loader=lambda _target: worker_app(config))
+
+
+def queue_handover_warning(workers: int, sysctl: Path) -> str | None:
+    """What to tell an operator whose kernel resets the connections queued on a retiring worker.
+
+    With several workers each has its own ``SO_REUSEPORT`` socket; when one retires (a runaway
+    query, its memory limit, SIGHUP), the connections the kernel had already queued on it are
+    reset, unless ``net.ipv4.tcp_migrate_req`` is 1 (Linux 5.14+), which hands them to another
+    worker. Only root can set it, so the server says so instead of changing the host.
+    """
+    if workers < 2:
+        return None  # one worker: its socket belongs to the main process and outlives the worker
+    try:
+        if sysctl.read_text().strip() != "0":
+            return None
+    except OSError:
+        return None  # another kernel: nothing known to advise
+    return (f"{sysctl} is 0: connections waiting for a worker that retires are reset instead of handed "
+            "to another worker; set 'sysctl -w net.ipv4.tcp_migrate_req=1' (README: Reliability)")
 
 
 def server_logger() -> logging.Logger:

@@ -41,6 +41,22 @@ def wait_until_healthy(base: str, process: subprocess.Popen, log: Path, within: 
     pytest.fail(f"server not healthy after {within} s:\n{log.read_text()}")
 
 
+def workers(server_pid: int) -> set[int]:
+    """The server's worker processes (children of its main process)."""
+    children = Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()
+    return {int(pid) for pid in children}
+
+
+def wait_for_workers(server_pid: int, count: int, within: float = 30) -> set[int]:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        found = workers(server_pid)
+        if len(found) == count:
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f"the server has {len(workers(server_pid))} workers, not {count}, after {within} s")
+
+
 def _end_with_the_tests() -> None:
     """In the server's process before it runs: SIGTERM it when the test process dies, however it
     dies (a killed test run must not leave servers behind). Linux ``prctl(PR_SET_PDEATHSIG)``."""
