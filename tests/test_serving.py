@@ -45,3 +45,31 @@ def test_a_killed_test_process_takes_its_server_with_it(built_store: Path, tmp_p
     while _alive(server) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not _alive(server)
+
+
+def test_a_failing_build_leaves_the_running_server_serving_the_previous_build(built_store: Path,
+                                                                             tmp_path: Path) -> None:
+    """The README's promise, attacked: a build of a broken document into the store being served
+    fails with its file and line, and the server goes on answering from the build it had."""
+    import shutil
+
+    import requests
+
+    from tests.conftest import SEEDS, run_cli
+    from tests.serving import serving
+
+    store = tmp_path / "store"
+    shutil.copytree(built_store, store, symlinks=True)
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    broken = seeds / "999_broken.md"
+    broken.write_text((SEEDS / next(p.name for p in SEEDS.iterdir() if p.name.startswith("000")))
+                      .read_text(encoding="utf-8").replace("- M1810", "- Z9999", 1), encoding="utf-8")
+    count = {"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"}
+    with serving(store, tmp_path / "serve.log") as (base, _process):
+        before = requests.get(f"{base}/healthz", timeout=30).json()
+        quads = requests.get(f"{base}/sparql", params=count, headers={"Accept": "text/csv"}, timeout=60).text
+        result = run_cli("build", "--seeds", seeds, "--store", store)
+        assert result.returncode == 1 and f"{broken}:" in result.stderr and "Z9999" in result.stderr
+        assert requests.get(f"{base}/healthz", timeout=30).json() == before
+        assert requests.get(f"{base}/sparql", params=count, headers={"Accept": "text/csv"}, timeout=60).text == quads
