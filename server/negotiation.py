@@ -51,6 +51,7 @@ RESULTS_OFFERS: tuple[Representation, ...] = (
     Representation("text/tab-separated-values", ox.QueryResultsFormat.TSV, ("tsv",)),
     Representation("application/json", ox.QueryResultsFormat.JSON),
     Representation("application/xml", ox.QueryResultsFormat.XML),
+    Representation("text/json", ox.QueryResultsFormat.JSON),  # oxigraph's alias too
 )
 GRAPH_OFFERS: tuple[Representation, ...] = (
     Representation("text/turtle", ox.RdfFormat.TURTLE, ("turtle", "ttl")),
@@ -65,16 +66,22 @@ OFFERS: dict[QueryForm, tuple[Representation, ...]] = {
 }
 
 
+SERVED_PARAMETERS = {"charset": "utf-8"}  # what every representation we serve carries (see content_type)
+
+
 @dataclass(frozen=True)
 class MediaRange:
-    """One element of an Accept header."""
+    """One element of an Accept header (its parameters before ``q``, lower-cased)."""
 
     type: str
     subtype: str
     q: float
+    parameters: tuple[tuple[str, str], ...] = ()
 
     def specificity(self, media_type: str) -> int:
-        """How precisely this range names ``media_type``: 2 exact, 1 ``type/*``, 0 ``*/*``, -1 no match."""
+        """How precisely this range names ``media_type``: 3 exact with parameters, 2 exact, 1 ``type/*``,
+        0 ``*/*``, -1 no match. A range whose parameters our answer does not carry (``charset=iso-8859-1``,
+        ``header=absent``) does not match it, so its ``q=0`` excludes nothing we send (RFC 9110 §12.5.1)."""
         type_, _, subtype = media_type.partition("/")
         if self.type == "*":
             return 0
@@ -82,7 +89,11 @@ class MediaRange:
             return -1
         if self.subtype == "*":
             return 1
-        return 2 if self.subtype == subtype else -1
+        if self.subtype != subtype:
+            return -1
+        if not self.parameters:
+            return 2
+        return 3 if all(SERVED_PARAMETERS.get(key) == value for key, value in self.parameters) else -1
 
 
 def parse_accept(header: str | None) -> list[MediaRange]:
@@ -96,15 +107,18 @@ def parse_accept(header: str | None) -> list[MediaRange]:
         if not slash or not type_ or not subtype or (type_ == "*" and subtype != "*"):
             continue
         q = 1.0
+        parameters = []
         for param in params:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
+            key, _, value = (part.strip().lower() for part in param.partition("="))
+            if key == "q":
                 try:
-                    q = min(max(float(value.strip()), 0.0), 1.0)
+                    q = min(max(float(value), 0.0), 1.0)
                 except ValueError:
                     q = 0.0
                 break  # parameters after q are accept-extensions
-        ranges.append(MediaRange(type_, subtype, q))
+            if key:
+                parameters.append((key, value.strip('"')))
+        ranges.append(MediaRange(type_, subtype, q, tuple(parameters)))
     return ranges
 
 

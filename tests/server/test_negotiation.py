@@ -8,11 +8,18 @@ from kg.errors import NotAcceptableError
 from server.negotiation import MediaRange, Preferences, QueryForm, parse_accept, quality
 
 
+def test_a_range_with_parameters_we_do_not_send_excludes_nothing() -> None:
+    """RFC 9110 §12.5.1, as oxigraph's suite checks it: ``text/csv;charset=iso-8859-1;q=0`` is not our CSV."""
+    assert quality(parse_accept("text/csv;charset=iso-8859-1;q=0, text/csv"), "text/csv") == 1.0
+    assert quality(parse_accept("text/csv;header=absent;q=0, text/csv;q=0.4"), "text/csv") == 0.4
+    assert quality(parse_accept("text/csv;charset=UTF-8;q=0, text/csv"), "text/csv") == 0.0  # the one we send
+
+
 def test_parse_accept_reads_q_values_and_skips_garbage() -> None:
     ranges = parse_accept("text/csv;q=0.5, Application/XML ; charset=utf-8, bogus, */*;q=0.1;level=1, x/y;q=abc")
     assert ranges == [
         MediaRange("text", "csv", 0.5),
-        MediaRange("application", "xml", 1.0),
+        MediaRange("application", "xml", 1.0, (("charset", "utf-8"),)),
         MediaRange("*", "*", 0.1),
         MediaRange("x", "y", 0.0),
     ]

@@ -84,7 +84,7 @@ def test_406_lists_what_is_available(client: FlaskClient) -> None:
     assert response.status_code == 406
     assert response.get_data(as_text=True) == (
         "no acceptable representation for Accept: 'image/png'; available: application/sparql-results+json, "
-        "application/sparql-results+xml, text/csv, text/tab-separated-values, application/json, application/xml\n")
+        "application/sparql-results+xml, text/csv, text/tab-separated-values, application/json, application/xml, text/json\n")
 
 
 def test_non_utf8_body_is_415(client: FlaskClient) -> None:
