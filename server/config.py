@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -37,6 +38,7 @@ ENV_NAMES = {
     "service_allowlist": "SERVICE_ALLOW",
 }
 LOOPBACK_HOSTS = ("localhost", "::1")
+BEARER_TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")  # RFC 6750's b64token: what a client may send
 
 
 def _default_workers() -> int:
@@ -97,6 +99,9 @@ class ServerConfig:
             raise ValueError(f"max rows: expected a non-negative integer (0: no cap), got {self.max_rows!r}")
         if self.update_token is not None and len(self.update_token) < 16:
             raise ValueError("update token: use at least 16 characters (e.g. from 'openssl rand -hex 32')")
+        if self.update_token is not None and not BEARER_TOKEN.fullmatch(self.update_token):
+            raise ValueError("update token: use only letters, digits and - . _ ~ + / (a Bearer token, RFC 6750; "
+                             "e.g. from 'openssl rand -hex 32')")
         if self.open_update and not is_loopback(self.host):
             raise ValueError(f"open update: only allowed on a loopback address, not on {self.host!r}; "
                              "use --update-token instead")

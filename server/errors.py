@@ -39,6 +39,17 @@ class ServiceRefusedError(QueryError):
     """A query whose SERVICE clause names an endpoint this server may not call."""
 
 
+class CredentialsError(UpdateRefusedError):
+    """A write without the Bearer token a server with a token expects (RFC 6750): no credentials
+    or another scheme (401), a malformed header (400), or a token that does not match (401)."""
+
+    def __init__(self, message: str, status: int, error_code: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        challenge = 'Bearer realm="metiers-kg"'
+        self.challenge = f'{challenge}, error="{error_code}"' if error_code else challenge
+
+
 class UpdateFailedError(QueryError):
     """An update that parses but cannot be applied (e.g. CREATE GRAPH of an existing graph)."""
 
@@ -65,11 +76,13 @@ def plain(message: str, status: int, headers: dict[str, str] | None = None) -> R
 
 def _known(error: Exception) -> Response:
     status = next(code for cls, code in STATUS_BY_ERROR if isinstance(error, cls))
+    headers = None
     if isinstance(error, StoreError):
         current_app.logger.error("store unavailable: %s", error)
         headers = {"Retry-After": "5"}
-    else:
-        headers = None
+    elif isinstance(error, CredentialsError):
+        status = error.status
+        headers = {"WWW-Authenticate": error.challenge}
     return plain(str(error), status, headers)
 
 

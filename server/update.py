@@ -33,8 +33,8 @@ from flask import Request
 
 from kg.errors import QuerySyntaxError, UpdateRefusedError
 from kg.store import Store, revise_current
-from server.config import ServerConfig
-from server.errors import MalformedRequestError, UpdateFailedError
+from server.config import BEARER_TOKEN, ServerConfig
+from server.errors import CredentialsError, MalformedRequestError, UpdateFailedError
 from server.query_runner import Channel, Job
 from server.service_guard import check_calls
 from server.sparql_text import add_using, check_nesting, has_own_dataset, service_targets
@@ -58,16 +58,22 @@ def is_authorized(authorization: str | None, config: ServerConfig) -> bool:
 
 
 def check_authorization(authorization: str | None, config: ServerConfig) -> None:
-    """Raise UpdateRefusedError (403), saying why, unless ``authorization`` lets a request write."""
+    """Raise, saying why, unless ``authorization`` lets a request write: UpdateRefusedError (403)
+    on a read-only server, which no credentials change; CredentialsError (401 or 400, with the
+    ``WWW-Authenticate: Bearer`` challenge of RFC 6750) when the server has a token."""
     if config.open_update:
         return
     if config.update_token is None:
         raise UpdateRefusedError("this server is read-only: updates are disabled (start it with --update-token TOKEN)")
     scheme, _, credentials = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not credentials.strip():
-        raise UpdateRefusedError("updates need the server's token: send 'Authorization: Bearer <token>'")
-    if not hmac.compare_digest(credentials.strip().encode(), config.update_token.encode()):
-        raise UpdateRefusedError("the Bearer token does not match the server's update token")
+    if scheme.lower() != "bearer":
+        raise CredentialsError("updates need the server's token: send 'Authorization: Bearer <token>'", 401)
+    token = credentials.strip()
+    if not token or not BEARER_TOKEN.fullmatch(token):
+        raise CredentialsError("the Authorization header is not 'Bearer <token>' (RFC 6750 token characters)",
+                               400, "invalid_request")
+    if not hmac.compare_digest(token.encode(), config.update_token.encode()):
+        raise CredentialsError("the Bearer token does not match the server's update token", 401, "invalid_token")
 
 
 @dataclass(frozen=True)

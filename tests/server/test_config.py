@@ -101,3 +101,11 @@ def test_cli_serve_errors_exit_1_with_one_line(tmp_path: Path, args: list[str], 
     assert result.returncode == 1
     assert words.format(tmp=tmp_path) in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_update_token_a_client_could_not_send_is_refused_at_start() -> None:
+    from server.config import ServerConfig
+
+    with pytest.raises(ValueError, match=r"update token: use only letters, digits and - \. _ ~ \+ /"):
+        ServerConfig(update_token="not a bearer token!")
+    assert ServerConfig(update_token="abc-DEF_123.~+/xyz==").update_token == "abc-DEF_123.~+/xyz=="

@@ -153,7 +153,7 @@ def test_a_client_that_hangs_up_stops_the_query(server: tuple[str, Path]) -> Non
 def test_updates_with_the_token_are_seen_by_every_worker(server: tuple[str, Path]) -> None:
     base = server[0]
     refused = requests.post(f"{base}/sparql", data={"update": "CLEAR ALL"}, timeout=10)
-    assert refused.status_code == 403
+    assert refused.status_code == 401 and refused.headers["WWW-Authenticate"].startswith("Bearer")
     insert = f"INSERT DATA {{ GRAPH <{EX}graph/extra> {{ <{EX}x> <{EX}y> 42 }} }}"
     done = requests.post(f"{base}/sparql", data=insert.encode(), timeout=30,
                          headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})

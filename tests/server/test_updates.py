@@ -48,16 +48,23 @@ def on_disk(store: Path) -> int:
     return len(Store.open_current(store))
 
 
-@pytest.mark.parametrize("headers,message", [
-    ({}, "send 'Authorization: Bearer <token>'"),
-    ({"Authorization": "Bearer wrong-token-0000000"}, "does not match"),
-    ({"Authorization": f"Basic {TOKEN}"}, "send 'Authorization: Bearer <token>'"),
+@pytest.mark.parametrize("headers,status,challenge,message", [  # RFC 6750, as Fuseki's bearer tests check it
+    ({}, 401, 'Bearer realm="metiers-kg"', "send 'Authorization: Bearer <token>'"),
+    ({"Authorization": f"Basic {TOKEN}"}, 401, 'Bearer realm="metiers-kg"', "send 'Authorization: Bearer <token>'"),
+    ({"Authorization": "Bearer"}, 400, 'Bearer realm="metiers-kg", error="invalid_request"', "not 'Bearer <token>'"),
+    ({"Authorization": "Bearer not&base$64"}, 400, 'Bearer realm="metiers-kg", error="invalid_request"',
+     "not 'Bearer <token>'"),
+    ({"Authorization": "Bearer wrong-token-0000000"}, 401, 'Bearer realm="metiers-kg", error="invalid_token"',
+     "does not match"),
 ])
-def test_updates_without_the_token_are_403(writer: FlaskClient, store: Path, headers, message: str) -> None:
+def test_updates_without_the_token_are_refused(writer: FlaskClient, store: Path, headers, status: int,
+                                               challenge: str, message: str) -> None:
     response = send(writer, data=INSERT, headers={"Content-Type": "application/sparql-update", **headers})
-    assert response.status_code == 403 and message in response.get_data(as_text=True)
-    assert send(writer, "PUT", "/store", query_string={"graph": G_ONE}, data=b"", headers={
-        "Content-Type": "text/turtle", **headers}).status_code == 403
+    assert response.status_code == status and message in response.get_data(as_text=True)
+    assert response.headers["WWW-Authenticate"] == challenge
+    upload = send(writer, "PUT", "/store", query_string={"graph": G_ONE}, data=b"", headers={
+        "Content-Type": "text/turtle", **headers})
+    assert (upload.status_code, upload.headers["WWW-Authenticate"]) == (status, challenge)
     assert on_disk(store) == 6
 
 
