@@ -3,8 +3,9 @@
 The server alone has a few request threads per worker and no body or answer timeouts (granian
 gives WSGI apps none): the first test shows that a few stalled clients do take every thread of a
 one-worker, two-thread server. Behind nginx, with the shipped file changed only in its two
-addresses, many more of the same clients leave every other request served, and a stalled
-body's connection is closed once its timeout passes.
+addresses, many more of the same clients leave every other request served, a stalled body's
+connection is closed once its timeout passes, and one host sending twenty long queries gets four
+of them run and 429 for the rest. Attackers connect from 127.0.0.2, another host as nginx sees it.
 """
 
 from __future__ import annotations
@@ -40,6 +41,15 @@ def upstream(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("proxied")
     write_build(tmp / "store", [*occupation_quads(), *filler_quads(30_000)])
     with serving(tmp / "store", tmp / "serve.log", "--workers", "1", "--threads", "2") as (base, _process):
+        yield base
+
+
+@pytest.fixture(scope="module")
+def default_upstream(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One worker with the default threads (8)."""
+    tmp = tmp_path_factory.mktemp("proxied-default")
+    write_build(tmp / "store", [*occupation_quads(), *filler_quads(30_000)])
+    with serving(tmp / "store", tmp / "serve.log", "--workers", "1") as (base, _process):
         yield base
 
 
@@ -80,12 +90,16 @@ def nginx(upstream: str, folder: Path) -> Iterator[str]:
         process.wait(timeout=10)
 
 
+ATTACKER = "127.0.0.2"  # another host, as nginx sees it (all of 127/8 is this machine): its limits are its own
+
+
 def stall(base: str, count: int, stack: ExitStack) -> list[socket.socket]:
     """``count`` connections, half announcing a body they never send, half never reading a large answer."""
     host, port = base.removeprefix("http://").split(":")
     held = []
     for index in range(count):
-        sock = stack.enter_context(socket.create_connection((host, int(port)), timeout=30))
+        sock = stack.enter_context(socket.create_connection((host, int(port)), timeout=30,
+                                                            source_address=(ATTACKER, 0)))
         if index % 2:
             sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
                          b"Content-Length: 1000\r\n\r\nASK")
@@ -142,6 +156,29 @@ def test_behind_nginx_stalled_clients_leave_others_served(upstream: str, tmp_pat
         stalled_body.settimeout(30)
         assert stalled_body.recv(200) == b""  # nginx closes it (its 408 is logged, not sent)
         assert time.monotonic() - started < 25  # after client_body_timeout (10 s), not the client's patience
+
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 2.7e13 rows: CPU, no memory
+
+
+def test_behind_nginx_one_host_cannot_take_every_thread_with_long_queries(default_upstream: str,
+                                                                         tmp_path: Path) -> None:
+    with nginx(default_upstream, tmp_path) as base, ExitStack() as stack:
+        host, port = base.removeprefix("http://").split(":")
+        request = (f"GET /sparql?query={requests.utils.quote(RUNAWAY)} HTTP/1.1\r\nHost: x\r\n"
+                   "Accept: text/csv\r\n\r\n").encode()
+        runaways = []
+        for _ in range(20):
+            sock = stack.enter_context(socket.create_connection((host, int(port)), timeout=30,
+                                                                source_address=(ATTACKER, 0)))
+            sock.sendall(request)
+            runaways.append(sock)
+        refused = [sock.recv(12) for sock in runaways[4:]]  # the first 4 run; nginx answers the rest at once
+        assert refused == [b"HTTP/1.1 429"] * 16
+        assert healthy(base, 5) == [200] * 5
+        answer = requests.post(f"{base}/sparql", data={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"},
+                               headers={"Accept": "text/csv"}, timeout=10)
+        assert answer.status_code == 200 and answer.text.splitlines() == ["n", "30006"]
 
 
 def test_the_shipped_file_is_valid_nginx(tmp_path: Path) -> None:
