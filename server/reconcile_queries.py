@@ -54,16 +54,25 @@ def request_fields(req: Request) -> dict[str, str]:
         sources.append(req.get_data(cache=True))
     for raw in sources:
         try:
-            pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, errors="strict")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
-            raise BadRequest(f"the request is not UTF-8 (byte {error.object[error.start:error.start + 1]!r} at "
-                             f"offset {error.start}); encode each field as UTF-8, then percent-encode it") from None
+            raise BadRequest(f"the request is not UTF-8 ({_byte(error)} of the "
+                             f"{'query string' if raw is req.query_string else 'body'})") from None
+        try:
+            pairs = parse_qsl(text, keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError as error:
+            raise BadRequest(f"a field of the request is not UTF-8 once percent-decoded ({_byte(error)} of its "
+                             "value); encode each field as UTF-8, then percent-encode it") from None
         for name, value in pairs:
             fields.setdefault(name, value)
     if req.method == "POST" and req.mimetype == "multipart/form-data":
         for name, value in req.form.items():
             fields.setdefault(name, value)
     return fields
+
+
+def _byte(error: UnicodeDecodeError) -> str:
+    return f"byte {error.object[error.start:error.start + 1]!r} at offset {error.start}"
 
 
 def parse_json(text: str, what: str) -> object:
@@ -78,8 +87,7 @@ def json_body(req: Request) -> object:
     try:
         text = req.get_data(cache=True).decode("utf-8")
     except UnicodeDecodeError as error:
-        raise BadRequest(f"the body is not valid UTF-8 (byte {error.object[error.start:error.start + 1]!r} "
-                         f"at offset {error.start})") from None
+        raise BadRequest(f"the body is not UTF-8 ({_byte(error)})") from None
     return parse_json(text, "the body")
 
 

@@ -124,7 +124,8 @@ class SearchIndex:
                 [(tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "type", t)) for t in types])
             query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, kinds)])
         if within is not None:
-            entities = tantivy.Query.term_set_query(self._schema, "entity", sorted(within))
+            entities = tantivy.Query.const_score_query(  # a filter: adds nothing to the BM25
+                tantivy.Query.term_set_query(self._schema, "entity", sorted(within)), 0.0)
             query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, entities)])
         return query
 
