@@ -183,8 +183,8 @@ class SearchIndex:
         return tantivy.Query.boolean_query(must)
 
     def suggest(self, prefix: str, types: tuple[str, ...] = (), limit: int = 10, offset: int = 0) -> list[Candidate]:
-        """Autocomplete: entities with a name that the typed text begins (its last word may be cut short),
-        names that start with it first, then by similarity, then shorter names."""
+        """Autocomplete: entities with a name that the typed text begins (its last word may be cut short):
+        names that start with it first, shortest first; then the others by similarity."""
         looked_up = self.lookup(prefix, types)
         if looked_up:
             return looked_up[offset:offset + limit]
@@ -197,7 +197,8 @@ class SearchIndex:
             doc = self._searcher.doc(address)
             entity, label, kind = doc["entity"][0], doc["label"][0], doc["kind"][0]
             sim = similarity(folded, label, kind)
-            key = (not fold(label).startswith(folded), -sim.score, len(label), label)
+            name = fold(sim.matched)
+            key = (0, len(name), label) if name.startswith(folded) else (1, -sim.score, label)
             if entity not in best or key < best[entity][0]:
                 best[entity] = (key, sim, kind)
         ranked = sorted(best.items(), key=lambda item: (item[1][0], item[0]))[offset:offset + limit]
