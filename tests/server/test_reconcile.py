@@ -93,8 +93,8 @@ LONG_TITLE = ("Technicien de maintenance " * 400)[:10_000]
      "query 'q0': the query is 10000 characters long; titles are searched up to 1000 characters"),
     ("[]", 400, "'queries' must be a non-empty JSON object"),
     ('{"q0": {"query": "x", "properties": [{"pid": "salary", "v": "2000"}]}}', 400,
-     "query 'q0': unknown property 'salary'; the properties a query may give are romeCode, romeFiche, domaine, "
-     "grandDomaine, escoOccupation, iscoGroup"),
+     ("query 'q0': unknown property 'salary'; the properties a query may give are romeCode, romeFiche, domaine, "
+      "grandDomaine, escoOccupation, iscoGroup")),
     ('{"q0": {"query": "x", "properties": [{"pid": "appellations", "v": "x"}]}}', 400,
      "query 'q0': property 'appellations' is returned by data extension but cannot refine a query"),
     ('{"q0": {"query": "x", "properties": [{"pid": "grandDomaine", "v": "ZZ"}]}}', 400,

@@ -180,8 +180,8 @@ def test_the_1_0_draft_endpoint(reconcile_server: str) -> None:
      "too many queries: 10000 in one batch, the service takes at most 100"),
     (b'{"queries": [{"conditions": [{"matchType": "nickname", "propertyValue": "x"}]}]}', 400,
      "query 0: each condition needs a 'matchType': name, id or property"),
-    (b'{"queries": [{"conditions": [{"matchType": "property", "propertyId": "iscoGroup", "propertyValue": "25", '
-     b'"matchQuantifier": "none"}]}]}', 400, "query 0: matchQuantifier 'none' is not supported (any, all)"),
+    ((b'{"queries": [{"conditions": [{"matchType": "property", "propertyId": "iscoGroup", "propertyValue": "25", '
+      b'"matchQuantifier": "none"}]}]}'), 400, "query 0: matchQuantifier 'none' is not supported (any, all)"),
 ])
 def test_bad_1_0_batches_say_what_is_wrong(reconcile_server: str, body: bytes, status: int, message: str) -> None:
     answer = requests.post(f"{reconcile_server}/reconcile/1.0-draft/reconcile", data=body, timeout=30,
