@@ -21,7 +21,8 @@ from kg.search.names import PREFIXES
 from kg.store import Store
 
 ESCO_OCCUPATION = "http://data.europa.eu/esco/occupation/"
-MATCHES = "VALUES ?match { skos:exactMatch skos:closeMatch skos:broadMatch skos:narrowMatch }"
+MATCH_PREDICATES = "skos:exactMatch skos:closeMatch skos:broadMatch skos:narrowMatch"
+MATCHES = f"VALUES ?match {{ {MATCH_PREDICATES} }}"
 # ?entity → ?fiche, its ROME fiche(s), by type
 FICHE_PATHS = {
     "RomeFiche": "BIND(?entity AS ?fiche)",
@@ -132,16 +133,18 @@ def _esco_of(store: Store, by_type: Scope) -> dict[str, set[str]]:
     return found
 
 
-def _isco_of(store: Store, by_type: Scope) -> dict[str, set[str]]:
-    """ISCO-08 codes: those of the entity's ESCO occupations (vendored table), and those the graph gives it."""
+def _isco_of(store: Store, by_type: Scope, esco: dict[str, set[str]]) -> dict[str, set[str]]:
+    """ISCO-08 codes: those of the entity's ESCO occupations ``esco`` (vendored table), and those the graph
+    gives it (``mkg:iscoGroup``, a mapping to an ISCO group)."""
     occupations = esco_occupations()
     found: dict[str, set[str]] = defaultdict(set)
-    for iri, escos in _esco_of(store, by_type).items():
+    for iri, escos in esco.items():
         found[iri].update(occupations[e].isco_group for e in escos if e in occupations)
     for type_id, iris in by_type.items():
         if type_id == "EscoOccupation" or iris == []:
             continue
-        query = PREFIXES + (f"SELECT ?entity ?isco WHERE {{ {_scope(type_id, iris)} ?entity ?p ?isco "
+        query = PREFIXES + (f"SELECT ?entity ?isco WHERE {{ {_scope(type_id, iris)} ?entity ?match ?isco . "
+                            f"VALUES ?match {{ mkg:iscoGroup {MATCH_PREDICATES} }} "
                             f"FILTER(STRSTARTS(STR(?isco), \"{ISCO_GROUP}\")) }}")
         for row in store.query(query):
             found[row["entity"].value].add(row["isco"].value[len(ISCO_GROUP):])
@@ -155,7 +158,7 @@ def property_values(store: Store, property_id: str, by_type: Scope) -> dict[str,
         for iri, escos in _esco_of(store, by_type).items():
             found[iri].update(Value(_esco_name(e), e) for e in escos)
     elif property_id == "iscoGroup":
-        for iri, codes in _isco_of(store, by_type).items():
+        for iri, codes in _isco_of(store, by_type, _esco_of(store, by_type)).items():
             found[iri].update(Value(_isco_name(c), ISCO_GROUP + c) for c in codes)
     else:
         entity_kind = PROPERTIES[property_id].value == "entity"
@@ -211,7 +214,7 @@ class Facets:
                 for row in store.query(_fiche_query(type_id, None, "?fiche skos:notation ?code", "?code")):
                     self._fiches[row["entity"].value].add(row["code"].value)
         self._esco = _esco_of(store, everything)
-        self._isco = _isco_of(store, everything)
+        self._isco = _isco_of(store, everything, self._esco)
         self._cache: dict[tuple[str, str], frozenset[str]] = {}
 
     def entities(self, property_id: str, code: str) -> frozenset[str]:
