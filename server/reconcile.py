@@ -17,7 +17,8 @@ import json
 import re
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, request
+from flask import Blueprint, Flask, Response, current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from kg.errors import StoreError
 from kg.search import INDEX_DIR, TYPES, SearchIndex
@@ -135,6 +136,9 @@ def _guarded(produce) -> Response:  # type: ignore[no-untyped-def]
         return produce()
     except BadRequest as exc:
         return _error(str(exc), exc.status)
+    except RequestEntityTooLarge:
+        return _error(f"the request body is over {current_app.config['MAX_CONTENT_LENGTH']} bytes; send at most "
+                      f"{MAX_BATCH} queries per batch (batchSize in the manifest)", 413)
     except StoreError as exc:
         return _error(str(exc), 503)
 

@@ -110,6 +110,14 @@ def test_bad_requests_say_what_is_wrong(server: str, queries: str, status: int, 
     assert answer.text.startswith(message), answer.text
 
 
+def test_a_body_over_the_size_limit_is_refused(server: str) -> None:
+    queries = json.dumps({f"q{i}": {"query": "Technicien de maintenance industrielle"} for i in range(30_000)})
+    answer = requests.post(f"{server}/reconcile", data={"queries": queries}, timeout=60)
+    assert answer.status_code == 413
+    assert answer.text == ("the request body is over 1048576 bytes; send at most 100 queries per batch "
+                           "(batchSize in the manifest)\n")
+
+
 def test_a_body_that_is_not_utf8_is_refused(server: str) -> None:
     body = b"queries=" + b'{"q0":{"query":"Infirmi%E8re"}}'  # %E8: "è" in Latin-1, not UTF-8
     answer = requests.post(f"{server}/reconcile", data=body, timeout=10,
