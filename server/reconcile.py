@@ -213,6 +213,7 @@ def suggest(version: str, kind: str) -> Response:
         if prefix is None:
             raise BadRequest("'prefix' is required: the text typed so far")
         limit, cursor = _suggest_limit()
+        found: list[dict[str, object]]
         if kind == "type":
             found = [{"id": t.id, "name": t.name, "description": t.iri} for t in TYPES.values()
                      if _matches(prefix, t.id, t.name)]
