@@ -257,8 +257,10 @@ def flyout(version: str, kind: str) -> Response:
 @bp.route("/preview")
 def preview(version: str) -> Response:
     """A small HTML card for OpenRefine's preview iframe."""
-    found = _index().lookup(request.args.get("id", ""))
-    if not found:
-        return Response("<p>Unknown entity.</p>", 404, mimetype="text/html")
-    card = f'<html><body style="font:14px sans-serif;margin:6px">{_card(found[0])}</body></html>'
-    return Response(card, mimetype="text/html")
+    def produce() -> Response:
+        found = _index().lookup(request.args.get("id", ""))
+        if not found:
+            return Response("<p>Unknown entity.</p>", 404, mimetype="text/html")
+        card = f'<html><body style="font:14px sans-serif;margin:6px">{_card(found[0])}</body></html>'
+        return Response(card, mimetype="text/html")
+    return _guarded(produce)
