@@ -75,7 +75,7 @@ def _value(property_id: str, value: Value) -> dict:
 
 
 def _values(store: Store, index: SearchIndex, extension: Extension) -> dict[str, dict[str, list[dict]]]:
-    by_type: dict[str, list[str]] = defaultdict(list)
+    by_type: dict[str, list[str]] = defaultdict(list)  # only ids the index knows reach the SPARQL queries
     for iri in dict.fromkeys(extension.ids):
         found = index.lookup(iri)
         if found and found[0].id == iri:
