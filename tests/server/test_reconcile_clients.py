@@ -24,7 +24,11 @@ DEADLINE = 120  # seconds for one OpenRefine operation (4 rows, a batch or two e
 CONCEPTEUR = "https://w3id.org/metiers-kg/emploi-type/concepteur-developpeur"
 MET717 = "https://w3id.org/metiers-kg/metier/MET.717"
 M1810 = "https://w3id.org/metiers-kg/rome/M1810"
-TITLES = ["Concepteur développeur", "administratrice de logiciels de laboratoire", "M1810", "xyzzy plugh"]
+PILOTE = "https://w3id.org/metiers-kg/emploi-type/pilote-d-exploitation"
+# job titles and, in another column, the grand domaine the spreadsheet says (Pilote d'exploitation is in M)
+ROWS = [("Concepteur développeur", "M"), ("administratrice de logiciels de laboratoire", "M"), ("M1810", "M"),
+        ("Pilote d'exploitation", "J"), ("xyzzy plugh", "")]
+TITLES = [title for title, _ in ROWS]
 
 
 def wait_for(what: str, check: Callable[[], object], within: float = DEADLINE) -> object:
@@ -104,15 +108,23 @@ def rows(openrefine: str, project: str) -> dict:
                                                                         "limit": 50}, timeout=30).json()
 
 
-def columns(openrefine: str, project: str) -> list[str]:
+def columns(openrefine: str, project: str) -> list[tuple[str, int]]:
+    """(name, cell index) of each column, in the project's order (new columns get new cell indices)."""
     model = requests.get(f"{openrefine}/command/core/get-models", params={"project": project}, timeout=30).json()
-    return [c["name"] for c in model["columnModel"]["columns"]]
+    return [(c["name"], c["cellIndex"]) for c in model["columnModel"]["columns"]]
+
+
+def table(openrefine: str, project: str) -> list[list[object]]:
+    """The cells' values, row by row, in column order (None for an empty cell)."""
+    indices = [index for _, index in columns(openrefine, project)]
+    return [[(row["cells"][i] or {}).get("v") if i < len(row["cells"]) else None for i in indices]
+            for row in rows(openrefine, project)["rows"]]
 
 
 def test_openrefine_reconciles_a_column_and_extends_it(openrefine: str, reconcile_server: str,
                                                        tmp_path: Path) -> None:
     csv = tmp_path / "titles.csv"
-    csv.write_text("title\n" + "\n".join(TITLES) + "\n", encoding="utf-8")
+    csv.write_text("title,grand_domaine\n" + "".join(f"{t},{d}\n" for t, d in ROWS), encoding="utf-8")
     token = requests.get(f"{openrefine}/command/core/get-csrf-token", timeout=10).json()["token"]
     with open(csv, "rb") as upload:
         created = requests.post(f"{openrefine}/command/core/create-project-from-upload",
@@ -127,8 +139,9 @@ def test_openrefine_reconciles_a_column_and_extends_it(openrefine: str, reconcil
     manifest = requests.get(service, timeout=10).json()
     engine = json.dumps({"facets": [], "mode": "row-based"})
     config = {"mode": "standard-service", "service": service, "identifierSpace": manifest["identifierSpace"],
-              "schemaSpace": manifest["schemaSpace"], "type": None, "autoMatch": True, "columnDetails": [],
-              "limit": 0}
+              "schemaSpace": manifest["schemaSpace"], "type": None, "autoMatch": True, "limit": 0,
+              "columnDetails": [{"column": "grand_domaine", "propertyName": "Grand domaine ROME",
+                                 "propertyID": "grandDomaine"}]}
     started = command(openrefine, "reconcile", project, columnName="title", config=json.dumps(config), engine=engine)
     assert started.json() == {"code": "pending"}
 
@@ -140,8 +153,10 @@ def test_openrefine_reconciles_a_column_and_extends_it(openrefine: str, reconcil
     recons = answer["pool"]["recons"]  # type: ignore[index]
     judged = [recons[row["cells"][0]["r"]] for row in answer["rows"]]  # type: ignore[index]
     assert [(r["j"], r.get("m", {}).get("id")) for r in judged] == [
-        ("matched", CONCEPTEUR), ("matched", MET717), ("matched", M1810), ("none", None)]
+        ("matched", CONCEPTEUR), ("matched", MET717), ("matched", M1810), ("none", None), ("none", None)]
     assert judged[0]["m"]["types"] == ["EmploiType"] and judged[0]["m"]["score"] == 100
+    # the right name in the wrong grand domaine: the best candidate, at 85 % of 100, left for review
+    assert (judged[3]["c"][0]["id"], judged[3]["c"][0]["score"]) == (PILOTE, 85)
 
     extension = json.dumps({"properties": [{"id": "romeCode", "name": "Code ROME"},
                                            {"id": "grandDomaine", "name": "Grand domaine ROME"}]})
@@ -149,14 +164,15 @@ def test_openrefine_reconciles_a_column_and_extends_it(openrefine: str, reconcil
                       endpoint=service, identifierSpace=config["identifierSpace"], schemaSpace=config["schemaSpace"],
                       extension=extension, engine=engine)
     assert started.json() == {"code": "pending"}
-    wait_for("data extension", lambda: len(columns(openrefine, project)) == 3)
-    assert columns(openrefine, project) == ["title", "Code ROME", "Grand domaine ROME"]
-    values = [[(cell or {}).get("v") for cell in row["cells"]] for row in rows(openrefine, project)["rows"]]
-    assert values == [
-        ["Concepteur développeur", "M1805", "M Support à l'entreprise"],
-        ["administratrice de logiciels de laboratoire", "M1810", "M Support à l'entreprise"],
-        ["M1810", "M1810", "M Support à l'entreprise"],
-        ["xyzzy plugh"],
+    wait_for("data extension", lambda: len(columns(openrefine, project)) == 4)
+    assert [name for name, _ in columns(openrefine, project)] == ["title", "Code ROME", "Grand domaine ROME",
+                                                                   "grand_domaine"]
+    assert table(openrefine, project) == [
+        ["Concepteur développeur", "M1805", "M Support à l'entreprise", "M"],
+        ["administratrice de logiciels de laboratoire", "M1810", "M Support à l'entreprise", "M"],
+        ["M1810", "M1810", "M Support à l'entreprise", "M"],
+        ["Pilote d'exploitation", None, None, "J"],  # not matched: nothing to extend
+        ["xyzzy plugh", None, None, None],
     ]
 
 
