@@ -107,25 +107,22 @@ class SearchIndex:
                                        {"identifier": True, "label_similarity": 0.0}, identifier.strip(), "identifier"))
         return [Candidate(**{**c.__dict__, "match": len(found) == 1}) for c in found]
 
-    def _term(self, term: str) -> list[tuple[tantivy.Occur, tantivy.Query]]:
-        """A stemmed term, and (five letters or more) the same at one edit, worth half."""
-        options = [(tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "label", term))]
-        if len(term) >= FUZZY_FROM:
-            fuzzy = tantivy.Query.fuzzy_term_query(self._schema, "label", term, distance=1, transposition_cost_one=True)
-            options.append((tantivy.Occur.Should, tantivy.Query.boost_query(fuzzy, 0.5)))
-        return options
-
-    def _of_types(self, types: tuple[str, ...]) -> tuple[tantivy.Occur, tantivy.Query]:
-        return (tantivy.Occur.Must, tantivy.Query.boolean_query(
-            [(tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "type", t)) for t in types]))
-
     def _query(self, text: str, types: tuple[str, ...], within: Collection[str] | None = None) -> tantivy.Query | None:
         terms = sorted(set(self._analyzer.analyze(text)))
         if not terms:
             return None
-        query = tantivy.Query.boolean_query([option for term in terms for option in self._term(term)])
+        should = []
+        for term in terms:
+            should.append((tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "label", term)))
+            if len(term) >= FUZZY_FROM:
+                fuzzy = tantivy.Query.fuzzy_term_query(self._schema, "label", term, distance=1,
+                                                       transposition_cost_one=True)
+                should.append((tantivy.Occur.Should, tantivy.Query.boost_query(fuzzy, 0.5)))
+        query = tantivy.Query.boolean_query(should)
         if types:
-            query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), self._of_types(types)])
+            kinds = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "type", t)) for t in types])
+            query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, kinds)])
         if within is not None:
             entities = tantivy.Query.const_score_query(  # a filter: adds nothing to the BM25
                 tantivy.Query.term_set_query(self._schema, "entity", sorted(within)), 0.0)
@@ -168,14 +165,21 @@ class SearchIndex:
         words = re.findall(r"\w+", prefix.lower())
         if not words:
             return None
-        must = [(tantivy.Occur.Must, tantivy.Query.boolean_query(self._term(term)))
-                for word in words[:-1] for term in self._analyzer.analyze(word)]
+        must = []
+        for word in words[:-1]:
+            for term in self._analyzer.analyze(word):
+                options = [(tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "label", term))]
+                if len(term) >= FUZZY_FROM:
+                    options.append((tantivy.Occur.Should, tantivy.Query.fuzzy_term_query(
+                        self._schema, "label", term, distance=1, transposition_cost_one=True)))
+                must.append((tantivy.Occur.Must, tantivy.Query.boolean_query(options)))
         starts = {fold(words[-1]), *self._analyzer.analyze(words[-1])} - {""}
         must.append((tantivy.Occur.Must, tantivy.Query.boolean_query(
             [(tantivy.Occur.Should, tantivy.Query.regex_query(self._schema, "label", f"{start}.*"))
              for start in sorted(starts)])))
         if types:
-            must.append(self._of_types(types))
+            must.append((tantivy.Occur.Must, tantivy.Query.boolean_query(
+                [(tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "type", t)) for t in types])))
         return tantivy.Query.boolean_query(must)
 
     def suggest(self, prefix: str, types: tuple[str, ...] = (), limit: int = 10, offset: int = 0) -> list[Candidate]:
