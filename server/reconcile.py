@@ -56,9 +56,9 @@ SUGGEST_KINDS = ("entity", "type", "property")
 
 def install(app: Flask) -> None:
     """The routes under each endpoint (one blueprint registered twice, told its API version)."""
-    for version, prefix in ENDPOINTS.items():
-        app.register_blueprint(bp, url_prefix=prefix, name=f"reconcile_{version.replace('.', '_')}",
-                               url_defaults={"version": version})
+    for version, prefix in ENDPOINTS.items():  # endpoints reconcile.* (v0.2, as before) and reconcile_1_0_draft.*
+        name = "reconcile" if version == "0.2" else "reconcile_" + re.sub(r"\W", "_", version)
+        app.register_blueprint(bp, url_prefix=prefix, name=name, url_defaults={"version": version})
 
 
 bp = Blueprint("reconcile", __name__)
@@ -144,7 +144,7 @@ def _guarded(produce) -> Response:  # type: ignore[no-untyped-def]
 
 
 @bp.route("", methods=["GET", "POST"], strict_slashes=False)
-def root(version: str) -> Response:
+def reconcile(version: str) -> Response:
     """The manifest; v0.2 queries (``queries=``, or one ``query=``) and data extension (``extend=``)."""
     def produce() -> Response:
         fields = request_fields(request)
