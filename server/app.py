@@ -57,7 +57,7 @@ def create_app(config: ServerConfig, *, store_provider: StoreProvider | None = N
     app.register_blueprint(jsonld.bp)  # /context.jsonld: the context of every JSON-LD answer
     app.register_blueprint(dumps_routes.bp)  # /dumps/, /.well-known/void, /dataset
     app.register_blueprint(browse.bp)  # /metier/, /formation/, /emploi-type/, /rome/: A–Z lists
-    app.register_blueprint(reconcile.bp)  # /reconcile: the Reconciliation Service API over the name index
+    reconcile.install(app)  # /reconcile (v0.2) and /reconcile/1.0-draft: the Reconciliation Service API over the name index
     app.register_blueprint(resources.bp)  # /<path>: every IRI under the base (lowest-priority route)
     app.wsgi_app = FastPath(app.wsgi_app, found, measured)  # type: ignore[method-assign]  # repeated and plain queries
     # outermost: chunked bodies measured against the limits before anything reads them

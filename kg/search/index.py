@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from kg.store import Store
 ENTITIES_FILE = "entities.json"
 ANALYZER = "fr_title"
 CANDIDATE_DOCS = 400  # names fetched from tantivy before re-ranking
+SUGGEST_DOCS = 1000  # names fetched for autocomplete (a cut word matches many)
 FUZZY_FROM = 5  # terms this long (after stemming) also match at one edit
 
 def _analyzer() -> tantivy.TextAnalyzer:
@@ -104,7 +107,7 @@ class SearchIndex:
                                        {"identifier": True, "label_similarity": 0.0}, identifier.strip(), "identifier"))
         return [Candidate(**{**c.__dict__, "match": len(found) == 1}) for c in found]
 
-    def _query(self, text: str, types: tuple[str, ...]) -> tantivy.Query | None:
+    def _query(self, text: str, types: tuple[str, ...], within: Collection[str] | None = None) -> tantivy.Query | None:
         terms = sorted(set(self._analyzer.analyze(text)))
         if not terms:
             return None
@@ -120,16 +123,22 @@ class SearchIndex:
             kinds = tantivy.Query.boolean_query(
                 [(tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "type", t)) for t in types])
             query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, kinds)])
+        if within is not None:
+            entities = tantivy.Query.const_score_query(  # a filter: adds nothing to the BM25
+                tantivy.Query.term_set_query(self._schema, "entity", sorted(within)), 0.0)
+            query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, entities)])
         return query
 
-    def search(self, text: str, types: tuple[str, ...] = (), limit: int = 10) -> list[Candidate]:
-        """The best ``limit`` entities for ``text``: by identifier if it is one, else by name, re-ranked."""
-        looked_up = self.lookup(text, types)
+    def search(self, text: str, types: tuple[str, ...] = (), limit: int = 10,
+               within: Collection[str] | None = None) -> list[Candidate]:
+        """The best ``limit`` entities for ``text`` (among ``within`` if given): by identifier if it is
+        one, else by name, re-ranked."""
+        looked_up = [c for c in self.lookup(text, types) if within is None or c.id in within]
         if looked_up:
             return looked_up[:limit]
-        query = self._query(text[:500], types)
+        query = self._query(text[:500], types, within)
         folded = fold(text[:500])
-        if query is None or not folded:
+        if query is None or not folded or within is not None and not within:
             return []
         best: dict[str, tuple] = {}
         for bm25, address in self._searcher.search(query, CANDIDATE_DOCS).hits:
@@ -150,6 +159,56 @@ class SearchIndex:
             candidates.append(Candidate(iri, type_id, label, description, sim.score,
                                         position == 0 and is_match(scores), features, sim.matched, kind))
         return candidates
+
+    def _prefix_query(self, prefix: str, types: tuple[str, ...]) -> tantivy.Query | None:
+        """Every complete word (stemmed, fuzzy as in ``search``) and the last, cut word as a prefix."""
+        words = re.findall(r"\w+", prefix.lower())
+        if not words:
+            return None
+        must = []
+        for word in words[:-1]:
+            for term in self._analyzer.analyze(word):
+                options = [(tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "label", term))]
+                if len(term) >= FUZZY_FROM:
+                    options.append((tantivy.Occur.Should, tantivy.Query.fuzzy_term_query(
+                        self._schema, "label", term, distance=1, transposition_cost_one=True)))
+                must.append((tantivy.Occur.Must, tantivy.Query.boolean_query(options)))
+        starts = {fold(words[-1]), *self._analyzer.analyze(words[-1])} - {""}
+        must.append((tantivy.Occur.Must, tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, tantivy.Query.regex_query(self._schema, "label", f"{start}.*"))
+             for start in sorted(starts)])))
+        if types:
+            must.append((tantivy.Occur.Must, tantivy.Query.boolean_query(
+                [(tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "type", t)) for t in types])))
+        return tantivy.Query.boolean_query(must)
+
+    def suggest(self, prefix: str, types: tuple[str, ...] = (), limit: int = 10, offset: int = 0) -> list[Candidate]:
+        """Autocomplete: entities with a name that the typed text begins (its last word may be cut short):
+        names that start with it first, shortest first; then the others by similarity."""
+        looked_up = self.lookup(prefix, types)
+        if looked_up:
+            return looked_up[offset:offset + limit]
+        folded = fold(prefix[:200])
+        query = self._prefix_query(prefix[:200], types)
+        if query is None or not folded:
+            return []
+        best: dict[str, tuple] = {}
+        for _, address in self._searcher.search(query, SUGGEST_DOCS).hits:
+            doc = self._searcher.doc(address)
+            entity, label, kind = doc["entity"][0], doc["label"][0], doc["kind"][0]
+            sim = similarity(folded, label, kind)
+            name = fold(sim.matched)
+            key = (0, len(name), label) if name.startswith(folded) else (1, -sim.score, label)
+            if entity not in best or key < best[entity][0]:
+                best[entity] = (key, sim, kind)
+        ranked = sorted(best.items(), key=lambda item: (item[1][0], item[0]))[offset:offset + limit]
+        candidates = []
+        for iri, (_, sim, kind) in ranked:
+            type_id, label, description = self._entities[iri]
+            candidates.append(Candidate(iri, type_id, label, description, sim.score, False,
+                                        {"label_similarity": sim.score, f"matched_{kind}": True}, sim.matched, kind))
+        return candidates
+
 
 def index_of(build_dir: Path) -> Path:
     return Path(build_dir) / INDEX_DIR

@@ -141,3 +141,13 @@ def parse_answer(client: FlaskClient, data: bytes, parser: str) -> "rdflib.Graph
         assert published.status_code == 200 and document["@context"].endswith("/context.jsonld")
         data = json.dumps({**document, "@context": published.get_json()["@context"]}).encode("utf-8")
     return rdflib.Graph().parse(data=data, format=parser)
+
+
+@pytest.fixture(scope="session")
+def reconcile_server(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``metiers-kg serve`` on the seeds' build, shared by the /reconcile tests (their answers depend on
+    the build only)."""
+    from tests.serving import serving
+
+    with serving(built_store, tmp_path_factory.mktemp("reconcile") / "server.log", "--workers", "1") as (base, _):
+        yield base
