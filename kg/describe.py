@@ -29,9 +29,9 @@ import re
 import pyoxigraph as ox
 
 from kg.page_labels import FEATURED_INCOMING, INVERSES, LABELS, PLAIN_DATATYPES, inverse_label
-from kg.vocab import DCTERMS, MKG, NIF, OWL, PREFIXES, RDF, RDFS, SCHEMA, SKOS, SKOSXL, SSSOM
-from kg.dataset import sort_triples
-from kg.void_stats import link_targets
+from kg.core.vocab import DCTERMS, MKG, NIF, OWL, PREFIXES, RDF, RDFS, SCHEMA, SKOS, SKOSXL, SSSOM
+from kg.publish.dataset import sort_triples
+from kg.publish.void_stats import link_targets
 
 INCOMING_LIMIT = 1000
 LABEL_PREDICATES = (str(SKOS.prefLabel), str(RDFS.label), str(SKOSXL.literalForm), str(SCHEMA.name),

@@ -9,7 +9,7 @@ ROME" on the occupation and "métiers rattachés" on the ROME fiche.
 
 from __future__ import annotations
 
-from kg.vocab import DCTERMS, MKG, NIF, OWL, PAV, PROV, RDF, RDFS, SCHEMA, SEMAPV, SKOS, SKOSXL, SSSOM, XSD
+from kg.core.vocab import DCTERMS, MKG, NIF, OWL, PAV, PROV, RDF, RDFS, SCHEMA, SEMAPV, SKOS, SKOSXL, SSSOM, XSD
 
 LABELS: dict[str, str] = {str(term): label for term, label in (
     (RDF.type, "type"), (RDF.value, "texte"), (RDFS.label, "libellé"), (RDFS.comment, "commentaire"),

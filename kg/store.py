@@ -29,7 +29,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
 from kg.build_records import DEFAULT_GRAPH, carry_index, read_info, read_written, record_written, write_info
-from kg.errors import StoreError
+from kg.core.errors import StoreError
 
 CURRENT = "current"
 BUILDS = "builds"

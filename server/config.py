@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from kg.store import settle_base_iri
-from kg.vocab import DEFAULT_BASE_IRI
+from kg.core.vocab import DEFAULT_BASE_IRI
 
 ENV_PREFIX = "METIERS_KG_"
 ENV_NAMES = {

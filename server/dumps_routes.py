@@ -1,7 +1,7 @@
 """``/dumps/`` (downloads), ``/.well-known/void`` and ``/dataset`` (the dataset's description).
 
 The dump set of the build being served is written once, on first request, by
-``kg.dumps.write_dump_set`` into ``STORE/dumps/<build id>/`` (``metiers-kg dump --store STORE
+``kg.publish.dumps.write_dump_set`` into ``STORE/dumps/<build id>/`` (``metiers-kg dump --store STORE
 --format all`` writes it there ahead of time); a rebuilt store gets its own directory, and those
 of removed builds are deleted. Workers share it through the file system, under a lock, so only
 one writes. If the store directory is read-only the dumps go to a directory under the system's
@@ -22,10 +22,10 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
-from kg.dataset import DCT, OWL_VERSION, RDF, VOID
+from kg.publish.dataset import DCT, OWL_VERSION, RDF, VOID
 from kg.describe import Graph, PageBuilder, Row, Term
-from kg.dumps import DUMPS_DIR, SUMS_FILE, VOID_FILE, DumpSet, dumps_lock, read_dump_set, write_dump_set
-from kg.errors import StoreError
+from kg.publish.dumps import DUMPS_DIR, SUMS_FILE, VOID_FILE, DumpSet, dumps_lock, read_dump_set, write_dump_set
+from kg.core.errors import StoreError
 from server.rdf_http import BY_SUFFIX, DATA_OFFERS, PAGE_OFFERS, Offer, choose, finish, make_linker, serialize
 from server.services import services
 from server.store_provider import StoreHandle

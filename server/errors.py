@@ -1,6 +1,6 @@
 """The one place where exceptions become HTTP responses.
 
-Views raise the pipeline's own exceptions (``kg.errors``) or the two protocol errors defined
+Views raise the pipeline's own exceptions (``kg.core.errors``) or the two protocol errors defined
 here; :func:`register_error_handlers` turns each class into a status and a short
 ``text/plain`` message that says what to fix. Unexpected exceptions are logged with their
 traceback and answered with a bare 500, so no internals leak to clients.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Flask, Response, current_app
 from werkzeug.exceptions import HTTPException
 
-from kg.errors import (
+from kg.core.errors import (
     NotAcceptableError,
     QueryError,
     QuerySyntaxError,

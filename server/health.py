@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify
 
-from kg.errors import StoreError
+from kg.core.errors import StoreError
 from server.services import services
 
 bp = Blueprint("health", __name__)

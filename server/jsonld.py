@@ -2,7 +2,7 @@
 
 pyoxigraph writes expanded JSON-LD (full IRIs, every value an array of objects), which is
 correct but unreadable for the integrators who ask for JSON. This writes the same graph
-compacted against one context made of the dataset's prefixes (``kg.vocab.PREFIXES``): keys and
+compacted against one context made of the dataset's prefixes (``kg.core.vocab.PREFIXES``): keys and
 ``@id``s as CURIEs (``skos:prefLabel``, ``mkg:FicheMetier``), ``rdf:type`` as ``@type``, plain
 strings as strings, one value unwrapped from its array, nodes in ``@graph`` sorted by ``@id``.
 The context is referenced by URL, so every answer stays small and points at the same document;
@@ -17,8 +17,8 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
-from kg.dataset import sort_triples
-from kg.vocab import PREFIXES, RDF, XSD
+from kg.publish.dataset import sort_triples
+from kg.core.vocab import PREFIXES, RDF, XSD
 from server.http_cache import CACHE_CONTROL
 from server.services import services
 

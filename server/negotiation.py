@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.errors import NotAcceptableError
+from kg.core.errors import NotAcceptableError
 
 
 class QueryForm(enum.Enum):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from flask import Response, render_template, request
 
 from kg.describe import Graph, PageBuilder, Row, Term, local_name
-from kg.vocab import MKG, ONTOLOGY_IRI, OWL, RDF, RDFS, SKOS
+from kg.core.vocab import MKG, ONTOLOGY_IRI, OWL, RDF, RDFS, SKOS
 from server.rdf_http import PAGE_OFFERS, Offer, choose, fetch, finish, make_linker, serialize
 from server.services import services
 

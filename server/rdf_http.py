@@ -20,8 +20,8 @@ import pyoxigraph as ox
 from flask import Request, Response
 
 from kg.describe import Linker, sort_triples
-from kg.errors import NotAcceptableError
-from kg.vocab import MKG, ONTOLOGY_IRI, PREFIXES
+from kg.core.errors import NotAcceptableError
+from kg.core.vocab import MKG, ONTOLOGY_IRI, PREFIXES
 from server import jsonld
 from server.http_cache import CACHE_CONTROL
 from server.negotiation import parse_accept, quality

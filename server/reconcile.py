@@ -14,10 +14,10 @@ from pathlib import Path
 
 from flask import Blueprint, Response, request
 
-from kg.errors import StoreError
+from kg.core.errors import StoreError
 from kg.search import INDEX_DIR, TYPES, SearchIndex
 from kg.search.index import Candidate
-from kg.vocab import ONTOLOGY_IRI
+from kg.core.vocab import ONTOLOGY_IRI
 from server.services import services
 
 bp = Blueprint("reconcile", __name__)

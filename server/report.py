@@ -1,6 +1,6 @@
 """The ``/report`` blueprint: the quality report of the build being served, as HTML or JSON.
 
-The figures are ``kg.report.quality_report`` over the served store (SPARQL), computed once
+The figures are ``kg.publish.report.quality_report`` over the served store (SPARQL), computed once
 per build and kept with that build's handle, so the page is always true of what ``/sparql``
 answers and costs nothing after the first request. ``?format=json`` or ``Accept:
 application/json`` gives the same data as ``metiers-kg report --format json``.
@@ -13,7 +13,7 @@ from dataclasses import asdict
 
 from flask import Blueprint, Response, render_template, request
 
-from kg.report import QualityReport, quality_report
+from kg.publish.report import QualityReport, quality_report
 from server.rdf_http import make_linker
 from server.services import services
 

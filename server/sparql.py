@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Request, Response, current_app, request
 from werkzeug.datastructures import MultiDict
 
-from kg.errors import QueryTimeoutError, UpdateRefusedError
+from kg.core.errors import QueryTimeoutError, UpdateRefusedError
 from server import ui
 from server.errors import MalformedRequestError, UnsupportedContentTypeError
 from server.fast_path import REPLAY

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.errors import QuerySyntaxError
+from kg.core.errors import QuerySyntaxError
 from server.capped_results import take, truncation_headers, write_solutions
 from server.errors import MalformedRequestError
 from server.http_cache import CACHE_CONTROL, fixed_by_build

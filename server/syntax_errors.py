@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from kg.vocab import PREFIXES
+from kg.core.vocab import PREFIXES
 
 POSITION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
 QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')

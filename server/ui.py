@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from flask import (Blueprint, Request, Response, current_app, jsonify, redirect, render_template, request,
                    send_from_directory, url_for)
 
-from kg.dataset import DESCRIPTION_PREFIXES
-from kg.vocab import PREFIXES
+from kg.publish.dataset import DESCRIPTION_PREFIXES
+from kg.core.vocab import PREFIXES
 from server.rdf_http import names_rdf, prefers_html
 from server.services import services
 

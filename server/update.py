@@ -31,7 +31,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Request
 
-from kg.errors import QuerySyntaxError, UpdateRefusedError
+from kg.core.errors import QuerySyntaxError, UpdateRefusedError
 from kg.store import Store, revise_current
 from server.config import ServerConfig
 from server.errors import MalformedRequestError, UpdateFailedError

@@ -51,7 +51,7 @@ from granian.log import LogLevels
 from granian.net import SocketSpec
 from granian.server import MPServer
 
-from kg.errors import StoreError
+from kg.core.errors import StoreError
 from kg.store import Store, current_build
 from server.app import create_app
 from server.config import ServerConfig

@@ -44,7 +44,7 @@ from kg.alignment.reference import (
     occupation_index,
     skill_index,
 )
-from kg.alignment.text import key
+from kg.core.text import key
 from kg.mapping.iris import Iris
 
 MATCHER = "métiers-kg lexical matcher"

@@ -36,7 +36,7 @@ from kg.alignment.reference import (
     concept_label,
     is_known,
 )
-from kg.errors import SourceError
+from kg.core.errors import SourceError
 from kg.sources.common import Source
 
 CURATION_RESOURCE = "curation.sssom.tsv"

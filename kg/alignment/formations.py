@@ -18,7 +18,7 @@ from kg.alignment.digest import Digest, Subject
 from kg.mapping.core import GraphBuilder, MappedGraph, add_provenance
 from kg.mapping.iris import Iris
 from kg.sources.common import fold
-from kg.vocab import DCTERMS, MKG, RDF, SKOS
+from kg.core.vocab import DCTERMS, MKG, RDF, SKOS
 
 
 def _index(fiches: Iterable[Subject]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:

@@ -16,7 +16,7 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
-from kg.alignment.text import forms, key, words
+from kg.core.text import forms, key, words
 from kg.sources.common import Source
 
 ESCO_OCCUPATION = "http://data.europa.eu/esco/occupation/"

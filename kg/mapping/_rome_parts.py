@@ -10,7 +10,7 @@ from kg.mapping.iris import Iris
 from kg.mapping.ntriples import NTriplesBuilder, boolean, integer, literal
 from kg.mapping.ntriples import iri as term_iri
 from kg.sources.rome import Appellation, Classified, Competence, FicheLink, RomeExport, RomeFiches, gendered_forms
-from kg.vocab import DCTERMS, ESCO, MKG, PROV, RDF, SKOS, SKOSXL
+from kg.core.vocab import DCTERMS, ESCO, MKG, PROV, RDF, SKOS, SKOSXL
 
 @lru_cache(maxsize=None)
 def T(term: URIRef) -> str:  # noqa: N802 - a vocabulary term as N-Triples

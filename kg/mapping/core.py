@@ -13,7 +13,7 @@ from rdflib.term import Node
 from kg import __version__
 from kg.mapping.iris import Iris
 from kg.sources.common import Source
-from kg.vocab import DCTERMS, MKG, PROV, RDF, RDFS, XSD
+from kg.core.vocab import DCTERMS, MKG, PROV, RDF, RDFS, XSD
 
 Triple = tuple[Node, Node, Node]
 

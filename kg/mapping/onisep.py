@@ -8,7 +8,7 @@ from kg.mapping.core import GraphBuilder, MappedGraph, add_provenance, boolean, 
 from kg.mapping.iris import Iris
 from kg.mapping.levels import add_access_level
 from kg.sources.onisep import Fiche, GenderedLabel, Section
-from kg.vocab import MKG, RDF, SCHEMA, SKOS, SKOSXL, XSD
+from kg.core.vocab import MKG, RDF, SCHEMA, SKOS, SKOSXL, XSD
 
 
 def to_graph(fiche: Fiche, iris: Iris) -> MappedGraph:

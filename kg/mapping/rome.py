@@ -22,7 +22,7 @@ from kg.mapping.iris import Iris
 from kg.mapping.ntriples import NTriplesBuilder, literal
 from kg.sources.common import Source
 from kg.sources.rome import Appellation, RomeExport, RomeFiches, parse_export, read_appellations, read_fiches
-from kg.vocab import DCTERMS, MKG, PROV, RDF, SKOS, XSD
+from kg.core.vocab import DCTERMS, MKG, PROV, RDF, SKOS, XSD
 
 ROME_EXPORT_RESOURCE = "rome4-v460.zip"
 

@@ -7,7 +7,7 @@ from rdflib import Literal
 from kg.mapping.core import GraphBuilder, MappedGraph, add_provenance, boolean, integer
 from kg.mapping.iris import Iris, slugify
 from kg.sources.testimony import Testimony
-from kg.vocab import DCTERMS, MKG, NIF, RDF, SCHEMA, SKOS, XSD
+from kg.core.vocab import DCTERMS, MKG, NIF, RDF, SCHEMA, SKOS, XSD
 
 MENTION_KINDS = {
     "occupation": MKG.occupationMention,

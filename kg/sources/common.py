@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.errors import UnreadableSourceError
+from kg.core.errors import UnreadableSourceError
 
 
 @dataclass(frozen=True)

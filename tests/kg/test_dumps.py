@@ -20,11 +20,11 @@ import rdflib
 
 from kg import __version__
 from kg.build import build
-from kg.dataset import DCAT, DCT, SPDX, VOID, link_targets
-from kg.dumps import SUMS_FILE, VOID_FILE, DumpSet, graph_file_name, read_dump_set, write_dump_set
-from kg.errors import StoreError
+from kg.publish.dataset import DCAT, DCT, SPDX, VOID, link_targets
+from kg.publish.dumps import SUMS_FILE, VOID_FILE, DumpSet, graph_file_name, read_dump_set, write_dump_set
+from kg.core.errors import StoreError
 from kg.store import Store, current_build
-from kg.vocab import DEFAULT_BASE_IRI as BASE
+from kg.core.vocab import DEFAULT_BASE_IRI as BASE
 from tests.conftest import REPO, SEEDS, run_cli
 
 SHAPES = REPO / "shapes" / "dcat-ap-3-mandatory.ttl"

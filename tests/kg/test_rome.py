@@ -12,8 +12,8 @@ import pytest
 from rdflib import Graph, URIRef
 
 from kg.store import Store, current_build
-from kg.validate_store import rome_constraints, validate_store
-from kg.vocab import PREFIXES
+from kg.validation.store import rome_constraints, validate_store
+from kg.core.vocab import PREFIXES
 from tests.conftest import SEEDS, run_cli
 
 BASE = "https://w3id.org/metiers-kg/"
@@ -166,7 +166,7 @@ def test_the_official_esco_rome_mapping_is_its_own_mapping_set(full_store: Path)
 
 
 def test_quality_report_counts_the_rome_export(full_store: Path) -> None:
-    from kg.report import quality_report
+    from kg.publish.report import quality_report
 
     assert quality_report(Store.open_current(full_store)).rome_export == {
         "fiches": 1584, "appellations": 13120, "fiches_with_official_esco_mapping": 1421,

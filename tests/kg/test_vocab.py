@@ -1,4 +1,4 @@
-"""kg.vocab constants agree with ontology/ and the ontology documents every term in French and English."""
+"""kg.core.vocab constants agree with ontology/ and the ontology documents every term in French and English."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from kg.vocab import MKG, ONTOLOGY_IRI
+from kg.core.vocab import MKG, ONTOLOGY_IRI
 
 ONTOLOGY = Graph().parse(Path(__file__).resolve().parents[2] / "ontology" / "metiers-kg.ttl")
 DECLARED_TYPES = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.NamedIndividual}

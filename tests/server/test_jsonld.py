@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from kg.vocab import DEFAULT_BASE_IRI as BASE
-from kg.vocab import PREFIXES
+from kg.core.vocab import DEFAULT_BASE_IRI as BASE
+from kg.core.vocab import PREFIXES
 from tests.server.conftest import parse_answer
 from tests.server.test_resources import MET_717, as_terms, described
 

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from flask import Flask
 from flask.testing import FlaskClient
 
-from kg.vocab import DEFAULT_BASE_IRI
+from kg.core.vocab import DEFAULT_BASE_IRI
 from tests.server.conftest import G_ONE, RDFS_LABEL, write_build
 
 RDFS_SEE_ALSO = "http://www.w3.org/2000/01/rdf-schema#seeAlso"

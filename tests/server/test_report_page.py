@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from kg.vocab import DEFAULT_BASE_IRI as BASE
+from kg.core.vocab import DEFAULT_BASE_IRI as BASE
 
 
 def _local(iri: str) -> str:

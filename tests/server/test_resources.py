@@ -22,8 +22,8 @@ from kg.build import build
 from kg.describe import description_query
 from kg.mapping.iris import Iris
 from kg.store import Store
-from kg.vocab import DEFAULT_BASE_IRI as BASE
-from kg.vocab import MKG
+from kg.core.vocab import DEFAULT_BASE_IRI as BASE
+from kg.core.vocab import MKG
 from tests.conftest import SEEDS
 from tests.server.conftest import parse_answer
 

@@ -11,7 +11,7 @@ import pytest
 import requests
 from flask import Flask
 
-from kg.vocab import DEFAULT_BASE_IRI, ONTOLOGY_IRI
+from kg.core.vocab import DEFAULT_BASE_IRI, ONTOLOGY_IRI
 from tests.conftest import SEEDS, run_cli
 from tests.server.conftest import DEV_LABEL, occupation_quads, write_build
 from tests.serving import serving

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import StoreError
+from kg.core.errors import StoreError
 from server.store_provider import StoreProvider
 from tests.server.conftest import filler_quads, occupation_quads, write_build
 

@@ -13,8 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kg.store import Store
-from kg.vocab import DEFAULT_BASE_IRI as BASE
-from kg.vocab import MKG
+from kg.core.vocab import DEFAULT_BASE_IRI as BASE
+from kg.core.vocab import MKG
 from server.ui import EXAMPLES
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

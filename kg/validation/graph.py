@@ -15,8 +15,8 @@ from rdflib import Literal, URIRef
 
 from kg.mapping.core import GraphBuilder, MappedGraph, add_provenance, integer
 from kg.mapping.iris import Iris
-from kg.validate import Rejection, Report
-from kg.vocab import DCTERMS, MKG, RDF, SH, XSD
+from kg.validation.shacl import Rejection, Report
+from kg.core.vocab import DCTERMS, MKG, RDF, SH, XSD
 
 
 def validation_graph(report: Report, iris: Iris, rejections: Iterable[Rejection] = ()) -> MappedGraph:

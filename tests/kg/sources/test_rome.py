@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import SourceError
+from kg.core.errors import SourceError
 from kg.sources.rome import RomeExport, gendered_forms, parse_export, read_fiches
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 EXPORT = REPO / "reference" / "rome4-v460.zip"
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from kg.mapping.core import build_date
 from kg.store import Store
-from kg.vocab import DCTERMS, MKG
+from kg.core.vocab import DCTERMS, MKG
 
 DCT = str(DCTERMS)
 

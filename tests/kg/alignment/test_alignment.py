@@ -24,7 +24,7 @@ from kg.alignment.model import (
 from kg.alignment.reference import esco_occupations
 from kg.alignment.stage import align_corpus
 from kg.mapping import Iris
-from tests.alignment.conftest import BASE
+from tests.kg.alignment.conftest import BASE
 
 ESCO = "http://data.europa.eu/esco/occupation/"
 IRIS = Iris(BASE)

@@ -20,9 +20,9 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
-from kg.errors import ValidationError
+from kg.core.errors import ValidationError
 from kg.mapping.core import MappedGraph
-from kg.vocab import SH
+from kg.core.vocab import SH
 
 SHAPES_RESOURCE = "metiers-kg-shapes.ttl"
 

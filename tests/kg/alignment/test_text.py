@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.alignment.text import forms, initials, key
+from kg.core.text import forms, initials, key
 
 
 @pytest.mark.parametrize("left,right", [

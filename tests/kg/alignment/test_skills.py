@@ -6,8 +6,8 @@ from rdflib import URIRef
 
 from kg.mapping import Iris, to_graph
 from kg.sources import parse
-from kg.vocab import MKG, SKOS
-from tests.alignment.conftest import BASE
+from kg.core.vocab import MKG, SKOS
+from tests.kg.alignment.conftest import BASE
 from tests.conftest import seed
 
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import FicheParseError, UnknownDocumentKindError
+from kg.core.errors import FicheParseError, UnknownDocumentKindError
 from kg.sources import formation, onisep, parse, testimony
 
-CORPUS = Path(__file__).resolve().parents[2] / "corpus" / "onisep"
+CORPUS = Path(__file__).resolve().parents[3] / "corpus" / "onisep"
 FORMATIONS = sorted((CORPUS / "fiches-formations").glob("FOR.*.md"))
 METIERS = sorted((CORPUS / "fiches-metiers").glob("MET.*.md"))
 

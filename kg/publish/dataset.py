@@ -23,8 +23,8 @@ import pyoxigraph as ox
 
 from kg import __version__
 from kg.mapping.iris import Iris
-from kg.vocab import MKG, PREFIXES
-from kg.void_stats import Statistics, compute_statistics, link_targets
+from kg.core.vocab import MKG, PREFIXES
+from kg.publish.void_stats import Statistics, compute_statistics, link_targets
 
 __all__ = ["Distribution", "Publication", "Statistics", "compute_statistics", "describe", "link_targets", "to_turtle"]
 

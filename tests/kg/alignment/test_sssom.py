@@ -10,7 +10,7 @@ from kg.alignment.sssom import mappings_from_store, sssom_tsv
 from kg.alignment.workflow import candidates_tsv
 from kg.mapping import Iris
 from kg.store import Store
-from tests.alignment.conftest import BASE
+from tests.kg.alignment.conftest import BASE
 from tests.conftest import REPO, run_cli
 
 PUBLISHED = REPO / "alignment" / "mappings.sssom.tsv"

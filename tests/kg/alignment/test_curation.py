@@ -9,11 +9,11 @@ import pytest
 from kg.alignment.curation import CurationError, curation, parse_curation
 from kg.alignment.model import MANUAL, NO_TERM_FOUND
 from kg.alignment.reference import is_known
-from tests.alignment.conftest import BASE
+from tests.kg.alignment.conftest import BASE
 
 GOOD = curation()
 HEADER_AND_COLUMNS = "\n".join(
-    line for line in (Path(__file__).resolve().parents[2] / "alignment" / "curation.sssom.tsv")
+    line for line in (Path(__file__).resolve().parents[3] / "alignment" / "curation.sssom.tsv")
     .read_text(encoding="utf-8").splitlines()
     if line.startswith("#") or line.startswith("subject_id")
 )

@@ -8,9 +8,9 @@ import rdflib
 
 from kg.mapping import Iris, to_graph
 from kg.sources import parse
-from kg.vocab import DEFAULT_BASE_IRI, PREFIXES
+from kg.core.vocab import DEFAULT_BASE_IRI, PREFIXES
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEEDS = Path(__file__).resolve().parents[3] / "seeds"
 MET717 = next(SEEDS.glob("000_*.txt"))
 
 

@@ -23,8 +23,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from kg.validate import Report, Violation
-from kg.vocab import RDFS, SH
+from kg.validation.shacl import Report, Violation
+from kg.core.vocab import RDFS, SH
 
 ROME_SHAPES_RESOURCE = "rome-shapes.ttl"
 ONTOLOGY_RESOURCE = "metiers-kg.ttl"
@@ -105,7 +105,7 @@ def _constraints_of(shapes: Graph, ontology: Graph, node_shape: Node) -> Iterato
         used = set(shapes.predicates(prop, None))
         if not used <= SUPPORTED:
             raise ValueError(f"shape {prop} of {node_shape} uses {sorted(map(str, used - SUPPORTED))}, which "
-                             "kg.validate_store does not compile; validate that graph with pySHACL instead")
+                             "kg.validation.store does not compile; validate that graph with pySHACL instead")
         path = shapes.value(prop, SH.path)
         if not isinstance(path, URIRef):
             raise ValueError(f"shape {prop} of {node_shape}: only IRI paths are compiled")

@@ -15,10 +15,10 @@ from kg.alignment.model import (
     Mapping,
 )
 from kg.mapping import Iris
-from kg.mapping.alignment import alignment_graph, esco_graph
+from kg.alignment.rdf import alignment_graph, esco_graph
 from kg.sources.common import Source
-from kg.validate import validate
-from tests.alignment.conftest import BASE
+from kg.validation.shacl import validate
+from tests.kg.alignment.conftest import BASE
 
 IRIS = Iris(BASE)
 CURATION = Source(Path("alignment/curation.sssom.tsv"), "0" * 64)

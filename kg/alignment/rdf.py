@@ -23,7 +23,7 @@ from kg.alignment.reference import (
 from kg.mapping.core import GraphBuilder, MappedGraph, add_provenance, integer
 from kg.mapping.iris import Iris
 from kg.sources.common import Source
-from kg.vocab import DCTERMS, ESCO, MKG, OWL, PAV, PROV, RDF, RDFS, SKOS, SSSOM, XSD
+from kg.core.vocab import DCTERMS, ESCO, MKG, OWL, PAV, PROV, RDF, RDFS, SKOS, SSSOM, XSD
 
 ESCO_LICENCE = URIRef("https://eur-lex.europa.eu/eli/dec/2011/833/oj")
 

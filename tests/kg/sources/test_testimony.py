@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import FicheParseError, UnknownDocumentKindError
+from kg.core.errors import FicheParseError, UnknownDocumentKindError
 from kg.sources import onisep, parse, referentiel, testimony
 
 Article = testimony.Testimony  # not named Test* so that pytest does not try to collect it
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEEDS = Path(__file__).resolve().parents[3] / "seeds"
 SEED = next(SEEDS.glob("004_*.txt"))
 NOT_ARTICLES = [p for prefix in ("000", "001", "002") for p in SEEDS.glob(f"{prefix}_*.txt")]
 

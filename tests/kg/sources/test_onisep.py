@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import FicheParseError
+from kg.core.errors import FicheParseError
 from kg.sources import onisep, parse
 from kg.sources.common import read_source
 from kg.sources.onisep import Fiche
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEEDS = Path(__file__).resolve().parents[3] / "seeds"
 MET717 = next(SEEDS.glob("000_*.txt"))
 MET15 = next(SEEDS.glob("001_*.txt"))
 NOT_FICHES = [p for prefix in ("002", "004") for p in SEEDS.glob(f"{prefix}_*.txt")]

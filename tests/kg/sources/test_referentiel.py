@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import FicheParseError
+from kg.core.errors import FicheParseError
 from kg.sources import parse, referentiel
 from kg.sources.common import read_source
 from kg.sources.referentiel import Referentiel
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SEED = ROOT / "seeds" / "002_98d259d9ef945d93.txt"
 # ONISEP fiches and a testimony article that sit next to the référentiel in seeds/.
 OTHER_SEEDS = [

@@ -24,7 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.alignment.sssom import mappings_from_store, sssom_tsv
-from kg.dataset import (
+from kg.publish.dataset import (
     DCAT,
     FORMAT_INFO,
     IANA,
@@ -39,9 +39,9 @@ from kg.dataset import (
     sort_triples,
     to_turtle,
 )
-from kg.errors import StoreError
+from kg.core.errors import StoreError
 from kg.store import Store, current_build
-from kg.vocab import PREFIXES
+from kg.core.vocab import PREFIXES
 
 FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
