@@ -40,6 +40,7 @@ CACHE_ENV = "METIERS_KG_CACHE"
 # What the cached graph depends on besides the export and the base IRI.
 CODE = ("kg/sources/esco_rome.py", "kg/mapping/esco_rome.py", "kg/sources/rome.py", "kg/sources/_rome_files.py", "kg/sources/_rome_records.py", "kg/sources/_rome_types.py", "kg/mapping/rome.py",
         "kg/mapping/_rome_parts.py", "kg/mapping/ntriples.py", "kg/mapping/iris.py", "kg/mapping/core.py",
+        "kg/core/graph.py", "kg/core/dates.py",
         "kg/validation/store.py", "kg/rome_stage.py")
 DATA = (("metiers_kg_data.ontology", "metiers-kg.ttl"), ("metiers_kg_data.shapes", "rome-shapes.ttl"))
 

@@ -12,7 +12,7 @@ from itertools import groupby
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from kg.sources.common import fold
+from kg.core.text import fold
 from server.services import services
 
 bp = Blueprint("browse", __name__)

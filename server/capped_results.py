@@ -20,9 +20,11 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from kg.core.vocab import RDF, XSD
+
 TRUNCATED_HEADER = "Results-Truncated"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+XSD_STRING = str(XSD.string)
+RDF_LANG_STRING = str(RDF.langString)
 
 
 def take(results: Iterable[object], cap: int) -> tuple[list[object], bool]:

@@ -22,10 +22,10 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
-from kg.publish.dataset import DCT, OWL_VERSION, RDF, VOID
 from kg.describe import Graph, PageBuilder, Row, Term
 from kg.publish.dumps import DUMPS_DIR, SUMS_FILE, VOID_FILE, DumpSet, dumps_lock, read_dump_set, write_dump_set
 from kg.core.errors import StoreError
+from kg.core.vocab import DCTERMS, OWL, RDF, VOID
 from server.rdf_http import BY_SUFFIX, DATA_OFFERS, PAGE_OFFERS, Offer, choose, finish, make_linker, serialize
 from server.services import services
 from server.store_provider import StoreHandle
@@ -191,30 +191,30 @@ def dataset_page(dump_set: DumpSet) -> DatasetPage:
 
     linksets = []
     for top in sorted(o.value for o in out.get(VOID + "subset", [])):
-        if VOID + "Linkset" not in [t.value for t in graph.out.get(top, {}).get(RDF + "type", [])]:
+        if VOID + "Linkset" not in [t.value for t in graph.out.get(top, {}).get(str(RDF.type), [])]:
             continue
-        title = graph.text_in(top, DCT + "title", "fr") or top
+        title = graph.text_in(top, str(DCTERMS.title), "fr") or top
         linksets.append((title, None, first(top, VOID + "triples") or "0"))
         for sub in sorted(o.value for o in graph.out.get(top, {}).get(VOID + "subset", [])):
             predicate = first(sub, VOID + "linkPredicate")
             linksets.append((title, build.iri_term(predicate).text if predicate else None,
                              first(sub, VOID + "triples") or "0"))
-    licence = first(dataset, DCT + "license")
+    licence = first(dataset, str(DCTERMS.license))
     files = tuple((f"{request.script_root}/dumps/{f.name}", f.name,
                    f"{f.format}" + (f", graphe {f.graph[len(dump_set.base_iri):]}" if f.graph else ", graphe complet"),
                    f.size, f.sha256) for f in sorted(dump_set.files, key=lambda f: (f.graph is not None, f.name)))
     return DatasetPage(
-        title=graph.text_in(dataset, DCT + "title", "fr") or dataset,
-        description=graph.text_in(dataset, DCT + "description", "fr") or "",
-        version=first(dataset, OWL_VERSION) or dump_set.version,
-        created=first(dataset, DCT + "created"),
+        title=graph.text_in(dataset, str(DCTERMS.title), "fr") or dataset,
+        description=graph.text_in(dataset, str(DCTERMS.description), "fr") or "",
+        version=first(dataset, str(OWL.versionInfo)) or dump_set.version,
+        created=first(dataset, str(DCTERMS.created)),
         figures=tuple((label, first(dataset, VOID + key) or "0") for key, label in FIGURES),
         endpoint=first(dataset, VOID + "sparqlEndpoint") or "",
         licence=build.iri_term(licence) if licence else None,
         linksets=tuple(linksets),
         classes=partition("classPartition", "class", "entities"),
         properties=partition("propertyPartition", "property", "triples"),
-        sources=tuple(build.iri_term(o.value) for o in out.get(DCT + "source", [])),
+        sources=tuple(build.iri_term(o.value) for o in out.get(str(DCTERMS.source), [])),
         files=files,
     )
 

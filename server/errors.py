@@ -1,6 +1,6 @@
 """The one place where exceptions become HTTP responses.
 
-Views raise the pipeline's own exceptions (``kg.core.errors``) or the two protocol errors defined
+Views raise the pipeline's own exceptions (``kg.core.errors``) or the protocol errors defined
 here; :func:`register_error_handlers` turns each class into a status and a short
 ``text/plain`` message that says what to fix. Unexpected exceptions are logged with their
 traceback and answered with a bare 500, so no internals leak to clients.
@@ -11,14 +11,38 @@ from __future__ import annotations
 from flask import Flask, Response, current_app
 from werkzeug.exceptions import HTTPException
 
-from kg.core.errors import (
-    NotAcceptableError,
-    QueryError,
-    QuerySyntaxError,
-    QueryTimeoutError,
-    StoreError,
-    UpdateRefusedError,
-)
+from kg.core.errors import MetiersKgError, StoreError
+
+
+class QueryError(MetiersKgError):
+    """Base class of errors about a SPARQL request."""
+
+
+class QuerySyntaxError(QueryError):
+    """The query does not parse; the message carries the parser's position."""
+
+
+class QueryTimeoutError(QueryError):
+    """The query ran longer than the configured limit and was stopped."""
+
+    def __init__(self, limit_seconds: float) -> None:
+        self.limit_seconds = limit_seconds
+        super().__init__(f"query stopped after exceeding the {limit_seconds:g} s time limit")
+
+
+class NotAcceptableError(QueryError):
+    """No representation matches the client's Accept header."""
+
+    def __init__(self, accept: str, available: list[str]) -> None:
+        self.accept = accept
+        self.available = available
+        super().__init__(
+            f"no acceptable representation for Accept: {accept!r}; available: {', '.join(available)}"
+        )
+
+
+class UpdateRefusedError(QueryError):
+    """SPARQL Update was sent to a read-only endpoint."""
 
 
 class MalformedRequestError(QueryError):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.core.errors import NotAcceptableError
+from server.errors import NotAcceptableError
 
 
 class QueryForm(enum.Enum):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from flask import Response, render_template, request
 
 from kg.describe import Graph, PageBuilder, Row, Term, local_name
-from kg.core.vocab import MKG, ONTOLOGY_IRI, OWL, RDF, RDFS, SKOS
+from kg.core.vocab import MKG_NS, ONTOLOGY_IRI, OWL, RDF, RDFS, SKOS
 from server.rdf_http import PAGE_OFFERS, Offer, choose, fetch, finish, make_linker, serialize
 from server.services import services
 
@@ -53,7 +53,7 @@ def ontology_query() -> str:
 
 def document(graph: Graph, builder: PageBuilder) -> OntologyDoc:
     """Group the ontology's terms by kind, each with its fr/en labels and definitions."""
-    namespace = str(MKG._NS)
+    namespace = MKG_NS
     grouped: dict[str, list[TermDoc]] = {}
     for subject in sorted(s for s in graph.out if s.startswith(namespace)):
         types = [o.value for o in graph.out[subject].get(str(RDF.type), [])]

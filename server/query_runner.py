@@ -48,7 +48,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from kg.core.errors import QueryTimeoutError
+from server.errors import QueryTimeoutError
 
 log = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ import pyoxigraph as ox
 from flask import Request, Response
 
 from kg.describe import Linker, sort_triples
-from kg.core.errors import NotAcceptableError
-from kg.core.vocab import MKG, ONTOLOGY_IRI, PREFIXES
+from server.errors import NotAcceptableError
+from kg.core.vocab import MKG_NS, ONTOLOGY_IRI, PREFIXES
 from server import jsonld
 from server.http_cache import CACHE_CONTROL
 from server.negotiation import parse_accept, quality
@@ -127,7 +127,7 @@ def empty_document(offer: Offer, message: str) -> bytes:
 
 def make_linker(base_iri: str, script_root: str) -> Linker:
     """IRIs this server answers for → local hrefs: the ontology, and everything under the base."""
-    ontology_ns = str(MKG._NS)
+    ontology_ns = MKG_NS
 
     def link(iri: str) -> str | None:
         if iri.startswith(ontology_ns):

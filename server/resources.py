@@ -20,7 +20,7 @@ from flask import Blueprint, Response, render_template, request
 
 from kg.describe import description_query, graphs_query, resource_page
 from kg.publish.dumps import graph_file_name
-from kg.core.errors import NotAcceptableError
+from server.errors import NotAcceptableError
 from server import ontology_page
 from server.rdf_http import (
     PAGE_OFFERS,

@@ -16,15 +16,14 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 
+from kg.core.vocab import ENTAILMENT, FORMATS, RDF, SD, VOID, XSD
 from server.config import ServerConfig
 from server.negotiation import GRAPH_OFFERS, RESULTS_OFFERS, Preferences, QueryForm
 from server.query_runner import Channel, Job
 from server.store_provider import StoreHandle
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-VOID = "http://rdfs.org/ns/void#"
-FORMATS = "http://www.w3.org/ns/formats/"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF_TYPE = ox.NamedNode(str(RDF.type))
+INTEGER = ox.NamedNode(str(XSD.integer))
 COUNTS_KEY = "graph-triple-counts"
 COUNT_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
@@ -72,13 +71,13 @@ def description(endpoint: str, config: ServerConfig, default_triples: int,
     if config.service_allowlist:
         yield ox.Triple(service, _sd("feature"), _sd("BasicFederatedQuery"))
     yield ox.Triple(service, _sd("defaultEntailmentRegime"),
-                    ox.NamedNode("http://www.w3.org/ns/entailment/Simple"))
+                    ox.NamedNode(ENTAILMENT + "Simple"))
     yield ox.Triple(service, _sd("defaultDataset"), dataset)
     yield ox.Triple(dataset, RDF_TYPE, _sd("Dataset"))
     yield ox.Triple(dataset, _sd("defaultGraph"), default_graph)
     yield ox.Triple(default_graph, RDF_TYPE, _sd("Graph"))
     total = default_triples + sum(n for _, n in named)  # the union default graph queries see
-    yield ox.Triple(default_graph, ox.NamedNode(VOID + "triples"), ox.Literal(str(total), datatype=_integer()))
+    yield ox.Triple(default_graph, ox.NamedNode(VOID + "triples"), ox.Literal(str(total), datatype=INTEGER))
     for index, (name, triples) in enumerate(named):
         node, graph = ox.BlankNode(f"ng{index}"), ox.BlankNode(f"g{index}")
         yield ox.Triple(dataset, _sd("namedGraph"), node)
@@ -86,11 +85,7 @@ def description(endpoint: str, config: ServerConfig, default_triples: int,
         yield ox.Triple(node, _sd("name"), ox.NamedNode(name))
         yield ox.Triple(node, _sd("graph"), graph)
         yield ox.Triple(graph, RDF_TYPE, _sd("Graph"))
-        yield ox.Triple(graph, ox.NamedNode(VOID + "triples"), ox.Literal(str(triples), datatype=_integer()))
-
-
-def _integer() -> ox.NamedNode:
-    return ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+        yield ox.Triple(graph, ox.NamedNode(VOID + "triples"), ox.Literal(str(triples), datatype=INTEGER))
 
 
 def description_job(handle: StoreHandle, endpoint: str, config: ServerConfig, preferences: Preferences) -> Job:
@@ -102,6 +97,6 @@ def description_job(handle: StoreHandle, endpoint: str, config: ServerConfig, pr
         channel.begin(representation)
         ox.serialize(description(endpoint, config, default_triples, named), channel,
                      format=representation.format,
-                     prefixes={"sd": SD, "void": VOID, "formats": FORMATS})
+                     prefixes={"sd": str(SD), "void": str(VOID), "formats": str(FORMATS)})
 
     return job

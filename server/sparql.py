@@ -23,9 +23,8 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Request, Response, current_app, request
 from werkzeug.datastructures import MultiDict
 
-from kg.core.errors import QueryTimeoutError, UpdateRefusedError
+from server.errors import MalformedRequestError, QueryTimeoutError, UnsupportedContentTypeError, UpdateRefusedError
 from server import ui
-from server.errors import MalformedRequestError, UnsupportedContentTypeError
 from server.fast_path import REPLAY
 from server.http_cache import entity_tag, not_modified
 from server.metrics import QUERY_LOG_CHARS, note

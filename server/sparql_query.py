@@ -23,9 +23,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.core.errors import QuerySyntaxError
+from server.errors import MalformedRequestError, QuerySyntaxError
 from server.capped_results import take, truncation_headers, write_solutions
-from server.errors import MalformedRequestError
 from server.http_cache import CACHE_CONTROL, fixed_by_build
 from server.negotiation import Preferences, QueryForm, Representation
 from server.query_runner import Channel, Job, ResultStream

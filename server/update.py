@@ -31,10 +31,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Request
 
-from kg.core.errors import QuerySyntaxError, UpdateRefusedError
+from server.errors import MalformedRequestError, QuerySyntaxError, UpdateFailedError, UpdateRefusedError
 from kg.store import Store, revise_current
 from server.config import ServerConfig
-from server.errors import MalformedRequestError, UpdateFailedError
 from server.query_runner import Channel, Job
 from server.service_guard import check_calls
 from server.sparql_text import add_using, check_nesting, has_own_dataset, service_targets

@@ -14,16 +14,12 @@ from __future__ import annotations
 from rdflib import Literal, URIRef
 
 from kg.alignment.model import NO_TERM_FOUND, Mapping
-from kg.alignment.reference import (
-    ISCO_GROUP,
-    esco_occupations,
-    esco_skills,
-    isco_groups,
-)
-from kg.mapping.core import GraphBuilder, MappedGraph, add_provenance, integer
+from kg.alignment.reference import esco_occupations, esco_skills, isco_groups
+from kg.core.graph import GraphBuilder, MappedGraph, integer
+from kg.mapping.core import add_provenance
 from kg.mapping.iris import Iris
 from kg.sources.common import Source
-from kg.core.vocab import DCTERMS, ESCO, MKG, OWL, PAV, PROV, RDF, RDFS, SKOS, SSSOM, XSD
+from kg.core.vocab import DCTERMS, ESCO, ESCO_ISCO, MKG, OWL, PAV, PROV, RDF, RDFS, SKOS, SSSOM, XSD
 
 ESCO_LICENCE = URIRef("https://eur-lex.europa.eu/eli/dec/2011/833/oj")
 
@@ -98,8 +94,8 @@ def esco_graph(mappings: list[Mapping], iris: Iris, tables: Source) -> MappedGra
             builder.add(node, ESCO.skillType, URIRef("http://data.europa.eu/esco/skill-type/"
                                                      + ("knowledge" if skills[uri].skill_type == "knowledge"
                                                         else "skill")))
-        elif uri.startswith(ISCO_GROUP) and uri[len(ISCO_GROUP):] in groups:
-            code = uri[len(ISCO_GROUP):]
+        elif uri.startswith(ESCO_ISCO) and uri[len(ESCO_ISCO):] in groups:
+            code = uri[len(ESCO_ISCO):]
             builder.add(node, RDF.type, ESCO.ISCOGroup)
             builder.add(node, SKOS.notation, Literal(code))
             builder.add(node, SKOS.prefLabel, Literal(groups[code][0], lang="en"))

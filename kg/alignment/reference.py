@@ -17,11 +17,9 @@ from importlib.resources import files
 from pathlib import Path
 
 from kg.core.text import forms, key, words
+from kg.core.vocab import ESCO_ISCO, ESCO_OCCUPATION, ESCO_SKILL
 from kg.sources.common import Source
 
-ESCO_OCCUPATION = "http://data.europa.eu/esco/occupation/"
-ESCO_SKILL = "http://data.europa.eu/esco/skill/"
-ISCO_GROUP = "http://data.europa.eu/esco/isco/C"
 SEPARATOR = " | "
 
 
@@ -36,7 +34,7 @@ class EscoOccupation:
 
     @property
     def isco_uri(self) -> str:
-        return ISCO_GROUP + self.isco_group
+        return ESCO_ISCO + self.isco_group
 
 
 @dataclass(frozen=True)
@@ -148,8 +146,8 @@ def concept_label(uri: str) -> str:
         return esco_occupations()[uri].label_en
     if uri.startswith(ESCO_SKILL) and uri in esco_skills():
         return esco_skills()[uri].label_fr
-    if uri.startswith(ISCO_GROUP) and uri[len(ISCO_GROUP):] in isco_groups():
-        return isco_groups()[uri[len(ISCO_GROUP):]][0]
+    if uri.startswith(ESCO_ISCO) and uri[len(ESCO_ISCO):] in isco_groups():
+        return isco_groups()[uri[len(ESCO_ISCO):]][0]
     return ""
 
 

@@ -2,7 +2,8 @@
 
 Every error a user can cause carries enough context (file, line, query position)
 to be fixed without reading a traceback; the CLI prints ``str(error)`` and exits 1,
-the server maps the classes to HTTP statuses in one place.
+the server maps the classes to HTTP statuses in one place (``server/errors.py``, which also
+defines the errors of the HTTP protocols).
 """
 
 from __future__ import annotations
@@ -64,34 +65,3 @@ class StoreError(MetiersKgError):
 
 class RdfInputError(MetiersKgError):
     """An RDF file given to ``load`` cannot be parsed (file and line in the message)."""
-
-
-class QueryError(MetiersKgError):
-    """Base class of errors about a SPARQL request."""
-
-
-class QuerySyntaxError(QueryError):
-    """The query does not parse; the message carries the parser's position."""
-
-
-class QueryTimeoutError(QueryError):
-    """The query ran longer than the configured limit and was stopped."""
-
-    def __init__(self, limit_seconds: float) -> None:
-        self.limit_seconds = limit_seconds
-        super().__init__(f"query stopped after exceeding the {limit_seconds:g} s time limit")
-
-
-class NotAcceptableError(QueryError):
-    """No representation matches the client's Accept header."""
-
-    def __init__(self, accept: str, available: list[str]) -> None:
-        self.accept = accept
-        self.available = available
-        super().__init__(
-            f"no acceptable representation for Accept: {accept!r}; available: {', '.join(available)}"
-        )
-
-
-class UpdateRefusedError(QueryError):
-    """SPARQL Update was sent to a read-only endpoint."""

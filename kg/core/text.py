@@ -9,9 +9,8 @@ sorted. Two labels with the same key are the same title. Nothing here knows any 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
-
-from kg.sources.common import fold as fold_text
 
 # Function words that carry no identity in a title ("chef de projet" = "chef projet").
 STOP_WORDS = frozenset(
@@ -23,8 +22,14 @@ _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{2,}\b")
 
 @lru_cache(maxsize=1 << 16)  # pure, and titles repeat across a corpus: a large share of build time
 def fold(text: str) -> str:
-    """Accent- and case-folded words separated by single spaces (punctuation, apostrophes dropped)."""
-    return fold_text(text)
+    """Accent- and case-folded words separated by single spaces (punctuation, apostrophes dropped).
+
+    The one comparison form shared by the parsers (headings, table cells) and the matchers.
+    """
+    text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
 def singular(word: str) -> str:

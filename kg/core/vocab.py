@@ -183,10 +183,27 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 SSSOM = Namespace("https://w3id.org/sssom/")
 SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
 PAV = Namespace("http://purl.org/pav/")
-ESCO_ISCO = Namespace("http://data.europa.eu/esco/isco/C")
+ISCO = Namespace("http://data.europa.eu/esco/isco/")  # ESCO's ISCO-08 concepts, every level
+ESCO_ISCO = Namespace(ISCO + "C")  # ISCO-08 groups by code
+ESCO_OCCUPATION = Namespace("http://data.europa.eu/esco/occupation/")
+ESCO_SKILL = Namespace("http://data.europa.eu/esco/skill/")
+ESCO_SKILL_TYPE = Namespace("http://data.europa.eu/esco/skill-type/")
+ESCO_LABEL_ROLE = Namespace("http://data.europa.eu/esco/label-role/")
+# Publication: VoID, DCAT-AP, the service description and the formats they name.
+VOID = Namespace("http://rdfs.org/ns/void#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
+EU_AUTHORITY = Namespace("http://publications.europa.eu/resource/authority/")
+IANA_MEDIA_TYPES = Namespace("http://www.iana.org/assignments/media-types/")
+# The ontology's namespace as a plain string (prefix tests, SPARQL text), read once here.
+MKG_NS = str(MKG._NS)
 
 PREFIXES: dict[str, str] = {
-    "mkg": str(MKG._NS),
+    "mkg": MKG_NS,
     "rdf": str(RDF),
     "rdfs": str(RDFS),
     "owl": str(OWL),
@@ -204,6 +221,8 @@ PREFIXES: dict[str, str] = {
 }
 
 __all__ = [
-    "DCTERMS", "DEFAULT_BASE_IRI", "EQF", "ESCO", "ESCO_ISCO", "MKG", "NIF", "ONTOLOGY_IRI", "OWL", "PAV",
-    "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SEMAPV", "SH", "SKOS", "SKOSXL", "SSSOM", "XSD",
+    "DCAT", "DCTERMS", "DEFAULT_BASE_IRI", "ENTAILMENT", "EQF", "ESCO", "ESCO_ISCO", "ESCO_LABEL_ROLE",
+    "ESCO_OCCUPATION", "ESCO_SKILL", "ESCO_SKILL_TYPE", "EU_AUTHORITY", "FOAF", "FORMATS", "IANA_MEDIA_TYPES", "ISCO",
+    "MKG", "MKG_NS", "NIF", "ONTOLOGY_IRI", "OWL", "PAV", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SD",
+    "SEMAPV", "SH", "SKOS", "SKOSXL", "SPDX", "SSSOM", "VOID", "XSD",
 ]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rdflib import Literal, URIRef
 
-from kg.mapping.core import GraphBuilder, MappedGraph, add_provenance, integer
+from kg.core.graph import GraphBuilder, MappedGraph, integer
+from kg.mapping.core import add_provenance
 from kg.mapping.iris import Iris
 from kg.core.vocab import EQF, MKG, RDF, SKOS
 

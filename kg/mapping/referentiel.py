@@ -7,7 +7,8 @@ import re
 from rdflib import Literal, URIRef
 
 from kg.core.text import key
-from kg.mapping.core import GraphBuilder, MappedGraph, add_provenance, boolean, integer
+from kg.core.graph import GraphBuilder, MappedGraph, boolean, integer
+from kg.mapping.core import add_provenance
 from kg.mapping.iris import Iris, slugify
 from kg.mapping.levels import add_access_level
 from kg.sources.referentiel import EmploiType, Passerelle, Referentiel

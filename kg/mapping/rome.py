@@ -17,7 +17,8 @@ from pathlib import Path
 from rdflib import Literal
 
 from kg.mapping._rome_parts import PUBLISHER, ROME_LICENCE, T, PartsBuilder
-from kg.mapping.core import GraphBuilder, MappedGraph, add_provenance
+from kg.core.graph import GraphBuilder, MappedGraph
+from kg.mapping.core import add_provenance
 from kg.mapping.iris import Iris
 from kg.mapping.ntriples import NTriplesBuilder, literal
 from kg.sources.common import Source

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rdflib import Literal
 
-from kg.mapping.core import GraphBuilder, MappedGraph, add_provenance, boolean, integer
+from kg.core.graph import GraphBuilder, MappedGraph, boolean, integer
+from kg.mapping.core import add_provenance
 from kg.mapping.iris import Iris, slugify
 from kg.sources.testimony import Testimony
 from kg.core.vocab import DCTERMS, MKG, NIF, RDF, SCHEMA, SKOS, XSD

@@ -23,23 +23,26 @@ import pyoxigraph as ox
 
 from kg import __version__
 from kg.mapping.iris import Iris
-from kg.core.vocab import MKG, PREFIXES
+from kg.core.vocab import (
+    DCAT,
+    DCTERMS,
+    EU_AUTHORITY,
+    FOAF,
+    FORMATS,
+    IANA_MEDIA_TYPES,
+    MKG_NS,
+    OWL,
+    PREFIXES,
+    RDF,
+    SPDX,
+    VOID,
+    XSD,
+)
 from kg.publish.void_stats import Statistics, compute_statistics, link_targets
 
 __all__ = ["Distribution", "Publication", "Statistics", "compute_statistics", "describe", "link_targets", "to_turtle"]
 
-VOID = "http://rdfs.org/ns/void#"
-DCAT = "http://www.w3.org/ns/dcat#"
-DCT = "http://purl.org/dc/terms/"
-FOAF = "http://xmlns.com/foaf/0.1/"
-SPDX = "http://spdx.org/rdf/terms#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-EU = "http://publications.europa.eu/resource/authority/"
-IANA = "http://www.iana.org/assignments/media-types/"
-FORMATS_NS = "http://www.w3.org/ns/formats/"
-OWL_VERSION = "http://www.w3.org/2002/07/owl#versionInfo"
-DESCRIPTION_PREFIXES = {**PREFIXES, "void": VOID, "dcat": DCAT, "foaf": FOAF, "spdx": SPDX}
+DESCRIPTION_PREFIXES = {**PREFIXES, "void": str(VOID), "dcat": str(DCAT), "foaf": str(FOAF), "spdx": str(SPDX)}
 
 LICENCE = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 TITLE = {"fr": "métiers-kg — graphe de connaissances des métiers",
@@ -136,7 +139,7 @@ class _Triples:
 
     def typed(self, s: str, p: str, value: object, datatype: str) -> None:
         self.triples.add(ox.Triple(ox.NamedNode(s), ox.NamedNode(p),
-                                   ox.Literal(str(value), datatype=ox.NamedNode(XSD + datatype))))
+                                   ox.Literal(str(value), datatype=ox.NamedNode(XSD[datatype]))))
 
     def sorted(self) -> list[ox.Triple]:
         return sort_triples(self.triples)
@@ -157,14 +160,14 @@ def describe(stats: Statistics, publication: Publication) -> list[ox.Triple]:
     for graph, count in stats.graphs:  # each named graph is a subset, with its own dump
         name = graph[len(publication.base_iri):] if graph.startswith(publication.base_iri) else graph
         out.iri(dataset, VOID + "subset", graph)
-        out.iri(graph, RDF + "type", VOID + "Dataset")
-        out.iri(graph, RDF + "type", DCAT + "Dataset")
+        out.iri(graph, RDF.type, VOID + "Dataset")
+        out.iri(graph, RDF.type, DCAT + "Dataset")
         out.typed(graph, VOID + "triples", count, "integer")
-        out.text(graph, DCT + "title", f"métiers-kg, graphe nommé {name}", "fr")
-        out.text(graph, DCT + "description", f"Le graphe nommé <{graph}> de métiers-kg.", "fr")
-        out.iri(graph, DCT + "isPartOf", dataset)
+        out.text(graph, DCTERMS + "title", f"métiers-kg, graphe nommé {name}", "fr")
+        out.text(graph, DCTERMS + "description", f"Le graphe nommé <{graph}> de métiers-kg.", "fr")
+        out.iri(graph, DCTERMS + "isPartOf", dataset)
     for graph, source in stats.graph_sources:
-        out.iri(graph, DCT + "source", source)
+        out.iri(graph, DCTERMS + "source", source)
     for distribution in publication.distributions:  # whole-dataset dumps, and each graph's own
         owner = distribution.graph or dataset
         node = part("dump-" + re.sub(r"[^A-Za-z0-9.-]+", "-", distribution.name))
@@ -178,13 +181,13 @@ def describe(stats: Statistics, publication: Publication) -> list[ox.Triple]:
 
 def _void(out: _Triples, stats: Statistics, publication: Publication) -> None:
     dataset = publication.dataset
-    out.iri(dataset, RDF + "type", VOID + "Dataset")
+    out.iri(dataset, RDF.type, VOID + "Dataset")
     out.iri(dataset, VOID + "sparqlEndpoint", publication.endpoint)
     out.text(dataset, VOID + "uriSpace", publication.base_iri)
     for example in stats.examples:
         out.iri(dataset, VOID + "exampleResource", example)
     for name in sorted({FORMAT_INFO[d.format].feature for d in publication.distributions} - {None}):
-        out.iri(dataset, VOID + "feature", FORMATS_NS + name)
+        out.iri(dataset, VOID + "feature", FORMATS + name)
     for key, value in (("triples", stats.triples), ("entities", stats.entities), ("classes", len(stats.classes)),
                        ("properties", len(stats.properties)), ("distinctSubjects", stats.distinct_subjects),
                        ("distinctObjects", stats.distinct_objects)):
@@ -204,13 +207,13 @@ def _void(out: _Triples, stats: Statistics, publication: Publication) -> None:
         out.iri(node, VOID + "property", prop)
         out.typed(node, VOID + "triples", count, "integer")
     for source, title in stats.sources:
-        out.iri(dataset, DCT + "source", source)
+        out.iri(dataset, DCTERMS + "source", source)
         if title:
-            out.text(source, DCT + "title", title)
+            out.text(source, DCTERMS + "title", title)
     if stats.created:
         for key in ("created", "issued"):
-            out.typed(dataset, DCT + key, stats.created, "dateTime")
-    out.text(dataset, OWL_VERSION, publication.version)
+            out.typed(dataset, DCTERMS + key, stats.created, "dateTime")
+    out.text(dataset, OWL.versionInfo, publication.version)
     out.text(dataset, DCAT + "version", publication.version)
 
 
@@ -222,8 +225,8 @@ def _linksets(out: _Triples, stats: Statistics, publication: Publication) -> Non
             target_iri = str(Iris(publication.base_iri).graph("rome"))  # our ROME graph is a subset
         else:
             target_iri = publication.part(target.key)
-            out.iri(target_iri, RDF + "type", VOID + "Dataset")
-            out.text(target_iri, DCT + "title", target.title)
+            out.iri(target_iri, RDF.type, VOID + "Dataset")
+            out.text(target_iri, DCTERMS + "title", target.title)
             for namespace in target.namespaces:
                 out.text(target_iri, VOID + "uriSpace", namespace)
         if target.homepage:
@@ -232,7 +235,7 @@ def _linksets(out: _Triples, stats: Statistics, publication: Publication) -> Non
         rows = [(p, n) for key, p, n in stats.links if key == target.key]
         out.iri(dataset, VOID + "subset", linkset)
         _linkset(out, linkset, dataset, target_iri, sum(n for _, n in rows))
-        out.text(linkset, DCT + "title", f"Liens vers {target.title}", "fr")
+        out.text(linkset, DCTERMS + "title", f"Liens vers {target.title}", "fr")
         for predicate, count in rows:
             sub = publication.part(f"linkset-{target.key}-{fragment(predicate)}")
             out.iri(linkset, VOID + "subset", sub)
@@ -241,7 +244,7 @@ def _linksets(out: _Triples, stats: Statistics, publication: Publication) -> Non
 
 
 def _linkset(out: _Triples, node: str, subjects: str, objects: str, count: int) -> None:
-    out.iri(node, RDF + "type", VOID + "Linkset")
+    out.iri(node, RDF.type, VOID + "Linkset")
     out.iri(node, VOID + "subjectsTarget", subjects)
     out.iri(node, VOID + "objectsTarget", objects)
     out.typed(node, VOID + "triples", count, "integer")
@@ -251,62 +254,62 @@ def _catalogue(out: _Triples, publication: Publication) -> None:
     """DCAT-AP 3: the catalogue, the dataset's metadata, the SPARQL service and its access."""
     dataset, part = publication.dataset, publication.part
     catalogue, publisher, service = part("catalogue"), part("publisher"), part("sparql")
-    out.iri(catalogue, RDF + "type", DCAT + "Catalog")
+    out.iri(catalogue, RDF.type, DCAT + "Catalog")
     out.iri(catalogue, DCAT + "dataset", dataset)
     out.iri(catalogue, DCAT + "service", service)
     out.iri(catalogue, FOAF + "homepage", publication.base_iri)
-    out.iri(publisher, RDF + "type", FOAF + "Agent")
+    out.iri(publisher, RDF.type, FOAF + "Agent")
     out.text(publisher, FOAF + "name", PUBLISHER_NAME)
-    out.iri(LICENCE, RDF + "type", DCT + "LicenseDocument")
-    out.text(LICENCE, DCT + "title", "Licence Ouverte / Open Licence 2.0 (Etalab)", "fr")
+    out.iri(LICENCE, RDF.type, DCTERMS + "LicenseDocument")
+    out.text(LICENCE, DCTERMS + "title", "Licence Ouverte / Open Licence 2.0 (Etalab)", "fr")
     for node in (catalogue, dataset):
-        out.iri(node, DCT + "publisher", publisher)
-        out.iri(node, DCT + "license", LICENCE)
-        out.iri(node, DCT + "language", EU + "language/FRA")
+        out.iri(node, DCTERMS + "publisher", publisher)
+        out.iri(node, DCTERMS + "license", LICENCE)
+        out.iri(node, DCTERMS + "language", EU_AUTHORITY + "language/FRA")
         for lang in ("fr", "en"):
-            out.text(node, DCT + "title", TITLE[lang], lang)
-            out.text(node, DCT + "description", DESCRIPTION[lang], lang)
-    out.iri(dataset, RDF + "type", DCAT + "Dataset")
+            out.text(node, DCTERMS + "title", TITLE[lang], lang)
+            out.text(node, DCTERMS + "description", DESCRIPTION[lang], lang)
+    out.iri(dataset, RDF.type, DCAT + "Dataset")
     out.iri(dataset, DCAT + "landingPage", publication.base_iri)
-    out.iri(dataset, DCT + "conformsTo", str(MKG._NS).rstrip("#"))
-    out.iri(dataset, DCT + "spatial", EU + "country/FRA")
-    out.text(dataset, DCT + "identifier", dataset)
+    out.iri(dataset, DCTERMS + "conformsTo", MKG_NS.rstrip("#"))
+    out.iri(dataset, DCTERMS + "spatial", EU_AUTHORITY + "country/FRA")
+    out.text(dataset, DCTERMS + "identifier", dataset)
     for theme in ("SOCI", "EDUC"):
-        out.iri(dataset, DCAT + "theme", EU + "data-theme/" + theme)
+        out.iri(dataset, DCAT + "theme", EU_AUTHORITY + "data-theme/" + theme)
     for keyword in KEYWORDS:
         out.text(dataset, DCAT + "keyword", keyword, "fr")
-    out.iri(service, RDF + "type", DCAT + "DataService")
-    out.text(service, DCT + "title", "Point d'accès SPARQL de métiers-kg", "fr")
+    out.iri(service, RDF.type, DCAT + "DataService")
+    out.text(service, DCTERMS + "title", "Point d'accès SPARQL de métiers-kg", "fr")
     out.iri(service, DCAT + "endpointURL", publication.endpoint)
     out.iri(service, DCAT + "endpointDescription", publication.endpoint)
     out.iri(service, DCAT + "servesDataset", dataset)
-    out.iri(service, DCT + "conformsTo", "https://www.w3.org/TR/sparql11-protocol/")
-    out.iri(service, DCT + "license", LICENCE)
+    out.iri(service, DCTERMS + "conformsTo", "https://www.w3.org/TR/sparql11-protocol/")
+    out.iri(service, DCTERMS + "license", LICENCE)
     access = part("sparql-access")
     out.iri(dataset, DCAT + "distribution", access)
-    out.iri(access, RDF + "type", DCAT + "Distribution")
+    out.iri(access, RDF.type, DCAT + "Distribution")
     out.iri(access, DCAT + "accessURL", publication.endpoint)
     out.iri(access, DCAT + "accessService", service)
-    out.iri(access, DCT + "license", LICENCE)
-    out.text(access, DCT + "title", "Interrogation SPARQL 1.1", "fr")
+    out.iri(access, DCTERMS + "license", LICENCE)
+    out.text(access, DCTERMS + "title", "Interrogation SPARQL 1.1", "fr")
 
 
 def _distribution(out: _Triples, node: str, url: str, distribution: Distribution, publication: Publication) -> None:
     info = FORMAT_INFO[distribution.format]
     what = f"graphe <{distribution.graph}>" if distribution.graph else "graphe complet"
     checksum = node + "-sha256"
-    out.iri(node, RDF + "type", DCAT + "Distribution")
+    out.iri(node, RDF.type, DCAT + "Distribution")
     title = f"{info.title} ({what})" if info.feature else info.title
-    out.text(node, DCT + "title", f"{title}, gzip", "fr")
+    out.text(node, DCTERMS + "title", f"{title}, gzip", "fr")
     out.iri(node, DCAT + "accessURL", publication.dumps)
     out.iri(node, DCAT + "downloadURL", url)
-    out.iri(node, DCAT + "mediaType", IANA + info.media_type)
-    out.iri(node, DCAT + "compressFormat", IANA + "application/gzip")
-    out.iri(node, DCT + "format", EU + "file-type/" + info.eu_file_type)
+    out.iri(node, DCAT + "mediaType", IANA_MEDIA_TYPES + info.media_type)
+    out.iri(node, DCAT + "compressFormat", IANA_MEDIA_TYPES + "application/gzip")
+    out.iri(node, DCTERMS + "format", EU_AUTHORITY + "file-type/" + info.eu_file_type)
     out.typed(node, DCAT + "byteSize", distribution.size, "nonNegativeInteger")
-    out.iri(node, DCT + "license", LICENCE)
+    out.iri(node, DCTERMS + "license", LICENCE)
     out.iri(node, SPDX + "checksum", checksum)
-    out.iri(checksum, RDF + "type", SPDX + "Checksum")
+    out.iri(checksum, RDF.type, SPDX + "Checksum")
     out.iri(checksum, SPDX + "algorithm", SPDX + "checksumAlgorithm_sha256")
     out.typed(checksum, SPDX + "checksumValue", distribution.sha256, "hexBinary")
 

@@ -25,12 +25,7 @@ import pyoxigraph as ox
 
 from kg.alignment.sssom import mappings_from_store, sssom_tsv
 from kg.publish.dataset import (
-    DCAT,
     FORMAT_INFO,
-    IANA,
-    OWL_VERSION,
-    SPDX,
-    VOID,
     Distribution,
     Publication,
     compute_statistics,
@@ -41,7 +36,7 @@ from kg.publish.dataset import (
 )
 from kg.core.errors import StoreError
 from kg.store import Store, current_build
-from kg.core.vocab import PREFIXES
+from kg.core.vocab import DCAT, IANA_MEDIA_TYPES, OWL, PREFIXES, SPDX, VOID
 
 FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -228,7 +223,7 @@ def read_dump_set(directory: Path) -> DumpSet:
         raise StoreError(f"{directory / VOID_FILE}: expected one dataset with a SPARQL endpoint")
     dataset = datasets[0]
     base_iri = dataset[: -len("dataset")]
-    by_media = {IANA + info.media_type: name for name, info in FORMAT_INFO.items()}
+    by_media = {IANA_MEDIA_TYPES + info.media_type: name for name, info in FORMAT_INFO.items()}
     files = []
     for (owner, predicate), nodes in sorted(values.items()):
         if predicate != DCAT + "distribution":
@@ -245,5 +240,5 @@ def read_dump_set(directory: Path) -> DumpSet:
                 size=int(values[(node, DCAT + "byteSize")][0]),
                 sha256=values[(checksum, SPDX + "checksumValue")][0],
             ))
-    version = values[(dataset, OWL_VERSION)][0]
+    version = values[(dataset, str(OWL.versionInfo))][0]
     return DumpSet(directory, base_iri, version, tuple(sorted(files, key=lambda f: f.name)))

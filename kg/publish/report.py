@@ -11,20 +11,10 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-PREFIXES = """
-PREFIX mkg: <https://w3id.org/metiers-kg/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX sssom: <https://w3id.org/sssom/>
-PREFIX esco: <http://data.europa.eu/esco/model#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
-PREFIX sh: <http://www.w3.org/ns/shacl#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
-ESCO_OCCUPATION = "http://data.europa.eu/esco/occupation/"
-ESCO_SKILL = "http://data.europa.eu/esco/skill/"
-ISCO = "http://data.europa.eu/esco/isco/"
+from kg.core.vocab import ESCO_OCCUPATION, ESCO_SKILL, ISCO, PREFIXES, SH
+
+QUERY_PREFIXES = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in sorted(
+    {**PREFIXES, "sh": str(SH)}.items()))
 MATCH_TYPES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
 OCCUPATION_CLASSES = {"fiches": "mkg:FicheMetier", "emploi_types": "mkg:EmploiType", "appellations": "mkg:Appellation"}
 
@@ -61,7 +51,7 @@ class QualityReport:
 
 
 def _rows(store: object, query: str) -> list[dict[str, str]]:
-    solutions = store.query(PREFIXES + query)
+    solutions = store.query(QUERY_PREFIXES + query)
     names = [v.value for v in solutions.variables]
     return [{n: (s[n].value if s[n] is not None else "") for n in names} for s in solutions]
 

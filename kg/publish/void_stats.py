@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.mapping.core import build_date
+from kg.core.dates import build_date
+from kg.core.vocab import DCTERMS, ESCO_OCCUPATION, ESCO_SKILL, ISCO, MKG
 from kg.store import Store
-from kg.core.vocab import DCTERMS, MKG
 
 DCT = str(DCTERMS)
 
@@ -32,9 +32,9 @@ def link_targets(base_iri: str) -> tuple[LinkTarget, ...]:
     return (
         LinkTarget("rome", "ROME 4.0", (base_iri + "rome/",),
                    "https://www.francetravail.org/opendata/repertoire-operationnel-des-meti.html"),
-        LinkTarget("esco", "ESCO", ("http://data.europa.eu/esco/occupation/", "http://data.europa.eu/esco/skill/"),
+        LinkTarget("esco", "ESCO", (str(ESCO_OCCUPATION), str(ESCO_SKILL)),
                    "https://esco.ec.europa.eu/"),
-        LinkTarget("isco", "ISCO-08 (ESCO)", ("http://data.europa.eu/esco/isco/",),
+        LinkTarget("isco", "ISCO-08 (ESCO)", (str(ISCO),),
                    "https://esco.ec.europa.eu/"),
     )
 

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 
 from rdflib import Literal, URIRef
 
-from kg.mapping.core import GraphBuilder, MappedGraph, add_provenance, integer
+from kg.core.graph import GraphBuilder, MappedGraph, integer
+from kg.mapping.core import add_provenance
 from kg.mapping.iris import Iris
 from kg.validation.shacl import Rejection, Report
 from kg.core.vocab import DCTERMS, MKG, RDF, SH, XSD

@@ -21,7 +21,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from kg.core.errors import ValidationError
-from kg.mapping.core import MappedGraph
+from kg.core.graph import MappedGraph
 from kg.core.vocab import SH
 
 SHAPES_RESOURCE = "metiers-kg-shapes.ttl"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.core.errors import NotAcceptableError
+from server.errors import NotAcceptableError
 from server.negotiation import MediaRange, Preferences, QueryForm, parse_accept, quality
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.core.errors import QuerySyntaxError, QueryTimeoutError
+from server.errors import QuerySyntaxError, QueryTimeoutError
 from server.query_runner import Channel, QueryRunner
 from tests.server.conftest import BOUNDED_RUNAWAY_QUERY, ExitRecorder
 

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from kg.store import Store
 from kg.core.vocab import DEFAULT_BASE_IRI as BASE
-from kg.core.vocab import MKG
+from kg.core.vocab import MKG, MKG_NS
 from server.ui import EXAMPLES
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -69,7 +69,7 @@ def test_the_page_loads_nothing_from_elsewhere(client: FlaskClient) -> None:
     assert 'autocompleters = ["prefixes", "variables"]' in script  # no LOV
     assert "<script>" not in page  # no inline script: the pages' CSP forbids them
     prefixes = client.get("/ui/prefixes.json").get_json()
-    assert prefixes["mkg"] == str(MKG._NS) and prefixes["void"] == "http://rdfs.org/ns/void#"
+    assert prefixes["mkg"] == MKG_NS and prefixes["void"] == "http://rdfs.org/ns/void#"
     for name in ("yasgui.min.js", "yasgui.min.css"):
         assert client.get(f"/static/yasgui/{name}").status_code == 200
 
