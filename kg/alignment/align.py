@@ -36,7 +36,7 @@ from kg.alignment.model import (
     SKILL_TARGET,
     Mapping,
 )
-from kg.alignment.reference import (
+from kg.sources.reference import (
     LabelIndex,
     concept_label,
     esco_occupations,

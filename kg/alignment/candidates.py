@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from kg.alignment.digest import SKILL_KINDS, Subject
 from kg.alignment.lexicon import Lexicon
-from kg.alignment.reference import LabelIndex
+from kg.sources.reference import LabelIndex
 from kg.core.text import forms, words
 
 ROME_WEIGHT = 0.8  # the ROME fiche's title describes a wider group than the subject

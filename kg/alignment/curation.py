@@ -28,7 +28,7 @@ from kg.alignment.model import (
     SKOS_PREDICATES,
     Mapping,
 )
-from kg.alignment.reference import concept_label, is_known
+from kg.sources.reference import concept_label, is_known
 from kg.core.errors import SourceError
 from kg.core.vocab import ESCO_ISCO, ESCO_OCCUPATION, ESCO_SKILL, SEMAPV
 from kg.sources.common import Source

@@ -14,7 +14,7 @@ from __future__ import annotations
 from rdflib import Literal, URIRef
 
 from kg.alignment.model import NO_TERM_FOUND, Mapping
-from kg.alignment.reference import esco_occupations, esco_skills, isco_groups
+from kg.sources.reference import esco_occupations, esco_skills, isco_groups
 from kg.core.graph import GraphBuilder, MappedGraph, integer
 from kg.mapping.core import add_provenance
 from kg.mapping.iris import Iris

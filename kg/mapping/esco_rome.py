@@ -15,7 +15,7 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
-from kg.alignment.reference import esco_occupations
+from kg.sources.reference import esco_occupations
 from kg.mapping.iris import Iris
 from kg.mapping.ntriples import NTriplesBuilder, iri, literal
 from kg.mapping._rome_parts import T

@@ -178,7 +178,7 @@ def test_an_occupation_filed_under_a_rome_fiche_inherits_its_official_esco_candi
     from kg.alignment.candidates import candidates
     from kg.alignment.digest import Subject
     from kg.alignment.lexicon import lexicon
-    from kg.alignment.reference import occupation_index
+    from kg.sources.reference import occupation_index
     from kg.mapping.esco_rome import official_by_fiche
     from kg.mapping.iris import Iris
     from kg.mapping.rome import rome_appellation_fiches

@@ -21,7 +21,7 @@ from kg.alignment.model import (
     OCCUPATION_TARGET,
     RELATED,
 )
-from kg.alignment.reference import esco_occupations
+from kg.sources.reference import esco_occupations
 from kg.alignment.stage import align_corpus
 from kg.mapping import Iris
 from tests.kg.alignment.conftest import BASE

@@ -8,7 +8,7 @@ import pytest
 
 from kg.alignment.curation import CurationError, curation, parse_curation
 from kg.alignment.model import MANUAL, NO_TERM_FOUND
-from kg.alignment.reference import is_known
+from kg.sources.reference import is_known
 from tests.kg.alignment.conftest import BASE
 
 GOOD = curation()
