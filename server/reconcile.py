@@ -18,7 +18,7 @@ from kg.core.errors import StoreError
 from kg.search import INDEX_DIR, TYPES, SearchIndex
 from kg.search.index import Candidate
 from kg.core.vocab import ONTOLOGY_IRI
-from server.services import services
+from server.runtime.services import services
 
 bp = Blueprint("reconcile", __name__)
 

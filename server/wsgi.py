@@ -4,7 +4,7 @@
 
 * ``config.workers`` **worker processes** (one per core by default). HTTP parsing, keep-alive
   and writing to sockets happen in Rust; the app runs on ``config.threads`` Python threads
-  per worker, and its queries on the executor threads of ``server.query_runner``.
+  per worker, and its queries on the executor threads of ``server.runtime.query_runner``.
 * the app is **not preloaded**: each worker builds it, and opens RocksDB, after the fork (the
   main process never opens the store: see :func:`probe_store`).
 * **listening sockets**: with several workers, granian's own Linux choice, one ``SO_REUSEPORT``
@@ -15,7 +15,7 @@
   unless the kernel migrates them (``sysctl net.ipv4.tcp_migrate_req=1``, Linux ≥ 5.14).
   With a single worker, one socket opened by the main process and inherited by the worker:
   connections wait in its queue while the worker is replaced, so the port never refuses them.
-* a worker that **retires to stop a runaway query** (``server.query_runner.exit_worker``:
+* a worker that **retires to stop a runaway query** (``server.runtime.query_runner.exit_worker``:
   graceful stop, exit status 0, or ``RUNAWAY_EXIT_CODE`` from its watchdog) is replaced at
   once, however often it happens. A worker that **crashes** (a signal, ``kill -9``) is
   replaced too, always: granian's crash-loop guard (a worker dying within 5.5 s of being
@@ -27,7 +27,7 @@
   seconds to finish the requests in flight, then are killed. SIGHUP: the workers are replaced
   one by one, gracefully.
 * the startup line (build, store, quads, URL) is logged once the socket is bound; the server's
-  log lines go to stderr with time and pid, beside the JSON request lines of ``server.metrics``.
+  log lines go to stderr with time and pid, beside the JSON request lines of ``server.ops.metrics``.
 
 ``granian --interface wsgi --factory server.wsgi:app_factory`` also works, configured from
 ``METIERS_KG_*`` only (then choose granian's options yourself), and so does any WSGI server.
@@ -55,8 +55,8 @@ from kg.core.errors import StoreError
 from kg.store import Store, current_build
 from server.app import create_app
 from server.config import ServerConfig
-from server.metrics import metrics_directory
-from server.query_runner import RUNAWAY_EXIT_CODE
+from server.ops.metrics import metrics_directory
+from server.runtime.query_runner import RUNAWAY_EXIT_CODE
 
 # Python threads per worker running requests (``--threads``, default 8): each slow client (a body sent
 # byte by byte, an answer read slowly) holds one, so there must be many more than cores; more threads
@@ -65,7 +65,7 @@ HEADER_READ_TIMEOUT_MS = 10_000  # a client that has not sent its request line a
 GRACEFUL_MARGIN = 5  # seconds beyond query_timeout for in-flight requests on shutdown
 CRASH_WINDOW = 10.0  # seconds: a worker crashing again within this of its last crash waits longer to be replaced
 MAX_CRASH_PAUSE = 5.0
-RETIRED_EXIT_CODES = (0, RUNAWAY_EXIT_CODE)  # a worker that stopped itself (server.query_runner.exit_worker)
+RETIRED_EXIT_CODES = (0, RUNAWAY_EXIT_CODE)  # a worker that stopped itself (server.runtime.query_runner.exit_worker)
 LOG_FORMAT = "[%(asctime)s] [%(process)d] [%(levelname)s] %(message)s"
 LOG_CONFIG = {
     "version": 1,
@@ -96,7 +96,7 @@ def server_options(config: ServerConfig) -> dict[str, Any]:
         "workers_kill_timeout": math.ceil(config.query_timeout) + GRACEFUL_MARGIN,
         "log_level": LogLevels.info,
         "log_dictconfig": LOG_CONFIG,
-        "log_access": False,  # server.metrics writes one JSON line per request
+        "log_access": False,  # server.ops.metrics writes one JSON line per request
     }
 
 

@@ -2,7 +2,7 @@
 
 Every error a user can cause carries enough context (file, line, query position)
 to be fixed without reading a traceback; the CLI prints ``str(error)`` and exits 1,
-the server maps the classes to HTTP statuses in one place (``server/errors.py``, which also
+the server maps the classes to HTTP statuses in one place (``server/http/errors.py``, which also
 defines the errors of the HTTP protocols).
 """
 

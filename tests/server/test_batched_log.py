@@ -1,4 +1,4 @@
-"""server.batched_log: request lines written in batches off the request thread, none lost or reordered."""
+"""server.ops.batched_log: request lines written in batches off the request thread, none lost or reordered."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 
-from server.batched_log import BatchedStreamHandler
+from server.ops.batched_log import BatchedStreamHandler
 from tests.serving import REPO
 
 
@@ -71,7 +71,7 @@ def test_flush_writes_what_is_pending_at_once() -> None:
 def test_a_process_that_ends_writes_its_last_lines_first() -> None:
     """No flush, no atexit: the writer thread outlives the main thread just long enough."""
     script = ("import logging, sys\n"
-              "from server.batched_log import BatchedStreamHandler\n"
+              "from server.ops.batched_log import BatchedStreamHandler\n"
               "logger = logging.getLogger('t'); logger.setLevel(logging.INFO)\n"
               "logger.addHandler(BatchedStreamHandler(sys.stdout, interval=60))\n"
               "for n in range(3): logger.info('line %d', n)\n")

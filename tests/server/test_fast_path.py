@@ -1,4 +1,4 @@
-"""The lean path for repeated /sparql queries (server.fast_path), and worker replacement, on a real server.
+"""The lean path for repeated /sparql queries (server.sparql.fast_path), and worker replacement, on a real server.
 
 A replayed answer must be the answer Flask gave, byte for byte and header for header, for
 every variant a client can send (GET, HEAD, POST form, POST query, Accept, Accept-Encoding,
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from server.http_cache import fixed_by_build
+from server.http.caching import fixed_by_build
 from tests.serving import serving
 from tests.server.conftest import EX, NURSE_LABEL, OCCUPATIONS_QUERY, filler_quads, occupation_quads, write_build
 
@@ -58,7 +58,7 @@ def _request(base: str, method: str, options: dict) -> tuple[int, dict[str, str]
 
 def _log_lines(log: Path, quiet: float = 0.5, within: float = 10) -> list[dict]:
     """The JSON request lines once the log has stopped growing for ``quiet`` seconds (they are
-    written in batches: server.batched_log)."""
+    written in batches: server.ops.batched_log)."""
     deadline = time.monotonic() + within
     size = -1
     while log.stat().st_size != size and time.monotonic() < deadline:
@@ -158,7 +158,7 @@ def test_granian_is_what_serves(server: tuple[str, Path]) -> None:
 
 
 def test_the_last_request_lines_are_written_when_the_server_stops(tmp_path: Path) -> None:
-    """Request lines are written in batches (server.batched_log); a graceful stop loses none,
+    """Request lines are written in batches (server.ops.batched_log); a graceful stop loses none,
     although server workers end without running atexit handlers."""
     store = tmp_path / "store"
     write_build(store, occupation_quads())

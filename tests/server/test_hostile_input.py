@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from server.sparql_text import MAX_CHAIN, MAX_NESTING
+from server.sparql.text import MAX_CHAIN, MAX_NESTING
 from tests.server.conftest import EX, G_ONE, occupation_quads, write_build
 from tests.serving import serving
 

@@ -1,4 +1,4 @@
-"""The lean path (server.fast_path) answers plain queries without Flask, and exactly as Flask would.
+"""The lean path (server.sparql.fast_path) answers plain queries without Flask, and exactly as Flask would.
 
 Two apps on the same store: one as served (the lean path in front of Flask), one reached only
 through its Flask WSGI app. Every answer of the first must equal the second's — status,
@@ -19,7 +19,7 @@ import pytest
 from flask import Flask, request_started
 from werkzeug.test import Client, TestResponse
 
-from server.services import EXTENSION
+from server.runtime.services import EXTENSION
 from tests.server.conftest import BOUNDED_RUNAWAY_QUERY, G_ONE, G_TWO, OCCUPATIONS_QUERY, PREFIXES
 
 SPARQL_QUERY = "application/sparql-query"

@@ -81,7 +81,7 @@ RUNAWAY = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?a <{EX}value> ?x . ?b <{EX}value> 
 
 @pytest.mark.parametrize("encoding", ["gzip, deflate", "identity"], ids=["through-flask", "lean-path"])
 def test_other_clients_are_served_while_a_runaway_query_runs(tmp_path: Path, encoding: str) -> None:
-    """Either way in (server.fast_path evaluates plain requests itself): a 503 at the limit, the
+    """Either way in (server.sparql.fast_path evaluates plain requests itself): a 503 at the limit, the
     worker retired to stop the query, the other clients answered meanwhile."""
     store = tmp_path / "store"
     write_build(store, occupation_quads() + filler_quads(1000))  # the runaway: 10⁹ rows to count

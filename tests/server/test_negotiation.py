@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from server.errors import NotAcceptableError
-from server.negotiation import MediaRange, Preferences, QueryForm, parse_accept, quality
+from server.http.errors import NotAcceptableError
+from server.http.negotiation import MediaRange, Preferences, QueryForm, parse_accept, quality
 
 
 def test_parse_accept_reads_q_values_and_skips_garbage() -> None:

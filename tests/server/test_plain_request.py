@@ -1,4 +1,4 @@
-"""server.plain_request: the lean path reads exactly what the Flask view reads, or leaves the request to it.
+"""server.sparql.plain_request: the lean path reads exactly what the Flask view reads, or leaves the request to it.
 
 For every plain request, ``read_plain`` must build the very ``SparqlRequest`` that the view's
 ``read_request`` builds from the same environ (same percent-decoding, same fields); for every
@@ -13,9 +13,9 @@ from urllib.parse import quote
 import pytest
 from flask import Flask, request
 
-from server.fast_path import _read_small_body
-from server.plain_request import read_plain
-from server.sparql import read_request
+from server.sparql.fast_path import _read_small_body
+from server.sparql.plain_request import read_plain
+from server.sparql.protocol import read_request
 from tests.server.conftest import G_ONE, G_TWO, OCCUPATIONS_QUERY
 
 QUERY = "SELECT ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label FILTER(?label != 'é+&=') }"

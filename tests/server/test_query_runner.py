@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from server.errors import QuerySyntaxError, QueryTimeoutError
-from server.query_runner import Channel, QueryRunner
+from server.http.errors import QuerySyntaxError, QueryTimeoutError
+from server.runtime.query_runner import Channel, QueryRunner
 from tests.server.conftest import BOUNDED_RUNAWAY_QUERY, ExitRecorder
 
 pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")

@@ -19,7 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kg.build import build
-from kg.describe import description_query
+from server.linked_data.describe import description_query
 from kg.mapping.iris import Iris
 from kg.store import Store
 from kg.core.vocab import DEFAULT_BASE_IRI as BASE

@@ -15,8 +15,8 @@ from flask.testing import FlaskClient
 
 from server.app import create_app
 from server.config import ServerConfig
-from server.negotiation import GRAPH_OFFERS, RESULTS_OFFERS
-from server.store_provider import StoreProvider
+from server.http.negotiation import GRAPH_OFFERS, RESULTS_OFFERS
+from server.runtime.store_provider import StoreProvider
 from tests.server.conftest import (
     DEV, DEV_LABEL, EX, G_ONE, G_TWO, NURSE, NURSE_LABEL, OCCUPATIONS_QUERY, PREFIXES, XSD_INTEGER,
 )

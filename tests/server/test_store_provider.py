@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kg.core.errors import StoreError
-from server.store_provider import StoreProvider
+from server.runtime.store_provider import StoreProvider
 from tests.server.conftest import filler_quads, occupation_quads, write_build
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from kg.store import Store
 from kg.core.vocab import DEFAULT_BASE_IRI as BASE
 from kg.core.vocab import MKG, MKG_NS
-from server.ui import EXAMPLES
+from server.sparql.editor import EXAMPLES
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 STATIC = Path(__file__).resolve().parents[2] / "server" / "static" / "yasgui"

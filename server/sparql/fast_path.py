@@ -4,22 +4,22 @@ Flask costs about a third of a short lookup's time, so :class:`FastPath`, WSGI m
 front of the Flask app, answers the commonest requests itself, with the same status, headers
 and body Flask gives, and the same metrics and JSON log line:
 
-* **replay**: a build never changes (``server.http_cache``), so the whole HTTP answer to a
+* **replay**: a build never changes (``server.http.caching``), so the whole HTTP answer to a
   query request is a function of the build and of the raw request fields the view and the
   app's hooks read (method, path, query string, ``Content-Type`` and body, ``Accept``,
   ``Accept-Encoding``, ``Origin``, and whether it revalidates the current build). A request
   whose key has a stored answer is answered from it at once (log ``cache``: ``hit``, or
   ``304``). Keys are raw: two spellings of one query are two entries, each exact by
   construction; entries live in the build's ``ResultCache``, so a new build starts empty.
-* **plain queries** (``server.plain_request``: one query, perhaps a dataset and ``format``,
+* **plain queries** (``server.sparql.plain_request``: one query, perhaps a dataset and ``format``,
   no CORS or revalidation) are evaluated here through the same code as the view
-  (``server.sparql_query.answer``, on the executor thread, under the time limit). The answer's
+  (``server.sparql.query.answer``, on the executor thread, under the time limit). The answer's
   own headers come from ``answer_headers``; what the app does around every such answer, for a
   given ``Accept-Encoding`` (the headers it adds, ``Vary`` and CORS, and the encoding it
   applies), is learnt from the first plain query with that ``Accept-Encoding``, which Flask
-  answers; the lean path then compresses as ``server.web`` configures flask-compress. A failure
+  answers; the lean path then compresses as ``server.http.cors_compression`` configures flask-compress. A failure
   (syntax, time limit, 406…) or a streamed answer goes on to Flask *with its outcome*
-  (``server.sparql_query.Evaluated``), so the query never runs twice and errors become HTTP
+  (``server.sparql.query.Evaluated``), so the query never runs twice and errors become HTTP
   in one place.
 * everything else goes to Flask unchanged. When the view answers a query with a complete body
   (or a 304) it marks the answer replayable (``environ[REPLAY]``, with the build's store
@@ -35,12 +35,12 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from server.capped_results import TRUNCATED_HEADER
-from server.http_cache import entity_tag, revalidates
-from server.metrics import QUERY_LOG_CHARS, Metrics, request_logger
-from server.plain_request import read_plain
-from server.services import Services
-from server.sparql_query import (
+from server.sparql.capped_results import TRUNCATED_HEADER
+from server.http.caching import entity_tag, revalidates
+from server.ops.metrics import QUERY_LOG_CHARS, Metrics, request_logger
+from server.sparql.plain_request import read_plain
+from server.runtime.services import Services
+from server.sparql.query import (
     EVALUATED,
     FORM,
     SPARQL_QUERY,
@@ -51,8 +51,8 @@ from server.sparql_query import (
     answer_headers,
     validator_headers,
 )
-from server.store_provider import StoreHandle
-from server.web import COMPRESS_MIN_SIZE, ENCODINGS, compress
+from server.runtime.store_provider import StoreHandle
+from server.http.cors_compression import COMPRESS_MIN_SIZE, ENCODINGS, compress
 
 REPLAY = "metiers_kg.replay"  # environ key: (store handle, logged query) set by the view on a replayable answer
 ENDPOINT = "sparql.sparql"  # the Flask endpoint of /sparql, as metrics label it
@@ -61,7 +61,7 @@ READ_BODIES = (FORM, SPARQL_QUERY)
 MAX_KEY_BODY = 64 * 1024  # POST bodies up to this size are part of a key; larger ones go to Flask
 
 OK = "200 OK"
-# the headers an answer decides itself (server.sparql_query.answer_headers); the app adds the rest
+# the headers an answer decides itself (server.sparql.query.answer_headers); the app adds the rest
 ANSWER_HEADERS = {"content-type", "content-length", "etag", "last-modified", "cache-control", TRUNCATED_HEADER.lower(),
                   "content-encoding"}
 MAX_FRAMES = 32  # distinct Accept-Encoding values learnt; others go to Flask
@@ -138,7 +138,7 @@ class FastPath:
         timeouts_before = self.found.runner.thread_timeouts
         try:
             result: Answer | Exception = answer(self.found, handle, parsed)
-        except Exception as error:  # noqa: BLE001 - answered by the app's error handlers (server.errors)
+        except Exception as error:  # noqa: BLE001 - answered by the app's error handlers (server.http.errors)
             result = error
         if isinstance(result, Exception) or not isinstance(result.body, bytes):
             environ[EVALUATED] = Evaluated(result, handle, started, timeouts_before)
@@ -161,7 +161,7 @@ class FastPath:
                        learn: bool = False) -> Iterable[bytes]:
         """Let Flask answer; keep the answer when the view marked it replayable.
 
-        ``learn``: the request is a plain query (``server.plain_request``); a complete answer to it
+        ``learn``: the request is a plain query (``server.sparql.plain_request``); a complete answer to it
         shows what the app does to such an answer for this ``Accept-Encoding``: the headers it adds
         beside the answer's own (``Vary``, CORS) and the encoding it applies (an uncompressed
         answer shows it only when it is large enough to have been compressed)."""
@@ -207,7 +207,7 @@ class FastPath:
 
     def _record(self, method: str, path: str, status: int, sent: int, logged: str, cache: str,
                 started: float) -> None:
-        """What ``server.metrics`` records for a request answered by Flask: counters and the log line."""
+        """What ``server.ops.metrics`` records for a request answered by Flask: counters and the log line."""
         elapsed = time.perf_counter() - started
         counter = self._counters.get((method, status))
         if counter is None:

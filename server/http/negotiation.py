@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from server.errors import NotAcceptableError
+from server.http.errors import NotAcceptableError
 
 
 class QueryForm(enum.Enum):

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from flask import Flask, current_app
 
 from server.config import ServerConfig
-from server.query_runner import QueryRunner
-from server.store_provider import StoreProvider
+from server.runtime.query_runner import QueryRunner
+from server.runtime.store_provider import StoreProvider
 
 EXTENSION = "metiers_kg"
 

@@ -30,8 +30,8 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, g, request
 
-from server.batched_log import BatchedStreamHandler
-from server.sparql_query import EVALUATED
+from server.ops.batched_log import BatchedStreamHandler
+from server.sparql.query import EVALUATED
 
 ENV = "PROMETHEUS_MULTIPROC_DIR"
 LOGGER = "metiers_kg.requests"

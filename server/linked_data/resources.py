@@ -3,7 +3,7 @@
 The graph's IRIs live under a base (default ``https://w3id.org/metiers-kg/``) that need not be
 this server's host: a redirect service or reverse proxy sends ``<base>metier/MET.717`` here as
 ``/metier/MET.717`` (or as ``/<base path>metier/MET.717``; both work). Each answer is one
-SPARQL CONSTRUCT (``kg.describe``) run on the executor thread of ``server.query_runner``, like
+SPARQL CONSTRUCT (``server.linked_data.describe``) run on the executor thread of ``server.runtime.query_runner``, like
 every query, so the time limit applies and results never leave that thread; what crosses is
 N-Triples bytes. ``text/html`` gets a page, ``text/turtle``, ``application/n-triples``,
 ``application/ld+json`` and ``application/rdf+xml`` the triples; a ``.html``/``.ttl``/``.nt``/
@@ -18,11 +18,11 @@ from urllib.parse import quote, urlsplit
 
 from flask import Blueprint, Response, render_template, request
 
-from kg.describe import description_query, graphs_query, resource_page
+from server.linked_data.describe import description_query, graphs_query, resource_page
 from kg.publish.dumps import graph_file_name
-from server.errors import NotAcceptableError
-from server import ontology_page
-from server.rdf_http import (
+from server.http.errors import NotAcceptableError
+from server.linked_data import ontology as ontology_page
+from server.linked_data.answers import (
     PAGE_OFFERS,
     Offer,
     choose,
@@ -33,7 +33,7 @@ from server.rdf_http import (
     serialize,
     split_suffix,
 )
-from server.services import services
+from server.runtime.services import services
 
 bp = Blueprint("resources", __name__)
 IRI_CHARACTERS = re.compile(r'[^\x00-\x20<>"{}|\\^`]+')  # what may stand between < and > in SPARQL

@@ -28,7 +28,7 @@ import re
 
 import pyoxigraph as ox
 
-from kg.page_labels import FEATURED_INCOMING, INVERSES, LABELS, PLAIN_DATATYPES, inverse_label
+from server.linked_data.page_labels import FEATURED_INCOMING, INVERSES, LABELS, PLAIN_DATATYPES, inverse_label
 from kg.core.vocab import DCTERMS, MKG, NIF, OWL, PREFIXES, RDF, RDFS, SCHEMA, SKOS, SKOSXL, SSSOM
 from kg.publish.dataset import sort_triples
 from kg.publish.void_stats import link_targets

@@ -22,13 +22,13 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
-from kg.describe import Graph, PageBuilder, Row, Term
+from server.linked_data.describe import Graph, PageBuilder, Row, Term
 from kg.publish.dumps import DUMPS_DIR, SUMS_FILE, VOID_FILE, DumpSet, dumps_lock, read_dump_set, write_dump_set
 from kg.core.errors import StoreError
 from kg.core.vocab import DCTERMS, OWL, RDF, VOID
-from server.rdf_http import BY_SUFFIX, DATA_OFFERS, PAGE_OFFERS, Offer, choose, finish, make_linker, serialize
-from server.services import services
-from server.store_provider import StoreHandle
+from server.linked_data.answers import BY_SUFFIX, DATA_OFFERS, PAGE_OFFERS, Offer, choose, finish, make_linker, serialize
+from server.runtime.services import services
+from server.runtime.store_provider import StoreHandle
 
 bp = Blueprint("dumps", __name__)
 EXTENSION = "metiers_kg_dumps"

@@ -1,7 +1,7 @@
 """HTTP plumbing shared by the linked-data views: formats, negotiation, suffixes, links, 404s,
 and :func:`fetch`, which runs a description on the SPARQL executor thread.
 
-Why not ``server.negotiation`` alone: that module negotiates SPARQL *results*; a dereferenced
+Why not ``server.http.negotiation`` alone: that module negotiates SPARQL *results*; a dereferenced
 IRI also offers ``text/html`` and answers ``.ttl``/``.nt``/``.jsonld``/``.rdf``/``.html``
 suffixes for people who cannot set headers. Its Accept parsing (q-values, wildcards,
 specificity) is reused as is.
@@ -19,14 +19,14 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from flask import Request, Response
 
-from kg.describe import Linker, sort_triples
-from server.errors import NotAcceptableError
+from server.linked_data.describe import Linker, sort_triples
+from server.http.errors import NotAcceptableError
 from kg.core.vocab import MKG_NS, ONTOLOGY_IRI, PREFIXES
-from server import jsonld
-from server.http_cache import CACHE_CONTROL
-from server.negotiation import parse_accept, quality
-from server.query_runner import Channel
-from server.services import services
+from server.linked_data import jsonld
+from server.http.caching import CACHE_CONTROL
+from server.http.negotiation import parse_accept, quality
+from server.runtime.query_runner import Channel
+from server.runtime.services import services
 
 HTML_TYPE = "text/html"
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")

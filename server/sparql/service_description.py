@@ -18,9 +18,9 @@ import pyoxigraph as ox
 
 from kg.core.vocab import ENTAILMENT, FORMATS, RDF, SD, VOID, XSD
 from server.config import ServerConfig
-from server.negotiation import GRAPH_OFFERS, RESULTS_OFFERS, Preferences, QueryForm
-from server.query_runner import Channel, Job
-from server.store_provider import StoreHandle
+from server.http.negotiation import GRAPH_OFFERS, RESULTS_OFFERS, Preferences, QueryForm
+from server.runtime.query_runner import Channel, Job
+from server.runtime.store_provider import StoreHandle
 
 RDF_TYPE = ox.NamedNode(str(RDF.type))
 INTEGER = ox.NamedNode(str(XSD.integer))

@@ -3,7 +3,7 @@
 Load balancers and ``make``-style scripts poll it; it answers 200 with
 ``{"status": "ok", "triples": N, "build": "<id>"}`` or 503 with ``{"status": "unavailable",
 "error": …}`` when the store cannot be opened (e.g. ``current`` points at a removed build).
-It is a report, not an error path, so it builds its JSON here instead of in ``server.errors``.
+It is a report, not an error path, so it builds its JSON here instead of in ``server.http.errors``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify
 
 from kg.core.errors import StoreError
-from server.services import services
+from server.runtime.services import services
 
 bp = Blueprint("health", __name__)
 

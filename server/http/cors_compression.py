@@ -19,9 +19,9 @@ from flask import Flask, Response
 from flask_compress import Compress
 from flask_cors import CORS
 
-from server.capped_results import TRUNCATED_HEADER
+from server.sparql.capped_results import TRUNCATED_HEADER
 from server.config import ServerConfig
-from server.negotiation import GRAPH_OFFERS, RESULTS_OFFERS
+from server.http.negotiation import GRAPH_OFFERS, RESULTS_OFFERS
 
 COMPRESSED_TYPES = sorted({offer.media_type for offer in RESULTS_OFFERS + GRAPH_OFFERS}
                           | {"text/plain", "text/html", "application/trig", "application/n-quads"})
@@ -37,7 +37,7 @@ DEFLATE_LEVEL = -1  # zlib's default
 
 
 def compress(body: bytes, encoding: str) -> bytes:
-    """``body`` encoded as flask-compress encodes a whole answer, for ``server.fast_path``'s own answers."""
+    """``body`` encoded as flask-compress encodes a whole answer, for ``server.sparql.fast_path``'s own answers."""
     if encoding == "gzip":
         return gzip.compress(body, GZIP_LEVEL)
     if encoding == "deflate":
@@ -59,7 +59,7 @@ def install(app: Flask, config: ServerConfig) -> None:
         COMPRESS_LEVEL=GZIP_LEVEL,
         COMPRESS_DEFLATE_LEVEL=DEFLATE_LEVEL,
         COMPRESS_MIN_SIZE=COMPRESS_MIN_SIZE,
-        COMPRESS_EVALUATE_CONDITIONAL_REQUEST=False,  # server.http_cache answers revalidations
+        COMPRESS_EVALUATE_CONDITIONAL_REQUEST=False,  # server.http.caching answers revalidations
     )
     Compress(app)
 

@@ -1,20 +1,20 @@
 """A protocol query without the web framework: the request value, the job, the answer and its headers.
 
-Two front ends answer ``/sparql`` queries: the Flask view (``server.sparql``), which reads
+Two front ends answer ``/sparql`` queries: the Flask view (``server.sparql.protocol``), which reads
 every request the protocol allows and turns failures into 4xx/5xx, and the lean path in
-front of it (``server.fast_path``), which evaluates plain requests without Flask. Both go
+front of it (``server.sparql.fast_path``), which evaluates plain requests without Flask. Both go
 through this module, so a query is checked, cached, evaluated and described by one piece of
 code whichever front end took it:
 
 * :func:`answer`: the build's result cache, else a job on the executor thread
-  (``server.query_runner``), whose small complete answers are then cached;
+  (``server.runtime.query_runner``), whose small complete answers are then cached;
 * :func:`answer_headers`: the headers the answer itself decides (type, length, validators,
   truncation); what the app adds on top (``Vary``, CORS) is the app's.
 
 When the lean path has evaluated a query but cannot finish the answer itself (it failed, or
 it streams), it hands the outcome to the Flask view as :class:`Evaluated` in the WSGI
 environ (``EVALUATED``), so the query never runs twice and errors still become HTTP in
-one place (``server.errors``).
+one place (``server.http.errors``).
 """
 
 from __future__ import annotations
@@ -23,16 +23,16 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from server.errors import MalformedRequestError, QuerySyntaxError
-from server.capped_results import take, truncation_headers, write_solutions
-from server.http_cache import CACHE_CONTROL, fixed_by_build
-from server.negotiation import Preferences, QueryForm, Representation
-from server.query_runner import Channel, Job, ResultStream
-from server.services import Services
-from server.service_guard import check_calls
-from server.sparql_text import check_nesting, names_dataset
-from server.syntax_errors import explain
-from server.store_provider import StoreHandle
+from server.http.errors import MalformedRequestError, QuerySyntaxError
+from server.sparql.capped_results import take, truncation_headers, write_solutions
+from server.http.caching import CACHE_CONTROL, fixed_by_build
+from server.http.negotiation import Preferences, QueryForm, Representation
+from server.runtime.query_runner import Channel, Job, ResultStream
+from server.runtime.services import Services
+from server.sparql.service_guard import check_calls
+from server.sparql.text import check_nesting, names_dataset
+from server.sparql.syntax_errors import explain
+from server.runtime.store_provider import StoreHandle
 
 FORM = "application/x-www-form-urlencoded"  # the two bodies a query may come in (SPARQL 1.1 Protocol)
 SPARQL_QUERY = "application/sparql-query"
@@ -81,7 +81,7 @@ class Evaluated:
     """A query the lean path evaluated, handed to the Flask view to finish: its outcome, the build
     it was evaluated on (the view labels the answer with that build's validators, even if
     another build has become current since), and when the request started and how many
-    timeouts its thread had counted by then (for ``server.metrics``)."""
+    timeouts its thread had counted by then (for ``server.ops.metrics``)."""
 
     outcome: Answer | BaseException
     handle: StoreHandle
@@ -125,7 +125,7 @@ def answer_headers(head: Head, length: int | None, validators: list[tuple[str, s
 
 
 def validator_headers(etag: str, http_date: str) -> list[tuple[str, str]]:
-    """Every answer of a build carries its validators (``server.http_cache``)."""
+    """Every answer of a build carries its validators (``server.http.caching``)."""
     return [("ETag", etag), ("Last-Modified", http_date), ("Cache-Control", CACHE_CONTROL)]
 
 

@@ -15,7 +15,7 @@ optimiser recurse once per bracket, operator or chained clause, and a few kiloby
 ``{{{…`` or ``1+1+…`` overflow a native stack and kill the process (a segfault, not an
 exception). Queries, updates and RDF bodies deeper than the documented limits are refused
 with a 400 before they reach the engine (the executor threads also get a large stack:
-``server.query_runner``, so the limits sit far below the crash point).
+``server.runtime.query_runner``, so the limits sit far below the crash point).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from server.errors import MalformedRequestError
+from server.http.errors import MalformedRequestError
 
 _TOKEN = re.compile(r"""
     (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"

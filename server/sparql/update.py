@@ -31,13 +31,13 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Request
 
-from server.errors import MalformedRequestError, QuerySyntaxError, UpdateFailedError, UpdateRefusedError
+from server.http.errors import MalformedRequestError, QuerySyntaxError, UpdateFailedError, UpdateRefusedError
 from kg.store import Store, revise_current
 from server.config import ServerConfig
-from server.query_runner import Channel, Job
-from server.service_guard import check_calls
-from server.sparql_text import add_using, check_nesting, has_own_dataset, service_targets
-from server.syntax_errors import explain
+from server.runtime.query_runner import Channel, Job
+from server.sparql.service_guard import check_calls
+from server.sparql.text import add_using, check_nesting, has_own_dataset, service_targets
+from server.sparql.syntax_errors import explain
 
 WRITER_WAIT_SECONDS = 30.0  # how long a write queues behind others before giving up (503)
 

@@ -14,8 +14,8 @@ from dataclasses import asdict
 from flask import Blueprint, Response, render_template, request
 
 from kg.publish.report import QualityReport, quality_report
-from server.rdf_http import make_linker
-from server.services import services
+from server.linked_data.answers import make_linker
+from server.runtime.services import services
 
 bp = Blueprint("report", __name__)
 MEMO_KEY = "quality_report"

@@ -12,7 +12,7 @@ so the answer to a given query, dataset and ``Accept`` is fixed for the life of 
   fit in one chunk of the query runner) keyed by everything that decides them, in LRU order
   within a byte budget. A repeated lookup is then answered without a hand-over to the query
   thread. A new build gets a new, empty cache (it lives on the store handle).
-* **Replay** (``server.fast_path``): the same cache also keeps whole HTTP answers (status,
+* **Replay** (``server.sparql.fast_path``): the same cache also keeps whole HTTP answers (status,
   headers, body) that the ``/sparql`` view marked as replayable, keyed by the raw request
   fields that decide them; a repeated request, or its revalidation, is then answered in front
   of Flask, without routing, hooks or negotiation.
@@ -69,7 +69,7 @@ def revalidates(if_none_match: str | None, since: str | None, etag: str, modifie
     """The validators of a GET/HEAD against this build's: True when the client's copy is current.
 
     ``If-None-Match`` decides alone when present (weak comparison); else ``If-Modified-Since``.
-    Shared by the Flask view and the WSGI fast path (``server.fast_path``), which reads the raw headers.
+    Shared by the Flask view and the WSGI fast path (``server.sparql.fast_path``), which reads the raw headers.
     """
     if if_none_match is not None:
         tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}

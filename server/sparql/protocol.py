@@ -5,15 +5,15 @@ Accepted, as the protocol says: ``GET ?query=``, ``POST`` ``application/x-www-fo
 (UTF-8 only), each with ``default-graph-uri`` / ``named-graph-uri`` (queries) or
 ``using-graph-uri`` / ``using-named-graph-uri`` (updates), which then define the dataset; without
 them queries see the union of all graphs as their default graph. ``GET`` without a query answers
-the service description (``server.service_description``). A parameter given twice, a body
+the service description (``server.sparql.service_description``). A parameter given twice, a body
 type we do not read, a non-UTF-8 charset, an update by GET: 4xx with a message saying what to
-send instead (statuses from ``server.errors``). Updates need permission (``server.update``).
+send instead (statuses from ``server.http.errors``). Updates need permission (``server.sparql.update``).
 ``SERVICE`` may only call allow-listed endpoints.
 
-Queries and updates run on the executor thread of ``server.query_runner``; small answers come
-back whole and are cached per build, large ones stream (``server.http_cache``). Plain queries
-are usually answered before they reach this view (``server.fast_path``), through the same
-query code (``server.sparql_query``).
+Queries and updates run on the executor thread of ``server.runtime.query_runner``; small answers come
+back whole and are cached per build, large ones stream (``server.http.caching``). Plain queries
+are usually answered before they reach this view (``server.sparql.fast_path``), through the same
+query code (``server.sparql.query``).
 """
 
 from __future__ import annotations
@@ -23,15 +23,15 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Request, Response, current_app, request
 from werkzeug.datastructures import MultiDict
 
-from server.errors import MalformedRequestError, QueryTimeoutError, UnsupportedContentTypeError, UpdateRefusedError
-from server import ui
-from server.fast_path import REPLAY
-from server.http_cache import entity_tag, not_modified
-from server.metrics import QUERY_LOG_CHARS, note
-from server.negotiation import Preferences, Representation
-from server.service_description import description_job
-from server.services import Services, services
-from server.sparql_query import (
+from server.http.errors import MalformedRequestError, QueryTimeoutError, UnsupportedContentTypeError, UpdateRefusedError
+from server.sparql import editor as ui
+from server.sparql.fast_path import REPLAY
+from server.http.caching import entity_tag, not_modified
+from server.ops.metrics import QUERY_LOG_CHARS, note
+from server.http.negotiation import Preferences, Representation
+from server.sparql.service_description import description_job
+from server.runtime.services import Services, services
+from server.sparql.query import (
     EVALUATED,
     FORM,
     SPARQL_QUERY,
@@ -41,7 +41,7 @@ from server.sparql_query import (
     answer_headers,
     validator_headers,
 )
-from server.update import UpdateRequest, authorize, sparql_update, write_job
+from server.sparql.update import UpdateRequest, authorize, sparql_update, write_job
 
 SPARQL_UPDATE = "application/sparql-update"
 READABLE_BODIES = [FORM, SPARQL_QUERY, SPARQL_UPDATE]
@@ -58,7 +58,7 @@ bp = Blueprint("sparql", __name__)
 @bp.route("/sparql/", methods=["GET", "POST"])
 def sparql() -> Response:
     """Answer one protocol request: service description, update or query."""
-    if ui.wants_editor(request):  # a browser opening /sparql itself gets the query editor (server.ui)
+    if ui.wants_editor(request):  # a browser opening /sparql itself gets the query editor (server.sparql.editor)
         return ui.editor_page()
     found = services()
     if request.method == "POST" and request.mimetype == SPARQL_UPDATE:
@@ -86,7 +86,7 @@ def _after(response: Response) -> Response:
 def run_query(found: Services, parsed: SparqlRequest) -> Response:
     """Validators and result cache first; otherwise evaluate on the executor and stream.
 
-    A query the lean path (``server.fast_path``) already evaluated arrives as ``EVALUATED``
+    A query the lean path (``server.sparql.fast_path``) already evaluated arrives as ``EVALUATED``
     in the environ: its outcome is used, never a second evaluation."""
     evaluated: Evaluated | None = request.environ.pop(EVALUATED, None)
     handle = evaluated.handle if evaluated is not None else found.stores.current()
@@ -96,7 +96,7 @@ def run_query(found: Services, parsed: SparqlRequest) -> Response:
     note(query=parsed.query[:QUERY_LOG_CHARS])
     if not_modified(request, etag, modified):
         note(cache="304")
-        request.environ[REPLAY] = (handle, parsed.query[:QUERY_LOG_CHARS])  # server.fast_path keeps it
+        request.environ[REPLAY] = (handle, parsed.query[:QUERY_LOG_CHARS])  # server.sparql.fast_path keeps it
         return Response(status=304, headers=validators)
     try:
         result = answer(found, handle, parsed, evaluated)
@@ -125,7 +125,7 @@ def service_description(found: Services) -> Response:
 
 
 def read_request(req: Request) -> SparqlRequest | UpdateRequest | None:
-    """Validate the protocol request (400/403/415 from ``server.errors``); None asks for the description."""
+    """Validate the protocol request (400/403/415 from ``server.http.errors``); None asks for the description."""
     if req.method in ("GET", "HEAD"):
         params: MultiDict[str, str] = req.args
         if "update" in params:

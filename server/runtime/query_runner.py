@@ -48,7 +48,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from server.errors import QueryTimeoutError
+from server.http.errors import QueryTimeoutError
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ EXECUTOR_THREADS = 8  # per process: at least as many as the requests the server
 RUNAWAY_EXIT_CODE = 75  # EX_TEMPFAIL: a worker that ended itself to stop a runaway (see server.wsgi)
 RETIRE_DRAIN_SECONDS = 30.0  # requests in flight in a retiring worker get this long to finish
 # The engine's parser and optimiser recurse natively: a deep text overflows a thread's stack and kills
-# the process. server.sparql_text refuses texts nested deeper than its limits; this stack (virtual
+# the process. server.sparql.text refuses texts nested deeper than its limits; this stack (virtual
 # memory, touched only as deep as a job goes) holds ~30,000 levels of any construct, far above them.
 EXECUTOR_STACK_BYTES = 256 * 1024 * 1024
 _stack_lock = threading.Lock()
@@ -93,7 +93,7 @@ _retiring: int | None = None  # the pid of this process once it has started to r
 
 def _exit_after(seconds: float) -> None:
     time.sleep(seconds)
-    logging.shutdown()  # write the log lines still pending (server.batched_log)
+    logging.shutdown()  # write the log lines still pending (server.ops.batched_log)
     os._exit(RUNAWAY_EXIT_CODE)
 
 

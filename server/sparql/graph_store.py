@@ -5,7 +5,7 @@ which ``PUT ?default`` writes; queries see the union of all graphs instead). ``G
 return the graph in the RDF format ``Accept`` prefers (404 for a graph that does not exist);
 ``PUT`` replaces it, ``POST`` adds to it (201 when either created it, else 204), ``DELETE``
 drops it (404 if absent). Writes need the same permission as SPARQL Update and go through the
-same copy-on-write writer (``server.update``): atomic, durable, visible to every worker at once.
+same copy-on-write writer (``server.sparql.update``): atomic, durable, visible to every worker at once.
 Bodies: Turtle, N-Triples, RDF/XML or JSON-LD, by ``Content-Type`` (415 otherwise).
 """
 
@@ -17,12 +17,12 @@ from werkzeug.exceptions import NotFound
 
 from kg.build_records import DEFAULT_GRAPH
 from kg.store import Store
-from server.errors import MalformedRequestError, UnsupportedContentTypeError
-from server.negotiation import Preferences, QueryForm
-from server.query_runner import Channel
-from server.services import services
-from server.sparql_text import check_nesting
-from server.update import authorize, write_job
+from server.http.errors import MalformedRequestError, UnsupportedContentTypeError
+from server.http.negotiation import Preferences, QueryForm
+from server.runtime.query_runner import Channel
+from server.runtime.services import services
+from server.sparql.text import check_nesting
+from server.sparql.update import authorize, write_job
 
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 BODY_FORMATS = {

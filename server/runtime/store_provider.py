@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.store import CURRENT, Store, current_build
-from server.http_cache import ResultCache, last_modified
+from server.http.caching import ResultCache, last_modified
 
 
 @dataclass(eq=False)
@@ -29,7 +29,7 @@ class StoreHandle:
     target: Path
     _triples: int | None = field(default=None, repr=False)
     memo: dict[str, object] = field(default_factory=dict, repr=False)  # per-build facts (plain values)
-    results: ResultCache = field(default_factory=ResultCache, repr=False)  # see server.http_cache
+    results: ResultCache = field(default_factory=ResultCache, repr=False)  # see server.http.caching
     _modified: tuple[float, str] | None = field(default=None, repr=False)
 
     @property

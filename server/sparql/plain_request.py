@@ -1,11 +1,11 @@
-"""Reading a plain protocol query straight from the WSGI environ, for the lean path (``server.fast_path``).
+"""Reading a plain protocol query straight from the WSGI environ, for the lean path (``server.sparql.fast_path``).
 
 Most query requests are plain: one ``query``, perhaps a dataset (``default-graph-uri``,
 ``named-graph-uri``) and ``format``, by GET, by a small form POST or by a small
 ``application/sparql-query`` POST in UTF-8, from a client that sends no ``Origin`` (CORS) and
 does not revalidate. (Compression is the fast path's business: it learns from the app how each
 ``Accept-Encoding`` is answered.) :func:`read_plain` returns, for those, the very
-:class:`~server.sparql_query.SparqlRequest` the Flask view would build (same decoding: the
+:class:`~server.sparql.query.SparqlRequest` the Flask view would build (same decoding: the
 URL and form parsing werkzeug uses is ``urllib.parse.parse_qsl``), and None for everything
 else, which then goes to Flask: its view reads every request the protocol allows, answers
 malformed ones with the right 4xx, and its extensions handle CORS.
@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
-from server.negotiation import Preferences
-from server.sparql_query import FORM, SPARQL_QUERY, SparqlRequest
+from server.http.negotiation import Preferences
+from server.sparql.query import FORM, SPARQL_QUERY, SparqlRequest
 
 DATASET_AND_FORMAT = ("default-graph-uri", "named-graph-uri", "format")
 UTF8 = ("", "charset=utf-8", "charset=utf8")  # the Content-Type parameters a plain POST may carry

@@ -13,7 +13,7 @@ from itertools import groupby
 from flask import Blueprint, abort, current_app, render_template, request
 
 from kg.core.text import fold
-from server.services import services
+from server.runtime.services import services
 
 bp = Blueprint("browse", __name__)
 

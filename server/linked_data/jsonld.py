@@ -19,8 +19,8 @@ from flask import Blueprint, Response, request
 
 from kg.publish.dataset import sort_triples
 from kg.core.vocab import PREFIXES, RDF, XSD
-from server.http_cache import CACHE_CONTROL
-from server.services import services
+from server.http.caching import CACHE_CONTROL
+from server.runtime.services import services
 
 CONTEXT_PATH = "/context.jsonld"
 MEDIA_TYPE = "application/ld+json"

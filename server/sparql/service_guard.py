@@ -4,7 +4,7 @@ The engine (pyoxigraph) calls every ``SERVICE`` endpoint, and fetches every ``LO
 itself, and offers no way to turn its HTTP client off. So before it runs, the text is parsed
 by a second, independent SPARQL parser (rdflib's) into its algebra, and every
 ``ServiceGraphPattern`` and ``Load`` it contains is checked against the allow-list; the lexer
-of ``server.sparql_text`` is asked too, and either one finding an endpoint that is not
+of ``server.sparql.text`` is asked too, and either one finding an endpoint that is not
 allowed refuses the request (403). A text that mentions the keyword but that the checker
 cannot parse is refused as well: what cannot be checked is not run. Texts without the
 keyword anywhere (the common case: one scan) skip all of this.
@@ -20,8 +20,8 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Variable
 
-from server.errors import ServiceRefusedError
-from server.sparql_text import service_targets
+from server.http.errors import ServiceRefusedError
+from server.sparql.text import service_targets
 
 KEYWORDS = {"query": ("SERVICE",), "update": ("SERVICE", "LOAD")}
 _NODES = {"ServiceGraphPattern": "term", "Load": "iri"}

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from flask import Response, render_template, request
 
-from kg.describe import Graph, PageBuilder, Row, Term, local_name
+from server.linked_data.describe import Graph, PageBuilder, Row, Term, local_name
 from kg.core.vocab import MKG_NS, ONTOLOGY_IRI, OWL, RDF, RDFS, SKOS
-from server.rdf_http import PAGE_OFFERS, Offer, choose, fetch, finish, make_linker, serialize
-from server.services import services
+from server.linked_data.answers import PAGE_OFFERS, Offer, choose, fetch, finish, make_linker, serialize
+from server.runtime.services import services
 
 KINDS = (  # (rdf:type, heading), in page order; a term goes under the first kind it has
     (str(OWL.Class), "Classes"),
