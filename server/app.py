@@ -21,6 +21,7 @@ from server.linked_data import dumps as dumps_routes
 from server.linked_data import resources  # linked data: pages, dumps, VoID
 from server.sparql import editor as ui
 from server.sparql.body_limit import BodyLimit
+from server.sparql.capped_results import TRUNCATED_HEADER
 from server.config import ServerConfig
 from server.http.errors import register_error_handlers
 from server.sparql.fast_path import FastPath
@@ -54,7 +55,7 @@ def create_app(config: ServerConfig, *, store_provider: StoreProvider | None = N
     measured = metrics.Metrics()
     # before web: measures what is sent; a request's own timeouts (threads run requests side by side)
     metrics.install(app, measured, lambda: runner.thread_timeouts)
-    web.install(app, config)
+    web.install(app, config, exposed=(TRUNCATED_HEADER,))
     app.register_blueprint(sparql.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(graph_store.bp)

@@ -19,7 +19,6 @@ from flask import Flask, Response
 from flask_compress import Compress
 from flask_cors import CORS
 
-from server.sparql.capped_results import TRUNCATED_HEADER
 from server.config import ServerConfig
 from server.http.negotiation import GRAPH_OFFERS, RESULTS_OFFERS
 
@@ -45,11 +44,12 @@ def compress(body: bytes, encoding: str) -> bytes:
     raise ValueError(f"no {encoding} encoding here")
 
 
-def install(app: Flask, config: ServerConfig) -> None:
+def install(app: Flask, config: ServerConfig, exposed: tuple[str, ...] = ()) -> None:
+    """CORS and compression for every answer; ``exposed``: the app's own headers scripts may read."""
     CORS(app, resources={r"/*": {"origins": list(config.cors_origins)}},
          methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
          allow_headers=["Accept", "Authorization", "Content-Type", "If-None-Match", "If-Modified-Since"],
-         expose_headers=["ETag", "Last-Modified", "Location", TRUNCATED_HEADER],
+         expose_headers=["ETag", "Last-Modified", "Location", *exposed],
          supports_credentials=False, max_age=86400, vary_header=True)
     app.config.update(
         COMPRESS_MIMETYPES=COMPRESSED_TYPES,

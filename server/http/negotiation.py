@@ -18,9 +18,8 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import pyoxigraph as ox
-
 from server.http.errors import NotAcceptableError
+from server.http.representations import HTML, RDF, RESULTS, RESULTS_ALIASES, Representation
 
 
 class QueryForm(enum.Enum):
@@ -31,38 +30,15 @@ class QueryForm(enum.Enum):
     GRAPH = "graph"  # CONSTRUCT, DESCRIBE
 
 
-@dataclass(frozen=True)
-class Representation:
-    """One media type we can answer with, and the pyoxigraph serialiser that produces it."""
-
-    media_type: str
-    format: ox.QueryResultsFormat | ox.RdfFormat
-    names: tuple[str, ...] = ()  # short names accepted by the ``format`` parameter
-
-    @property
-    def content_type(self) -> str:
-        return f"{self.media_type}; charset=utf-8"  # every format we serve is UTF-8 text
-
-
-RESULTS_OFFERS: tuple[Representation, ...] = (
-    Representation("application/sparql-results+json", ox.QueryResultsFormat.JSON, ("json", "srj")),
-    Representation("application/sparql-results+xml", ox.QueryResultsFormat.XML, ("xml", "srx")),
-    Representation("text/csv", ox.QueryResultsFormat.CSV, ("csv",)),
-    Representation("text/tab-separated-values", ox.QueryResultsFormat.TSV, ("tsv",)),
-    Representation("application/json", ox.QueryResultsFormat.JSON),
-    Representation("application/xml", ox.QueryResultsFormat.XML),
-)
-GRAPH_OFFERS: tuple[Representation, ...] = (
-    Representation("text/turtle", ox.RdfFormat.TURTLE, ("turtle", "ttl")),
-    Representation("application/n-triples", ox.RdfFormat.N_TRIPLES, ("ntriples", "n-triples", "nt")),
-    Representation("application/ld+json", ox.RdfFormat.JSON_LD, ("jsonld", "json-ld", "json")),
-    Representation("application/rdf+xml", ox.RdfFormat.RDF_XML, ("rdfxml", "rdf+xml", "rdf", "xml")),
-)
+RESULTS_OFFERS: tuple[Representation, ...] = (*RESULTS, *RESULTS_ALIASES)
+GRAPH_OFFERS: tuple[Representation, ...] = RDF
 OFFERS: dict[QueryForm, tuple[Representation, ...]] = {
     QueryForm.SOLUTIONS: RESULTS_OFFERS,
     QueryForm.BOOLEAN: RESULTS_OFFERS,
     QueryForm.GRAPH: GRAPH_OFFERS,
 }
+# Media types a SPARQL client may want from /sparql or / (results, service description).
+MACHINE_TYPES = tuple(row.media_type for row in (*RDF, *RESULTS_OFFERS))
 
 
 @dataclass(frozen=True)
@@ -132,16 +108,43 @@ class Preferences:
             chosen = _by_format_name(value, offers)
             if chosen is not None:
                 return chosen
-        ranges = parse_accept(self.accept)
-        best: Representation | None = None
-        best_q = 0.0
-        for offer in offers:  # server order breaks ties
-            q = quality(ranges, offer.media_type)
-            if q > best_q:
-                best, best_q = offer, q
-        if best is None:
-            raise NotAcceptableError(self.accept or "", available(form))
-        return best
+        return choose(self.accept, offers)
+
+
+def choose(accept: str | None, offers: Sequence[Representation],
+           fallbacks: Sequence[Representation] = ()) -> Representation:
+    """The best of ``offers`` for ``accept`` (server order breaks ties), then of ``fallbacks``
+    (never named in the 406 that NotAcceptableError becomes when nothing will do)."""
+    ranges = parse_accept(accept)
+    best: Representation | None = None
+    best_q = 0.0
+    for offer in (*offers, *fallbacks):
+        q = quality(ranges, offer.media_type)
+        if q > best_q:
+            best, best_q = offer, q
+    if best is None:
+        raise NotAcceptableError(accept or "", [offer.media_type for offer in offers])
+    return best
+
+
+def prefers_html(accept: str | None) -> bool:
+    """True when the client names text/html and likes nothing a machine client would want more.
+
+    A browser (``text/html,…,*/*;q=0.8``) qualifies; curl (``*/*``) and SPARQL clients do not,
+    so they keep getting data where they used to.
+    """
+    ranges = parse_accept(accept)
+    if not any(r.type == "text" and r.subtype == "html" for r in ranges):
+        return False
+    html = quality(ranges, HTML.media_type)
+    return html > 0 and html >= max(quality(ranges, t) for t in MACHINE_TYPES)
+
+
+def names_rdf(accept: str | None) -> bool:
+    """True when the client asks for an RDF type by name (not just ``*/*``) and not for a page."""
+    rdf = {row.media_type for row in RDF}
+    named = any(f"{r.type}/{r.subtype}" in rdf and r.q > 0 for r in parse_accept(accept))
+    return named and not prefers_html(accept)
 
 
 def available(form: QueryForm) -> list[str]:

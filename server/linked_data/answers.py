@@ -1,10 +1,9 @@
 """HTTP plumbing shared by the linked-data views: formats, negotiation, suffixes, links, 404s,
 and :func:`fetch`, which runs a description on the SPARQL executor thread.
 
-Why not ``server.http.negotiation`` alone: that module negotiates SPARQL *results*; a dereferenced
-IRI also offers ``text/html`` and answers ``.ttl``/``.nt``/``.jsonld``/``.rdf``/``.html``
-suffixes for people who cannot set headers. Its Accept parsing (q-values, wildcards,
-specificity) is reused as is.
+The representations and their negotiation are ``server.http``'s (one table, one Accept
+parser); a dereferenced IRI adds the HTML page, ``application/json`` as JSON-LD, and the
+``.ttl``/``.nt``/``.jsonld``/``.rdf``/``.html`` suffixes for people who cannot set headers.
 """
 
 from __future__ import annotations
@@ -20,93 +19,34 @@ import pyoxigraph as ox
 from flask import Request, Response
 
 from server.linked_data.describe import Linker, sort_triples
-from server.http.errors import NotAcceptableError
 from kg.core.vocab import MKG_NS, ONTOLOGY_IRI, PREFIXES
 from server.linked_data import jsonld
 from server.http.caching import CACHE_CONTROL
-from server.http.negotiation import parse_accept, quality
+from server.http import negotiation
+from server.http.representations import HTML, JSON_LD_ALIAS, RDF, Representation
 from server.runtime.query_runner import Channel
 from server.runtime.services import services
 
-HTML_TYPE = "text/html"
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
-
-
-@dataclass(frozen=True)
-class Offer:
-    """One representation of a resource: media type, serialiser (None for HTML), file suffix."""
-
-    media_type: str
-    format: ox.RdfFormat | None
-    suffix: str
-
-    @property
-    def content_type(self) -> str:
-        return f"{self.media_type}; charset=utf-8"
-
-
-HTML = Offer(HTML_TYPE, None, "html")
-TURTLE = Offer("text/turtle", ox.RdfFormat.TURTLE, "ttl")
-RDF_OFFERS = (
-    TURTLE,
-    Offer("application/n-triples", ox.RdfFormat.N_TRIPLES, "nt"),
-    Offer("application/ld+json", ox.RdfFormat.JSON_LD, "jsonld"),
-    Offer("application/rdf+xml", ox.RdfFormat.RDF_XML, "rdf"),
-)
-# ``Accept: application/json`` on an RDF answer gets the JSON-LD (labelled application/json); it
-# is tried after every other offer, so it never wins a tie, and has no suffix or alternate link.
-JSON_ALIAS = Offer("application/json", ox.RdfFormat.JSON_LD, "jsonld")
-PAGE_OFFERS = (HTML, *RDF_OFFERS)  # resources: a browser or */* gets the page
-DATA_OFFERS = (*RDF_OFFERS, HTML)  # machine documents (/.well-known/void): */* gets Turtle
+PAGE_OFFERS = (HTML, *RDF)  # resources: a browser or */* gets the page
+DATA_OFFERS = (*RDF, HTML)  # machine documents (/.well-known/void): */* gets Turtle
 BY_SUFFIX = {offer.suffix: offer for offer in PAGE_OFFERS}
-# Media types a SPARQL client may want from /sparql or / (results, service description).
-MACHINE_TYPES = tuple(o.media_type for o in RDF_OFFERS) + (
-    "application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-    "text/tab-separated-values", "application/json", "application/xml",
-)
 
 
-def choose(accept: str | None, offers: Sequence[Offer]) -> Offer:
-    """The best offer for ``accept`` (server order breaks ties); NotAcceptableError (406) if none."""
-    ranges = parse_accept(accept)
-    best, best_q = None, 0.0
-    for offer in (*offers, JSON_ALIAS) if any(o.format == ox.RdfFormat.JSON_LD for o in offers) else offers:
-        q = quality(ranges, offer.media_type)
-        if q > best_q:
-            best, best_q = offer, q
-    if best is None:
-        raise NotAcceptableError(accept or "", [o.media_type for o in offers])
-    return best
+def choose(accept: str | None, offers: Sequence[Representation]) -> Representation:
+    """The best offer for ``accept``; ``application/json`` gets JSON-LD when it is on offer (406 if none)."""
+    has_json_ld = any(offer.format == ox.RdfFormat.JSON_LD for offer in offers)
+    return negotiation.choose(accept, offers, (JSON_LD_ALIAS,) if has_json_ld else ())
 
 
-def prefers_html(accept: str | None) -> bool:
-    """True when the client names text/html and likes nothing a machine client would want more.
-
-    A browser (``text/html,…,*/*;q=0.8``) qualifies; curl (``*/*``) and SPARQL clients do not,
-    so they keep getting data where they used to.
-    """
-    ranges = parse_accept(accept)
-    if not any(r.type == "text" and r.subtype == "html" for r in ranges):
-        return False
-    html = quality(ranges, HTML_TYPE)
-    return html > 0 and html >= max(quality(ranges, t) for t in MACHINE_TYPES)
-
-
-def names_rdf(accept: str | None) -> bool:
-    """True when the client asks for an RDF type by name (not just ``*/*``) and not for a page."""
-    rdf = {o.media_type for o in RDF_OFFERS}
-    named = any(f"{r.type}/{r.subtype}" in rdf and r.q > 0 for r in parse_accept(accept))
-    return named and not prefers_html(accept)
-
-
-def split_suffix(path: str) -> tuple[str, Offer] | None:
+def split_suffix(path: str) -> tuple[str, Representation] | None:
     """``metier/MET.717.ttl`` → (``metier/MET.717``, Turtle); None when no known suffix."""
     stem, dot, suffix = path.rpartition(".")
     offer = BY_SUFFIX.get(suffix) if dot else None
     return (stem, offer) if offer is not None and stem else None
 
 
-def serialize(triples: Iterable[ox.Triple], offer: Offer) -> bytes:
+def serialize(triples: Iterable[ox.Triple], offer: Representation) -> bytes:
     """Sorted triples in ``offer``'s format, with our prefixes where the format has them."""
     assert offer.format is not None
     if offer.format == ox.RdfFormat.JSON_LD:
@@ -115,7 +55,7 @@ def serialize(triples: Iterable[ox.Triple], offer: Offer) -> bytes:
     return ox.serialize(sort_triples(triples), format=offer.format, prefixes=prefixes)
 
 
-def empty_document(offer: Offer, message: str) -> bytes:
+def empty_document(offer: Representation, message: str) -> bytes:
     """An empty graph in ``offer``'s format, with ``message`` as a comment where it allows one."""
     assert offer.format is not None
     body = ox.serialize([], format=offer.format)
@@ -141,7 +81,7 @@ def make_linker(base_iri: str, script_root: str) -> Linker:
     return link
 
 
-def alternates(path: str) -> list[tuple[str, Offer]]:
+def alternates(path: str) -> list[tuple[str, Representation]]:
     """(href, offer) of every suffixed variant of ``path`` (an absolute path without suffix)."""
     return [(f"{path}.{offer.suffix}", offer) for offer in PAGE_OFFERS]
 

@@ -26,13 +26,14 @@ from server.linked_data.describe import Graph, PageBuilder, Row, Term
 from kg.publish.dumps import DUMPS_DIR, SUMS_FILE, VOID_FILE, DumpSet, dumps_lock, read_dump_set, write_dump_set
 from kg.core.errors import StoreError
 from kg.core.vocab import DCTERMS, OWL, RDF, VOID
-from server.linked_data.answers import BY_SUFFIX, DATA_OFFERS, PAGE_OFFERS, Offer, choose, finish, make_linker, serialize
+from server.http.representations import TURTLE, Representation
+from server.linked_data.answers import BY_SUFFIX, DATA_OFFERS, PAGE_OFFERS, choose, finish, make_linker, serialize
 from server.runtime.services import services
 from server.runtime.store_provider import StoreHandle
 
 bp = Blueprint("dumps", __name__)
 EXTENSION = "metiers_kg_dumps"
-CONTENT_TYPES = {".gz": "application/gzip", ".ttl": "text/turtle", "": "text/plain"}  # send_file adds text's charset
+CONTENT_TYPES = {".gz": "application/gzip", ".ttl": TURTLE.media_type, "": "text/plain"}  # send_file adds text's charset
 
 
 class DumpCache:
@@ -135,7 +136,7 @@ def dataset(suffix: str | None = None) -> Response:
     return describe_dataset(forced, PAGE_OFFERS, "/dataset")
 
 
-def describe_dataset(forced: Offer | None, offers: tuple[Offer, ...], path: str) -> Response:
+def describe_dataset(forced: Representation | None, offers: tuple[Representation, ...], path: str) -> Response:
     dump_set = current_dumps()
     offer = forced or choose(request.headers.get("Accept"), offers)
     void_bytes = (dump_set.directory / VOID_FILE).read_bytes()

@@ -23,7 +23,7 @@ from server.http.caching import CACHE_CONTROL
 from server.runtime.services import services
 
 CONTEXT_PATH = "/context.jsonld"
-MEDIA_TYPE = "application/ld+json"
+MEDIA_TYPE = ox.RdfFormat.JSON_LD.media_type
 TYPE, STRING = str(RDF.type), str(XSD.string)
 
 bp = Blueprint("jsonld", __name__)

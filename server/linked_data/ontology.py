@@ -14,7 +14,8 @@ from flask import Response, render_template, request
 
 from server.linked_data.describe import Graph, PageBuilder, Row, Term, local_name
 from kg.core.vocab import MKG_NS, ONTOLOGY_IRI, OWL, RDF, RDFS, SKOS
-from server.linked_data.answers import PAGE_OFFERS, Offer, choose, fetch, finish, make_linker, serialize
+from server.http.representations import Representation
+from server.linked_data.answers import PAGE_OFFERS, choose, fetch, finish, make_linker, serialize
 from server.runtime.services import services
 
 KINDS = (  # (rdf:type, heading), in page order; a term goes under the first kind it has
@@ -73,7 +74,7 @@ def document(graph: Graph, builder: PageBuilder) -> OntologyDoc:
     return OntologyDoc(ONTOLOGY_IRI, builder.rows(ONTOLOGY_IRI), title, sections)
 
 
-def respond(forced: Offer | None) -> Response:
+def respond(forced: Representation | None) -> Response:
     """``/ontology`` (or ``/ontology.ttl`` …) in the negotiated or suffixed format."""
     base = services().config.base_iri
     fetched = fetch(ontology_query())

@@ -22,9 +22,9 @@ from server.linked_data.describe import description_query, graphs_query, resourc
 from kg.publish.dumps import graph_file_name
 from server.http.errors import NotAcceptableError
 from server.linked_data import ontology as ontology_page
+from server.http.representations import Representation
 from server.linked_data.answers import (
     PAGE_OFFERS,
-    Offer,
     choose,
     empty_document,
     fetch,
@@ -44,12 +44,12 @@ def base_path() -> str:
     return urlsplit(services().config.base_iri).path.strip("/")
 
 
-def candidates(path: str) -> list[tuple[str, Offer | None]]:
+def candidates(path: str) -> list[tuple[str, Representation | None]]:
     """(path relative to the base, format forced by a suffix) to try, most specific first."""
     prefix = base_path()
     if prefix and path.startswith(prefix + "/"):
         path = path[len(prefix) + 1:]
-    found: list[tuple[str, Offer | None]] = []
+    found: list[tuple[str, Representation | None]] = []
     suffixed = split_suffix(path)
     if suffixed is not None:
         found.append(suffixed)
@@ -92,10 +92,10 @@ def resource(path: str) -> Response:
     return finish(response, request, negotiated=forced is None, path=local)
 
 
-def not_found(iri: str, forced: Offer | None, path: str) -> Response:
+def not_found(iri: str, forced: Representation | None, path: str) -> Response:
     """404 in the format asked for (an empty graph with a comment, or a page)."""
     try:
-        offer: Offer | None = forced or choose(request.headers.get("Accept"), PAGE_OFFERS)
+        offer: Representation | None = forced or choose(request.headers.get("Accept"), PAGE_OFFERS)
     except NotAcceptableError:  # nothing acceptable: a plain 404 says more than a 406
         offer = None
     message = f"<{iri}> is not described in this dataset"

@@ -31,13 +31,13 @@ from typing import Any
 from flask import Blueprint, Flask, Response, g, request
 
 from server.ops.batched_log import BatchedStreamHandler
-from server.sparql.query import EVALUATED
 
 ENV = "PROMETHEUS_MULTIPROC_DIR"
 LOGGER = "metiers_kg.requests"
 LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
 SIZE_BUCKETS = (100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000)
 QUERY_LOG_CHARS = 300
+STARTED = "metiers_kg.started"  # environ: (perf_counter, runner timeouts) when a lean path began the request
 
 
 @contextmanager
@@ -153,9 +153,8 @@ def install(app: Flask, metrics: Metrics, runner_timeouts: Any) -> None:
 
     @app.before_request
     def _start() -> None:
-        evaluated = request.environ.get(EVALUATED)  # the lean path began this request: count from then
-        g.started = evaluated.started if evaluated is not None else time.perf_counter()
-        g.timeouts_before = evaluated.timeouts_before if evaluated is not None else runner_timeouts()
+        began = request.environ.get(STARTED)  # the lean path began this request: count from then
+        g.started, g.timeouts_before = began if began is not None else (time.perf_counter(), runner_timeouts())
 
     @app.after_request
     def _measure(response: Response) -> Response:

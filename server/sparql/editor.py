@@ -16,7 +16,7 @@ from flask import (Blueprint, Request, Response, current_app, jsonify, redirect,
 
 from kg.publish.dataset import DESCRIPTION_PREFIXES
 from kg.core.vocab import PREFIXES
-from server.linked_data.answers import names_rdf, prefers_html
+from server.http.negotiation import names_rdf, prefers_html
 from server.runtime.services import services
 
 bp = Blueprint("ui", __name__)

@@ -37,7 +37,7 @@ from typing import Any
 
 from server.sparql.capped_results import TRUNCATED_HEADER
 from server.http.caching import entity_tag, revalidates
-from server.ops.metrics import QUERY_LOG_CHARS, Metrics, request_logger
+from server.ops.metrics import QUERY_LOG_CHARS, STARTED, Metrics, request_logger
 from server.sparql.plain_request import read_plain
 from server.runtime.services import Services
 from server.sparql.query import (
@@ -141,7 +141,8 @@ class FastPath:
         except Exception as error:  # noqa: BLE001 - answered by the app's error handlers (server.http.errors)
             result = error
         if isinstance(result, Exception) or not isinstance(result.body, bytes):
-            environ[EVALUATED] = Evaluated(result, handle, started, timeouts_before)
+            environ[EVALUATED] = Evaluated(result, handle)
+            environ[STARTED] = (started, timeouts_before)  # server.ops.metrics counts from then
             return self._through_flask(environ, start_response, key)
         added, encoding = frame
         payload = result.body

@@ -19,19 +19,13 @@ from kg.build_records import DEFAULT_GRAPH
 from kg.store import Store
 from server.http.errors import MalformedRequestError, UnsupportedContentTypeError
 from server.http.negotiation import Preferences, QueryForm
+from server.http.representations import READABLE_GRAPHS
 from server.runtime.query_runner import Channel
 from server.runtime.services import services
 from server.sparql.text import check_nesting
 from server.sparql.update import authorize, write_job
 
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
-BODY_FORMATS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/x-turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-}
 
 bp = Blueprint("graph_store", __name__)
 
@@ -49,9 +43,9 @@ def graph_store() -> Response:
         job = write_job(found.config.store_dir, lambda store: _drop(store, target))
     else:
         request.max_content_length = MAX_UPLOAD_BYTES
-        fmt = BODY_FORMATS.get(request.mimetype)
+        fmt = READABLE_GRAPHS.get(request.mimetype)
         if fmt is None:
-            raise UnsupportedContentTypeError(request.content_type or "", sorted(BODY_FORMATS))
+            raise UnsupportedContentTypeError(request.content_type or "", sorted(READABLE_GRAPHS))
         data = request.get_data(cache=False)
         if fmt is not ox.RdfFormat.RDF_XML:  # brackets of Turtle and JSON-LD: the parsers recurse on them
             check_nesting(data.decode("utf-8", errors="replace"), "body", chains=False)

@@ -28,7 +28,8 @@ from server.sparql import editor as ui
 from server.sparql.fast_path import REPLAY
 from server.http.caching import entity_tag, not_modified
 from server.ops.metrics import QUERY_LOG_CHARS, note
-from server.http.negotiation import Preferences, Representation
+from server.http.negotiation import Preferences
+from server.http.representations import Representation
 from server.sparql.service_description import description_job
 from server.runtime.services import Services, services
 from server.sparql.query import (

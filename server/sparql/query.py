@@ -26,7 +26,8 @@ import pyoxigraph as ox
 from server.http.errors import MalformedRequestError, QuerySyntaxError
 from server.sparql.capped_results import take, truncation_headers, write_solutions
 from server.http.caching import CACHE_CONTROL, fixed_by_build
-from server.http.negotiation import Preferences, QueryForm, Representation
+from server.http.negotiation import Preferences, QueryForm
+from server.http.representations import Representation
 from server.runtime.query_runner import Channel, Job, ResultStream
 from server.runtime.services import Services
 from server.sparql.service_guard import check_calls
@@ -80,13 +81,10 @@ class Answer:
 class Evaluated:
     """A query the lean path evaluated, handed to the Flask view to finish: its outcome, the build
     it was evaluated on (the view labels the answer with that build's validators, even if
-    another build has become current since), and when the request started and how many
-    timeouts its thread had counted by then (for ``server.ops.metrics``)."""
+    another build has become current since)."""
 
     outcome: Answer | BaseException
     handle: StoreHandle
-    started: float
-    timeouts_before: int
 
     def result(self) -> Answer:
         if isinstance(self.outcome, BaseException):

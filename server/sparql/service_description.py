@@ -16,27 +16,19 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 
-from kg.core.vocab import ENTAILMENT, FORMATS, RDF, SD, VOID, XSD
+from kg.core import vocab
+from kg.core.vocab import ENTAILMENT, FORMATS, SD, VOID, XSD
 from server.config import ServerConfig
-from server.http.negotiation import GRAPH_OFFERS, RESULTS_OFFERS, Preferences, QueryForm
+from server.http.negotiation import Preferences, QueryForm
+from server.http.representations import RDF, RESULTS
 from server.runtime.query_runner import Channel, Job
 from server.runtime.store_provider import StoreHandle
 
-RDF_TYPE = ox.NamedNode(str(RDF.type))
+RDF_TYPE = ox.NamedNode(str(vocab.RDF.type))
 INTEGER = ox.NamedNode(str(XSD.integer))
 COUNTS_KEY = "graph-triple-counts"
 COUNT_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
-FORMAT_IRIS = {
-    "application/sparql-results+json": "SPARQL_Results_JSON",
-    "application/sparql-results+xml": "SPARQL_Results_XML",
-    "text/csv": "SPARQL_Results_CSV",
-    "text/tab-separated-values": "SPARQL_Results_TSV",
-    "text/turtle": "Turtle",
-    "application/n-triples": "N-Triples",
-    "application/ld+json": "JSON-LD",
-    "application/rdf+xml": "RDF_XML",
-}
 
 
 def _sd(name: str) -> ox.NamedNode:
@@ -64,9 +56,8 @@ def description(endpoint: str, config: ServerConfig, default_triples: int,
     yield ox.Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Query"))
     if config.updates_enabled:
         yield ox.Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Update"))
-    for offer in RESULTS_OFFERS + GRAPH_OFFERS:
-        if offer.media_type in FORMAT_IRIS:
-            yield ox.Triple(service, _sd("resultFormat"), ox.NamedNode(FORMATS + FORMAT_IRIS[offer.media_type]))
+    for row in (*RESULTS, *RDF):
+        yield ox.Triple(service, _sd("resultFormat"), ox.NamedNode(row.format_iri))
     yield ox.Triple(service, _sd("feature"), _sd("UnionDefaultGraph"))
     if config.service_allowlist:
         yield ox.Triple(service, _sd("feature"), _sd("BasicFederatedQuery"))
