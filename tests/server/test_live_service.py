@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -54,14 +54,20 @@ def test_rebuilds_under_load_drop_no_request(server: tuple[str, Path]) -> None:
         except BaseException as error:  # noqa: BLE001 - a reset connection is a dropped request
             errors.append(error)
 
+    def answers_beyond(total: int) -> Callable[[], bool]:
+        return lambda: len(seen) >= total or bool(errors)
+
+    def served(size: int) -> Callable[[], bool]:
+        return lambda: size in seen or bool(errors)
+
     clients = [threading.Thread(target=hammer, args=(keep_alive,)) for keep_alive in (True, False)]
     for client in clients:
         client.start()
     try:
         for size in REBUILDS:
-            time.sleep(0.5)
+            wait_until(answers_beyond(len(seen) + 10), "the clients are not being answered")
             write_build(store, occupation_quads() + filler_quads(size))
-        time.sleep(1.0)
+            wait_until(served(size), f"the build of {size} is not served")
     finally:
         stop.set()
         for client in clients:
@@ -74,6 +80,14 @@ def test_rebuilds_under_load_drop_no_request(server: tuple[str, Path]) -> None:
     assert answered[0] == 1000 and set(answered) <= {1000, *REBUILDS}
     # once the last build is in, every worker serves it (new connections reach both workers)
     assert {count(requests, endpoint)[1] for _ in range(8)} == {REBUILDS[-1]}  # type: ignore[arg-type]
+
+
+def wait_until(condition: Callable[[], bool], failure: str, within: float = 30) -> None:
+    """Wait for what the test expects to happen, failing with ``failure`` after ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while not condition():
+        assert time.monotonic() < deadline, failure
+        time.sleep(0.02)
 
 
 RUNAWAY = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?a <{EX}value> ?x . ?b <{EX}value> ?y . ?c <{EX}value> ?z }}"
