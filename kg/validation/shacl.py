@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pyshacl
 from rdflib import Graph, URIRef
+from rdflib.collection import Collection
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
@@ -106,15 +107,26 @@ def hoist_property_shapes(shapes: Graph) -> Graph:
     hoisted = Graph()
     for triple in shapes:
         hoisted.add(triple)
+    referenced = _referenced_shapes(shapes)
     for node_shape in set(shapes.subjects(SH.property, None)):
         targets = [(p, o) for p in _TARGETS for o in shapes.objects(node_shape, p)]
-        if not targets:
-            continue  # reached through sh:node / sh:or: its property shapes must stay nested
+        if not targets or node_shape in referenced:
+            continue  # reached through sh:node / sh:or…: its property shapes must stay nested
         for property_shape in shapes.objects(node_shape, SH.property):
             for predicate, target in targets:
                 hoisted.add((property_shape, predicate, target))
             hoisted.remove((node_shape, SH.property, property_shape))
     return hoisted
+
+
+def _referenced_shapes(shapes: Graph) -> set[Node]:
+    """Shapes another shape applies (``sh:node``, ``sh:not``, ``sh:qualifiedValueShape``, or a member
+    of ``sh:and``/``sh:or``/``sh:xone``): unlinking their property shapes would empty them there."""
+    referenced = {o for p in (SH.node, SH["not"], SH.qualifiedValueShape) for o in shapes.objects(None, p)}
+    for p in (SH["and"], SH["or"], SH.xone):
+        for members in shapes.objects(None, p):
+            referenced.update(Collection(shapes, members))
+    return referenced
 
 
 @lru_cache(maxsize=64)
