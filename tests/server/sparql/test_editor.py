@@ -18,7 +18,7 @@ from kg.core.vocab import MKG, MKG_NS
 from server.sparql.editor import EXAMPLES
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-STATIC = Path(__file__).resolve().parents[2] / "server" / "static" / "yasgui"
+STATIC = Path(__file__).resolve().parents[3] / "server" / "static" / "yasgui"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 

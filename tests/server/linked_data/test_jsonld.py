@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from kg.core.vocab import DEFAULT_BASE_IRI as BASE
 from kg.core.vocab import PREFIXES
 from tests.server.conftest import parse_answer
-from tests.server.test_resources import MET_717, as_terms, described
+from tests.server.linked_data.test_resources import MET_717, as_terms, described
 
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
 
