@@ -63,8 +63,10 @@ RESULTS = (
     of(ox.QueryResultsFormat.CSV),
     of(ox.QueryResultsFormat.TSV),
 )
-RESULTS_ALIASES = (alias("application/json", ox.QueryResultsFormat.JSON),
-                   alias("application/xml", ox.QueryResultsFormat.XML))
+RESULTS_ALIASES = (
+    alias("application/json", ox.QueryResultsFormat.JSON),
+    alias("application/xml", ox.QueryResultsFormat.XML),
+)
 # ``Accept: application/json`` on a linked-data answer gets JSON-LD, tried after every other row.
 JSON_LD_ALIAS = alias("application/json", ox.RdfFormat.JSON_LD)
 # Bodies the Graph Store reads: every RDF row, and Turtle's legacy name.

@@ -48,8 +48,11 @@ class Server(MPServer):
         self._sso = shared
 
     def _respawn_workers(self, workers: list[int], spawn_target: Any, target_loader: Any, delay: float = 0) -> None:
-        crashed = [idx for idx in workers  # still running: a reload (SIGHUP) replaces live workers
-                   if self.wrks[idx].inner.exitcode not in (None, *RETIRED_EXIT_CODES)]
+        crashed = [
+            idx
+            for idx in workers  # still running: a reload (SIGHUP) replaces live workers
+            if self.wrks[idx].inner.exitcode not in (None, *RETIRED_EXIT_CODES)
+        ]
         pause = self._crash_pause(crashed)
         if pause:
             time.sleep(pause)  # a slot that keeps crashing is retried less often, never given up
@@ -67,8 +70,9 @@ class Server(MPServer):
             last, previous_pause = history.get(idx, (-CRASH_WINDOW - 1, 0.0))
             slot_pause = min(max(previous_pause * 2, 0.1), MAX_CRASH_PAUSE) if now - last <= CRASH_WINDOW else 0.0
             history[idx] = (now, slot_pause)
-            server_logger().error("worker-%d crashed; it is replaced%s", idx + 1,
-                                  f" in {slot_pause:.1f} s" if slot_pause else "")
+            server_logger().error(
+                "worker-%d crashed; it is replaced%s", idx + 1, f" in {slot_pause:.1f} s" if slot_pause else ""
+            )
             pause = max(pause, slot_pause)
         return pause
 

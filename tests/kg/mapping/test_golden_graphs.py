@@ -43,9 +43,11 @@ def test_each_seed_maps_to_its_golden_graph(seed: Path, monkeypatch: pytest.Monk
     expected = rdflib.Graph().parse(golden_file(seed), format="nt")
     if not isomorphic(got, expected):
         _, lost, gained = graph_diff(to_isomorphic(expected), to_isomorphic(got))
-        pytest.fail(f"{seed.name} no longer maps to {golden_file(seed).name}:\n"
-                    f"lost {len(lost)}:\n{lost.serialize(format='nt')[:3000]}\n"
-                    f"gained {len(gained)}:\n{gained.serialize(format='nt')[:3000]}")
+        pytest.fail(
+            f"{seed.name} no longer maps to {golden_file(seed).name}:\n"
+            f"lost {len(lost)}:\n{lost.serialize(format='nt')[:3000]}\n"
+            f"gained {len(gained)}:\n{gained.serialize(format='nt')[:3000]}"
+        )
 
 
 if __name__ == "__main__":

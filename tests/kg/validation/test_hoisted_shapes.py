@@ -30,8 +30,9 @@ def written_shapes() -> Graph:
 
 def report(data: Graph, shapes: Graph) -> tuple[bool, list[tuple[str, ...]]]:
     """What pySHACL says: conforms, and every result (focus, path, value, message, severity, shape kind)."""
-    conforms, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=False,
-                                            allow_warnings=True)
+    conforms, results, _ = pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True
+    )
 
     def shown(node: Node | None) -> str:  # a blank node (a complex path) by its content, not its name
         if node is None:
@@ -43,9 +44,17 @@ def report(data: Graph, shapes: Graph) -> tuple[bool, list[tuple[str, ...]]]:
     def one(result: Node, predicate: Node) -> str:
         return shown(results.value(result, predicate))
 
-    rows = sorted((one(r, SH.focusNode), one(r, SH.resultPath), one(r, SH.value), one(r, SH.resultMessage),
-                   one(r, SH.resultSeverity), one(r, SH.sourceConstraintComponent))
-                  for r in results.subjects(None, SH.ValidationResult))
+    rows = sorted(
+        (
+            one(r, SH.focusNode),
+            one(r, SH.resultPath),
+            one(r, SH.value),
+            one(r, SH.resultMessage),
+            one(r, SH.resultSeverity),
+            one(r, SH.sourceConstraintComponent),
+        )
+        for r in results.subjects(None, SH.ValidationResult)
+    )
     return bool(conforms), rows
 
 
@@ -93,8 +102,7 @@ def test_same_report_on_the_seeds_and_corpus(documents: list[MappedGraph], refer
     assert report(data, shapes_graph()) == report(data, written_shapes())
 
 
-def test_same_report_on_a_corpus_full_of_faults(documents: list[MappedGraph],
-                                                references: list[MappedGraph]) -> None:
+def test_same_report_on_a_corpus_full_of_faults(documents: list[MappedGraph], references: list[MappedGraph]) -> None:
     data = union(references + faulty(documents))
     hoisted = report(data, shapes_graph())
     assert not hoisted[0] and len(hoisted[1]) > 50  # the faults are seen
