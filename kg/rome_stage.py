@@ -26,6 +26,7 @@ from typing import Iterator
 import pyoxigraph as ox
 
 from kg import __version__
+from kg.core.dates import source_date
 from kg.core.errors import StoreError
 from kg.mapping.esco_rome import default_crosswalk, map_crosswalk
 from kg.mapping.iris import Iris
@@ -61,9 +62,12 @@ def _fingerprint() -> str:
 
 
 def cache_key(export: Path, base_iri: str) -> str:
-    """The content address of a ROME graph: export and crosswalk checksums + base IRI + code fingerprint."""
+    """The content address of a ROME graph: export and crosswalk checksums + base IRI + code fingerprint
+    + the build date its provenance carries (``SOURCE_DATE_EPOCH``: another date, another graph)."""
     crosswalk = hashlib.sha256(default_crosswalk().read_bytes()).hexdigest()
-    parts = f"{checksum(open_export(export))}\n{crosswalk}\n{base_iri}\n{_fingerprint()}"
+    moment = source_date()
+    date = moment.isoformat() if moment is not None else "no date"
+    parts = f"{checksum(open_export(export))}\n{crosswalk}\n{base_iri}\n{_fingerprint()}\n{date}"
     return hashlib.sha256(parts.encode()).hexdigest()[:32]
 
 

@@ -11,6 +11,9 @@ import pyshacl
 import pytest
 from rdflib import Graph, URIRef
 
+from kg.core.vocab import DEFAULT_BASE_IRI
+from kg.mapping.rome import default_export
+from kg.rome_stage import cache_key
 from kg.store import Store, current_build
 from kg.validation.store import rome_constraints, validate_store
 from kg.core.vocab import PREFIXES
@@ -190,3 +193,15 @@ def test_an_occupation_filed_under_a_rome_fiche_inherits_its_official_esco_candi
     assert found and all(c.evidence.startswith("official ESCO–ROME mapping: ROME M1805 appellation ") for c in found)
     assert {c.object for c in found} <= {esco for esco, _, _ in official[BASE + "rome/M1805"]}
     assert max(c.score for c in found) == 0.9  # an exactMatch of one of its appellations
+
+
+def test_the_rome_cache_is_keyed_by_the_build_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ROME graph's provenance carries the build date: a build with another SOURCE_DATE_EPOCH (or
+    none) must not reuse it, or two builds of the same input and date would differ by cache history."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    dated = cache_key(default_export(), DEFAULT_BASE_IRI)
+    assert cache_key(default_export(), DEFAULT_BASE_IRI) == dated
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    assert cache_key(default_export(), DEFAULT_BASE_IRI) != dated
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert cache_key(default_export(), DEFAULT_BASE_IRI) != dated
