@@ -9,7 +9,7 @@ both servers on 127.0.0.1 with the same store and union default graph, and drive
 the same requests and concurrency:
 
 * **lookup, same query**: a 20-row lookup of one fiche, repeated (ours replays its first
-  answer from the per-build cache, in front of Flask: ``server/fast_path.py``);
+  answer from the per-build cache, in front of Flask: ``server/sparql/fast_path.py``);
 * **lookup, distinct queries**: the same lookup over the 5,000 fiches, each request's text made
   unique by a trailing comment, so no cache can help: the cost of evaluating every request;
 * **lookup, revalidated**: the repeated lookup sent with ``If-None-Match`` (a caching client or

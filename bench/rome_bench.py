@@ -42,7 +42,7 @@ def stage_times() -> list[tuple[str, float]]:
     from kg.sources.rome import parse_export
 
     import pyoxigraph as ox
-    from kg.validate_store import validate_store
+    from kg.validation.store import validate_store
 
     iris, times = Iris(), []
 

@@ -28,14 +28,14 @@ import pyoxigraph as ox
 
 from kg.alignment.digest import Digest, digest
 from kg.alignment.stage import alignment_graphs, prepare
-from kg.errors import DocumentsRejectedError, SourceError
+from kg.core.errors import DocumentsRejectedError, SourceError
 from kg.mapping import Iris, MappedGraph, reference_graphs, to_graph
-from kg.mapping.validation import validation_graph
+from kg.validation.graph import validation_graph
 from kg.rome_stage import cache_directory, cached_quads, prepared_rome
 from kg.search import INDEX_DIR, write_index
 from kg.sources import list_documents, parse
 from kg.store import carry_written, new_build, to_oxigraph_quads
-from kg.validate import Rejection, Report, merge_reports, validate
+from kg.validation.shacl import Rejection, Report, merge_reports, validate
 
 BATCH_SIZE = 1000  # at most this many documents per pyshacl run: enough to amortise the reference graphs
 PARALLEL_FROM = 100  # below this, starting worker processes costs more than it saves

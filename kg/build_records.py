@@ -18,7 +18,7 @@ import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from kg.errors import StoreError
+from kg.core.errors import StoreError
 
 BUILD_INFO = "metiers-kg-build.json"
 INDEX_DIR = "index"  # builds/<id>/index/: the name index of kg.search, written by the build

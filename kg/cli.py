@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from kg import __version__
-from kg.errors import DocumentsRejectedError, MetiersKgError, ValidationError
-from kg.vocab import DEFAULT_BASE_IRI
+from kg.core.errors import DocumentsRejectedError, MetiersKgError, ValidationError
+from kg.core.vocab import DEFAULT_BASE_IRI
 
 
 DESCRIPTION = """\
@@ -161,7 +161,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from kg.report import quality_report, render_text
+    from kg.publish.report import quality_report, render_text
     from kg.store import Store
 
     store = Store.open_current(args.store)
@@ -220,11 +220,11 @@ def run_load(args: argparse.Namespace) -> int:
 
 
 def run_dump(args: argparse.Namespace) -> int:
-    from kg.dumps import write_dump
+    from kg.publish.dumps import write_dump
     from kg.store import Store
 
     if args.format == "all":
-        from kg.dumps import default_dump_directory, dumps_lock, write_dump_set
+        from kg.publish.dumps import default_dump_directory, dumps_lock, write_dump_set
         from kg.store import settle_base_iri
 
         base_iri = settle_base_iri(args.store, args.base_iri, DEFAULT_BASE_IRI)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import RdfInputError, StoreError
+from kg.core.errors import RdfInputError, StoreError
 from kg.store import RDF_FORMATS_BY_SUFFIX, current_build, new_build
 
 

@@ -9,7 +9,7 @@ ready Oxigraph database under ``<cache>/rome-<key>``, the key being a digest of 
 file checksums, the base IRI and the fingerprint of the code, ontology and shapes that make
 it. A build starts its new database as a checkpoint of that one (RocksDB hard links: no copy)
 and adds the seed documents. A cache entry appears only once its graph has passed its shapes
-(kg.validate_store), by an atomic rename, so a failed or killed stage leaves nothing behind.
+(kg.validation.store), by an atomic rename, so a failed or killed stage leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from typing import Iterator
 import pyoxigraph as ox
 
 from kg import __version__
-from kg.errors import StoreError
+from kg.core.dates import source_date
+from kg.core.errors import StoreError
 from kg.mapping.esco_rome import default_crosswalk, map_crosswalk
 from kg.mapping.iris import Iris
 from kg.mapping.ntriples import NTriplesBuilder
@@ -34,13 +35,14 @@ from kg.mapping.rome import default_export, map_export
 from kg.sources._rome_files import open_export
 from kg.sources.esco_rome import parse_crosswalk
 from kg.sources.rome import checksum, parse_export
-from kg.validate_store import validate_store
+from kg.validation.store import validate_store
 
 CACHE_ENV = "METIERS_KG_CACHE"
 # What the cached graph depends on besides the export and the base IRI.
 CODE = ("kg/sources/esco_rome.py", "kg/mapping/esco_rome.py", "kg/sources/rome.py", "kg/sources/_rome_files.py", "kg/sources/_rome_records.py", "kg/sources/_rome_types.py", "kg/mapping/rome.py",
         "kg/mapping/_rome_parts.py", "kg/mapping/ntriples.py", "kg/mapping/iris.py", "kg/mapping/core.py",
-        "kg/validate_store.py", "kg/rome_stage.py")
+        "kg/core/graph.py", "kg/core/dates.py",
+        "kg/validation/store.py", "kg/rome_stage.py")
 DATA = (("metiers_kg_data.ontology", "metiers-kg.ttl"), ("metiers_kg_data.shapes", "rome-shapes.ttl"))
 
 
@@ -60,9 +62,12 @@ def _fingerprint() -> str:
 
 
 def cache_key(export: Path, base_iri: str) -> str:
-    """The content address of a ROME graph: export and crosswalk checksums + base IRI + code fingerprint."""
+    """The content address of a ROME graph: export and crosswalk checksums + base IRI + code fingerprint
+    + the build date its provenance carries (``SOURCE_DATE_EPOCH``: another date, another graph)."""
     crosswalk = hashlib.sha256(default_crosswalk().read_bytes()).hexdigest()
-    parts = f"{checksum(open_export(export))}\n{crosswalk}\n{base_iri}\n{_fingerprint()}"
+    moment = source_date()
+    date = moment.isoformat() if moment is not None else "no date"
+    parts = f"{checksum(open_export(export))}\n{crosswalk}\n{base_iri}\n{_fingerprint()}\n{date}"
     return hashlib.sha256(parts.encode()).hexdigest()[:32]
 
 

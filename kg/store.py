@@ -29,7 +29,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
 from kg.build_records import DEFAULT_GRAPH, carry_index, read_info, read_written, record_written, write_info
-from kg.errors import StoreError
+from kg.core.errors import StoreError
 
 CURRENT = "current"
 BUILDS = "builds"
@@ -84,6 +84,13 @@ class Store:
         """Run a SPARQL query; the default graph is the union of all graphs unless told otherwise."""
         options.setdefault("use_default_graph_as_union", True)
         return self._store.query(sparql, **options)
+
+    def select(self, sparql: str) -> ox.QuerySolutions:
+        """The solutions of a SELECT query (over the union default graph), typed as such."""
+        solutions = self.query(sparql)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise TypeError(f"not a SELECT query: {sparql[:80]!r}")
+        return solutions
 
     def quads(self, graph: ox.NamedNode | ox.DefaultGraph | None = None) -> Iterator[ox.Quad]:
         return iter(self._store.quads_for_pattern(None, None, None, graph))

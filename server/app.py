@@ -10,17 +10,24 @@ from __future__ import annotations
 
 from flask import Flask
 
-from server import browse, graph_store, health, jsonld, metrics, sparql, web
-from server import report as report_page
+from server.http import cors_compression as web
+from server.linked_data import browse, jsonld
+from server.ops import health, metrics
+from server.sparql import graph_store
+from server.sparql import protocol as sparql
+from server.linked_data import report as report_page
 from server import reconcile
-from server import dumps_routes, resources, ui  # linked data: pages, dumps, VoID
-from server.body_limit import BodyLimit
+from server.linked_data import dumps as dumps_routes
+from server.linked_data import resources  # linked data: pages, dumps, VoID
+from server.sparql import editor as ui
+from server.sparql.body_limit import BodyLimit
+from server.sparql.capped_results import TRUNCATED_HEADER
 from server.config import ServerConfig
-from server.errors import register_error_handlers
-from server.fast_path import FastPath
-from server.query_runner import EXECUTOR_THREADS, ExitAction, QueryRunner, exit_worker
-from server.services import Services, install
-from server.store_provider import StoreProvider
+from server.http.errors import register_error_handlers
+from server.sparql.fast_path import FastPath
+from server.runtime.query_runner import EXECUTOR_THREADS, ExitAction, QueryRunner, exit_worker
+from server.runtime.services import Services, install
+from server.runtime.store_provider import StoreProvider
 
 
 def create_app(config: ServerConfig, *, store_provider: StoreProvider | None = None,
@@ -29,7 +36,7 @@ def create_app(config: ServerConfig, *, store_provider: StoreProvider | None = N
 
     ``exit_action`` is called after a response when a timed-out query is still running
     natively; the default retires the worker process (the server replaces it), tests pass a
-    recorder. Repeated and plain ``/sparql`` queries are answered in front of Flask (``server.fast_path``).
+    recorder. Repeated and plain ``/sparql`` queries are answered in front of Flask (``server.sparql.fast_path``).
     """
     app = Flask(__name__)
     app.config.update(
@@ -48,7 +55,7 @@ def create_app(config: ServerConfig, *, store_provider: StoreProvider | None = N
     measured = metrics.Metrics()
     # before web: measures what is sent; a request's own timeouts (threads run requests side by side)
     metrics.install(app, measured, lambda: runner.thread_timeouts)
-    web.install(app, config)
+    web.install(app, config, exposed=(TRUNCATED_HEADER,))
     app.register_blueprint(sparql.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(graph_store.bp)

@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from kg.store import settle_base_iri
-from kg.vocab import DEFAULT_BASE_IRI
+from kg.core.vocab import DEFAULT_BASE_IRI
 
 ENV_PREFIX = "METIERS_KG_"
 ENV_NAMES = {
@@ -63,7 +63,7 @@ class ServerConfig:
     query_timeout: float = 30.0
     workers: int = field(default_factory=_default_workers)  # one per CPU
     threads: int = 8  # requests each worker runs at once: a few slow clients must not hold every slot
-    max_worker_memory: int = 2048  # MiB of resident memory a worker may reach (0: no limit): server.memory_guard
+    max_worker_memory: int = 2048  # MiB of resident memory a worker may reach (0: no limit): server.runtime.memory_guard
     public_url: str | None = None
     max_rows: int = 0
     update_token: str | None = field(default=None, repr=False)  # a secret: never logged

@@ -15,17 +15,18 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from kg.errors import StoreError
+from kg.core.errors import StoreError
 from kg.search import INDEX_DIR, TYPES, SearchIndex
 from kg.search.index import Candidate
 from kg.search.properties import PROPERTIES, Facets
 from kg.search.refine import refined_search
-from kg.vocab import ONTOLOGY_IRI
+from kg.core.vocab import ONTOLOGY_IRI
 from server.reconcile_extend import (
     LIMIT_SETTING,
     extend_v02,
@@ -46,7 +47,7 @@ from server.reconcile_queries import (
     v02_candidate,
     v1_candidate,
 )
-from server.services import services
+from server.runtime.services import services
 
 CALLBACK = re.compile(r"^[A-Za-z_$][\w$.]{0,63}$")
 INDEX_KEY, FACETS_KEY = "search_index", "search_facets"
@@ -130,7 +131,7 @@ def _answer(query: Query) -> list[Candidate]:
     return refined_search(_index(), facets, query.text, query.types, query.limit, query.conditions)
 
 
-def _guarded(produce) -> Response:  # type: ignore[no-untyped-def]
+def _guarded(produce: Callable[[], Response]) -> Response:
     """Run a view's work; refusals and an unreadable index become answers that say so."""
     try:
         return produce()

@@ -4,7 +4,7 @@
 
 * ``config.workers`` **worker processes** (one per core by default). HTTP parsing, keep-alive
   and writing to sockets happen in Rust; the app runs on ``config.threads`` Python threads
-  per worker, and its queries on the executor threads of ``server.query_runner``.
+  per worker, and its queries on the executor threads of ``server.runtime.query_runner``.
 * the app is **not preloaded**: each worker builds it, and opens RocksDB, after the fork (the
   main process never opens the store: see :func:`probe_store`).
 * **listening sockets**: with several workers, granian's own Linux choice, one ``SO_REUSEPORT``
@@ -15,9 +15,9 @@
   unless the kernel migrates them (``sysctl net.ipv4.tcp_migrate_req=1``, Linux ≥ 5.14).
   With a single worker, one socket opened by the main process and inherited by the worker:
   connections wait in its queue while the worker is replaced, so the port never refuses them.
-* a worker that **retires to stop a runaway query** (``server.query_runner.exit_worker``:
+* a worker that **retires to stop a runaway query** (``server.runtime.query_runner.exit_worker``:
   graceful stop, exit status 0, or ``RUNAWAY_EXIT_CODE`` from its watchdog), or that **reached
-  its memory limit** (``server.memory_guard``, ``--max-worker-memory``), is replaced at once,
+  its memory limit** (``server.runtime.memory_guard``, ``--max-worker-memory``), is replaced at once,
   however often it happens. A worker that **crashes** (a signal, ``kill -9``) is
   replaced too, always: granian's crash-loop guard (a worker dying within 5.5 s of being
   respawned stops the whole server) is switched off, so no client can take the server down by
@@ -28,7 +28,7 @@
   seconds to finish the requests in flight, then are killed. SIGHUP: the workers are replaced
   one by one, gracefully.
 * the startup line (build, store, quads, URL) is logged once the socket is bound; the server's
-  log lines go to stderr with time and pid, beside the JSON request lines of ``server.metrics``.
+  log lines go to stderr with time and pid, beside the JSON request lines of ``server.ops.metrics``.
 
 ``granian --interface wsgi --factory server.wsgi:app_factory`` also works, configured from
 ``METIERS_KG_*`` only (then choose granian's options yourself), and so does any WSGI server.
@@ -37,11 +37,8 @@
 from __future__ import annotations
 
 import json
-import logging
 import math
 import os
-import socket
-import time
 from pathlib import Path
 from typing import Any
 
@@ -49,27 +46,21 @@ from flask import Flask
 from granian.constants import Interfaces
 from granian.http import HTTP1Settings
 from granian.log import LogLevels
-from granian.net import SocketSpec
-from granian.server import MPServer
 
-from kg.errors import StoreError
+from kg.core.errors import StoreError
 from kg.store import Store, current_build
 from server.app import create_app
 from server.config import ServerConfig
-from server.memory_guard import MEMORY_EXIT_CODE, start_memory_guard
-from server.metrics import metrics_directory
-from server.query_runner import RUNAWAY_EXIT_CODE
+from server.ops.metrics import metrics_directory
+from server.runtime.granian_server import Server, server_logger
+from server.runtime.memory_guard import start_memory_guard
 
 # Python threads per worker running requests (``--threads``, default 8): each slow client (a body sent
 # byte by byte, an answer read slowly) holds one, so there must be many more than cores; more threads
 # cost some GIL contention under full load (repeated lookup: 1 thread 30,000 req/s, 2: 25,800, 4: 23,000)
 HEADER_READ_TIMEOUT_MS = 10_000  # a client that has not sent its request line and headers by then is dropped
 GRACEFUL_MARGIN = 5  # seconds beyond query_timeout for in-flight requests on shutdown
-CRASH_WINDOW = 10.0  # seconds: a worker crashing again within this of its last crash waits longer to be replaced
-MAX_CRASH_PAUSE = 5.0
 MIGRATE_REQ_SYSCTL = Path("/proc/sys/net/ipv4/tcp_migrate_req")
-# a worker that stopped itself: server.query_runner.exit_worker, or server.memory_guard at its memory limit
-RETIRED_EXIT_CODES = (0, RUNAWAY_EXIT_CODE, MEMORY_EXIT_CODE)
 LOG_FORMAT = "[%(asctime)s] [%(process)d] [%(levelname)s] %(message)s"
 LOG_CONFIG = {
     "version": 1,
@@ -106,53 +97,8 @@ def server_options(config: ServerConfig) -> dict[str, Any]:
         "workers_kill_timeout": math.ceil(config.query_timeout) + GRACEFUL_MARGIN,
         "log_level": LogLevels.info,
         "log_dictconfig": LOG_CONFIG,
-        "log_access": False,  # server.metrics writes one JSON line per request
+        "log_access": False,  # server.ops.metrics writes one JSON line per request
     }
-
-
-class _Server(MPServer):
-    """granian's multi-process server: a socket held by the main process when there is one worker,
-    and replacement of retired or crashed workers however often they stop."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.crashes: dict[int, tuple[float, float]] = {}  # by worker slot: (last crash, pause given then)
-
-    def _init_shared_socket(self) -> None:
-        if self.bind_uds or self.workers > 1:
-            super()._init_shared_socket()
-            return
-        self._ssp = None
-        self._shd = SocketSpec(self.bind_addr, self.bind_port, self.backlog).build()
-        self._sfd = self._shd.get_fd()
-        shared = socket.socket(fileno=self._sfd)
-        shared.set_inheritable(True)
-        self._sso = shared
-
-    def _respawn_workers(self, workers: list[int], spawn_target: Any, target_loader: Any, delay: float = 0) -> None:
-        crashed = [idx for idx in workers  # still running: a reload (SIGHUP) replaces live workers
-                   if self.wrks[idx].inner.exitcode not in (None, *RETIRED_EXIT_CODES)]
-        pause = self._crash_pause(crashed)
-        if pause:
-            time.sleep(pause)  # a slot that keeps crashing is retried less often, never given up
-        super()._respawn_workers(workers, spawn_target, target_loader, delay)
-        for idx in workers:  # granian's crash-loop guard would stop the whole server: a worker is always replaced
-            self.respawned_wrks.pop(idx, None)
-
-    def _crash_pause(self, crashed: list[int]) -> float:
-        """Seconds to wait before replacing crashed workers: doubling while a slot crashes within
-        ``CRASH_WINDOW`` of its last crash, up to ``MAX_CRASH_PAUSE``; nothing for a first crash."""
-        now = time.monotonic()
-        history = self.crashes
-        pause = 0.0
-        for idx in crashed:
-            last, previous_pause = history.get(idx, (-CRASH_WINDOW - 1, 0.0))
-            slot_pause = min(max(previous_pause * 2, 0.1), MAX_CRASH_PAUSE) if now - last <= CRASH_WINDOW else 0.0
-            history[idx] = (now, slot_pause)
-            server_logger().error("worker-%d crashed; it is replaced%s", idx + 1,
-                                  f" in {slot_pause:.1f} s" if slot_pause else "")
-            pause = max(pause, slot_pause)
-        return pause
 
 
 def serve(config: ServerConfig) -> None:
@@ -161,7 +107,7 @@ def serve(config: ServerConfig) -> None:
     startup_line = (f"metiers-kg: serving build {build_id} of {config.store_dir} "
                     f"({quads} quads) at {config.endpoint_url}")
     with metrics_directory():  # before any worker imports prometheus_client
-        server = _Server("server.wsgi:app_factory", **server_options(config))
+        server = Server("server.wsgi:app_factory", **server_options(config))
         server.on_startup(lambda: server_logger().info(startup_line))
         warning = queue_handover_warning(config.workers, MIGRATE_REQ_SYSCTL)
         if warning:
@@ -186,11 +132,6 @@ def queue_handover_warning(workers: int, sysctl: Path) -> str | None:
         return None  # another kernel: nothing known to advise
     return (f"{sysctl} is 0: connections waiting for a worker that retires are reset instead of handed "
             "to another worker; set 'sysctl -w net.ipv4.tcp_migrate_req=1' (README: Reliability)")
-
-
-def server_logger() -> logging.Logger:
-    """granian's logger (stderr, with time and pid: ``LOG_CONFIG``)."""
-    return logging.getLogger("_granian")
 
 
 def probe_store(store_dir: Path) -> tuple[str, int]:

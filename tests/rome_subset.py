@@ -5,7 +5,7 @@ dump, reload or serve them, and each would pay for them. This writes, from the v
 an export of the same kind (same files, columns, encodings and quirks) keeping every grand
 domaine, domaine and fiche (with its RIASEC and principal appellation), but the texts,
 secteurs, appellations, compétences, savoirs, contextes and mobilités of the fiches the seeds
-name only. The full export is tested by tests/sources/test_rome.py and tests/kg/test_rome.py.
+name only. The full export is tested by tests/kg/sources/test_rome.py and tests/kg/test_rome.py.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from kg.alignment.text import fold
+from kg.core.text import fold
 from kg.sources._rome_files import FILE_NAME, LEGACY_ENCODING
 from kg.sources.rome import gendered_forms
 

@@ -2,5 +2,5 @@
 
 digest (what a mapped document offers) → candidates (for review) → curation (reviewed
 decisions) → align (decisions, strict matcher, ISCO derivation) → links (cross-source,
-mentions) → stage (the build step) → sssom (publication). RDF is made in kg.mapping.alignment.
+mentions) → stage (the build step) → sssom (publication). RDF is made in kg.alignment.rdf.
 """

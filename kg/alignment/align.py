@@ -36,7 +36,7 @@ from kg.alignment.model import (
     SKILL_TARGET,
     Mapping,
 )
-from kg.alignment.reference import (
+from kg.sources.reference import (
     LabelIndex,
     concept_label,
     esco_occupations,
@@ -44,7 +44,7 @@ from kg.alignment.reference import (
     occupation_index,
     skill_index,
 )
-from kg.alignment.text import key
+from kg.core.text import key
 from kg.mapping.iris import Iris
 
 MATCHER = "métiers-kg lexical matcher"

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from kg.alignment.digest import SKILL_KINDS, Subject
 from kg.alignment.lexicon import Lexicon
-from kg.alignment.reference import LabelIndex
-from kg.alignment.text import forms, words
+from kg.sources.reference import LabelIndex
+from kg.core.text import forms, words
 
 ROME_WEIGHT = 0.8  # the ROME fiche's title describes a wider group than the subject
 # The official ESCO–ROME mapping of an appellation of the subject's ROME fiche: France Travail's own

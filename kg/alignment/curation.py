@@ -24,19 +24,13 @@ from kg.alignment.model import (
     MANUAL,
     NO_TERM_FOUND,
     OCCUPATION_TARGET,
-    SEMAPV,
     SKILL_TARGET,
     SKOS_PREDICATES,
     Mapping,
 )
-from kg.alignment.reference import (
-    ESCO_OCCUPATION,
-    ESCO_SKILL,
-    ISCO_GROUP,
-    concept_label,
-    is_known,
-)
-from kg.errors import SourceError
+from kg.sources.reference import concept_label, is_known
+from kg.core.errors import SourceError
+from kg.core.vocab import ESCO_ISCO, ESCO_OCCUPATION, ESCO_SKILL, SEMAPV
 from kg.sources.common import Source
 
 CURATION_RESOURCE = "curation.sssom.tsv"
@@ -84,7 +78,7 @@ class Curation:
     def _mapping(self, row: dict[str, str], line: int, base_iri: str) -> Mapping:
         obj = self.expand(row["object_id"], base_iri)
         target = (OCCUPATION_TARGET if obj.startswith(ESCO_OCCUPATION) else SKILL_TARGET
-                  if obj.startswith(ESCO_SKILL) else ISCO_TARGET if obj.startswith(ISCO_GROUP) else "")
+                  if obj.startswith(ESCO_SKILL) else ISCO_TARGET if obj.startswith(ESCO_ISCO) else "")
         if obj == NO_TERM_FOUND:
             target = SKILL_TARGET if "/competence/" in row["subject_id"] or "/connaissance/" in row["subject_id"] \
                 else OCCUPATION_TARGET

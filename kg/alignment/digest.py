@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
 
-from kg.mapping.core import MappedGraph
-from kg.vocab import DCTERMS, MKG, NIF, RDF, SKOS, SKOSXL
+from kg.core.graph import MappedGraph
+from kg.core.vocab import DCTERMS, MKG, NIF, RDF, SKOS, SKOSXL
 
 # The classes whose instances are aligned with ESCO, and how the report names them.
 KINDS = {

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-from kg.alignment.text import STOP_WORDS, fold
+from kg.core.text import STOP_WORDS, fold
 
 LEXICON_RESOURCE = "lexicon.tsv"
 

@@ -35,8 +35,8 @@ from kg.alignment.model import (
     STRENGTH,
     Mapping,
 )
-from kg.alignment.reference import concept_label, occupation_index
-from kg.alignment.text import acronyms, fold, forms, initials, key, words
+from kg.sources.reference import concept_label, occupation_index
+from kg.core.text import acronyms, fold, forms, initials, key, words
 from kg.mapping.iris import Iris
 from kg.mapping.levels import EQF_BY_YEARS_AFTER_BAC
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
-SEMAPV = "https://w3id.org/semapv/vocab/"
-SSSOM = "https://w3id.org/sssom/"
-DCTERMS_REFERENCES = "http://purl.org/dc/terms/references"
+from kg.core.vocab import DCTERMS, SEMAPV, SKOS, SSSOM
+
+# Plain strings (not rdflib terms): mappings are plain data, compared and hashed as str.
+DCTERMS_REFERENCES = str(DCTERMS.references)
 NO_TERM_FOUND = SSSOM + "NoTermFound"
 
-EXACT, CLOSE, BROAD, NARROW, RELATED = (SKOS_NS + name for name in
+EXACT, CLOSE, BROAD, NARROW, RELATED = (str(SKOS[name]) for name in
                                         ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch"))
 SKOS_PREDICATES = (EXACT, CLOSE, BROAD, NARROW, RELATED)
 # Strength order, used when several bases give one pair different predicates.

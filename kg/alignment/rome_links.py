@@ -1,7 +1,7 @@
 """Our appellations tied to ROME 4.0's: equal titles after the alignment's folding, both gender forms.
 
 A fiche métier's or emploi-type's title, or one of its appellations, whose folded form (case,
-accents and punctuation aside: ``kg.alignment.text.fold``) equals the folded form of a ROME
+accents and punctuation aside: ``kg.core.text.fold``) equals the folded form of a ROME
 appellation or of one of its gender forms (``kg.sources.rome.gendered_forms``, as its SKOS-XL
 labels: "Technicien / Technicienne d'exploitation" → "Technicien d'exploitation",
 "Technicienne d'exploitation") gets a ``skos:exactMatch`` to it,
@@ -16,7 +16,7 @@ from collections import defaultdict
 from kg import __version__
 from kg.alignment.digest import Subject
 from kg.alignment.model import EXACT, LEXICAL, Mapping
-from kg.alignment.text import fold
+from kg.core.text import fold
 from kg.mapping.iris import Iris
 from kg.sources.rome import gendered_forms
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from kg import __version__
 from kg.alignment.model import MENTION_LINK, Mapping
 from kg.mapping.iris import AGENT_BASE
-from kg.vocab import DEFAULT_BASE_IRI
+from kg.core.vocab import DEFAULT_BASE_IRI
 
 COLUMNS = ("subject_id", "subject_label", "subject_category", "predicate_id", "predicate_modifier", "object_id",
            "object_label", "mapping_justification", "confidence", "author_id", "author_label", "mapping_date",

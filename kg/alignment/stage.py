@@ -17,9 +17,10 @@ from kg.alignment.formations import formation_links
 from kg.alignment.links import cross_source_links, mention_links
 from kg.alignment.model import Mapping
 from kg.alignment.rome_links import rome_appellation_links
-from kg.alignment.reference import esco_occupations, isco_groups, occupation_index, skill_index, tables_source
-from kg.mapping.alignment import alignment_graph, esco_graph
-from kg.mapping.core import MappedGraph, source_date
+from kg.sources.reference import esco_occupations, isco_groups, occupation_index, skill_index, tables_source
+from kg.alignment.rdf import alignment_graph, esco_graph
+from kg.core.dates import source_date
+from kg.core.graph import MappedGraph
 from kg.mapping.iris import Iris
 from kg.mapping.rome import rome_appellations, rome_fiche_labels
 

@@ -20,7 +20,7 @@ from kg.alignment.candidates import candidates
 from kg.alignment.digest import SKILL_KINDS, Digest, digest
 from kg.alignment.lexicon import lexicon
 from kg.alignment.model import Mapping
-from kg.alignment.reference import concept_label, occupation_index, skill_index
+from kg.sources.reference import concept_label, occupation_index, skill_index
 from kg.alignment.sssom import contract, curie_map, sssom_tsv
 from kg.alignment.stage import Alignment, align_corpus, decision_date, rome_labels
 from kg.mapping import Iris, to_graph

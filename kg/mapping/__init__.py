@@ -11,7 +11,7 @@ from kg.mapping import formation as formation_mapping
 from kg.mapping import onisep as onisep_mapping
 from kg.mapping import referentiel as referentiel_mapping
 from kg.mapping import testimony as testimony_mapping
-from kg.mapping.core import GraphBuilder, MappedGraph
+from kg.core.graph import GraphBuilder, MappedGraph
 from kg.mapping.iris import Iris
 from kg.mapping.levels import levels_graph
 from kg.mapping.rome import rome_fiches_graph

@@ -10,7 +10,7 @@ from kg.mapping.iris import Iris
 from kg.mapping.ntriples import NTriplesBuilder, boolean, integer, literal
 from kg.mapping.ntriples import iri as term_iri
 from kg.sources.rome import Appellation, Classified, Competence, FicheLink, RomeExport, RomeFiches, gendered_forms
-from kg.vocab import DCTERMS, ESCO, MKG, PROV, RDF, SKOS, SKOSXL
+from kg.core.vocab import DCTERMS, ESCO, ESCO_LABEL_ROLE, ESCO_SKILL_TYPE, MKG, PROV, RDF, SKOS, SKOSXL
 
 @lru_cache(maxsize=None)
 def T(term: URIRef) -> str:  # noqa: N802 - a vocabulary term as N-Triples
@@ -19,8 +19,6 @@ def T(term: URIRef) -> str:  # noqa: N802 - a vocabulary term as N-Triples
 
 ROME_LICENCE = URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence/")
 PUBLISHER = "France Travail"
-ESCO_SKILL_TYPE = "http://data.europa.eu/esco/skill-type/"
-ESCO_LABEL_ROLE = "http://data.europa.eu/esco/label-role/"
 SKILL, KNOWLEDGE = term_iri(ESCO_SKILL_TYPE + "skill"), term_iri(ESCO_SKILL_TYPE + "knowledge")
 LABEL_ROLES = (("masculin", term_iri(ESCO_LABEL_ROLE + "male")), ("feminin", term_iri(ESCO_LABEL_ROLE + "female")))
 LINK_PREDICATES = {"appellation": None, "savoir-faire": T(MKG.savoirFaire), "savoir-etre": T(MKG.savoirEtre),

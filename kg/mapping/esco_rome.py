@@ -15,13 +15,13 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
-from kg.alignment.reference import esco_occupations
+from kg.sources.reference import esco_occupations
 from kg.mapping.iris import Iris
 from kg.mapping.ntriples import NTriplesBuilder, iri, literal
 from kg.mapping._rome_parts import T
 from kg.sources.esco_rome import Crosswalk, parse_crosswalk
 from kg.sources.rome import RomeExport
-from kg.vocab import DCTERMS, MKG, OWL, PAV, PROV, RDF, RDFS, SEMAPV, SKOS, SSSOM, XSD
+from kg.core.vocab import DCTERMS, MKG, OWL, PAV, PROV, RDF, RDFS, SEMAPV, SKOS, SSSOM, XSD
 
 CROSSWALK_RESOURCE = "FR_20230607_mapping_esco_rome.csv.gz"
 RELATIONS = {"skos:exactMatch": SKOS.exactMatch, "skos:closeMatch": SKOS.closeMatch,

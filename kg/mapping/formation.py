@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from rdflib import Literal
 
-from kg.mapping.core import GraphBuilder, MappedGraph, add_provenance, integer
+from kg.core.graph import GraphBuilder, MappedGraph, integer
+from kg.mapping.core import add_provenance
 from kg.mapping.iris import Iris
 from kg.mapping.onisep import add_section
 from kg.sources.formation import FicheFormation
-from kg.vocab import MKG, RDF, SCHEMA, SKOS, XSD
+from kg.core.vocab import MKG, RDF, SCHEMA, SKOS, XSD
 
 
 def to_graph(fiche: FicheFormation, iris: Iris) -> MappedGraph:

@@ -13,8 +13,8 @@ import unicodedata
 
 from rdflib import URIRef
 
-from kg.alignment.text import words
-from kg.vocab import DEFAULT_BASE_IRI, EQF
+from kg.core.text import words
+from kg.core.vocab import DEFAULT_BASE_IRI, EQF
 
 AGENT_BASE = "https://w3id.org/metiers-kg/agent/"
 ROME_PARTS = frozenset({

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from rdflib import Literal, URIRef
 
-from kg.mapping.core import GraphBuilder, MappedGraph, add_provenance, integer
+from kg.core.graph import GraphBuilder, MappedGraph, integer
+from kg.mapping.core import add_provenance
 from kg.mapping.iris import Iris
-from kg.vocab import EQF, MKG, RDF, SKOS
+from kg.core.vocab import EQF, MKG, RDF, SKOS
 
 # French levels after the baccalauréat and their EQF (CEC) levels, per the French national
 # qualifications framework (décret n° 2019-14): bac = 4, bac+2 = 5, bac+3 = 6, bac+5 = 7,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from rdflib import Graph, URIRef
 
-from kg.vocab import XSD
+from kg.core.vocab import XSD
 
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 

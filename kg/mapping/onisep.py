@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from rdflib import Literal, URIRef
 
-from kg.mapping.core import GraphBuilder, MappedGraph, add_provenance, boolean, integer
+from kg.core.graph import GraphBuilder, MappedGraph, boolean, integer
+from kg.mapping.core import add_provenance
 from kg.mapping.iris import Iris
 from kg.mapping.levels import add_access_level
 from kg.sources.onisep import Fiche, GenderedLabel, Section
-from kg.vocab import MKG, RDF, SCHEMA, SKOS, SKOSXL, XSD
+from kg.core.vocab import MKG, RDF, SCHEMA, SKOS, SKOSXL, XSD
 
 
 def to_graph(fiche: Fiche, iris: Iris) -> MappedGraph:

@@ -6,12 +6,13 @@ import re
 
 from rdflib import Literal, URIRef
 
-from kg.alignment.text import key
-from kg.mapping.core import GraphBuilder, MappedGraph, add_provenance, boolean, integer
+from kg.core.text import key
+from kg.core.graph import GraphBuilder, MappedGraph, boolean, integer
+from kg.mapping.core import add_provenance
 from kg.mapping.iris import Iris, slugify
 from kg.mapping.levels import add_access_level
 from kg.sources.referentiel import EmploiType, Passerelle, Referentiel
-from kg.vocab import DCTERMS, ESCO, MKG, RDF, SKOS, SKOSXL
+from kg.core.vocab import DCTERMS, ESCO, MKG, RDF, SKOS, SKOSXL
 
 ESCO_SKILL_TYPE = URIRef("http://data.europa.eu/esco/skill-type/skill")
 ESCO_KNOWLEDGE_TYPE = URIRef("http://data.europa.eu/esco/skill-type/knowledge")

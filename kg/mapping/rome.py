@@ -17,12 +17,13 @@ from pathlib import Path
 from rdflib import Literal
 
 from kg.mapping._rome_parts import PUBLISHER, ROME_LICENCE, T, PartsBuilder
-from kg.mapping.core import GraphBuilder, MappedGraph, add_provenance
+from kg.core.graph import GraphBuilder, MappedGraph
+from kg.mapping.core import add_provenance
 from kg.mapping.iris import Iris
 from kg.mapping.ntriples import NTriplesBuilder, literal
 from kg.sources.common import Source
 from kg.sources.rome import Appellation, RomeExport, RomeFiches, parse_export, read_appellations, read_fiches
-from kg.vocab import DCTERMS, MKG, PROV, RDF, SKOS, XSD
+from kg.core.vocab import DCTERMS, MKG, PROV, RDF, SKOS, XSD
 
 ROME_EXPORT_RESOURCE = "rome4-v460.zip"
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from rdflib import Literal
 
-from kg.mapping.core import GraphBuilder, MappedGraph, add_provenance, boolean, integer
+from kg.core.graph import GraphBuilder, MappedGraph, boolean, integer
+from kg.mapping.core import add_provenance
 from kg.mapping.iris import Iris, slugify
 from kg.sources.testimony import Testimony
-from kg.vocab import DCTERMS, MKG, NIF, RDF, SCHEMA, SKOS, XSD
+from kg.core.vocab import DCTERMS, MKG, NIF, RDF, SCHEMA, SKOS, XSD
 
 MENTION_KINDS = {
     "occupation": MKG.occupationMention,

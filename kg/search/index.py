@@ -18,7 +18,7 @@ from pathlib import Path
 import tantivy
 
 from kg.build_records import INDEX_DIR
-from kg.errors import StoreError
+from kg.core.errors import StoreError
 from kg.search.names import Entity, all_entities
 from kg.search.score import fold, is_match, similarity
 from kg.store import Store

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kg.alignment.reference import esco_occupations
+from kg.sources.reference import esco_occupations
 from kg.search.types import TYPES
 from kg.store import Store
 

@@ -16,11 +16,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kg.alignment.reference import ISCO_GROUP, esco_occupations, isco_groups
+from kg.core.vocab import ESCO_ISCO, ESCO_OCCUPATION
+from kg.sources.reference import esco_occupations, isco_groups
 from kg.search.names import PREFIXES
 from kg.store import Store
 
-ESCO_OCCUPATION = "http://data.europa.eu/esco/occupation/"
+ISCO_GROUP = str(ESCO_ISCO)  # ESCO's IRIs of ISCO-08 groups: this, then the code
+OCCUPATION = str(ESCO_OCCUPATION)
+
 MATCH_PREDICATES = "skos:exactMatch skos:closeMatch skos:broadMatch skos:narrowMatch"
 MATCHES = f"VALUES ?match {{ {MATCH_PREDICATES} }}"
 # ?entity → ?fiche, its ROME fiche(s), by type
@@ -34,7 +37,7 @@ FICHE_PATHS = {
 # ?entity → ?esco, its ESCO occupations: a fiche's from the crosswalk, others' from their own mappings
 ESCO_PATHS = {
     "RomeFiche": "?entity mkg:escoOccupation ?esco .",
-    **{t: f"?entity ?match ?esco . {MATCHES} FILTER(STRSTARTS(STR(?esco), \"{ESCO_OCCUPATION}\"))"
+    **{t: f"?entity ?match ?esco . {MATCHES} FILTER(STRSTARTS(STR(?esco), \"{OCCUPATION}\"))"
        for t in ("RomeAppellation", "FicheMetier", "EmploiType")},
 }
 
@@ -128,7 +131,7 @@ def _esco_of(store: Store, by_type: Scope) -> dict[str, set[str]]:
                 found[iri].add(iri)
         elif type_id in ESCO_PATHS:
             query = PREFIXES + f"SELECT DISTINCT ?entity ?esco WHERE {{ {_scope(type_id, iris)} {ESCO_PATHS[type_id]} }}"
-            for row in store.query(query):
+            for row in store.select(query):
                 found[row["entity"].value].add(row["esco"].value)
     return found
 
@@ -146,7 +149,7 @@ def _isco_of(store: Store, by_type: Scope, esco: dict[str, set[str]]) -> dict[st
         query = PREFIXES + (f"SELECT ?entity ?isco WHERE {{ {_scope(type_id, iris)} ?entity ?match ?isco . "
                             f"VALUES ?match {{ mkg:iscoGroup {MATCH_PREDICATES} }} "
                             f"FILTER(STRSTARTS(STR(?isco), \"{ISCO_GROUP}\")) }}")
-        for row in store.query(query):
+        for row in store.select(query):
             found[row["entity"].value].add(row["isco"].value[len(ISCO_GROUP):])
     return found
 
@@ -169,7 +172,7 @@ def property_values(store: Store, property_id: str, by_type: Scope) -> dict[str,
             else:
                 tail, variables = FICHE_PROPERTIES[property_id]
                 query = _fiche_query(type_id, iris, tail, variables)
-            for row in store.query(query):
+            for row in store.select(query):
                 value = row["value"].value if entity_kind else ""
                 found[row["entity"].value].add(Value(row["label"].value, value))
     return {iri: sorted(values) for iri, values in found.items()}
@@ -181,7 +184,7 @@ CODE_SHAPES = {  # what a query may give for a filterable property, once an IRI 
     "domaine": (r"[A-N][0-9]{2}", "a ROME domaine code (M18) or its IRI"),
     "grandDomaine": (r"[A-N]", "a ROME grand domaine letter (M) or its IRI"),
     "iscoGroup": (r"[0-9]{1,4}", "an ISCO-08 code of 1 to 4 digits (2511) or its ESCO IRI"),
-    "escoOccupation": (ESCO_OCCUPATION + r"[0-9a-f-]{36}", "an ESCO occupation URI"),
+    "escoOccupation": (OCCUPATION + r"[0-9a-f-]{36}", "an ESCO occupation URI"),
 }
 
 
@@ -211,7 +214,7 @@ class Facets:
         self._fiches: dict[str, set[str]] = defaultdict(set)
         for type_id in everything:
             if type_id in FICHE_PATHS:
-                for row in store.query(_fiche_query(type_id, None, "?fiche skos:notation ?code", "?code")):
+                for row in store.select(_fiche_query(type_id, None, "?fiche skos:notation ?code", "?code")):
                     self._fiches[row["entity"].value].add(row["code"].value)
         self._esco = _esco_of(store, everything)
         self._isco = _isco_of(store, everything, self._esco)

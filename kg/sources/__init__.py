@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Union
 
-from kg.errors import UnknownDocumentKindError, UnreadableSourceError
+from kg.core.errors import UnknownDocumentKindError, UnreadableSourceError
 from kg.sources import formation, onisep, referentiel, testimony
 from kg.sources.common import read_source
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from kg.errors import FicheParseError
+from kg.core.errors import FicheParseError
 from kg.sources._referentiel_blocks import RawBlock, block_appellations, ends_early
 from kg.sources._referentiel_front import SommaireEntry, TableRow
 from kg.sources._referentiel_text import name_key, similarity

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.errors import FicheParseError
+from kg.core.errors import FicheParseError
 from kg.sources.common import RomeAbsence, RomeCode
 from kg.sources._referentiel_text import clean_line, heading_name, normalise, strip_bullet
 

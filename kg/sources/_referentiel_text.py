@@ -10,7 +10,7 @@ import re
 from difflib import SequenceMatcher
 from typing import Iterable
 
-from kg.sources.common import fold
+from kg.core.text import fold
 
 # "Version : 4" page furniture, alone on its line or glued before/after real content.
 _FURNITURE_HEAD = re.compile(r"^\s*Version\s*:\s*\d+(?:[.,]\d+)*\b\s*", re.IGNORECASE)

@@ -17,7 +17,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.errors import FicheParseError, UnreadableSourceError
+from kg.core.errors import FicheParseError, UnreadableSourceError
 
 FILE_NAME = re.compile(r"^(?:unix_)?(?P<name>[a-z_]+?)_v(?P<tag>[0-9]+)_utf8\.csv$")
 VERSION_FILE = "version.txt"

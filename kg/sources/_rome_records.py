@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from kg.errors import FicheParseError
+from kg.core.errors import FicheParseError
 from kg.sources._rome_files import Export, ExportFile, Row, read_file
 from kg.sources._rome_types import (
     Appellation, Classified, Competence, Contexte, Fiche, FicheLink, Labelled, Link, Mobility, Savoir,

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.errors import UnreadableSourceError
+from kg.core.errors import UnreadableSourceError
 
 
 @dataclass(frozen=True)
@@ -37,17 +35,6 @@ class RomeAbsence:
 
     reason: str
     line: int
-
-
-def fold(text: str) -> str:
-    """Accent- and case-folded words separated by single spaces (punctuation dropped).
-
-    The one comparison form shared by the parsers (headings, table cells) and the matchers.
-    """
-    text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
 def read_source(path: Path) -> tuple[str, Source]:

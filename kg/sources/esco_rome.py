@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.errors import FicheParseError, UnreadableSourceError
+from kg.core.errors import FicheParseError, UnreadableSourceError
 
 RELATIONS = ("skos:exactMatch", "skos:closeMatch", "skos:broadMatch", "skos:narrowMatch")
 COLUMNS = ("classification 1 ID", "classification 2 ID", "classification 2 prefered label", "mapping relation")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kg.errors import FicheParseError
+from kg.core.errors import FicheParseError
 from kg.sources._onisep_fields import fold, norm
 from kg.sources.common import Source
 from kg.sources.onisep import Section

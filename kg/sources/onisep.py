@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.errors import FicheParseError
+from kg.core.errors import FicheParseError
 from kg.sources._onisep_fields import (
     AccessLevel,
     GenderedLabel,

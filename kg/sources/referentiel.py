@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.errors import FicheParseError
+from kg.core.errors import FicheParseError
 from kg.sources import _referentiel_blocks as blocks_
 from kg.sources._referentiel_align import name_blocks
 from kg.sources._referentiel_front import (

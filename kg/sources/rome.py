@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kg.sources import _rome_records as records
 from kg.sources._rome_files import Export, ExportFile, Version, open_export, read_version
-from kg.sources.common import fold
+from kg.core.text import fold
 from kg.sources._rome_types import (
     Appellation, Classified, Competence, Contexte, Fiche, FicheLink, Labelled, Link, Mobility, Savoir, Sector,
 )

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.errors import FicheParseError
+from kg.core.errors import FicheParseError
 from kg.sources._testimony_mentions import find_mentions
 from kg.sources.common import Source
 

@@ -137,7 +137,7 @@ def test_gzip_dump_is_reproducible(tmp_path: Path, built_store: Path) -> None:
 def test_parallel_batches_build_the_same_graph_as_one_process(tmp_path: Path) -> None:
     """Worker processes (used for large corpora) must not change a single quad, nor lose one."""
     from kg.build import build
-    from kg.dumps import serialize
+    from kg.publish.dumps import serialize
 
     single = build(SEEDS, tmp_path / "single", BASE, workers=1)
     parallel = build(SEEDS, tmp_path / "parallel", BASE, batch_size=1, workers=2)
@@ -148,7 +148,7 @@ def test_parallel_batches_build_the_same_graph_as_one_process(tmp_path: Path) ->
 
 def test_parallel_build_reports_a_bad_document_with_its_file_and_line(tmp_path: Path) -> None:
     from kg.build import build
-    from kg.errors import DocumentsRejectedError
+    from kg.core.errors import DocumentsRejectedError
 
     seeds = tmp_path / "seeds"
     seeds.mkdir()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.report import quality_report
+from kg.publish.report import quality_report
 from kg.store import Store
 from tests.conftest import CORPUS, run_cli
 

@@ -20,11 +20,12 @@ import rdflib
 
 from kg import __version__
 from kg.build import build
-from kg.dataset import DCAT, DCT, SPDX, VOID, link_targets
-from kg.dumps import SUMS_FILE, VOID_FILE, DumpSet, graph_file_name, read_dump_set, write_dump_set
-from kg.errors import StoreError
+from kg.core.vocab import DCAT, DCTERMS, SPDX, VOID
+from kg.publish.dataset import link_targets
+from kg.publish.dumps import SUMS_FILE, VOID_FILE, DumpSet, graph_file_name, read_dump_set, write_dump_set
+from kg.core.errors import StoreError
 from kg.store import Store, current_build
-from kg.vocab import DEFAULT_BASE_IRI as BASE
+from kg.core.vocab import DEFAULT_BASE_IRI as BASE
 from tests.conftest import REPO, SEEDS, run_cli
 
 SHAPES = REPO / "shapes" / "dcat-ap-3-mandatory.ttl"
@@ -198,7 +199,7 @@ def test_void_figures_are_those_of_the_store(built_store: Path, dumped: DumpSet)
     assert value(void, dataset, VOID + "sparqlEndpoint") == BASE + "sparql"
     assert value(void, dataset, VOID + "uriSpace") == BASE
     assert value(void, dataset, "http://www.w3.org/2002/07/owl#versionInfo") == dumped.version
-    assert value(void, dataset, DCT + "license") == "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+    assert value(void, dataset, str(DCTERMS.license)) == "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
     dumps = {str(o) for o in void.objects(rdflib.URIRef(dataset), rdflib.URIRef(VOID + "dataDump"))}
     assert dumps == {BASE + "dumps/" + f.name for f in rdf_files(dumped) if f.graph is None}
 
@@ -208,10 +209,10 @@ def test_void_names_every_source_document(built_store: Path, dumped: DumpSet) ->
     documents = {s.value for s, p, o in unique_triples(store)
                  if p.value == RDF_TYPE and o.value == "https://w3id.org/metiers-kg/ontology#SourceDocument"}
     void = void_graph(dumped)
-    sources = {str(o) for o in void.objects(rdflib.URIRef(BASE + "dataset"), rdflib.URIRef(DCT + "source"))}
+    sources = {str(o) for o in void.objects(rdflib.URIRef(BASE + "dataset"), rdflib.URIRef(str(DCTERMS.source)))}
     assert sources == documents and len(documents) >= 5  # 4 seeds + the ROME list, at least
     seed_names = {p.name for p in SEEDS.iterdir()}
-    titles = {str(void.value(rdflib.URIRef(s), rdflib.URIRef(DCT + "title"))) for s in sources}
+    titles = {str(void.value(rdflib.URIRef(s), rdflib.URIRef(str(DCTERMS.title)))) for s in sources}
     assert seed_names <= titles
 
 
@@ -241,8 +242,8 @@ def test_creation_date_comes_from_source_date_epoch(tmp_path: Path, monkeypatch:
     dump_set = write_dump_set(Store.open_current(tmp_path / "store"), tmp_path / "dumps", BASE)
     dates = {(t.predicate.value, t.object.value) for t in ox.parse(path=str(dump_set.directory / VOID_FILE),
                                                                    format=ox.RdfFormat.TURTLE)
-             if t.subject == ox.NamedNode(BASE + "dataset") and t.predicate.value in (DCT + "created", DCT + "issued")}
-    assert dates == {(DCT + "created", "2023-11-14T22:13:20Z"), (DCT + "issued", "2023-11-14T22:13:20Z")}
+             if t.subject == ox.NamedNode(BASE + "dataset") and t.predicate.value in (str(DCTERMS.created), str(DCTERMS.issued))}
+    assert dates == {(str(DCTERMS.created), "2023-11-14T22:13:20Z"), (str(DCTERMS.issued), "2023-11-14T22:13:20Z")}
 
 
 # -- DCAT-AP --------------------------------------------------------------------------------------
@@ -272,7 +273,7 @@ def test_dcat_ap_record_conforms_to_the_mandatory_shapes(dumped: DumpSet) -> Non
 def test_the_shapes_catch_a_record_missing_mandatory_properties(dumped: DumpSet) -> None:
     void = void_graph(dumped)
     dataset = rdflib.URIRef(BASE + "dataset")
-    void.remove((dataset, rdflib.URIRef(DCT + "title"), None))
+    void.remove((dataset, rdflib.URIRef(str(DCTERMS.title)), None))
     void.remove((rdflib.URIRef(BASE + "dataset#sparql"), rdflib.URIRef(DCAT + "endpointURL"), None))
     nquads = rdflib.URIRef(BASE + "dataset#dump-metiers-kg.nq.gz")
     void.remove((nquads, rdflib.URIRef(DCAT + "accessURL"), None))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.report import quality_report, render_text
+from kg.publish.report import quality_report, render_text
 from kg.store import Store
 from tests.conftest import run_cli
 

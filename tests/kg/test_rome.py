@@ -11,9 +11,12 @@ import pyshacl
 import pytest
 from rdflib import Graph, URIRef
 
+from kg.core.vocab import DEFAULT_BASE_IRI
+from kg.mapping.rome import default_export
+from kg.rome_stage import cache_key
 from kg.store import Store, current_build
-from kg.validate_store import rome_constraints, validate_store
-from kg.vocab import PREFIXES
+from kg.validation.store import rome_constraints, validate_store
+from kg.core.vocab import PREFIXES
 from tests.conftest import SEEDS, run_cli
 
 BASE = "https://w3id.org/metiers-kg/"
@@ -166,7 +169,7 @@ def test_the_official_esco_rome_mapping_is_its_own_mapping_set(full_store: Path)
 
 
 def test_quality_report_counts_the_rome_export(full_store: Path) -> None:
-    from kg.report import quality_report
+    from kg.publish.report import quality_report
 
     assert quality_report(Store.open_current(full_store)).rome_export == {
         "fiches": 1584, "appellations": 13120, "fiches_with_official_esco_mapping": 1421,
@@ -178,7 +181,7 @@ def test_an_occupation_filed_under_a_rome_fiche_inherits_its_official_esco_candi
     from kg.alignment.candidates import candidates
     from kg.alignment.digest import Subject
     from kg.alignment.lexicon import lexicon
-    from kg.alignment.reference import occupation_index
+    from kg.sources.reference import occupation_index
     from kg.mapping.esco_rome import official_by_fiche
     from kg.mapping.iris import Iris
     from kg.mapping.rome import rome_appellation_fiches
@@ -190,3 +193,15 @@ def test_an_occupation_filed_under_a_rome_fiche_inherits_its_official_esco_candi
     assert found and all(c.evidence.startswith("official ESCO–ROME mapping: ROME M1805 appellation ") for c in found)
     assert {c.object for c in found} <= {esco for esco, _, _ in official[BASE + "rome/M1805"]}
     assert max(c.score for c in found) == 0.9  # an exactMatch of one of its appellations
+
+
+def test_the_rome_cache_is_keyed_by_the_build_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ROME graph's provenance carries the build date: a build with another SOURCE_DATE_EPOCH (or
+    none) must not reuse it, or two builds of the same input and date would differ by cache history."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    dated = cache_key(default_export(), DEFAULT_BASE_IRI)
+    assert cache_key(default_export(), DEFAULT_BASE_IRI) == dated
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    assert cache_key(default_export(), DEFAULT_BASE_IRI) != dated
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert cache_key(default_export(), DEFAULT_BASE_IRI) != dated

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.errors import StoreError
+from kg.core.errors import StoreError
 from kg.build_records import INDEX_DIR
 from kg.store import Store, build_info, current_build, new_build, revise_current, settle_base_iri, written_graphs
 

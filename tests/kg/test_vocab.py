@@ -1,4 +1,4 @@
-"""kg.vocab constants agree with ontology/ and the ontology documents every term in French and English."""
+"""kg.core.vocab constants agree with ontology/ and the ontology documents every term in French and English."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from kg.vocab import MKG, ONTOLOGY_IRI
+from kg.core.vocab import MKG, MKG_NS, ONTOLOGY_IRI
 
 ONTOLOGY = Graph().parse(Path(__file__).resolve().parents[2] / "ontology" / "metiers-kg.ttl")
 DECLARED_TYPES = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.NamedIndividual}
@@ -22,7 +22,7 @@ def test_every_vocab_term_is_declared_in_the_ontology(name: str) -> None:
 
 
 def _minted_terms() -> list[URIRef]:
-    return sorted({s for s in ONTOLOGY.subjects() if isinstance(s, URIRef) and str(s).startswith(str(MKG._NS))})
+    return sorted({s for s in ONTOLOGY.subjects() if isinstance(s, URIRef) and str(s).startswith(MKG_NS)})
 
 
 def test_every_ontology_term_is_in_vocab() -> None:

@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from kg.store import new_build
 from server.app import create_app
 from server.config import ServerConfig
-from server.services import EXTENSION
+from server.runtime.services import EXTENSION
 
 EX = "https://example.org/"
 G_ONE = EX + "graph/one"

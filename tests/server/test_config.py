@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import StoreError
-from kg.vocab import DEFAULT_BASE_IRI
+from kg.core.errors import StoreError
+from kg.core.vocab import DEFAULT_BASE_IRI
 from server.config import ServerConfig
 from server.wsgi import app_factory, serve, server_options
 

@@ -1,0 +1,70 @@
+"""Browse pages: ``/metier/``, ``/formation/``, ``/emploi-type/``, ``/rome/`` — alphabetical lists with counts.
+
+What ONISEP's own site gives a reader looking for a métier or a formation: every one of them
+by name, A to Z, with how many there are, each linking to its page. One SPARQL query per list
+over the served store, computed once per build (kept with the build's handle, as ``/report``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import groupby
+
+from flask import Blueprint, abort, current_app, render_template, request
+
+from kg.core.text import fold
+from server.runtime.services import services
+
+bp = Blueprint("browse", __name__)
+
+PREFIXES = """PREFIX mkg: <https://w3id.org/metiers-kg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+# kind → (class, page title, what the count column counts, the triple pattern counted for ?s)
+KINDS = {
+    "metier": ("mkg:FicheMetier", "Fiches métiers", "formations recommandées", "?s mkg:recommendedFormation ?x"),
+    "formation": ("mkg:Formation", "Formations", "fiches métiers qui la recommandent", "?x mkg:recommendedFormation ?s"),
+    "emploi-type": ("mkg:EmploiType", "Emplois-types", "codes ROME", "?s mkg:romeFiche ?x"),
+    "rome": ("mkg:RomeFiche", "Fiches ROME", "métiers et emplois-types", "?x mkg:romeFiche ?s"),
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    path: str  # relative to the base: what /<path> dereferences
+    count: int
+
+
+def _entries(kind: str) -> list[Entry]:
+    cls, _title, _counted, pattern = KINDS[kind]
+    handle = services().stores.current()
+    key = f"browse:{kind}"
+    if key not in handle.memo:
+        base = services().config.base_iri
+        rows = handle.store.query(PREFIXES + f"""SELECT ?s (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?x) AS ?n) WHERE {{
+            ?s a {cls} ; skos:prefLabel ?l . FILTER(lang(?l) = "fr") OPTIONAL {{ {pattern} }} }} GROUP BY ?s""")
+        entries = [Entry(r["label"].value, r["s"].value[len(base):], int(r["n"].value))
+                   for r in rows if r["s"].value.startswith(base)]
+        handle.memo[key] = sorted(entries, key=lambda e: (fold(e.label), e.path))
+    return handle.memo[key]  # type: ignore[return-value]
+
+
+def _initial(entry: Entry) -> str:
+    first = fold(entry.label)[:1].upper()
+    return first if first.isalpha() else "#"
+
+
+@bp.route("/<any(metier, formation, 'emploi-type', rome):kind>/", methods=["GET"], strict_slashes=False)
+def browse(kind: str):  # noqa: ANN201 -- a page, or the resource view's answer
+    if not request.path.endswith("/"):
+        # Without the slash it is an IRI of the graph (``<base>rome`` is the ROME scheme): dereference it,
+        # rather than let the router redirect it here.
+        return current_app.view_functions["resources.resource"](path=kind)
+    if kind not in KINDS:
+        abort(404)
+    entries = _entries(kind)
+    letters = [(letter, list(group)) for letter, group in groupby(entries, key=_initial)]
+    _cls, title, counted, _pattern = KINDS[kind]
+    return render_template("browse.html", title=title, counted=counted, total=len(entries), letters=letters,
+                           kinds=[(k, v[1]) for k, v in KINDS.items()], current=kind)

@@ -1,0 +1,333 @@
+"""What a dereferenced IRI answers: one SPARQL CONSTRUCT, and the page made from its triples.
+
+Why a CONSTRUCT rather than code walking the store: the HTML page shows the query, and running
+that query on ``/sparql`` gives exactly the triples the server sent (in any RDF format). The
+description of ``<X>`` is
+
+* every triple whose subject is ``<X>`` or one of its *parts*: IRIs under ``<X>/`` reached in one
+  to three links (a fiche's sections, sub-sections and their list entries, appellations, starting
+  salary…);
+* the whole of every mapping node (SSSOM axiom) whose subject, object or basis is ``<X>``, so
+  the page can show who says so and why;
+* up to ``INCOMING_LIMIT`` triples pointing at ``<X>`` (who links here), in a stable order;
+* the labels of every resource, predicate and class those triples mention, so that a client
+  can show them without another request.
+
+The page model (:class:`ResourcePage`) is plain data: ``server/templates`` render it, and
+``href`` for each IRI comes from a callback, so this module knows nothing of HTTP.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import groupby
+
+import re
+
+import pyoxigraph as ox
+
+from server.linked_data.page_labels import FEATURED_INCOMING, INVERSES, LABELS, PLAIN_DATATYPES, inverse_label
+from kg.core.vocab import DCTERMS, MKG, NIF, OWL, PREFIXES, RDF, RDFS, SCHEMA, SKOS, SKOSXL, SSSOM
+from kg.publish.dataset import sort_triples
+from kg.publish.void_stats import link_targets
+
+INCOMING_LIMIT = 1000
+LABEL_PREDICATES = (str(SKOS.prefLabel), str(RDFS.label), str(SKOSXL.literalForm), str(SCHEMA.name),
+                    str(DCTERMS.title), str(NIF.anchorOf))  # in order of preference; a mention's is its text
+TYPE, SECTION, ORDER, VALUE = str(RDF.type), str(MKG.section), str(MKG.order), str(RDF.value)
+LIST_ITEM, POSITION = str(SCHEMA.itemListElement), str(SCHEMA.position)
+BULLET = re.compile(r"^[-*•]\s+")  # how a list entry is marked in a section's text
+LANGUAGES = ("fr", "", "en")  # preferred order of label languages
+
+Linker = Callable[[str], str | None]  # IRI → href on this server (or None: link to the IRI itself)
+
+
+def description_query(iri: str, incoming_limit: int = INCOMING_LIMIT) -> str:
+    """The CONSTRUCT that describes ``<iri>`` (shown on its page, runnable on /sparql as is)."""
+    labels = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
+    under = f'STRSTARTS(STR(?{{v}}), "{iri}/")'
+    return f"""# Description of <{iri}>: its triples and those of its parts (IRIs under it),
+# the triples that point to it, and the labels of everything they mention.
+CONSTRUCT {{
+  ?s ?p ?o . ?s ?sl ?slabel . ?p ?pl ?plabel . ?o ?ol ?olabel .
+}} WHERE {{
+  {{
+    {{ BIND(<{iri}> AS ?s) }}
+    UNION {{ <{iri}> ?link ?s . FILTER(isIRI(?s) && {under.format(v="s")}) }}
+    UNION {{ <{iri}> ?link ?mid . ?mid ?link2 ?s .
+            FILTER(isIRI(?mid) && {under.format(v="mid")} && isIRI(?s) && {under.format(v="s")}) }}
+    UNION {{ <{iri}> ?link ?mid . ?mid ?link2 ?mid2 . ?mid2 ?link3 ?s .
+            FILTER(isIRI(?mid) && {under.format(v="mid")} && isIRI(?mid2) && {under.format(v="mid2")}
+                   && isIRI(?s) && {under.format(v="s")}) }}
+    ?s ?p ?o .
+  }} UNION {{
+    ?s <{OWL.annotatedSource}>|<{OWL.annotatedTarget}>|<{MKG.basis}> <{iri}> ; a <{MKG.Mapping}> ; ?p ?o .
+  }} UNION {{
+    {{ SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> }} ORDER BY ?s ?p LIMIT {incoming_limit} }}
+    BIND(<{iri}> AS ?o)
+  }}
+  OPTIONAL {{ VALUES ?sl {{ {labels} }} ?s ?sl ?slabel }}
+  OPTIONAL {{ VALUES ?pl {{ {labels} }} ?p ?pl ?plabel }}
+  OPTIONAL {{ VALUES ?ol {{ {labels} }} ?o ?ol ?olabel }}
+}}"""
+
+
+def graphs_query(iri: str) -> str:
+    """The named graphs that hold triples about ``<iri>`` (for the page's provenance line)."""
+    return f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }} ORDER BY ?g"
+
+
+def curie(iri: str) -> str | None:
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return None
+
+
+def local_name(iri: str) -> str:
+    return iri.rstrip("/#").replace("#", "/").rsplit("/", 1)[-1] or iri
+
+
+@dataclass(frozen=True)
+class Term:
+    """A node as shown on a page: text, and for an IRI where it leads."""
+
+    text: str
+    iri: str | None = None
+    href: str | None = None
+    lang: str | None = None
+    datatype: str | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    predicate: Term
+    values: tuple[Term, ...]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph of a section's text, or a run of its list entries (``items``)."""
+
+    text: str = ""
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    iri: str
+    href: str
+    title: str
+    blocks: tuple[Block, ...]
+    children: tuple["Section", ...]
+
+
+@dataclass(frozen=True)
+class Part:
+    term: Term
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class MappingRow:
+    """One mapping node (SSSOM axiom) read as a sentence: subject, relation, target, and why."""
+
+    subject: Term
+    relation: Term
+    negated: bool
+    target: Term
+    confidence: str
+    justification: Term | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class ResourcePage:
+    iri: str
+    label: str
+    types: tuple[Term, ...]
+    rows: tuple[Row, ...]
+    alignments: tuple[Row, ...]
+    sections: tuple[Section, ...]
+    parts: tuple[Part, ...]
+    incoming: tuple[Row, ...]
+    incoming_truncated: bool
+    featured: tuple[Row, ...] = ()  # incoming links a reader came for, under their inverse label
+    mappings: tuple[MappingRow, ...] = ()
+
+
+class Graph:
+    """Index over a description's triples: objects by (subject, predicate), labels, subjects by object."""
+
+    def __init__(self, triples: Iterable[ox.Triple]) -> None:
+        self.triples = sort_triples(set(triples))  # a CONSTRUCT may yield a triple twice
+        self.out: dict[str, dict[str, list[ox.NamedNode | ox.Literal | ox.BlankNode]]] = defaultdict(
+            lambda: defaultdict(list))
+        self.into: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for t in self.triples:
+            self.out[t.subject.value][t.predicate.value].append(t.object)
+            if isinstance(t.object, ox.NamedNode):
+                self.into[t.object.value][t.predicate.value].append(t.subject.value)
+
+    def literals(self, subject: str, predicate: str) -> list[ox.Literal]:
+        return [o for o in self.out.get(subject, {}).get(predicate, []) if isinstance(o, ox.Literal)]
+
+    def label(self, iri: str) -> str | None:
+        """A French label first, then one without language, then English, then any."""
+        for predicate in LABEL_PREDICATES:
+            found = self.literals(iri, predicate)
+            for lang in LANGUAGES:
+                for literal in found:
+                    if (literal.language or "") == lang:
+                        return literal.value
+            if found:
+                return found[0].value
+        return None
+
+    def text_in(self, subject: str, predicate: str, lang: str) -> str | None:
+        return next((lit.value for lit in self.literals(subject, predicate) if lit.language == lang), None)
+
+
+class PageBuilder:
+    """Turns a description into the page model, linking IRIs through ``linker``."""
+
+    def __init__(self, graph: Graph, linker: Linker) -> None:
+        self.graph = graph
+        self.linker = linker
+
+    def term(self, node: object) -> Term:
+        if isinstance(node, ox.Literal):
+            datatype = node.datatype.value if node.datatype is not None else None
+            shown = None if datatype is None or datatype in PLAIN_DATATYPES else (curie(datatype) or datatype)
+            return Term(node.value, lang=node.language, datatype=shown)
+        iri = node.value if isinstance(node, ox.NamedNode) else str(node)
+        return self.iri_term(iri)
+
+    def iri_term(self, iri: str, text: str | None = None) -> Term:
+        text = text or self.graph.label(iri) or LABELS.get(iri) or curie(iri) or iri
+        return Term(text, iri=iri, href=self.linker(iri) or iri)
+
+    def rows(self, subject: str, skip: frozenset[str] = frozenset(),
+             shown: frozenset[str] = frozenset()) -> tuple[Row, ...]:
+        """A row per predicate, values in order and once each; ``shown`` IRIs are left out (already on the page)."""
+        found = self.graph.out.get(subject, {})
+        rows = []
+        for p, values in found.items():
+            terms = tuple(dict.fromkeys(self.term(o) for o in values if not (
+                isinstance(o, ox.NamedNode) and o.value in shown)))
+            if p not in skip and terms:
+                rows.append(Row(self.iri_term(p), terms))
+        return tuple(sorted(rows, key=lambda r: (r.predicate.text.lower(), r.predicate.iri or "")))
+
+    def mapping(self, node: str) -> MappingRow | None:
+        """The mapping node as one table row, or None when it lacks a subject, relation or target."""
+        out = self.graph.out.get(node, {})
+        first = {p: values[0] for p, values in out.items() if values}
+        source, relation, target = (first.get(str(p)) for p in
+                                    (OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget))
+        if source is None or relation is None or target is None:
+            return None
+        justification = first.get(str(SSSOM.mapping_justification))
+        confidence = first.get(str(SSSOM.confidence))
+        comments = self.graph.literals(node, str(RDFS.comment))
+        modifier = first.get(str(SSSOM.predicate_modifier))
+        return MappingRow(self.term(source), self.term(relation), modifier is not None and modifier.value == "Not",
+                          self.term(target), confidence.value if confidence is not None else "",
+                          self.term(justification) if justification is not None else None,
+                          comments[0].value if comments else "")
+
+    def section(self, iri: str, seen: set[str]) -> Section:
+        seen.add(iri)
+        text = "\n\n".join(lit.value for lit in self.graph.literals(iri, VALUE))
+        items = sorted((o.value for o in self.graph.out.get(iri, {}).get(LIST_ITEM, []) if isinstance(o, ox.NamedNode)),
+                       key=lambda item: self.order(item, POSITION))
+        seen.update(items)
+        blocks = text_blocks(text, [self.graph.label(item) or "" for item in items])
+        children = self.sections_of(iri, seen)
+        return Section(iri, self.linker(iri) or iri, self.graph.label(iri) or local_name(iri), blocks, children)
+
+    def sections_of(self, iri: str, seen: set[str]) -> tuple[Section, ...]:
+        nodes = [o.value for o in self.graph.out.get(iri, {}).get(SECTION, []) if isinstance(o, ox.NamedNode)]
+        return tuple(self.section(n, seen) for n in sorted(nodes, key=self.order) if n not in seen)
+
+    def order(self, iri: str, predicate: str = ORDER) -> tuple[int, str]:
+        orders = self.graph.literals(iri, predicate)
+        return (int(orders[0].value) if orders and orders[0].value.lstrip("-").isdigit() else 1 << 30, iri)
+
+
+def text_blocks(text: str, items: list[str]) -> tuple[Block, ...]:
+    """Paragraphs of ``text``, where the lines that are the section's list entries (in order, with
+    their bullet) become one list block per run, so the page shows the source's lists as lists."""
+    blocks: list[Block] = []
+    pending = list(items)
+    for paragraph in text.split("\n\n"):
+        run: list[tuple[bool, str]] = []  # (is an entry, text), grouped below
+        for line in paragraph.strip().split("\n"):
+            entry = BULLET.sub("", line, count=1).strip()
+            if pending and BULLET.match(line) and entry == pending[0]:
+                run.append((True, pending.pop(0)))
+            elif line.strip():
+                run.append((False, line))
+        for is_entry, group in groupby(run, key=lambda pair: pair[0]):
+            texts = tuple(t for _, t in group)
+            blocks.append(Block(items=texts) if is_entry else Block(text="\n".join(texts)))
+    return tuple(blocks)
+
+
+def parts_of(graph: Graph, iri: str) -> set[str]:
+    """IRIs under ``<iri>/`` that ``<iri>`` links to, directly or through another such part."""
+    prefix = iri + "/"
+
+    def linked_parts(subject: str) -> set[str]:
+        return {o.value for values in graph.out.get(subject, {}).values() for o in values
+                if isinstance(o, ox.NamedNode) and o.value.startswith(prefix)}
+
+    first = linked_parts(iri)
+    return first | {p for mid in first for p in linked_parts(mid)}
+
+
+def resource_page(iri: str, triples: Iterable[ox.Triple], linker: Linker, base_iri: str,
+                  incoming_limit: int = INCOMING_LIMIT) -> ResourcePage:
+    """The page model of a description (see the module docstring for what it holds)."""
+    graph = Graph(triples)
+    build = PageBuilder(graph, linker)
+    out = graph.out.get(iri, {})
+    types = tuple(build.term(o) for o in out.get(TYPE, []))
+    seen: set[str] = set()
+    sections = build.sections_of(iri, seen)
+    parts = parts_of(graph, iri)
+    shown_parts = tuple(Part(build.iri_term(s), build.rows(s)) for s in sorted(parts - seen))
+    targets = [ns for target in link_targets(base_iri) for ns in target.namespaces
+               if not iri.startswith(ns) and not ns.startswith(iri + "/")]  # ROME's own structure is no link
+    alignments = []
+    for row in build.rows(iri):
+        linked = tuple(v for v in row.values if v.iri and any(v.iri.startswith(ns) for ns in targets))
+        if linked:
+            alignments.append(Row(row.predicate, linked))
+    mapping_nodes = sorted(n for n, o in graph.out.items() if str(MKG.Mapping) in
+                           {t.value for t in o.get(TYPE, []) if isinstance(t, ox.NamedNode)} and n != iri)
+    mappings = tuple(m for m in (build.mapping(n) for n in mapping_nodes) if m is not None)
+    featured, incoming_rows = [], []
+    into = graph.into.get(iri, {})
+    for predicate, subjects in sorted(into.items()):
+        said = {o.value for o in out.get(INVERSES.get(predicate, ""), []) if isinstance(o, ox.NamedNode)}
+        outside = sorted(set(subjects) - parts - {iri} - set(mapping_nodes) - said)
+        if outside:
+            label = inverse_label(predicate, build.iri_term(predicate).text)
+            row = Row(build.iri_term(predicate, label), tuple(build.iri_term(s) for s in outside))
+            (featured if predicate in FEATURED_INCOMING else incoming_rows).append(row)
+    return ResourcePage(
+        iri=iri,
+        label=graph.label(iri) or local_name(iri),
+        types=types,
+        rows=build.rows(iri, frozenset({TYPE, SECTION}), frozenset(v.iri for r in alignments for v in r.values if v.iri)),
+        alignments=tuple(alignments),
+        sections=sections,
+        parts=shown_parts,
+        incoming=tuple(incoming_rows),
+        incoming_truncated=sum(len(set(s)) for s in into.values()) >= incoming_limit,
+        featured=tuple(featured),
+        mappings=mappings,
+    )

@@ -1,0 +1,38 @@
+"""What the views need, attached to the Flask app instead of living in module globals.
+
+``create_app`` builds one :class:`Services` and stores it in ``app.extensions``; views reach it
+through :func:`services`, so two apps in one process (tests) never share a store or a thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+
+from server.config import ServerConfig
+from server.runtime.query_runner import QueryRunner
+from server.runtime.store_provider import StoreProvider
+
+EXTENSION = "metiers_kg"
+
+
+@dataclass(frozen=True)
+class Services:
+    config: ServerConfig
+    stores: StoreProvider
+    runner: QueryRunner
+
+    @property
+    def settings_tag(self) -> str:
+        """The settings that change answers to the same query on the same build (part of ETags)."""
+        return f"{self.config.base_iri}|{self.config.max_rows}"
+
+
+def install(app: Flask, services_: Services) -> None:
+    app.extensions[EXTENSION] = services_
+
+
+def services() -> Services:
+    """The services of the app handling the current request."""
+    return current_app.extensions[EXTENSION]

@@ -1,0 +1,181 @@
+"""A protocol query without the web framework: the request value, the job, the answer and its headers.
+
+Two front ends answer ``/sparql`` queries: the Flask view (``server.sparql.protocol``), which reads
+every request the protocol allows and turns failures into 4xx/5xx, and the lean path in
+front of it (``server.sparql.fast_path``), which evaluates plain requests without Flask. Both go
+through this module, so a query is checked, cached, evaluated and described by one piece of
+code whichever front end took it:
+
+* :func:`answer`: the build's result cache, else a job on the executor thread
+  (``server.runtime.query_runner``), whose small complete answers are then cached;
+* :func:`answer_headers`: the headers the answer itself decides (type, length, validators,
+  truncation); what the app adds on top (``Vary``, CORS) is the app's.
+
+When the lean path has evaluated a query but cannot finish the answer itself (it failed, or
+it streams), it hands the outcome to the Flask view as :class:`Evaluated` in the WSGI
+environ (``EVALUATED``), so the query never runs twice and errors still become HTTP in
+one place (``server.http.errors``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from server.http.errors import MalformedRequestError, QuerySyntaxError
+from server.sparql.capped_results import take, truncation_headers, write_solutions
+from server.http.caching import CACHE_CONTROL, fixed_by_build
+from server.http.negotiation import Preferences, QueryForm
+from server.http.representations import Representation
+from server.runtime.query_runner import Channel, Job, ResultStream
+from server.runtime.services import Services
+from server.sparql.service_guard import check_calls
+from server.sparql.text import check_nesting, names_dataset
+from server.sparql.syntax_errors import explain
+from server.runtime.store_provider import StoreHandle
+
+FORM = "application/x-www-form-urlencoded"  # the two bodies a query may come in (SPARQL 1.1 Protocol)
+SPARQL_QUERY = "application/sparql-query"
+EVALUATED = "metiers_kg.evaluated"  # environ key: an Evaluated handed from the lean path to the view
+
+
+@dataclass(frozen=True)
+class SparqlRequest:
+    """A protocol query request, reduced to what the query needs (plain strings only: thread-safe)."""
+
+    query: str
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    preferences: Preferences = Preferences()
+
+    @property
+    def has_dataset(self) -> bool:
+        return bool(self.default_graphs or self.named_graphs)
+
+    @property
+    def cache_key(self) -> tuple:
+        """Everything that decides the answer on a given build."""
+        return (self.query, self.default_graphs, self.named_graphs, self.preferences)
+
+
+@dataclass(frozen=True)
+class Head:
+    """What the executor announces before the body: the representation and extra headers."""
+
+    representation: Representation
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A query's answer: whole (``bytes``, then ``cache`` says whether it was kept or found) or streaming."""
+
+    head: Head
+    body: bytes | ResultStream
+    cache: str  # "hit": from the result cache; "miss": evaluated now
+    kept: bool = False  # a complete answer the build fixes: cached, and safe to replay
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    """A query the lean path evaluated, handed to the Flask view to finish: its outcome, the build
+    it was evaluated on (the view labels the answer with that build's validators, even if
+    another build has become current since)."""
+
+    outcome: Answer | BaseException
+    handle: StoreHandle
+
+    def result(self) -> Answer:
+        if isinstance(self.outcome, BaseException):
+            raise self.outcome
+        return self.outcome
+
+
+def answer(found: Services, handle: StoreHandle, parsed: SparqlRequest,
+           evaluated: Evaluated | None = None) -> Answer:
+    """The build's cached answer, or a fresh evaluation (``evaluated``'s, if the lean path made it)."""
+    if evaluated is not None:
+        return evaluated.result()
+    key = parsed.cache_key
+    hit = handle.results.get(key)
+    if hit is not None:  # a query the checks below let through before, on this build
+        head, body = hit
+        return Answer(head, body, "hit", kept=True)  # type: ignore[arg-type]
+    check_nesting(parsed.query)
+    check_calls(parsed.query, found.config.service_allowlist, found.config.base_iri)
+    stream = found.runner.run(make_job(handle, parsed, found.config.base_iri, found.config.max_rows))
+    head: Head = stream.representation  # type: ignore[assignment]
+    if stream.complete is None:
+        return Answer(head, stream, "miss")
+    kept = fixed_by_build(parsed.query)  # not SERVICE, NOW(), RAND()…: the same answer every time
+    if kept:
+        handle.results.put(key, head, stream.complete)
+    return Answer(head, stream.complete, "miss", kept)
+
+
+def answer_headers(head: Head, length: int | None, validators: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The headers the answer decides, in the order the view sends them (``length``: None when streamed)."""
+    headers = [("Content-Type", head.representation.content_type)]
+    if length is not None:
+        headers.append(("Content-Length", str(length)))
+    return headers + validators + list(head.headers)
+
+
+def validator_headers(etag: str, http_date: str) -> list[tuple[str, str]]:
+    """Every answer of a build carries its validators (``server.http.caching``)."""
+    return [("ETag", etag), ("Last-Modified", http_date), ("Cache-Control", CACHE_CONTROL)]
+
+
+def make_job(handle: StoreHandle, parsed: SparqlRequest, base_iri: str, max_rows: int = 0) -> Job:
+    """The work done on the executor thread: parse, evaluate, negotiate, serialise."""
+
+    def job(channel: Channel) -> None:
+        options = _dataset_options(parsed)
+        try:
+            results = handle.store.query(parsed.query, base_iri=base_iri, **options)
+        except SyntaxError as error:
+            raise QuerySyntaxError(explain(parsed.query, str(error))) from None
+        try:
+            form = _form_of(results)
+            representation = parsed.preferences.choose(form)
+            if max_rows and form is QueryForm.SOLUTIONS:
+                variables = [variable.value for variable in results.variables]  # type: ignore[attr-defined]
+                rows, cut = take(results, max_rows)  # type: ignore[arg-type]
+                channel.begin(Head(representation, tuple(truncation_headers(max_rows).items()) if cut else ()))
+                write_solutions(channel, variables, rows, representation.format, cut, max_rows)  # type: ignore[arg-type]
+                del rows
+            elif max_rows and form is QueryForm.GRAPH:
+                triples, cut = take(results, max_rows)  # type: ignore[arg-type]
+                channel.begin(Head(representation, tuple(truncation_headers(max_rows).items()) if cut else ()))
+                ox.serialize(triples, channel, format=representation.format)  # type: ignore[arg-type]
+                del triples
+            else:
+                channel.begin(Head(representation))
+                results.serialize(channel, format=representation.format)  # type: ignore[attr-defined]
+        finally:
+            del results  # results must die on this thread
+
+    return job
+
+
+def _dataset_options(parsed: SparqlRequest) -> dict[str, object]:
+    """The protocol's dataset if given, else the query's FROM if any, else the union of all graphs."""
+    if not parsed.has_dataset:
+        return {"use_default_graph_as_union": not names_dataset(parsed.query)}
+    try:
+        return {
+            "use_default_graph_as_union": False,
+            "default_graph": [ox.NamedNode(iri) for iri in parsed.default_graphs],
+            "named_graphs": [ox.NamedNode(iri) for iri in parsed.named_graphs],
+        }
+    except ValueError as error:
+        raise MalformedRequestError(f"default-graph-uri / named-graph-uri: {error}") from None
+
+
+def _form_of(results: object) -> QueryForm:
+    if isinstance(results, ox.QuerySolutions):
+        return QueryForm.SOLUTIONS
+    if isinstance(results, ox.QueryBoolean):
+        return QueryForm.BOOLEAN
+    return QueryForm.GRAPH
