@@ -12,7 +12,7 @@ from flask import Flask
 
 from server import browse, graph_store, health, jsonld, metrics, sparql, web
 from server import report as report_page
-from server import reconcile
+from server import reconcile, search_page
 from server import dumps_routes, resources, ui  # linked data: pages, dumps, VoID
 from server.body_limit import BodyLimit
 from server.config import ServerConfig
@@ -58,6 +58,7 @@ def create_app(config: ServerConfig, *, store_provider: StoreProvider | None = N
     app.register_blueprint(dumps_routes.bp)  # /dumps/, /.well-known/void, /dataset
     app.register_blueprint(browse.bp)  # /metier/, /formation/, /emploi-type/, /rome/: A–Z lists
     app.register_blueprint(reconcile.bp)  # /reconcile: the Reconciliation Service API over the name index
+    app.register_blueprint(search_page.bp)  # /search: the name index for people (HTML) and scripts (JSON)
     app.register_blueprint(resources.bp)  # /<path>: every IRI under the base (lowest-priority route)
     app.wsgi_app = FastPath(app.wsgi_app, found, measured)  # type: ignore[method-assign]  # repeated and plain queries
     # outermost: chunked bodies measured against the limits before anything reads them

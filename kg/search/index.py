@@ -8,23 +8,33 @@ folding to ASCII, as the stemmer expects accented French; the same analyzer is a
 from __future__ import annotations
 
 import json
+import math
 import os
-
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import tantivy
+from rapidfuzz import fuzz, process
 
 from kg.build_records import INDEX_DIR
 from kg.errors import StoreError
+from kg.search.abbreviations import expand, mine_acronyms, table_with
 from kg.search.names import Entity, all_entities
-from kg.search.score import fold, is_match, similarity
-from kg.store import Store
+from kg.search.score import Similarity, Title, fold, is_match, name_score, prepare, variants
+from kg.search.types import TYPES
+from kg.store import Store, current_build
 
 ENTITIES_FILE = "entities.json"
 ANALYZER = "fr_title"
-CANDIDATE_DOCS = 400  # names fetched from tantivy before re-ranking
+CANDIDATE_DOCS = 200  # names fetched from tantivy before re-ranking
+RESCORED = 40  # name variants scored word by word: the best by token-set ratio ...
+RESCORED_BY_BM25 = 10  # ... and the first by BM25
 FUZZY_FROM = 5  # terms this long (after stemming) also match at one edit
+SUPPORT_FROM = 80.0  # a name scoring this much supports its entity (ties are broken by support)
+MAX_QUERY = 500  # characters of a query that are read
 
 def _analyzer() -> tantivy.TextAnalyzer:
     return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tantivy.Filter.lowercase())
@@ -39,29 +49,54 @@ def _schema() -> tantivy.Schema:
     return builder.build()
 
 def write_index(store: Store, directory: Path) -> int:
-    """Index every name of ``store`` (and the vendored ESCO table) into ``directory``; returns the name count."""
+    """Index every name of ``store`` (and the vendored ESCO tables) into ``directory``; returns the name count."""
+    return write_entities(all_entities(store), directory)
+
+
+def write_entities(entities: Iterable[Entity], directory: Path) -> int:
+    """Index ``entities`` into ``directory`` (a benchmark indexes a subset); returns the name count."""
     directory.mkdir(parents=True, exist_ok=False)
     index = tantivy.Index(_schema(), path=str(directory))
     index.register_tokenizer(ANALYZER, _analyzer())
     writer = index.writer(heap_size=64_000_000, num_threads=1)
-    entities: dict[str, list] = {}
+    table: dict[str, list] = {}
     codes: dict[str, list[str]] = {}
+    words: Counter[str] = Counter()
+    acronym_labels: list[str] = []
     count = 0
-    for entity in all_entities(store):
-        entities[entity.iri] = [entity.type, entity.label, entity.description]
+    for entity in entities:
+        table[entity.iri] = [entity.type, entity.label, entity.description, [list(link) for link in entity.links],
+                             list(entity.codes)]
         for code in (*entity.codes, entity.iri):
             codes.setdefault(code.casefold(), []).append(entity.iri)
         for name in entity.names:
             writer.add_document(tantivy.Document(entity=entity.iri, type=entity.type, label=name.label,
                                                  kind=name.kind))
+            words.update(set(fold(name.label).split()))
             count += 1
+            if TYPES[entity.type].occupation:
+                acronym_labels.append(name.label)
     writer.commit()
     writer.wait_merging_threads()
+    rarity = {word: round(math.log(count / df), 2) for word, df in sorted(words.items()) if df > 1}
     with open(directory / ENTITIES_FILE, "w", encoding="utf-8") as out:
-        json.dump({"entities": entities, "codes": codes}, out, ensure_ascii=False, sort_keys=True)
+        json.dump({"entities": table, "codes": codes, "rarity": rarity, "acronyms": mine_acronyms(acronym_labels),
+                   "names": count}, out, ensure_ascii=False, sort_keys=True)
         out.flush()
         os.fsync(out.fileno())
     return count
+
+
+@dataclass(frozen=True)
+class _Hit:
+    """An entity's best name so far for one query."""
+
+    sim: Similarity
+    kind: str
+    bm25: float
+    reading: str  # the query as written (folded), or with its abbreviations expanded
+    support: int  # how many of its names score at least SUPPORT_FROM (a fiche found by several appellations)
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -89,16 +124,43 @@ class SearchIndex:
         self._schema = self._index.schema
         self._entities: dict[str, list] = table["entities"]
         self._codes: dict[str, list[str]] = table["codes"]
+        self._rarity: dict[str, float] = table.get("rarity", {})
+        self._unseen = round(math.log(max(2, table.get("names", 2))), 2)  # a word no name has, or only one
+        self.abbreviations = table_with(table.get("acronyms", {}))
         self._searcher = self._index.searcher()
+        self._prepared = lru_cache(maxsize=1 << 18)(self._prepare)
+        self._stem = lru_cache(maxsize=1 << 16)(self._stem_word)
 
     def __len__(self) -> int:
         return self._searcher.num_docs
+
+    def _stem_word(self, word: str) -> str:
+        stems = self._analyzer.analyze(word)
+        return stems[0] if stems else word
+
+    def _prepare(self, text: str) -> Title:
+        return prepare(text, self._stem, self._rarity, self._unseen, self.abbreviations)
+
+    def entity(self, iri: str) -> tuple[str, str, str] | None:
+        """(type, label, description) of an indexed entity."""
+        found = self._entities.get(iri)
+        return (found[0], found[1], found[2]) if found else None
+
+    def codes(self, iri: str) -> list[str]:
+        """The identifiers of ``iri`` (its ROME code, code OGR…), as the graph gives them."""
+        found = self._entities.get(iri)
+        return list(found[4]) if found and len(found) > 4 else []
+
+    def links(self, iri: str, relation: str) -> list[str]:
+        """What ``iri`` is tied to: its "fiche", its "esco" occupations (exact matches first), its "isco" group."""
+        found = self._entities.get(iri)
+        return [value for rel, value in (found[3] if found and len(found) > 3 else []) if rel == relation]
 
     def lookup(self, identifier: str, types: tuple[str, ...] = ()) -> list[Candidate]:
         """Entities whose code or IRI is ``identifier`` (M1810, a code OGR, MET.717, an ESCO URI)."""
         found = []
         for iri in self._codes.get(identifier.strip().casefold(), []):
-            type_id, label, description = self._entities[iri]
+            type_id, label, description = self._entities[iri][:3]
             if not types or type_id in types:
                 found.append(Candidate(iri, type_id, label, description, 100.0, False,
                                        {"identifier": True, "label_similarity": 0.0}, identifier.strip(), "identifier"))
@@ -122,34 +184,93 @@ class SearchIndex:
             query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, kinds)])
         return query
 
+    def _names(self, hits: list[tuple[float, tantivy.DocAddress]]) -> list[tuple[float, str, str, str, Title]]:
+        """(bm25, entity, label, kind, variant) for each variant of each hit's label."""
+        names = []
+        for bm25, address in hits:
+            doc = self._searcher.doc(address)
+            entity, label, kind = doc["entity"][0], doc["label"][0], doc["kind"][0]
+            for variant in variants(label):
+                title = self._prepared(variant)
+                if title.folded:
+                    names.append((bm25, entity, variant, kind, title))
+        return names
+
+    def _scored(self, text: str, reading: str, types: tuple[str, ...], best: dict[str, _Hit]) -> None:
+        """Score the candidates of one reading of the query into ``best`` (entity → its best name).
+
+        tantivy gets ``text`` as written (its stemmer expects the accents), the scorer its folded ``reading``
+        (and, for "Vendeur / Vendeuse", each gender form). A C++ token-set ratio (rapidfuzz) over every
+        candidate name picks the few the word-by-word score (Python) is computed for, with the best by BM25."""
+        query = self._query(text, types)
+        titles = [t for t in (self._prepared(v) for v in variants(reading)) if t.words]
+        if query is None or not titles:
+            return
+        names = self._names(self._searcher.search(query, CANDIDATE_DOCS).hits)
+        if not names:
+            return
+        cheap = process.cdist([t.folded for t in titles], [n[4].folded for n in names],
+                              scorer=fuzz.token_set_ratio).max(axis=0)
+        chosen = set(sorted(range(len(names)), key=lambda i: -cheap[i])[:RESCORED])
+        chosen.update(range(min(len(names), RESCORED_BY_BM25)))
+        for i in sorted(chosen):
+            bm25, entity, variant, kind, name = names[i]
+            score, exact = max(name_score(title, name, kind) for title in titles)
+            sim = Similarity(score, exact, variant)
+            supports = 1 if score >= SUPPORT_FROM else 0
+            hit = best.get(entity)
+            if hit is None:
+                best[entity] = _Hit(sim, kind, bm25, reading, supports)
+            elif score > hit.sim.score:
+                best[entity] = _Hit(sim, kind, max(bm25, hit.bm25), reading, hit.support + supports)
+            else:
+                best[entity] = _Hit(hit.sim, hit.kind, max(bm25, hit.bm25), hit.reading, hit.support + supports)
+
     def search(self, text: str, types: tuple[str, ...] = (), limit: int = 10) -> list[Candidate]:
         """The best ``limit`` entities for ``text``: by identifier if it is one, else by name, re-ranked."""
         looked_up = self.lookup(text, types)
         if looked_up:
             return looked_up[:limit]
-        query = self._query(text[:500], types)
-        folded = fold(text[:500])
-        if query is None or not folded:
+        folded = fold(text[:MAX_QUERY])
+        if not folded:
             return []
-        best: dict[str, tuple] = {}
-        for bm25, address in self._searcher.search(query, CANDIDATE_DOCS).hits:
-            doc = self._searcher.doc(address)
-            entity, label, kind = doc["entity"][0], doc["label"][0], doc["kind"][0]
-            sim = similarity(folded, label, kind)
-            if entity not in best or sim.score > best[entity][0].score:
-                best[entity] = (sim, kind, max(bm25, best.get(entity, (None, None, 0.0))[2]))
-            else:
-                best[entity] = (best[entity][0], best[entity][1], max(bm25, best[entity][2]))
-        ranked = sorted(best.items(), key=lambda item: (-item[1][0].score, -item[1][2], item[0]))[:limit]
-        scores = [sim.score for _, (sim, _, _) in ranked]
-        candidates = []
-        for position, (iri, (sim, kind, bm25)) in enumerate(ranked):
-            type_id, label, description = self._entities[iri]
-            features = {"label_similarity": sim.score, "exact_label": sim.exact, "bm25": round(bm25, 3),
-                        f"matched_{kind}": True}
-            candidates.append(Candidate(iri, type_id, label, description, sim.score,
-                                        position == 0 and is_match(scores), features, sim.matched, kind))
+        best: dict[str, _Hit] = {}
+        self._scored(text[:MAX_QUERY], text[:MAX_QUERY], types, best)
+        expanded = expand(folded, self.abbreviations)
+        if expanded is not None:
+            self._scored(expanded, expanded, types, best)
+        ranked = sorted(best.items(), key=lambda item: (-item[1].sim.score, -item[1].support, -item[1].bm25,
+                                                        item[0]))[:limit]
+        by_type: dict[str, list[float]] = {}
+        for iri, hit in ranked:
+            by_type.setdefault(self._entities[iri][0], []).append(hit.sim.score)
+        candidates, first_of_type = [], set()
+        for iri, hit in ranked:
+            type_id, label, description = self._entities[iri][:3]
+            # a match is judged among the candidates of one type (the fiche and its appellation do not compete)
+            matched = type_id not in first_of_type and is_match(by_type[type_id])
+            first_of_type.add(type_id)
+            features = {"label_similarity": hit.sim.score, "exact_label": hit.sim.exact, "bm25": round(hit.bm25, 3),
+                        f"matched_{hit.kind}": True, "names_matched": hit.support,
+                        "abbreviations_expanded": hit.reading == expanded}
+            candidates.append(Candidate(iri, type_id, label, description, hit.sim.score, matched, features,
+                                        hit.sim.matched, hit.kind))
         return candidates
+
 
 def index_of(build_dir: Path) -> Path:
     return Path(build_dir) / INDEX_DIR
+
+
+def store_index(store_dir: Path) -> Path:
+    """The index of the store's current build or, after online updates, of the newest build that has one."""
+    return build_index(current_build(store_dir))
+
+
+def build_index(target: Path) -> Path:
+    """The index of build ``target`` or, for a build without one, of the newest earlier build that has one."""
+    builds = sorted((p for p in target.parent.iterdir() if (p / INDEX_DIR).is_dir()
+                     and not p.name.endswith(".partial") and p.name <= target.name), reverse=True)
+    if not builds:
+        raise StoreError(f"{target}: this build has no search index; run 'metiers-kg build'")
+    return builds[0] / INDEX_DIR

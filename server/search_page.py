@@ -1,0 +1,101 @@
+"""``/search?q=``: find an occupation, a skill or a fiche by its name, for people (HTML) and scripts (JSON).
+
+Hits come from the build's name index (``kg.search``), grouped by type in the order of
+``kg.search.types.TYPES`` (occupations first), each with its code (ROME code, code OGR, MET.n, ISCO
+group) and a link to its page on this server (ESCO concepts link to ESCO). JSON is chosen by the Accept
+header (``application/json`` preferred over ``text/html``) or ``format=json``; the header's autocomplete
+(``static/search.js``) asks for it with a small ``limit``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from flask import Blueprint, Response, jsonify, render_template, request
+
+from kg.search import TYPES, SearchIndex
+from kg.search.index import Candidate, build_index
+from server.rdf_http import make_linker
+from server.services import services
+
+bp = Blueprint("search", __name__)
+
+MEMO_KEY = "search_index"  # the same handle memo as /reconcile: one index per build and worker
+DEFAULT_LIMIT, MAX_LIMIT = 10, 50
+MAX_QUERY = 500  # characters searched; the rest of a longer query is ignored (and said so)
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    name: str
+    code: str  # its own code, or the ROME code / ISCO group it is filed under
+    score: float
+    match: bool
+    matched: str  # the name that matched
+    url: str  # its page
+
+
+@dataclass(frozen=True)
+class Group:
+    type: str
+    name: str
+    hits: list[Hit]
+
+
+def current_index() -> SearchIndex:
+    """The index of the build being served (after online updates: of the newest build that has one)."""
+    handle = services().stores.current()
+    if MEMO_KEY not in handle.memo:
+        handle.memo[MEMO_KEY] = SearchIndex(build_index(handle.target))
+    return handle.memo[MEMO_KEY]  # type: ignore[return-value]
+
+
+def _code(index: SearchIndex, c: Candidate) -> str:
+    own = index.codes(c.id)
+    if c.type in ("RomeFiche", "RomeCompetence", "RomeSavoir") and own:
+        return own[0]
+    filed = [code for fiche in index.links(c.id, "fiche") for code in index.codes(fiche)]
+    if filed:
+        return " ".join(sorted(set(filed)))
+    isco = index.links(c.id, "isco")
+    return f"ISCO {isco[0]}" if isco else (own[0] if own else "")
+
+
+def groups(index: SearchIndex, query: str, types: tuple[str, ...], limit: int) -> list[Group]:
+    link = make_linker(services().config.base_iri, request.script_root)
+    found = []
+    for type_id in types:
+        hits = [Hit(c.id, c.name, _code(index, c), c.score, c.match, c.matched_label, link(c.id) or c.id)
+                for c in index.search(query, (type_id,), limit)]
+        if hits:
+            found.append(Group(type_id, TYPES[type_id].name, hits))
+    return found
+
+
+def _limit() -> int:
+    try:
+        return max(1, min(MAX_LIMIT, int(request.args.get("limit", DEFAULT_LIMIT))))
+    except ValueError:
+        return DEFAULT_LIMIT
+
+
+def _wants_json() -> bool:
+    if request.args.get("format") == "json":
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"], default="text/html")
+    return best == "application/json"
+
+
+@bp.route("/search", methods=["GET"])
+def search() -> Response:
+    query = request.args.get("q", "").strip()
+    type_filter = request.args.get("type", "")
+    types = (type_filter,) if type_filter in TYPES else tuple(TYPES)
+    found = groups(current_index(), query[:MAX_QUERY], types, _limit()) if query else []
+    if _wants_json():
+        return jsonify({"query": query, "truncated": len(query) > MAX_QUERY,
+                        "groups": [asdict(g) for g in found]})
+    body = render_template("search.html", query=query, groups=found, truncated=len(query) > MAX_QUERY,
+                           types=TYPES, type_filter=type_filter if type_filter in TYPES else "")
+    return Response(body, mimetype="text/html")
