@@ -71,6 +71,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, default=default_store())
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--failures", type=Path, default=None, help="write the wrong top-1 answers (TSV) here")
     args = parser.parse_args()
     store = Store.open_current(args.store)
     entities, cases = make(store)
@@ -80,8 +81,11 @@ def main() -> None:
         index = SearchIndex(scratch / "index")
         started = time.perf_counter()
         outcomes: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        failures = []
         for case in cases:
             outcome = _rank(index, case)
+            if outcome[0] != 1:
+                failures.append((case, outcome))
             outcomes[case.task][case.variant].append(outcome)
             outcomes[case.task]["all but abbreviations" if case.variant != "abbreviation" else "_"].append(outcome)
         elapsed = time.perf_counter() - started
@@ -94,6 +98,9 @@ def main() -> None:
         _print(task, rows)
     calibration([outcome for by_variant in outcomes.values() for outcome in by_variant["all but abbreviations"]])
     print(f"\n{len(cases):,} queries in {elapsed:.1f} s")
+    if args.failures:
+        args.failures.write_text("".join(f"{c.task}\t{c.variant}\t{c.query}\t{c.answer}\t{o[0]}\t{o[1]}\t{o[2]}\t{o[3]}\n"
+                                         for c, o in failures), encoding="utf-8")
     if args.json:
         args.json.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 

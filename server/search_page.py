@@ -22,6 +22,7 @@ bp = Blueprint("search", __name__)
 
 MEMO_KEY = "search_index"  # the same handle memo as /reconcile: one index per build and worker
 DEFAULT_LIMIT, MAX_LIMIT = 10, 50
+MIN_SCORE = 50.0  # a hit scoring less shares too little with the query to be shown
 MAX_QUERY = 500  # characters searched; the rest of a longer query is ignored (and said so)
 
 
@@ -52,14 +53,14 @@ def current_index() -> SearchIndex:
 
 
 def _code(index: SearchIndex, c: Candidate) -> str:
-    own = index.codes(c.id)
-    if c.type in ("RomeFiche", "RomeCompetence", "RomeSavoir") and own:
-        return own[0]
-    filed = [code for fiche in index.links(c.id, "fiche") for code in index.codes(fiche)]
+    """A fiche's ROME code; what else is filed under fiches, their ROME codes; ESCO's ISCO group."""
+    if c.type in ("RomeFiche", "RomeCompetence", "RomeSavoir"):
+        return index.code(c.id)
+    filed = sorted({index.code(fiche) for fiche in index.links(c.id, "fiche")})
     if filed:
-        return " ".join(sorted(set(filed)))
+        return " ".join(filed)
     isco = index.links(c.id, "isco")
-    return f"ISCO {isco[0]}" if isco else (own[0] if own else "")
+    return f"ISCO {isco[0]}" if isco else index.code(c.id)
 
 
 def groups(index: SearchIndex, query: str, types: tuple[str, ...], limit: int) -> list[Group]:
@@ -67,7 +68,7 @@ def groups(index: SearchIndex, query: str, types: tuple[str, ...], limit: int) -
     found = []
     for type_id in types:
         hits = [Hit(c.id, c.name, _code(index, c), c.score, c.match, c.matched_label, link(c.id) or c.id)
-                for c in index.search(query, (type_id,), limit)]
+                for c in index.search(query, (type_id,), limit) if c.score >= MIN_SCORE]
         if hits:
             found.append(Group(type_id, TYPES[type_id].name, hits))
     return found

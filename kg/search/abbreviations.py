@@ -13,7 +13,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
-from kg.search.score import STOPWORDS, fold
+from kg.search.score import STOPWORDS, fold, variants
 
 # Common usage in French job titles, not in the data: abbreviation → the words it stands for (folded).
 COMMON = {
@@ -57,8 +57,8 @@ def mine_acronyms(labels: Iterable[str]) -> dict[str, str]:
         found = ACRONYM.findall(label)
         if not found:
             continue
-        first_half = re.split(r"\s*/\s*", label)[0] if "/" in label else label
-        words = fold(ACRONYM.sub(" ", first_half)).split()
+        forms = variants(label)  # one gender form, with its complement
+        words = fold(ACRONYM.sub(" ", forms[1] if len(forms) > 1 else label)).split()
         for acronym in found:
             for run in _initials_runs(words, acronym.lower()):
                 seen[acronym.lower()][run] += 1

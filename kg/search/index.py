@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ RESCORED = 40  # name variants scored word by word: the best by token-set ratio 
 RESCORED_BY_BM25 = 10  # ... and the first by BM25
 FUZZY_FROM = 5  # terms this long (after stemming) also match at one edit
 SUPPORT_FROM = 80.0  # a name scoring this much supports its entity (ties are broken by support)
+ROME_CODE = re.compile(r"^[A-N]\d{4}$")
 MAX_QUERY = 500  # characters of a query that are read
 
 def _analyzer() -> tantivy.TextAnalyzer:
@@ -150,6 +152,11 @@ class SearchIndex:
         """The identifiers of ``iri`` (its ROME code, code OGR…), as the graph gives them."""
         found = self._entities.get(iri)
         return list(found[4]) if found and len(found) > 4 else []
+
+    def code(self, iri: str) -> str:
+        """The code ``iri`` is known by: a ROME code if it has one (a fiche also has a code OGR), else its first."""
+        codes = self.codes(iri)
+        return next((c for c in codes if ROME_CODE.match(c)), codes[0] if codes else "")
 
     def links(self, iri: str, relation: str) -> list[str]:
         """What ``iri`` is tied to: its "fiche", its "esco" occupations (exact matches first), its "isco" group."""

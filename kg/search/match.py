@@ -71,9 +71,8 @@ def match_title(index: SearchIndex, title: str) -> list[str]:
     if fiche is not None:
         appellation = next((c for c in found if c.type == "RomeAppellation"
                             and fiche.id in index.links(c.id, "fiche")), None)
-        cells[0:6] = [next(iter(index.codes(fiche.id)), ""), fiche.name,
-                      appellation.name if appellation else "",
-                      next(iter(index.codes(appellation.id)), "") if appellation else "",
+        cells[0:6] = [index.code(fiche.id), fiche.name, appellation.name if appellation else "",
+                      index.code(appellation.id) if appellation else "",
                       f"{fiche.score:g}", "true" if fiche.match else "false"]
     if esco is not None:
         cells[6:11] = [esco.id, esco.name, next(iter(index.links(esco.id, "isco")), ""), f"{esco.score:g}",

@@ -86,17 +86,19 @@ class Entity:
     links: tuple[tuple[str, str], ...] = ()
 
 
-def _crosswalk(store: Store, held_out: frozenset[str]) -> dict[str, list[str]]:
-    """Appellation → its ESCO occupations by the official mapping (exact matches first)."""
+def _crosswalk(store: Store, held_out: frozenset[str]) -> tuple[dict[str, list[str]], dict[str, bool]]:
+    """Appellation → its ESCO occupations by the official mapping (exact matches first), and whether
+    the first is an exact match."""
     found: dict[str, list[tuple[bool, str]]] = defaultdict(list)
     for row in store.query(CROSSWALK):
         if row["appellation"].value not in held_out:
             found[row["appellation"].value].append((row["relation"].value != EXACT_MATCH, row["esco"].value))
-    return {a: [uri for _, uri in sorted(set(pairs))] for a, pairs in found.items()}
+    ordered = {a: sorted(set(pairs)) for a, pairs in found.items()}
+    return {a: [uri for _, uri in pairs] for a, pairs in ordered.items()}, {a: not p[0][0] for a, p in ordered.items()}
 
 
-def _labels(store: Store, held_out: frozenset[str],
-            crosswalk: dict[str, list[str]]) -> Iterator[tuple[str, str, str, str, str]]:
+def _labels(store: Store, held_out: frozenset[str], crosswalk: dict[str, list[str]],
+            exact: dict[str, bool]) -> Iterator[tuple[str, str, str, str, str]]:
     for type_id, class_name in _classes():
         for kind, pattern in LABEL_PATTERNS.items():
             for row in store.query(_select(class_name, pattern, "?entity ?label")):
@@ -113,7 +115,7 @@ def _labels(store: Store, held_out: frozenset[str],
             yield row["fiche"].value, "RomeFiche", row["label"].value, "ficheMetier", row["label"].language or ""
     occupations = esco_occupations()
     for appellation, uris in crosswalk.items():
-        for uri in uris:
+        for uri in uris[:1] if exact.get(appellation) else ():  # only an exact match lends its names
             occupation = occupations.get(uri)
             if occupation is not None and appellation in fiche_of:
                 for label in (occupation.label_fr, *occupation.alt_fr):
@@ -128,8 +130,8 @@ def graph_entities(store: Store, held_out: frozenset[str] = frozenset()) -> Iter
     """The entities of the store; ``held_out`` IRIs (appellations) are left out with every name they lend."""
     names: dict[str, list[Name]] = defaultdict(list)
     types: dict[str, str] = {}
-    crosswalk = _crosswalk(store, held_out)
-    for entity, type_id, label, kind, language in _labels(store, held_out, crosswalk):
+    crosswalk, exact = _crosswalk(store, held_out)
+    for entity, type_id, label, kind, language in _labels(store, held_out, crosswalk, exact):
         types.setdefault(entity, type_id)
         names[entity].append(Name(entity, type_id, label, kind, language))
     codes: dict[str, set[str]] = defaultdict(set)

@@ -20,16 +20,18 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-MATCH_MIN = 90.0  # an automatic match needs at least this score ...
-MATCH_GAP = 6.0  # ... and this lead over the next candidate (calibrated on bench/search_accuracy.py)
+MATCH_MIN = 95.0  # an automatic match needs at least this score ... (a name lent by ESCO or a fiche métier never has it)
+MATCH_GAP = 8.0  # ... and this lead over the next candidate (calibrated on bench/search_accuracy.py)
 # how much a name counts, by what it is to the entity (a fiche's names lent by fiches métiers or ESCO less)
 KIND_WEIGHT = {"prefLabel": 1.0, "genderForm": 1.0, "shortLabel": 1.0, "altLabel": 0.98, "appellation": 0.98,
-               "ficheMetier": 0.96, "esco": 0.95}
+               "ficheMetier": 0.93, "esco": 0.92}
 STOPWORDS = frozenset("a au aux avec chez d de des du en et l la le les ou par pour sur un une dans".split())
 HEAD_WEIGHT = 1.5  # the first content word of a title is its head noun
 QUERY_SHARE, NAME_SHARE = 0.65, 0.35  # exponents: the query's words found matter more than the name's
 WHOLE_FROM = 95.0  # a ratio of the titles without spaces this high counts even when the words differ
-ORDER_COST = 0.97  # the same words in another order
+ORDER_COST = 0.97
+NOT_SAME_MAX = 97.0  # the same words in another order
+FEMININE_ENDINGS = frozenset("e ere ère euse se trice rice ienne enne ne ive fe esse".split())
 LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 
 Stemmer = Callable[[str], str]
@@ -56,6 +58,8 @@ def variants(label: str) -> list[str]:
         return [label]
     left, right = parts
     left_words, right_words = left.split(), right.split()
+    if right_words[0].casefold() in FEMININE_ENDINGS:  # "Brodeur/euse à la main": the ending is no title
+        return [label, " ".join(left_words + right_words[1:])]
     if len(right_words) > len(left_words):  # "Vendeur" / "Vendeuse en boulangerie": the complement is shared
         return [label, " ".join(left_words + right_words[len(left_words):]), right]
     return [label, left, right]
@@ -128,14 +132,15 @@ def _alignment(query: Title, name: Title) -> tuple[float, float, bool]:
 
 
 def title_similarity(query: Title, name: Title) -> float:
-    """0–99 for different titles (100 is kept for the same folded title)."""
+    """0–97 for different titles: 100 is kept for the same folded title, and an entity's own name that is
+    the same title (98 for an alternative label or appellation) ranks above any other."""
     if not query.words or not name.words:
         return 0.0
     query_share, name_share, in_order = _alignment(query, name)
     by_words = 100 * query_share ** QUERY_SHARE * name_share ** NAME_SHARE * (1.0 if in_order else ORDER_COST)
     # the same letters with words joined or split ("helpdesk" / "help desk", "aide soignant" / "aide-soignant")
     whole = fuzz.ratio(query.folded.replace(" ", ""), name.folded.replace(" ", ""))
-    return min(99.0, max(by_words, 0.97 * whole if whole >= WHOLE_FROM else 0.0))
+    return min(NOT_SAME_MAX, max(by_words, 0.97 * whole if whole >= WHOLE_FROM else 0.0))
 
 
 def name_score(query: Title, name: Title, kind: str) -> tuple[float, bool]:

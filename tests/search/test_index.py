@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from kg.search import INDEX_DIR, SearchIndex
+from kg.search.abbreviations import mine_acronyms
 from kg.search.score import MATCH_GAP, MATCH_MIN, fold, is_match, prepare, variants
 from kg.search.types import OCCUPATION_TYPES
 from kg.store import Store, current_build
@@ -86,9 +87,14 @@ def test_a_qualifier_with_en_finds_the_fiche_of_its_appellation(index: SearchInd
 
 
 def test_abbreviations_are_read_both_ways(index: SearchIndex) -> None:
-    drh = index.search("DRH", ("EscoOccupation",))[0]
-    assert drh.name.startswith("directeur des ressources humaines") and drh.features["abbreviations_expanded"]
-    assert index.abbreviations["btp"] == "batiments travaux publics"  # spelled out by a ROME label
+    drh = index.search("DRH", ("EscoOccupation",))[0]  # ESCO has "DRH" itself
+    assert drh.name.startswith("directeur des ressources humaines") and drh.matched_label == "DRH"
+    rh = index.search("responsable RH", ("EscoOccupation",))[0]
+    assert rh.id == drh.id and rh.features["abbreviations_expanded"]
+    assert rh.matched_label == "responsable des ressources humaines"
+    assert mine_acronyms(["Directeur / Directrice des Ressources Humaines -DRH-", "Chef de projet BTP",
+                          "Conducteur de travaux Bâtiments et Travaux Publics - BTP"]) == {
+        "btp": "batiments travaux publics", "drh": "directeur ressources humaines"}  # spelled out by a label
     assert index.abbreviations["dev"] == "developpeur"  # common usage, from the table
 
 
