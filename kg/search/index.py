@@ -11,6 +11,7 @@ import json
 import math
 import os
 import re
+import statistics
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -80,7 +81,7 @@ def write_entities(entities: Iterable[Entity], directory: Path) -> int:
                 acronym_labels.append(name.label)
     writer.commit()
     writer.wait_merging_threads()
-    rarity = {word: round(math.log(count / df), 2) for word, df in sorted(words.items()) if df > 1}
+    rarity = {word: round(math.log(count / df), 2) for word, df in sorted(words.items())}
     with open(directory / ENTITIES_FILE, "w", encoding="utf-8") as out:
         json.dump({"entities": table, "codes": codes, "rarity": rarity, "acronyms": mine_acronyms(acronym_labels),
                    "names": count}, out, ensure_ascii=False, sort_keys=True)
@@ -127,7 +128,8 @@ class SearchIndex:
         self._entities: dict[str, list] = table["entities"]
         self._codes: dict[str, list[str]] = table["codes"]
         self._rarity: dict[str, float] = table.get("rarity", {})
-        self._unseen = round(math.log(max(2, table.get("names", 2))), 2)  # a word no name has, or only one
+        # a query word no name has tells no candidate from another: it weighs as a middling word
+        self._unseen = statistics.median(self._rarity.values()) if self._rarity else 1.0
         self.abbreviations = table_with(table.get("acronyms", {}))
         self._searcher = self._index.searcher()
         self._prepared = lru_cache(maxsize=1 << 18)(self._prepare)

@@ -25,7 +25,9 @@ MATCH_GAP = 8.0  # ... and this lead over the next candidate (calibrated on benc
 # how much a name counts, by what it is to the entity (a fiche's names lent by fiches métiers or ESCO less)
 KIND_WEIGHT = {"prefLabel": 1.0, "genderForm": 1.0, "shortLabel": 1.0, "altLabel": 0.98, "appellation": 0.98,
                "ficheMetier": 0.93, "esco": 0.92}
-STOPWORDS = frozenset("a au aux avec chez d de des du en et l la le les ou par pour sur un une dans".split())
+STOPWORDS = frozenset("a au aux avec chez d de des du en et l la le les ou par pour sur un une dans".split()
+                      # job-ad noise ("Vendeur H/F", "… - CDI") and the endings of inclusive writing ("vendeur·euse")
+                      + "h f hf fh cdi cdd x e euse rice trice ere ienne enne ive".split())
 HEAD_WEIGHT = 1.5  # the first content word of a title is its head noun
 QUERY_SHARE, NAME_SHARE = 0.65, 0.35  # exponents: the query's words found matter more than the name's
 WHOLE_FROM = 95.0  # a ratio of the titles without spaces this high counts even when the words differ

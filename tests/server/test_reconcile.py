@@ -42,7 +42,8 @@ def test_the_manifest(server: str) -> None:
     assert not list(validator("manifest").iter_errors(manifest))
     assert manifest["identifierSpace"] == "https://w3id.org/metiers-kg/"
     assert [t["id"] for t in manifest["defaultTypes"]] == [
-        "RomeFiche", "RomeAppellation", "EscoOccupation", "FicheMetier", "EmploiType"]
+        "RomeFiche", "RomeAppellation", "EscoOccupation", "FicheMetier", "EmploiType", "RomeCompetence",
+        "RomeSavoir", "EscoSkill"]
     assert manifest["batchSize"] == 100 and manifest["view"]["url"] == "{{id}}"
     preview = requests.get(manifest["preview"]["url"].replace("{{id}}", M1810), timeout=10)
     assert preview.status_code == 200 and "M1810" in preview.text
