@@ -31,9 +31,9 @@ from kg.store import Store, current_build
 
 ENTITIES_FILE = "entities.json"
 ANALYZER = "fr_title"
-CANDIDATE_DOCS = 200  # names fetched from tantivy before re-ranking
-RESCORED = 40  # name variants scored word by word: the best by token-set ratio ...
-RESCORED_BY_BM25 = 10  # ... and the first by BM25
+CANDIDATE_DOCS = 150  # names fetched from tantivy before re-ranking
+RESCORED = 30  # name variants scored word by word: the best by token-set ratio ...
+RESCORED_BY_BM25 = 8  # ... and the first by BM25
 FUZZY_FROM = 5  # terms this long (after stemming) also match at one edit
 SUPPORT_FROM = 80.0  # a name scoring this much supports its entity (ties are broken by support)
 ROME_CODE = re.compile(r"^[A-N]\d{4}$")
@@ -134,6 +134,7 @@ class SearchIndex:
         self._searcher = self._index.searcher()
         self._prepared = lru_cache(maxsize=1 << 18)(self._prepare)
         self._stem = lru_cache(maxsize=1 << 16)(self._stem_word)
+        self._label_titles = lru_cache(maxsize=1 << 18)(self._variant_titles)
 
     def __len__(self) -> int:
         return self._searcher.num_docs
@@ -179,10 +180,11 @@ class SearchIndex:
         terms = sorted(set(self._analyzer.analyze(text)))
         if not terms:
             return None
+        known = set(fold(text).split()) & self._rarity.keys()  # words some name has need no fuzzy variant
         should = []
         for term in terms:
             should.append((tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "label", term)))
-            if len(term) >= FUZZY_FROM:
+            if len(term) >= FUZZY_FROM and not any(word.startswith(term) for word in known):
                 fuzzy = tantivy.Query.fuzzy_term_query(self._schema, "label", term, distance=1,
                                                        transposition_cost_one=True)
                 should.append((tantivy.Occur.Should, tantivy.Query.boost_query(fuzzy, 0.5)))
@@ -193,17 +195,19 @@ class SearchIndex:
             query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, kinds)])
         return query
 
-    def _names(self, hits: list[tuple[float, tantivy.DocAddress]]) -> list[tuple[float, str, str, str, Title]]:
-        """(bm25, entity, label, kind, variant) for each variant of each hit's label."""
+    def _names(self, hits: list[tuple[float, tantivy.DocAddress]]) -> list[tuple[float, str, str, str, str]]:
+        """(bm25, entity, variant, kind, folded variant) for each variant of each hit's label."""
         names = []
         for bm25, address in hits:
             doc = self._searcher.doc(address)
-            entity, label, kind = doc["entity"][0], doc["label"][0], doc["kind"][0]
-            for variant in variants(label):
-                title = self._prepared(variant)
-                if title.folded:
-                    names.append((bm25, entity, variant, kind, title))
+            entity, kind = doc["entity"][0], doc["kind"][0]
+            names.extend((bm25, entity, variant, kind, folded) for variant, folded in self._label_titles(doc["label"][0]))
         return names
+
+    def _variant_titles(self, label: str) -> tuple[tuple[str, str], ...]:
+        """Each variant of ``label`` (whole, gender forms), folded; cached per label. Only the few names
+        the token-set ratio keeps are prepared word by word."""
+        return tuple((v, f) for v, f in ((v, fold(v)) for v in variants(label)) if f)
 
     def _scored(self, text: str, reading: str, types: tuple[str, ...], best: dict[str, _Hit]) -> None:
         """Score the candidates of one reading of the query into ``best`` (entity → its best name).
@@ -218,12 +222,13 @@ class SearchIndex:
         names = self._names(self._searcher.search(query, CANDIDATE_DOCS).hits)
         if not names:
             return
-        cheap = process.cdist([t.folded for t in titles], [n[4].folded for n in names],
+        cheap = process.cdist([t.folded for t in titles], [n[4] for n in names],
                               scorer=fuzz.token_set_ratio).max(axis=0)
         chosen = set(sorted(range(len(names)), key=lambda i: -cheap[i])[:RESCORED])
         chosen.update(range(min(len(names), RESCORED_BY_BM25)))
         for i in sorted(chosen):
-            bm25, entity, variant, kind, name = names[i]
+            bm25, entity, variant, kind, _ = names[i]
+            name = self._prepared(variant)
             score, exact = max(name_score(title, name, kind) for title in titles)
             sim = Similarity(score, exact, variant)
             supports = 1 if score >= SUPPORT_FROM else 0
