@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from kg.search import TYPES
 from tests.serving import serving
 
 pytestmark = pytest.mark.slow
@@ -26,13 +27,15 @@ def test_json_groups_hits_by_type_with_codes_and_links(server: str) -> None:
     assert answer.status_code == 200 and answer.headers["Content-Type"] == "application/json"
     body = answer.json()
     types = [g["type"] for g in body["groups"]]
-    assert types[:3] == ["RomeFiche", "RomeAppellation", "EscoOccupation"]  # occupations first, in TYPES order
+    assert types[:2] == ["RomeFiche", "RomeAppellation"] and types == [t for t in TYPES if t in types]
+    assert all(h["score"] >= 50 for g in body["groups"] for h in g["hits"])  # weaker hits are not shown
     fiche = body["groups"][0]["hits"][0]
     assert (fiche["id"], fiche["code"], fiche["url"]) == (M1810, "M1810", "/rome/M1810")
     appellation = body["groups"][1]["hits"][0]
     assert appellation["code"] == "M1810" and appellation["url"].startswith("/rome/appellation/")
-    esco = body["groups"][2]["hits"][0]
-    assert esco["code"].startswith("ISCO ") and esco["url"] == esco["id"]  # ESCO links to ESCO
+    esco = requests.get(f"{server}/search", params={"q": "DRH", "type": "EscoOccupation", "format": "json"},
+                        timeout=30).json()["groups"][0]["hits"][0]
+    assert (esco["code"], esco["url"]) == ("ISCO 1212", esco["id"])  # ESCO links to ESCO
     one = requests.get(f"{server}/search", params={"q": "M1810", "format": "json", "limit": "1"}, timeout=30).json()
     assert [(g["type"], len(g["hits"])) for g in one["groups"]] == [("RomeFiche", 1)]
 
