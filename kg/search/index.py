@@ -253,11 +253,12 @@ class SearchIndex:
         expanded = expand(folded, self.abbreviations)
         if expanded is not None:
             self._scored(expanded, expanded, types, best)
-        ranked = sorted(best.items(), key=lambda item: (-item[1].sim.score, -item[1].support, -item[1].bm25,
-                                                        item[0]))[:limit]
-        by_type: dict[str, list[float]] = {}
-        for iri, hit in ranked:
+        ordered = sorted(best.items(), key=lambda item: (-item[1].sim.score, -item[1].support, -item[1].bm25,
+                                                         item[0]))
+        by_type: dict[str, list[float]] = {}  # over every candidate: a match does not depend on ``limit``
+        for iri, hit in ordered:
             by_type.setdefault(self._entities[iri][0], []).append(hit.sim.score)
+        ranked = ordered[:limit]
         candidates, first_of_type = [], set()
         for iri, hit in ranked:
             type_id, label, description = self._entities[iri][:3]
