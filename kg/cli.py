@@ -146,6 +146,20 @@ def make_parser() -> argparse.ArgumentParser:
                        help="SPARQL endpoint that SERVICE may call (repeatable; METIERS_KG_SERVICE_ALLOW; "
                             "default: none)")
 
+    match = command("match", "add ROME code and title, appellation, ESCO occupation, ISCO group and scores to "
+                             "a CSV of job titles")
+    match.add_argument("file", nargs="?", type=Path, default=None, metavar="FILE.csv",
+                       help="the CSV (UTF-8; delimiter , ; tab or |, as the file has it); default: stdin")
+    match.add_argument("--column", required=True, metavar="TITLE", help="the column holding the job titles")
+    match.add_argument("--output", "-o", type=Path, default=None, metavar="FILE",
+                       help="where the CSV goes (default: stdout)")
+    match.add_argument("--store", type=Path, default=Path(_env("STORE", DEFAULT_STORE)), metavar="PATH",
+                       help="the store whose current build's name index is used (METIERS_KG_STORE)")
+    match.add_argument("--workers", type=int, default=None, metavar="N",
+                       help="processes matching titles (default: one per CPU)")
+    match.add_argument("--progress", action="store_true",
+                       help="show the progress bar on stderr even when it is not a terminal")
+
     report = command("report", "coverage of the alignment, computed by SPARQL over the store")
     _store_option(report, "to read")
     report.add_argument("--format", choices=["text", "json"], default="text", help="how to print the report")
@@ -240,6 +254,28 @@ def run_dump(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_match(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from kg.search.index import store_index
+    from kg.search.match import default_workers, match_titles, read_table, titles_of, write_table
+
+    name = str(args.file) if args.file else "<stdin>"
+    data = args.file.read_bytes() if args.file else sys.stdin.buffer.read()
+    table = read_table(data, name, args.column)
+    directory = store_index(args.store)
+    titles = list(titles_of(table, args.column))
+    with tqdm(total=len(set(titles)), unit=" titles", file=sys.stderr,
+              disable=not (args.progress or sys.stderr.isatty())) as bar:
+        results = match_titles(directory, titles, args.workers or default_workers(), bar.update)
+    if args.output is None:
+        write_table(table, args.column, results, sys.stdout)
+    else:
+        with open(args.output, "w", encoding="utf-8", newline="") as out:
+            write_table(table, args.column, results, out)
+    return 0
+
+
 def run_serve(args: argparse.Namespace) -> int:
     from server.config import ServerConfig
     from server.wsgi import serve
@@ -256,7 +292,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"build": run_build, "validate": run_validate, "load": run_load, "dump": run_dump, "serve": run_serve,
-            "report": run_report, "align": run_align}
+            "report": run_report, "align": run_align, "match": run_match}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,6 +17,7 @@ from server.sparql import graph_store
 from server.sparql import protocol as sparql
 from server.linked_data import report as report_page
 from server import reconcile
+from server.linked_data import search_page
 from server.linked_data import dumps as dumps_routes
 from server.linked_data import resources  # linked data: pages, dumps, VoID
 from server.sparql import editor as ui
@@ -65,6 +66,7 @@ def create_app(config: ServerConfig, *, store_provider: StoreProvider | None = N
     app.register_blueprint(dumps_routes.bp)  # /dumps/, /.well-known/void, /dataset
     app.register_blueprint(browse.bp)  # /metier/, /formation/, /emploi-type/, /rome/: A–Z lists
     reconcile.install(app)  # /reconcile (v0.2) and /reconcile/1.0-draft: the Reconciliation Service API over the name index
+    app.register_blueprint(search_page.bp)  # /search: the name index for people (HTML) and scripts (JSON)
     app.register_blueprint(resources.bp)  # /<path>: every IRI under the base (lowest-priority route)
     app.wsgi_app = FastPath(app.wsgi_app, found, measured)  # type: ignore[method-assign]  # repeated and plain queries
     # outermost: chunked bodies measured against the limits before anything reads them

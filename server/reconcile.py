@@ -16,13 +16,12 @@ import html
 import json
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from kg.core.errors import StoreError
-from kg.search import INDEX_DIR, TYPES, SearchIndex
+from kg.search import TYPES
 from kg.search.index import Candidate
 from kg.search.properties import PROPERTIES, Facets
 from kg.search.refine import refined_search
@@ -47,10 +46,10 @@ from server.reconcile_queries import (
     v02_candidate,
     v1_candidate,
 )
-from server.runtime.services import services
+from server.runtime.services import current_index, services
 
 CALLBACK = re.compile(r"^[A-Za-z_$][\w$.]{0,63}$")
-INDEX_KEY, FACETS_KEY = "search_index", "search_facets"
+FACETS_KEY = "search_facets"
 ENDPOINTS = {"0.2": "/reconcile", "1.0-draft": "/reconcile/1.0-draft"}
 SUGGEST_KINDS = ("entity", "type", "property")
 
@@ -63,18 +62,6 @@ def install(app: Flask) -> None:
 
 
 bp = Blueprint("reconcile", __name__)
-
-
-def _index() -> SearchIndex:
-    """The index of the build being served (or, after SPARQL updates, of the newest build that has one)."""
-    handle = services().stores.current()
-    if INDEX_KEY not in handle.memo:
-        builds = sorted((p for p in Path(handle.target).parent.iterdir() if (p / INDEX_DIR).is_dir()
-                         and not p.name.endswith(".partial") and p.name <= handle.target.name), reverse=True)
-        if not builds:
-            raise StoreError(f"{handle.target}: this build has no search index; run 'metiers-kg build'")
-        handle.memo[INDEX_KEY] = SearchIndex(builds[0] / INDEX_DIR)
-    return handle.memo[INDEX_KEY]  # type: ignore[return-value]
 
 
 def _facets() -> Facets:
@@ -128,7 +115,7 @@ def manifest(version: str) -> dict:
 
 def _answer(query: Query) -> list[Candidate]:
     facets = _facets() if query.conditions else None
-    return refined_search(_index(), facets, query.text, query.types, query.limit, query.conditions)
+    return refined_search(current_index(), facets, query.text, query.types, query.limit, query.conditions)
 
 
 def _guarded(produce: Callable[[], Response]) -> Response:
@@ -151,7 +138,7 @@ def reconcile(version: str) -> Response:
         fields = request_fields(request)
         if "extend" in fields:
             handle = services().stores.current()
-            return _json(extend_v02(handle.store, _index(), read_extension(parse_json(fields["extend"], "'extend'"))))
+            return _json(extend_v02(handle.store, current_index(), read_extension(parse_json(fields["extend"], "'extend'"))))
         if "queries" in fields:
             return _json({key: {"result": [v02_candidate(c) for c in _answer(q)]}
                           for key, q in read_v02(fields["queries"]).items()})
@@ -182,8 +169,8 @@ def extend_route(version: str) -> Response:
         handle = services().stores.current()
         fields = request_fields(request)
         if "extend" in fields:
-            return _json(extend_v02(handle.store, _index(), read_extension(parse_json(fields["extend"], "'extend'"))))
-        return _json(extend_v1(handle.store, _index(), read_extension(json_body(request))))
+            return _json(extend_v02(handle.store, current_index(), read_extension(parse_json(fields["extend"], "'extend'"))))
+        return _json(extend_v1(handle.store, current_index(), read_extension(json_body(request))))
     return _guarded(produce)
 
 
@@ -228,7 +215,7 @@ def suggest(version: str, kind: str) -> Response:
                 raise BadRequest(f"unknown type {unknown[0]!r}; the types are {', '.join(TYPES)}")
             found = [{"id": c.id, "name": c.name, "description": v02_candidate(c)["description"],
                       "notable": [{"id": c.type, "name": TYPES[c.type].name}]}
-                     for c in _index().suggest(prefix, types, limit, cursor)]
+                     for c in current_index().suggest(prefix, types, limit, cursor)]
             return _json({"result": found})
         return _json({"result": found[cursor:cursor + limit]})
     return _guarded(produce)
@@ -244,7 +231,7 @@ def flyout(version: str, kind: str) -> Response:
     """The small HTML card OpenRefine shows beside a suggestion."""
     def produce() -> Response:
         iri = request.args.get("id", "")
-        if kind == "entity" and (found := _index().lookup(iri)):
+        if kind == "entity" and (found := current_index().lookup(iri)):
             return _json({"id": iri, "html": _card(found[0])})
         described = {**{t.id: (t.name, t.iri) for t in TYPES.values()},
                      **{p.id: (p.name, p.description) for p in PROPERTIES.values()}}
@@ -259,7 +246,7 @@ def flyout(version: str, kind: str) -> Response:
 def preview(version: str) -> Response:
     """A small HTML card for OpenRefine's preview iframe."""
     def produce() -> Response:
-        found = _index().lookup(request.args.get("id", ""))
+        found = current_index().lookup(request.args.get("id", ""))
         if not found:
             return Response("<p>Unknown entity.</p>", 404, mimetype="text/html")
         card = f'<html><body style="font:14px sans-serif;margin:6px">{_card(found[0])}</body></html>'

@@ -8,26 +8,37 @@ folding to ASCII, as the stemmer expects accented French; the same analyzer is a
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
-
-from collections.abc import Collection
+import statistics
+from collections import Counter
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import tantivy
+from rapidfuzz import fuzz, process
 
 from kg.build_records import INDEX_DIR
 from kg.core.errors import StoreError
+from kg.search.abbreviations import expand, mine_acronyms, table_with
 from kg.search.names import Entity, all_entities
-from kg.search.score import fold, is_match, similarity
-from kg.store import Store
+from kg.search.score import Similarity, Title, fold, is_match, name_score, prepare, variants
+from kg.search.types import TYPES
+from kg.store import Store, current_build
 
 ENTITIES_FILE = "entities.json"
 ANALYZER = "fr_title"
-CANDIDATE_DOCS = 400  # names fetched from tantivy before re-ranking
+CANDIDATE_DOCS = 150  # names fetched from tantivy before re-ranking
+RESCORED = 30  # name variants scored word by word: the best by token-set ratio ...
+RESCORED_BY_BM25 = 8  # ... and the first by BM25
 SUGGEST_DOCS = 1000  # names fetched for autocomplete (a cut word matches many)
 FUZZY_FROM = 5  # terms this long (after stemming) also match at one edit
+SUPPORT_FROM = 80.0  # a name scoring this much supports its entity (ties are broken by support)
+ROME_CODE = re.compile(r"^[A-N]\d{4}$")
+MAX_QUERY = 500  # characters of a query that are read
 
 def _analyzer() -> tantivy.TextAnalyzer:
     return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tantivy.Filter.lowercase())
@@ -42,29 +53,54 @@ def _schema() -> tantivy.Schema:
     return builder.build()
 
 def write_index(store: Store, directory: Path) -> int:
-    """Index every name of ``store`` (and the vendored ESCO table) into ``directory``; returns the name count."""
+    """Index every name of ``store`` (and the vendored ESCO tables) into ``directory``; returns the name count."""
+    return write_entities(all_entities(store), directory)
+
+
+def write_entities(entities: Iterable[Entity], directory: Path) -> int:
+    """Index ``entities`` into ``directory`` (a benchmark indexes a subset); returns the name count."""
     directory.mkdir(parents=True, exist_ok=False)
     index = tantivy.Index(_schema(), path=str(directory))
     index.register_tokenizer(ANALYZER, _analyzer())
     writer = index.writer(heap_size=64_000_000, num_threads=1)
-    entities: dict[str, list] = {}
+    table: dict[str, list] = {}
     codes: dict[str, list[str]] = {}
+    words: Counter[str] = Counter()
+    acronym_labels: list[str] = []
     count = 0
-    for entity in all_entities(store):
-        entities[entity.iri] = [entity.type, entity.label, entity.description]
+    for entity in entities:
+        table[entity.iri] = [entity.type, entity.label, entity.description, [list(link) for link in entity.links],
+                             list(entity.codes)]
         for code in (*entity.codes, entity.iri):
             codes.setdefault(code.casefold(), []).append(entity.iri)
         for name in entity.names:
             writer.add_document(tantivy.Document(entity=entity.iri, type=entity.type, label=name.label,
                                                  kind=name.kind))
+            words.update(set(fold(name.label).split()))
             count += 1
+            if TYPES[entity.type].occupation:
+                acronym_labels.append(name.label)
     writer.commit()
     writer.wait_merging_threads()
+    rarity = {word: round(math.log(count / df), 2) for word, df in sorted(words.items())}
     with open(directory / ENTITIES_FILE, "w", encoding="utf-8") as out:
-        json.dump({"entities": entities, "codes": codes}, out, ensure_ascii=False, sort_keys=True)
+        json.dump({"entities": table, "codes": codes, "rarity": rarity, "acronyms": mine_acronyms(acronym_labels),
+                   "names": count}, out, ensure_ascii=False, sort_keys=True)
         out.flush()
         os.fsync(out.fileno())
     return count
+
+
+@dataclass(frozen=True)
+class _Hit:
+    """An entity's best name so far for one query."""
+
+    sim: Similarity
+    kind: str
+    bm25: float
+    reading: str  # the query as written (folded), or with its abbreviations expanded
+    support: int  # how many of its names score at least SUPPORT_FROM (a fiche found by several appellations)
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -92,16 +128,50 @@ class SearchIndex:
         self._schema = self._index.schema
         self._entities: dict[str, list] = table["entities"]
         self._codes: dict[str, list[str]] = table["codes"]
+        self._rarity: dict[str, float] = table.get("rarity", {})
+        # a query word no name has tells no candidate from another: it weighs as a middling word
+        self._unseen = statistics.median(self._rarity.values()) if self._rarity else 1.0
+        self.abbreviations = table_with(table.get("acronyms", {}))
         self._searcher = self._index.searcher()
+        self._prepared = lru_cache(maxsize=1 << 18)(self._prepare)
+        self._stem = lru_cache(maxsize=1 << 16)(self._stem_word)
+        self._label_titles = lru_cache(maxsize=1 << 18)(self._variant_titles)
 
     def __len__(self) -> int:
         return self._searcher.num_docs
+
+    def _stem_word(self, word: str) -> str:
+        stems = self._analyzer.analyze(word)
+        return stems[0] if stems else word
+
+    def _prepare(self, text: str) -> Title:
+        return prepare(text, self._stem, self._rarity, self._unseen, self.abbreviations)
+
+    def entity(self, iri: str) -> tuple[str, str, str] | None:
+        """(type, label, description) of an indexed entity."""
+        found = self._entities.get(iri)
+        return (found[0], found[1], found[2]) if found else None
+
+    def codes(self, iri: str) -> list[str]:
+        """The identifiers of ``iri`` (its ROME code, code OGR…), as the graph gives them."""
+        found = self._entities.get(iri)
+        return list(found[4]) if found and len(found) > 4 else []
+
+    def code(self, iri: str) -> str:
+        """The code ``iri`` is known by: a ROME code if it has one (a fiche also has a code OGR), else its first."""
+        codes = self.codes(iri)
+        return next((c for c in codes if ROME_CODE.match(c)), codes[0] if codes else "")
+
+    def links(self, iri: str, relation: str) -> list[str]:
+        """What ``iri`` is tied to: its "fiche", its "esco" occupations (exact matches first), its "isco" group."""
+        found = self._entities.get(iri)
+        return [value for rel, value in (found[3] if found and len(found) > 3 else []) if rel == relation]
 
     def lookup(self, identifier: str, types: tuple[str, ...] = ()) -> list[Candidate]:
         """Entities whose code or IRI is ``identifier`` (M1810, a code OGR, MET.717, an ESCO URI)."""
         found = []
         for iri in self._codes.get(identifier.strip().casefold(), []):
-            type_id, label, description = self._entities[iri]
+            type_id, label, description = self._entities[iri][:3]
             if not types or type_id in types:
                 found.append(Candidate(iri, type_id, label, description, 100.0, False,
                                        {"identifier": True, "label_similarity": 0.0}, identifier.strip(), "identifier"))
@@ -111,10 +181,11 @@ class SearchIndex:
         terms = sorted(set(self._analyzer.analyze(text)))
         if not terms:
             return None
+        known = set(fold(text).split()) & self._rarity.keys()  # words some name has need no fuzzy variant
         should = []
         for term in terms:
             should.append((tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "label", term)))
-            if len(term) >= FUZZY_FROM:
+            if len(term) >= FUZZY_FROM and not any(word.startswith(term) for word in known):
                 fuzzy = tantivy.Query.fuzzy_term_query(self._schema, "label", term, distance=1,
                                                        transposition_cost_one=True)
                 should.append((tantivy.Occur.Should, tantivy.Query.boost_query(fuzzy, 0.5)))
@@ -129,6 +200,52 @@ class SearchIndex:
             query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, entities)])
         return query
 
+    def _names(self, hits: list[tuple[float, tantivy.DocAddress]]) -> list[tuple[float, str, str, str, str]]:
+        """(bm25, entity, variant, kind, folded variant) for each variant of each hit's label."""
+        names: list[tuple[float, str, str, str, str]] = []
+        for bm25, address in hits:
+            doc = self._searcher.doc(address)
+            entity, kind = doc["entity"][0], doc["kind"][0]
+            names.extend((bm25, entity, variant, kind, folded) for variant, folded in self._label_titles(doc["label"][0]))
+        return names
+
+    def _variant_titles(self, label: str) -> tuple[tuple[str, str], ...]:
+        """Each variant of ``label`` (whole, gender forms), folded; cached per label. Only the few names
+        the token-set ratio keeps are prepared word by word."""
+        return tuple((v, f) for v, f in ((v, fold(v)) for v in variants(label)) if f)
+
+    def _scored(self, text: str, reading: str, types: tuple[str, ...], best: dict[str, _Hit],
+                within: Collection[str] | None = None) -> None:
+        """Score the candidates of one reading of the query into ``best`` (entity → its best name).
+
+        tantivy gets ``text`` as written (its stemmer expects the accents), the scorer its folded ``reading``
+        (and, for "Vendeur / Vendeuse", each gender form). A C++ token-set ratio (rapidfuzz) over every
+        candidate name picks the few the word-by-word score (Python) is computed for, with the best by BM25."""
+        query = self._query(text, types, within)
+        titles = [t for t in (self._prepared(v) for v in variants(reading)) if t.words]
+        if query is None or not titles:
+            return
+        names = self._names(self._searcher.search(query, CANDIDATE_DOCS).hits)
+        if not names:
+            return
+        cheap = process.cdist([t.folded for t in titles], [n[4] for n in names],
+                              scorer=fuzz.token_set_ratio).max(axis=0)
+        chosen = set(sorted(range(len(names)), key=lambda i: -cheap[i])[:RESCORED])
+        chosen.update(range(min(len(names), RESCORED_BY_BM25)))
+        for i in sorted(chosen):
+            bm25, entity, variant, kind, _ = names[i]
+            name = self._prepared(variant)
+            score, exact = max(name_score(title, name, kind) for title in titles)
+            sim = Similarity(score, exact, variant)
+            supports = 1 if score >= SUPPORT_FROM else 0
+            hit = best.get(entity)
+            if hit is None:
+                best[entity] = _Hit(sim, kind, bm25, reading, supports)
+            elif score > hit.sim.score:
+                best[entity] = _Hit(sim, kind, max(bm25, hit.bm25), reading, hit.support + supports)
+            else:
+                best[entity] = _Hit(hit.sim, hit.kind, max(bm25, hit.bm25), hit.reading, hit.support + supports)
+
     def search(self, text: str, types: tuple[str, ...] = (), limit: int = 10,
                within: Collection[str] | None = None) -> list[Candidate]:
         """The best ``limit`` entities for ``text`` (among ``within`` if given): by identifier if it is
@@ -136,28 +253,31 @@ class SearchIndex:
         looked_up = [c for c in self.lookup(text, types) if within is None or c.id in within]
         if looked_up:
             return looked_up[:limit]
-        query = self._query(text[:500], types, within)
-        folded = fold(text[:500])
-        if query is None or not folded or within is not None and not within:
+        folded = fold(text[:MAX_QUERY])
+        if not folded or within is not None and not within:
             return []
-        best: dict[str, tuple] = {}
-        for bm25, address in self._searcher.search(query, CANDIDATE_DOCS).hits:
-            doc = self._searcher.doc(address)
-            entity, label, kind = doc["entity"][0], doc["label"][0], doc["kind"][0]
-            sim = similarity(folded, label, kind)
-            if entity not in best or sim.score > best[entity][0].score:
-                best[entity] = (sim, kind, max(bm25, best.get(entity, (None, None, 0.0))[2]))
-            else:
-                best[entity] = (best[entity][0], best[entity][1], max(bm25, best[entity][2]))
-        ranked = sorted(best.items(), key=lambda item: (-item[1][0].score, -item[1][2], item[0]))[:limit]
-        scores = [sim.score for _, (sim, _, _) in ranked]
-        candidates = []
-        for position, (iri, (sim, kind, bm25)) in enumerate(ranked):
-            type_id, label, description = self._entities[iri]
-            features = {"label_similarity": sim.score, "exact_label": sim.exact, "bm25": round(bm25, 3),
-                        f"matched_{kind}": True}
-            candidates.append(Candidate(iri, type_id, label, description, sim.score,
-                                        position == 0 and is_match(scores), features, sim.matched, kind))
+        best: dict[str, _Hit] = {}
+        self._scored(text[:MAX_QUERY], text[:MAX_QUERY], types, best, within)
+        expanded = expand(folded, self.abbreviations)
+        if expanded is not None:
+            self._scored(expanded, expanded, types, best, within)
+        ordered = sorted(best.items(), key=lambda item: (-item[1].sim.score, -item[1].support, -item[1].bm25,
+                                                         item[0]))
+        by_type: dict[str, list[float]] = {}  # over every candidate: a match does not depend on ``limit``
+        for iri, hit in ordered:
+            by_type.setdefault(self._entities[iri][0], []).append(hit.sim.score)
+        ranked = ordered[:limit]
+        candidates, first_of_type = [], set()
+        for iri, hit in ranked:
+            type_id, label, description = self._entities[iri][:3]
+            # a match is judged among the candidates of one type (the fiche and its appellation do not compete)
+            matched = type_id not in first_of_type and is_match(by_type[type_id])
+            first_of_type.add(type_id)
+            features = {"label_similarity": hit.sim.score, "exact_label": hit.sim.exact, "bm25": round(hit.bm25, 3),
+                        f"matched_{hit.kind}": True, "names_matched": hit.support,
+                        "abbreviations_expanded": hit.reading == expanded}
+            candidates.append(Candidate(iri, type_id, label, description, hit.sim.score, matched, features,
+                                        hit.sim.matched, hit.kind))
         return candidates
 
     def _prefix_query(self, prefix: str, types: tuple[str, ...]) -> tantivy.Query | None:
@@ -190,25 +310,40 @@ class SearchIndex:
             return looked_up[offset:offset + limit]
         folded = fold(prefix[:200])
         query = self._prefix_query(prefix[:200], types)
-        if query is None or not folded:
+        title = self._prepared(folded)
+        if query is None or not folded or not title.words:
             return []
         best: dict[str, tuple] = {}
         for _, address in self._searcher.search(query, SUGGEST_DOCS).hits:
             doc = self._searcher.doc(address)
             entity, label, kind = doc["entity"][0], doc["label"][0], doc["kind"][0]
-            sim = similarity(folded, label, kind)
-            name = fold(sim.matched)
-            key = (0, len(name), label) if name.startswith(folded) else (1, -sim.score, label)
-            if entity not in best or key < best[entity][0]:
-                best[entity] = (key, sim, kind)
+            for variant, name in self._label_titles(label):
+                score = name_score(title, self._prepared(variant), kind)[0]
+                key = (0, len(name), label) if name.startswith(folded) else (1, -score, label)
+                if entity not in best or key < best[entity][0]:
+                    best[entity] = (key, score, variant, kind)
         ranked = sorted(best.items(), key=lambda item: (item[1][0], item[0]))[offset:offset + limit]
         candidates = []
-        for iri, (_, sim, kind) in ranked:
-            type_id, label, description = self._entities[iri]
-            candidates.append(Candidate(iri, type_id, label, description, sim.score, False,
-                                        {"label_similarity": sim.score, f"matched_{kind}": True}, sim.matched, kind))
+        for iri, (_, score, variant, kind) in ranked:
+            type_id, label, description = self._entities[iri][:3]
+            candidates.append(Candidate(iri, type_id, label, description, score, False,
+                                        {"label_similarity": score, f"matched_{kind}": True}, variant, kind))
         return candidates
 
 
 def index_of(build_dir: Path) -> Path:
     return Path(build_dir) / INDEX_DIR
+
+
+def store_index(store_dir: Path) -> Path:
+    """The index of the store's current build or, after online updates, of the newest build that has one."""
+    return build_index(current_build(store_dir))
+
+
+def build_index(target: Path) -> Path:
+    """The index of build ``target`` or, for a build without one, of the newest earlier build that has one."""
+    builds = sorted((p for p in target.parent.iterdir() if (p / INDEX_DIR).is_dir()
+                     and not p.name.endswith(".partial") and p.name <= target.name), reverse=True)
+    if not builds:
+        raise StoreError(f"{target}: this build has no search index; run 'metiers-kg build'")
+    return builds[0] / INDEX_DIR

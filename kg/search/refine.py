@@ -45,6 +45,9 @@ def refined_search(index: SearchIndex, facets: Facets | None, text: str, types: 
         score = candidate.score if all(agrees) else round(candidate.score * PROPERTY_MISS, 1)
         if candidate.id not in best or score > best[candidate.id].score:
             best[candidate.id] = dataclasses.replace(candidate, score=score, features=features)
-    ranked = sorted(best.values(), key=lambda c: -c.score)[:limit]
-    scores = [c.score for c in ranked]
-    return [dataclasses.replace(c, match=i == 0 and is_match(scores)) for i, c in enumerate(ranked)]
+    ordered = sorted(best.values(), key=lambda c: -c.score)
+    by_type: dict[str, list[float]] = {}  # the first is judged among its own type, as index.search does
+    for candidate in ordered:
+        by_type.setdefault(candidate.type, []).append(candidate.score)
+    ranked = ordered[:limit]
+    return [dataclasses.replace(c, match=i == 0 and is_match(by_type[c.type])) for i, c in enumerate(ranked)]

@@ -1,27 +1,56 @@
-"""The calibrated 0–100 score of a candidate name against a query, with rapidfuzz.
+"""The calibrated 0–100 score of a candidate name against a query.
 
 tantivy finds the candidates (stemmed, folded, fuzzy terms: recall); this module decides their order and
-score (precision), on folded strings: 100 is the same title up to case, accents and punctuation; word
-order costs little, a missing or extra word more, a title that merely contains the query at most 85.
+score (precision), word by word on folded titles. Each content word weighs its rarity among the index's
+names (so "boulangerie" counts more than "vendeur" or "agent") and the head word (the first, in French
+titles: "*vendeur* en boulangerie") a little more; "de", "en", "la"… count for nothing, so a qualifier
+("en boulangerie", "de bloc") is matched as words, not as a phrase. A query word equals a name word, or
+shares its stem (0.9: "infirmier" / "infirmière"), or is one typo away (≤ 0.9, rapidfuzz), or is a cut
+form of it ("tech" → "technicien", 0.75). The score is the weighted share of the query's words found,
+times (less strongly) the share of the name's words found; 100 is kept for the same title up to case,
+accents and punctuation. ``bench/search_accuracy.py`` measures how often a high score is right.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-MATCH_MIN = 95.0  # an automatic match needs at least this score ...
-MATCH_GAP = 10.0  # ... and this lead over the next candidate
-KIND_WEIGHT = {"prefLabel": 1.0, "genderForm": 1.0, "shortLabel": 1.0, "altLabel": 0.98, "appellation": 0.98}
+MATCH_MIN = 95.0  # an automatic match needs at least this score ... (a name lent by ESCO or a fiche métier never has it)
+MATCH_GAP = 8.0  # ... and this lead over the next candidate (calibrated on bench/search_accuracy.py)
+# how much a name counts, by what it is to the entity (a fiche's names lent by fiches métiers or ESCO less)
+KIND_WEIGHT = {"prefLabel": 1.0, "genderForm": 1.0, "shortLabel": 1.0, "altLabel": 0.98, "appellation": 0.98,
+               "ficheMetier": 0.93, "esco": 0.92}
+STOPWORDS = frozenset("a au aux avec chez d de des du en et l la le les ou par pour sur un une dans".split()
+                      # job-ad noise ("Vendeur H/F", "… - CDI") and the endings of inclusive writing ("vendeur·euse")
+                      + "h f hf fh cdi cdd x e euse rice trice ere ienne enne ive".split())
+HEAD_WEIGHT = 1.5  # the first content word of a title is its head noun
+QUERY_SHARE, NAME_SHARE = 0.65, 0.35  # exponents: the query's words found matter more than the name's
+WHOLE_FROM = 95.0  # a ratio of the titles without spaces this high counts even when the words differ
+ORDER_COST = 0.97
+NOT_SAME_MAX = 97.0  # the same words in another order
+FEMININE_ENDINGS = frozenset("e ere ère euse se trice rice ienne enne ne ive fe esse".split())
+LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+
+Stemmer = Callable[[str], str]
 
 
 def fold(text: str) -> str:
     """Lower-case ASCII words separated by one space: "Développeur/Développeuse" → "developpeur developpeuse"."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    decomposed = unicodedata.normalize("NFKD", text.translate(LIGATURES))
+    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
     return " ".join(re.findall(r"[a-z0-9]+", ascii_text))
+
+
+def content_words(folded: str) -> tuple[str, ...]:
+    """The words that carry meaning (a title made only of stop words keeps them)."""
+    words = folded.split()
+    kept = tuple(w for w in words if w not in STOPWORDS)
+    return kept or tuple(words)
 
 
 def variants(label: str) -> list[str]:
@@ -31,9 +60,12 @@ def variants(label: str) -> list[str]:
         return [label]
     left, right = parts
     left_words, right_words = left.split(), right.split()
+    if right_words[0].casefold() in FEMININE_ENDINGS:  # "Brodeur/euse à la main": the ending is no title
+        return [label, " ".join(left_words + right_words[1:])]
     if len(right_words) > len(left_words):  # "Vendeur" / "Vendeuse en boulangerie": the complement is shared
         return [label, " ".join(left_words + right_words[len(left_words):]), right]
     return [label, left, right]
+
 
 @dataclass(frozen=True)
 class Similarity:
@@ -42,22 +74,82 @@ class Similarity:
     matched: str  # the variant of the label that scored
 
 
-def similarity(folded_query: str, label: str, kind: str) -> Similarity:
-    best = Similarity(0.0, False, label)
-    for variant in variants(label):
-        folded = fold(variant)
-        if not folded:
-            continue
-        if folded == folded_query:
-            raw = 100.0
-        else:
-            raw = max(fuzz.ratio(folded_query, folded), 0.97 * fuzz.token_sort_ratio(folded_query, folded),
-                      0.85 * fuzz.token_set_ratio(folded_query, folded))
-            raw = min(raw, 99.0)  # 100 is kept for the same title
-        score = round(raw * KIND_WEIGHT.get(kind, 0.95), 1)
-        if score > best.score:
-            best = Similarity(score, folded == folded_query, variant)
-    return best
+@dataclass(frozen=True)
+class Title:
+    """A title prepared once for comparison: folded, its content words, their stems and weights."""
+
+    folded: str
+    words: tuple[str, ...]
+    stems: tuple[str, ...]
+    weights: tuple[float, ...]
+
+
+def prepare(text: str, stem: Stemmer, rarity: Mapping[str, float], default_rarity: float,
+            abbreviations: Mapping[str, str] | None = None) -> Title:
+    """``abbreviations``: an acronym the title also spells out ("… ressources humaines -DRH-") is dropped."""
+    folded = fold(text)
+    words = content_words(folded)
+    if abbreviations:
+        spelled = set(words)
+        words = tuple(w for w in words if w not in abbreviations or not spelled.issuperset(abbreviations[w].split()))
+        words = words or content_words(folded)
+    weights = tuple(rarity.get(w, default_rarity) * (HEAD_WEIGHT if i == 0 else 1.0) for i, w in enumerate(words))
+    return Title(folded, words, tuple(stem(w) for w in words), weights)
+
+
+def _word_similarity(query: str, query_stem: str, word: str, word_stem: str) -> float:
+    if query == word:
+        return 1.0
+    if query_stem == word_stem:
+        return 0.9
+    if len(query) >= 3 and len(word) > len(query) + 1 and word.startswith(query):
+        return 0.75  # a cut form: "tech", "dev", "admin"
+    if min(len(query), len(word)) >= 5:
+        ratio = fuzz.ratio(query, word)
+        if ratio >= 80:
+            return 0.9 * ratio / 100
+    return 0.0
+
+
+def _alignment(query: Title, name: Title) -> tuple[float, float, bool]:
+    """Weighted shares of the query's and the name's words matched (each name word used once), and order kept."""
+    used: dict[int, float] = {}
+    found, positions = 0.0, []
+    for q, q_stem, q_weight in zip(query.words, query.stems, query.weights):
+        best, where = 0.0, -1
+        for j, (w, w_stem) in enumerate(zip(name.words, name.stems)):
+            if j not in used:
+                sim = _word_similarity(q, q_stem, w, w_stem)
+                if sim > best:
+                    best, where = sim, j
+                    if sim == 1.0:
+                        break
+        if where >= 0:
+            used[where] = best
+            positions.append(where)
+            found += q_weight * best
+    query_share = found / sum(query.weights)
+    name_share = sum(name.weights[j] * sim for j, sim in used.items()) / sum(name.weights)
+    return query_share, name_share, positions == sorted(positions)
+
+
+def title_similarity(query: Title, name: Title) -> float:
+    """0–97 for different titles: 100 is kept for the same folded title, and an entity's own name that is
+    the same title (98 for an alternative label or appellation) ranks above any other."""
+    if not query.words or not name.words:
+        return 0.0
+    query_share, name_share, in_order = _alignment(query, name)
+    by_words = 100 * query_share ** QUERY_SHARE * name_share ** NAME_SHARE * (1.0 if in_order else ORDER_COST)
+    # the same letters with words joined or split ("helpdesk" / "help desk", "aide soignant" / "aide-soignant")
+    whole = fuzz.ratio(query.folded.replace(" ", ""), name.folded.replace(" ", ""))
+    return min(NOT_SAME_MAX, max(by_words, 0.97 * whole if whole >= WHOLE_FROM else 0.0))
+
+
+def name_score(query: Title, name: Title, kind: str) -> tuple[float, bool]:
+    """The score of one name (a variant of a label, of this kind) and whether it is the same title."""
+    exact = name.folded == query.folded
+    raw = 100.0 if exact else title_similarity(query, name)
+    return round(raw * KIND_WEIGHT.get(kind, 0.95), 1), exact
 
 
 def is_match(scores: list[float]) -> bool:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
+from kg.search import SearchIndex
+from kg.search.index import build_index
 from server.config import ServerConfig
 from server.runtime.query_runner import QueryRunner
 from server.runtime.store_provider import StoreProvider
@@ -36,3 +38,17 @@ def install(app: Flask, services_: Services) -> None:
 def services() -> Services:
     """The services of the app handling the current request."""
     return current_app.extensions[EXTENSION]
+
+
+INDEX_MEMO = "search_index"
+
+
+def current_index() -> SearchIndex:
+    """The name index of the build being served (after online updates: of the newest build that has
+    one), opened once per build and worker, for /search and /reconcile alike."""
+    handle = services().stores.current()
+    if INDEX_MEMO not in handle.memo:
+        handle.memo[INDEX_MEMO] = SearchIndex(build_index(handle.target))
+    found = handle.memo[INDEX_MEMO]
+    assert isinstance(found, SearchIndex)
+    return found

@@ -61,7 +61,7 @@ def test_suggest_entity_completes_the_last_word(reconcile_server: str) -> None:
 def test_suggest_types_and_properties(reconcile_server: str) -> None:
     root = f"{reconcile_server}/reconcile"
     types = get(f"{root}/suggest/type", "suggest-types-response", prefix="rome")["result"]
-    assert [t["id"] for t in types] == ["RomeFiche", "RomeAppellation"]
+    assert [t["id"] for t in types] == ["RomeFiche", "RomeAppellation", "RomeCompetence", "RomeSavoir"]
     assert [p["id"] for p in get(f"{root}/suggest/property", "suggest-properties-response", prefix="")["result"]] \
         == ALL_PROPERTIES
     assert [p["id"] for p in get(f"{root}/suggest/property", prefix="domaine")["result"]] == ["domaine", "grandDomaine"]

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from kg.search import INDEX_DIR, SearchIndex
-from kg.search.score import fold, is_match, variants
+from kg.search.abbreviations import mine_acronyms
+from kg.search.score import MATCH_GAP, MATCH_MIN, fold, is_match, prepare, variants
+from kg.search.types import OCCUPATION_TYPES
 from kg.store import Store, current_build
 
 ROME_FICHE_APPELLATION = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -66,6 +68,41 @@ def test_empty_and_huge_queries_answer_nothing_or_something(index: SearchIndex) 
     assert isinstance(index.search("développeur " * 1000), list)
 
 
+def test_skills_and_knowledge_have_their_own_types(index: SearchIndex) -> None:
+    esco = index.search("gérer le personnel musical", ("EscoSkill",))[0]
+    assert esco.id == "http://data.europa.eu/esco/skill/0005c151-5b5a-4a66-8aac-60e734beb1ab" and esco.match
+    competence = index.search("administrer un systeme d'information", ("RomeCompetence",), 1)[0]
+    savoir = index.search("audit sécurité informatique", ("RomeSavoir",), 1)[0]
+    assert competence.id == "https://w3id.org/metiers-kg/rome/competence/300204"
+    assert savoir.id == "https://w3id.org/metiers-kg/rome/savoir/478625" and savoir.score < 100
+    # a job title is matched to occupations: a skill never comes first for the occupation types
+    assert all(c.type in OCCUPATION_TYPES for c in index.search("développeur", OCCUPATION_TYPES, 20))
+
+
+def test_a_qualifier_with_en_finds_the_fiche_of_its_appellation(index: SearchIndex) -> None:
+    # "Vendeur / Vendeuse en boulangerie-pâtisserie" is an appellation of D1106, not of a vente fiche
+    # that merely starts with "Vendeur en"; ESCO has the title itself
+    assert index.search("vendeur en boulangerie", ("EscoOccupation",))[0].name.startswith("vendeur en boulangerie")
+    assert index.search("Vendeur / Vendeuse en boulangerie", ("EscoOccupation",))[0].score == 100.0
+
+
+def test_abbreviations_are_read_both_ways(index: SearchIndex) -> None:
+    drh = index.search("DRH", ("EscoOccupation",))[0]  # ESCO has "DRH" itself
+    assert drh.name.startswith("directeur des ressources humaines") and drh.matched_label == "DRH"
+    rh = index.search("responsable RH", ("EscoOccupation",))[0]
+    assert rh.id == drh.id and rh.features["abbreviations_expanded"]
+    assert rh.matched_label == "responsable des ressources humaines"
+    assert mine_acronyms(["Directeur / Directrice des Ressources Humaines -DRH-", "Chef de projet BTP",
+                          "Conducteur de travaux Bâtiments et Travaux Publics - BTP"]) == {
+        "btp": "batiments travaux publics", "drh": "directeur ressources humaines"}  # spelled out by a label
+    assert index.abbreviations["dev"] == "developpeur"  # common usage, from the table
+
+
+def test_an_acronym_a_label_spells_out_costs_nothing() -> None:
+    title = prepare("Directeur des ressources humaines -DRH-", lambda w: w, {}, 1.0, {"drh": "directeur ressources humaines"})
+    assert title.words == ("directeur", "ressources", "humaines")
+
+
 def test_gender_halves_share_their_complement() -> None:
     assert variants("Vendeur / Vendeuse en boulangerie") == [
         "Vendeur / Vendeuse en boulangerie", "Vendeur en boulangerie", "Vendeuse en boulangerie"]
@@ -75,4 +112,5 @@ def test_gender_halves_share_their_complement() -> None:
 
 def test_a_match_needs_a_high_score_and_a_clear_lead() -> None:
     assert is_match([100.0]) and is_match([100.0, 85.0])
-    assert not is_match([100.0, 98.0]) and not is_match([90.0]) and not is_match([])
+    assert not is_match([100.0, 98.0]) and not is_match([MATCH_MIN - 1]) and not is_match([])
+    assert is_match([MATCH_MIN, MATCH_MIN - MATCH_GAP]) and not is_match([MATCH_MIN, MATCH_MIN - MATCH_GAP + 1])
