@@ -34,10 +34,10 @@ import re
 
 import pyoxigraph as ox
 
-from kg.rome_view import FICHE_SHOWN, QUALIFIED, USES, FicheView, Usage, rome_views
 from kg.page_labels import FEATURED_INCOMING, INVERSES, LABELS, PLAIN_DATATYPES, inverse_label
 from kg.vocab import DCTERMS, MKG, NIF, OWL, PREFIXES, RDF, RDFS, SCHEMA, SKOS, SKOSXL, SSSOM
 from kg.dataset import sort_triples
+from kg.rome_view import FICHE_SHOWN, QUALIFIED, USES, FicheView, Usage, rome_views
 from kg.void_stats import link_targets
 
 INCOMING_LIMIT = 1000

@@ -48,7 +48,7 @@ class Entry:
 class Group:
     term: Term | None  # None: entries without a broader concept in the description
     entries: tuple[Entry, ...]
-    groups: tuple["Group", ...] = ()
+    groups: tuple[Group, ...] = ()
 
     @property
     def count(self) -> int:
@@ -115,41 +115,38 @@ class RomeViews:
                     found[item] = f"cœur de métier ({self.graph.label(levels[0])})" if levels else ""
         return found
 
-    def grouped(self, items: list[str], levels: int, flags: dict[str, str]) -> tuple[Group, ...]:
-        """Items under their broader concept (``levels`` deep: 2 for savoir → sub-category → category)."""
+    def broader_of(self, items: list[str]) -> dict[str | None, list[str]]:
         by_parent: dict[str | None, list[str]] = defaultdict(list)
         for item in items:
             parents = self.objects(item, BROADER)
             by_parent[parents[0] if parents else None].append(item)
-        groups = []
-        for parent, members in by_parent.items():
-            if levels > 1:
-                groups.append((parent, members))
-                continue
-            entries = self.sort([self.entry(m, flags.get(m, "")) for m in members])
-            groups.append((parent, entries))
-        if levels > 1:
-            return self.grouped_twice(groups, flags)
-        return tuple(sorted((Group(self.build.iri_term(p) if p else None, e) for p, e in groups),
-                            key=group_key))
+        return by_parent
 
-    def grouped_twice(self, subgroups: list[tuple[str | None, list[str]]], flags: dict[str, str]) -> tuple[Group, ...]:
+    def group(self, head: str | None, entries: tuple[Entry, ...], groups: tuple[Group, ...] = ()) -> Group:
+        return Group(self.build.iri_term(head) if head else None, entries, tuple(sorted(groups, key=group_key)))
+
+    def grouped(self, items: list[str], flags: dict[str, str]) -> tuple[Group, ...]:
+        """Items under their broader concept (contexte → type, compétence → macro-compétence)."""
+        return tuple(sorted((self.group(parent, self.sort([self.entry(m, flags.get(m, "")) for m in members]))
+                             for parent, members in self.broader_of(items).items()), key=group_key))
+
+    def grouped_twice(self, items: list[str], flags: dict[str, str]) -> tuple[Group, ...]:
+        """Items under their broader concept, under its own (savoir → sub-category → category)."""
         by_top: dict[str | None, list[Group]] = defaultdict(list)
-        for sub, members in subgroups:
+        for sub, members in self.broader_of(items).items():
             tops = self.objects(sub, BROADER) if sub else []
-            entries = self.sort([self.entry(m, flags.get(m, "")) for m in members])
-            by_top[tops[0] if tops else None].append(Group(self.build.iri_term(sub) if sub else None, entries))
-        return tuple(sorted((Group(self.build.iri_term(t) if t else None, (), tuple(sorted(g, key=group_key)))
-                             for t, g in by_top.items()), key=group_key))
+            by_top[tops[0] if tops else None].append(
+                self.group(sub, self.sort([self.entry(m, flags.get(m, "")) for m in members])))
+        return tuple(sorted((self.group(top, (), tuple(groups)) for top, groups in by_top.items()), key=group_key))
 
     def savoir_faire(self, flags: dict[str, str]) -> tuple[Group, ...]:
         """Compétences under their macro-compétence; a macro-compétence linked itself heads its group."""
         items = self.objects(self.iri, str(MKG.savoirFaire))
         macros = {i for i in items if str(MKG.RomeMacroCompetence) in self.types(i)}
-        groups = {g.term.iri if g.term else None: g for g in self.grouped(sorted(set(items) - macros), 1, flags)}
+        groups = {g.term.iri if g.term else None: g for g in self.grouped(sorted(set(items) - macros), flags)}
         for macro in macros:  # a macro-compétence linked itself is an entry of its own group
-            group = groups.get(macro, Group(self.build.iri_term(macro), ()))
-            groups[macro] = Group(group.term, (Entry(group.term, flags.get(macro, "")),) + group.entries)  # type: ignore[arg-type]
+            entries = groups[macro].entries if macro in groups else ()
+            groups[macro] = self.group(macro, (self.entry(macro, flags.get(macro, "")),) + entries)
         return tuple(sorted(groups.values(), key=group_key))
 
     def texts(self, predicate: str) -> tuple[str, ...]:
@@ -169,8 +166,8 @@ class RomeViews:
                                       key=lambda e: (e.flag != "principale", e.term.text.lower()))),
             savoir_faire=self.savoir_faire(flags),
             savoir_etre=self.sort([self.entry(i, flags.get(i, "")) for i in self.objects(self.iri, str(MKG.savoirEtre))]),
-            savoirs=self.grouped(self.objects(self.iri, str(MKG.savoir)), 2, flags),
-            contextes=self.grouped(self.objects(self.iri, str(MKG.contexteTravail)), 1, flags),
+            savoirs=self.grouped_twice(self.objects(self.iri, str(MKG.savoir)), flags),
+            contextes=self.grouped(self.objects(self.iri, str(MKG.contexteTravail)), flags),
             mobilities=tuple(self.entry(target, str(rank)) for rank, target in ranked),
             mobilities_from=self.sort([self.entry(s) for s in set(self.into.get(str(MKG.mobilite), []))]),
             riasec=tuple(self.entry(r, flag) for p, flag in ((MKG.riasecMajeur, "majeur"), (MKG.riasecMineur, "mineur"))
