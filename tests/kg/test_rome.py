@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import os
 import shutil
 from pathlib import Path
@@ -163,6 +165,15 @@ def test_the_official_esco_rome_mapping_is_its_own_mapping_set(full_store: Path)
     assert count(full_store, f"""<{BASE}rome/appellation/15305> skos:broadMatch ?o""") == 1
     assert count(full_store, "SELECT DISTINCT ?f WHERE { ?f mkg:escoOccupation ?o }") == 1421
     assert count(full_store, "SELECT DISTINCT ?f WHERE { ?f mkg:iscoGroup ?o }") == 1420
+    # Its own SSSOM TSV (dumps/esco-rome.sssom.tsv.gz): every row of the publisher's file, once.
+    from kg.alignment.sssom import crosswalk_tsv
+
+    found = crosswalk_tsv(Store.open_current(full_store), BASE)
+    assert found is not None and found[0] == graph
+    rows = [line.split("\t") for line in found[1].splitlines()[1:] if not line.startswith("#")][1:]
+    assert Counter(row[2] for row in rows) == {"skos:broadMatch": 5086, "skos:closeMatch": 4597,
+                                               "skos:exactMatch": 1144, "skos:narrowMatch": 291}
+    assert len({row[8] for row in rows}) == 11118  # one per line of the file
 
 
 def test_quality_report_counts_the_rome_export(full_store: Path) -> None:
