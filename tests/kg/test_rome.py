@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 import os
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pyoxigraph as ox
