@@ -137,7 +137,9 @@ def _mappings(store: object) -> dict[str, dict[str, int]]:
 def _rome_export(store: object) -> dict[str, int]:
     """ROME fiches and appellations with an official ESCO mapping; our titles linked to ROME appellations."""
     official = "?m a mkg:CrosswalkMapping ; owl:annotatedSource ?a"
-    ours = "?m a mkg:Mapping ; owl:annotatedSource ?s ; owl:annotatedTarget ?a . ?a a mkg:RomeAppellation"
+    candidates = "?m a mkg:Mapping ; owl:annotatedSource ?s ; owl:annotatedTarget ?a . ?a a mkg:RomeAppellation"
+    ours = candidates + ' FILTER NOT EXISTS { ?m sssom:predicate_modifier "Not" }'
+    rejected = candidates + ' ; sssom:predicate_modifier "Not"'  # equal titles, fiches of another trade
     return {
         "fiches": _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?f a mkg:RomeFiche }"),
         "appellations": _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?a a mkg:RomeAppellation }"),
@@ -148,6 +150,8 @@ def _rome_export(store: object) -> dict[str, int]:
         "our_links_to_rome_appellations": _count(store, f"SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{ {ours} }}"),
         "our_titles_linked_to_rome_appellations": _count(
             store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {ours} }}"),
+        "rejected_rome_appellation_candidates": _count(
+            store, f"SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{ ?m a mkg:Mapping . {rejected} }}"),
     }
 
 
@@ -245,7 +249,8 @@ def render_text(report: QualityReport) -> str:
         out.append(f"ROME  export: {r['fiches']} fiches, {r['appellations']} appellations; official ESCO mapping for "
                    f"{r['fiches_with_official_esco_mapping']} fiches and {r['appellations_with_official_esco_mapping']} "
                    f"appellations; {r['our_titles_linked_to_rome_appellations']} of our titles linked to ROME "
-                   f"appellations ({r['our_links_to_rome_appellations']} links)")
+                   f"appellations ({r['our_links_to_rome_appellations']} links; "
+                   f"{r['rejected_rome_appellation_candidates']} equal titles rejected, their fiche of another trade)")
     out.append("")
     for name, esco in report.esco.items():
         types = ", ".join(f"{k} {v}" for k, v in esco["by_match_type"].items())

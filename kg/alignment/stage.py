@@ -21,7 +21,7 @@ from kg.alignment.reference import esco_occupations, isco_groups, occupation_ind
 from kg.mapping.alignment import alignment_graph, esco_graph
 from kg.mapping.core import MappedGraph, source_date
 from kg.mapping.iris import Iris
-from kg.mapping.rome import rome_appellations, rome_fiche_labels
+from kg.mapping.rome import rome_appellation_fiches, rome_appellations, rome_fiche_labels
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def align_corpus(digests: list[Digest], iris: Iris, reviewed: Curation | None = 
     labels = rome_labels(iris, rome)
     mappings = align_subjects(subjects, decisions, iris, date)
     links = cross_source_links(subjects, mappings, labels, iris, date)
-    links += rome_appellation_links(subjects, rome_appellations(rome), iris, date)
+    links += rome_appellation_links(subjects, rome_appellations(rome), iris, date, rome_appellation_fiches(rome))
     mentions = mention_links(sorted(digests, key=lambda d: d.graph), subjects, labels, iris, date)
     stale = tuple(sorted(set(decisions) - set(subjects)))
     return Alignment(tuple(mappings + links + mentions), subjects, stale, reviewed)
