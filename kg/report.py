@@ -139,7 +139,7 @@ def _rome_export(store: object) -> dict[str, int]:
     official = "?m a mkg:CrosswalkMapping ; owl:annotatedSource ?a"
     candidates = "?m a mkg:Mapping ; owl:annotatedSource ?s ; owl:annotatedTarget ?a . ?a a mkg:RomeAppellation"
     ours = candidates + ' FILTER NOT EXISTS { ?m sssom:predicate_modifier "Not" }'
-    rejected = candidates + ' ; sssom:predicate_modifier "Not"'  # equal titles, fiches of another trade
+    rejected = candidates + ' . ?m sssom:predicate_modifier "Not"'  # equal titles, fiches of another trade
     return {
         "fiches": _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?f a mkg:RomeFiche }"),
         "appellations": _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?a a mkg:RomeAppellation }"),
@@ -151,7 +151,7 @@ def _rome_export(store: object) -> dict[str, int]:
         "our_titles_linked_to_rome_appellations": _count(
             store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {ours} }}"),
         "rejected_rome_appellation_candidates": _count(
-            store, f"SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{ ?m a mkg:Mapping . {rejected} }}"),
+            store, f"SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{ {rejected} }}"),
     }
 
 
