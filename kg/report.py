@@ -168,6 +168,11 @@ def quality_report(store: object) -> QualityReport:
         "with_esco_skill": _count(store, f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{
             {{ ?s a mkg:SavoirFaire }} UNION {{ ?s a mkg:Connaissance }}
             ?s ?p ?t . ?m owl:annotatedSource ?s ; owl:annotatedTarget ?t . FILTER(STRSTARTS(STR(?t), "{ESCO_SKILL}")) }}"""),
+        **{f"with_rome_{name}": _count(store, f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+            ?s a mkg:{ours} . ?s ?p ?t . ?m a mkg:Mapping ; owl:annotatedSource ?s ; owl:annotatedTarget ?t .
+            ?t a mkg:{theirs} FILTER NOT EXISTS {{ ?m sssom:predicate_modifier "Not" }} }}""")
+           for name, ours, theirs in (("competence", "SavoirFaire", "RomeCompetence"),
+                                      ("savoir", "Connaissance", "RomeSavoir"))},
     }
     report.mappings = _mappings(store)
     report.cross_source = {row["p"].rsplit("#", 1)[-1]: int(row["n"]) for row in _rows(store, """
@@ -266,7 +271,9 @@ def render_text(report: QualityReport) -> str:
     out += ["", f"ISCO  with an ISCO-08 group: {groups}; {isco['isco_links']} links, "
                 f"{isco['consistent_with_esco']} consistent with their ESCO match, {isco['inconsistent']} inconsistent",
             f"Skills  {report.skills['skills']} skill concepts for {report.skills['phrases']} emploi-type/skill pairs; "
-            f"{report.skills['with_esco_skill']} matched with an ESCO skill",
+            f"{report.skills['with_esco_skill']} matched with an ESCO skill; savoir-faire matched with a ROME "
+            f"compétence {report.skills['with_rome_competence']}, connaissances with a ROME savoir "
+            f"{report.skills['with_rome_savoir']} (candidates for review: metiers-kg align)",
             f"Mappings  by predicate: {_pairs(report.mappings['by_predicate'])}",
             f"          by justification: {_pairs(report.mappings['by_justification'])}; "
             f"rejected candidates: {report.mappings['rejected_candidates']['count']}",

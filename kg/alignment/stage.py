@@ -17,11 +17,12 @@ from kg.alignment.formations import formation_links
 from kg.alignment.links import cross_source_links, mention_links
 from kg.alignment.model import Mapping
 from kg.alignment.rome_links import rome_appellation_links
+from kg.alignment.rome_skills import rome_skill_links
 from kg.alignment.reference import esco_occupations, isco_groups, occupation_index, skill_index, tables_source
 from kg.mapping.alignment import alignment_graph, esco_graph
 from kg.mapping.core import MappedGraph, source_date
 from kg.mapping.iris import Iris
-from kg.mapping.rome import rome_appellation_fiches, rome_appellations, rome_fiche_labels
+from kg.mapping.rome import rome_appellation_fiches, rome_appellations, rome_fiche_labels, rome_skill_labels
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ def prepare() -> None:
     isco_groups()
     occupation_index()
     skill_index()
+    rome_skill_labels()
 
 
 def align_corpus(digests: list[Digest], iris: Iris, reviewed: Curation | None = None,
@@ -62,6 +64,7 @@ def align_corpus(digests: list[Digest], iris: Iris, reviewed: Curation | None = 
     mappings = align_subjects(subjects, decisions, iris, date)
     links = cross_source_links(subjects, mappings, labels, iris, date)
     links += rome_appellation_links(subjects, rome_appellations(rome), iris, date, rome_appellation_fiches(rome))
+    links += rome_skill_links(subjects, iris, date, rome)
     mentions = mention_links(sorted(digests, key=lambda d: d.graph), subjects, labels, iris, date)
     stale = tuple(sorted(set(decisions) - set(subjects)))
     return Alignment(tuple(mappings + links + mentions), subjects, stale, reviewed)

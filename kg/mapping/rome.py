@@ -21,7 +21,9 @@ from kg.mapping.core import GraphBuilder, MappedGraph, add_provenance
 from kg.mapping.iris import Iris
 from kg.mapping.ntriples import NTriplesBuilder, literal
 from kg.sources.common import Source
-from kg.sources.rome import Appellation, RomeExport, RomeFiches, parse_export, read_appellations, read_fiches
+from kg.sources.rome import (
+    Appellation, RomeExport, RomeFiches, parse_export, read_appellations, read_fiches, read_skills,
+)
 from kg.vocab import DCTERMS, MKG, PROV, RDF, SKOS, XSD
 
 ROME_EXPORT_RESOURCE = "rome4-v460.zip"
@@ -60,6 +62,24 @@ def rome_appellations(export: Path | None = None) -> dict[str, str]:
     stamps = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size)
                    for p in ([path, *sorted(path.iterdir())] if path.is_dir() else [path]) if p.exists())
     return {a.code: a.label for a in _read_appellations(path, stamps)}
+
+
+@lru_cache(maxsize=2)
+def _read_skills(path: Path, _stamps: tuple) -> tuple[dict[str, str], dict[str, str]]:
+    competences, savoirs = read_skills(path)
+    return ({c.code: c.label for c in competences if c.category == SAVOIR_FAIRE},
+            {s.code: s.label for s in savoirs})
+
+
+SAVOIR_FAIRE = "Savoir-faire"  # the compétences an emploi-type's savoir-faire compare with (not savoir-être)
+
+
+def rome_skill_labels(export: Path | None = None) -> tuple[dict[str, str], dict[str, str]]:
+    """Code OGR → label of the export's savoir-faire compétences (and macro-compétences), and of its savoirs."""
+    path = Path(export or default_export())
+    stamps = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                   for p in ([path, *sorted(path.iterdir())] if path.is_dir() else [path]) if p.exists())
+    return _read_skills(path, stamps)
 
 
 def rome_appellation_fiches(export: Path | None = None) -> dict[str, str]:

@@ -154,3 +154,22 @@ def test_a_source_without_rome_codes_contradicts_no_equal_title() -> None:
     filed = Subject(title.iri, "emploi-type", "Urbaniste", ("Urbaniste",), (), (f"{BASE}rome/K1802",), (), "d", 1)
     links = rome_appellation_links({filed.iri: filed}, {"20492": "Urbaniste"}, IRIS, None, {"20492": "K1807"})
     assert [m.negated for m in links] == [False]  # K18 like K1807: the same domaine professionnel
+
+
+def test_skills_get_scored_rome_candidates_and_strict_matches(seed_alignment) -> None:
+    """Savoir-faire meet ROME's savoir-faire compétences, connaissances its savoirs; only an equal title of
+    exactly one ROME item is asserted (9 connaissances), the rest are candidates for a reviewer."""
+    from kg.alignment.rome_skills import ROME_SKILL_TARGET, rome_skill_candidates
+
+    links = [m for m in seed_alignment.mappings if m.target == ROME_SKILL_TARGET]
+    assert Counter(m.subject_kind for m in links) == {"connaissance": 9}
+    assert all(m.predicate == CLOSE and m.justification == LEXICAL and m.confidence == 0.8 for m in links)
+    assert all(m.object.startswith(f"{BASE}rome/savoir/") for m in links)
+    by_label = {m.subject_label: m.object_label for m in links}
+    assert by_label["Conduite de réunion"] == "Conduite de réunions"  # plural aside, as for ESCO labels
+    skills = [s for s in seed_alignment.subjects.values() if s.kind in ("savoir-faire", "connaissance")]
+    found = {s.iri: rome_skill_candidates(s, BASE) for s in skills}
+    assert (len(skills), sum(1 for c in found.values() if c), sum(len(c) for c in found.values())) == (337, 237, 549)
+    assert all(0.5 <= c.score <= 1.0 and "~ ROME fr pref" in c.evidence for cs in found.values() for c in cs)
+    kinds = {("competence" in c.object, s.kind) for s in skills for c in found[s.iri]}
+    assert kinds == {(True, "savoir-faire"), (False, "connaissance")}
