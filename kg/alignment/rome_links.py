@@ -20,6 +20,7 @@ it and the report counts it; a source that gives no ROME code contradicts nothin
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import lru_cache
 
 from kg import __version__
 from kg.alignment.digest import Subject
@@ -38,6 +39,16 @@ REJECTED_CONFIDENCE = 0.8  # a fiche of another domaine: most likely a homonym, 
 def _keys(label: str) -> set[str]:
     """The ROME side: the whole label and its gender forms."""
     return {k for form in [label, *(gendered_forms(label) or ())] if (k := fold(form))}
+
+
+@lru_cache(maxsize=2)
+def appellation_keys(appellations: tuple[tuple[str, str], ...]) -> dict[str, set[str]]:
+    """Folded title → codes of the appellations carrying it (13,120 titles and their gender forms: once a process)."""
+    by_key: dict[str, set[str]] = defaultdict(set)
+    for code, label in appellations:
+        for k in _keys(label):
+            by_key[k].add(code)
+    return by_key
 
 
 def source_rome_codes(subject: Subject, subjects: dict[str, Subject]) -> set[str]:
@@ -61,10 +72,7 @@ def rome_appellation_links(subjects: dict[str, Subject], appellations: dict[str,
     ``fiches`` (appellation code → its fiche's ROME code) turns a title equal across trades into a
     rejected candidate (see the module docstring); without it every equal title is linked.
     """
-    by_key: dict[str, set[str]] = defaultdict(set)
-    for code, label in appellations.items():
-        for k in _keys(label):
-            by_key[k].add(code)
+    by_key = appellation_keys(tuple(sorted(appellations.items())))
     out = {}
     for subject in subjects.values():
         if subject.kind not in ("fiche", "emploi-type", "appellation"):

@@ -25,7 +25,7 @@ from kg.alignment.model import CLOSE, LEXICAL, Mapping
 from kg.alignment.reference import LabelIndex
 from kg.alignment.text import forms, key
 from kg.mapping.iris import Iris
-from kg.mapping.rome import rome_skill_labels
+from kg.mapping.rome import export_stamp, rome_skill_labels
 
 ROME_SKILL_TARGET = "rome-skill"
 MATCHER = "métiers-kg lexical matcher"
@@ -34,9 +34,23 @@ MIN_WORDS = 2
 KIND_PART = {"savoir-faire": "competence", "connaissance": "savoir"}  # our skill kind → the ROME items it meets
 
 
-@lru_cache(maxsize=4)
 def rome_skill_keys(kind: str, base_iri: str, export: Path | None = None) -> dict[str, set[str]]:
     """Label key → IRIs of the ROME items our ``kind`` of skill meets (what the build's strict matcher needs)."""
+    return _skill_keys(kind, base_iri, *export_stamp(export))
+
+
+def rome_skill_items(kind: str, base_iri: str, export: Path | None = None) -> dict[str, str]:
+    """IRI → label of the ROME items our ``kind`` of skill is compared with."""
+    return _skill_items(kind, base_iri, *export_stamp(export))
+
+
+def rome_skill_index(kind: str, base_iri: str, export: Path | None = None) -> LabelIndex:
+    """The label index of the ROME items our ``kind`` of skill is compared with (for the reviewer's candidates)."""
+    return _skill_index(kind, base_iri, *export_stamp(export))
+
+
+@lru_cache(maxsize=4)
+def _skill_keys(kind: str, base_iri: str, export: Path, _stamp: tuple) -> dict[str, set[str]]:
     by_key: dict[str, set[str]] = {}
     for iri, label in rome_skill_items(kind, base_iri, export).items():
         for form in forms(label):
@@ -45,8 +59,7 @@ def rome_skill_keys(kind: str, base_iri: str, export: Path | None = None) -> dic
 
 
 @lru_cache(maxsize=4)
-def rome_skill_items(kind: str, base_iri: str, export: Path | None = None) -> dict[str, str]:
-    """IRI → label of the ROME items our ``kind`` of skill is compared with."""
+def _skill_items(kind: str, base_iri: str, export: Path, _stamp: tuple) -> dict[str, str]:
     savoir_faire, savoirs = rome_skill_labels(export)
     iris = Iris(base_iri)
     return {str(iris.rome_part(KIND_PART[kind], code)): label
@@ -54,8 +67,7 @@ def rome_skill_items(kind: str, base_iri: str, export: Path | None = None) -> di
 
 
 @lru_cache(maxsize=4)
-def rome_skill_index(kind: str, base_iri: str, export: Path | None = None) -> LabelIndex:
-    """The label index of the ROME items our ``kind`` of skill is compared with (for the reviewer's candidates)."""
+def _skill_index(kind: str, base_iri: str, export: Path, _stamp: tuple) -> LabelIndex:
     labels = rome_skill_items(kind, base_iri, export)
     index = LabelIndex()
     for iri, label in labels.items():
