@@ -11,7 +11,7 @@ description of ``<X>`` is
   the page can show who says so and why;
 * every ROME fiche that uses ``<X>`` as a savoir-faire, savoir-être, savoir or contexte, and the
   whole of its coeur-de-métier link to it (at most one of each per fiche, so bounded by the
-  fiches, not by ``INCOMING_LIMIT``: "Travailler en équipe" is on more than a thousand);
+  fiches, not by ``INCOMING_LIMIT``: "Faire preuve de rigueur et de précision" is on 1,070);
 * the classes and ``skos:broader`` concepts (two levels up) of what ``<X>`` links to, so a ROME fiche's page
   can group its savoir-faire by macro-compétence, its savoirs by category and its contextes by type;
 * up to ``INCOMING_LIMIT`` other triples pointing at ``<X>`` (who links here), in a stable order, and
