@@ -304,7 +304,7 @@ def build(seeds: Path | list[Path], store_dir: Path, base_iri: str, batch_size: 
     quads, graph_count = cached_quads(rome_database), 2  # the ROME graphs
     seen: dict[str, Path] = {}
     # The parent mostly waits on its workers: load the alignment's tables meanwhile (GIL-free waits).
-    preparing = threading.Thread(target=prepare, name="alignment-tables", daemon=True)
+    preparing = threading.Thread(target=prepare, args=(base_iri, rome), name="alignment-tables", daemon=True)
     preparing.start()
     with new_build(store_dir, info={"base_iri": base_iri}, start_from=rome_database) as store:  # base: for serve, dump
         for batch in checked_batches(paths, base_iri, batch_size, workers, keep_going, rome):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.rome_subset import write_subset
+from tests.rome_subset import seed_skill_items, write_subset
 
 REPO = Path(__file__).resolve().parent.parent
 FULL_ROME = REPO / "reference" / "rome4-v460.zip"
@@ -37,7 +37,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if "METIERS_KG_ROME" not in os.environ:
         text = "\n".join(p.read_text("utf-8") for p in SEED_FILES)
         named = set(re.findall(r"\b[A-N][0-9]{4}\b", text))
-        os.environ["METIERS_KG_ROME"] = str(write_subset(FULL_ROME, session / "rome-subset", named, text))
+        skills = seed_skill_items(SEEDS, FULL_ROME)
+        os.environ["METIERS_KG_ROME"] = str(write_subset(FULL_ROME, session / "rome-subset", named, text, skills))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -36,9 +36,11 @@ def _named_in(label: str, text: str) -> bool:
     return any(f" {fold(form)} " in text for form in [label, *(gendered_forms(label) or ())])
 
 
-def write_subset(source: Path, target: Path, detailed_fiches: set[str], seed_text: str = "") -> Path:
+def write_subset(source: Path, target: Path, detailed_fiches: set[str], seed_text: str = "",
+                 skill_items: frozenset[str] = frozenset()) -> Path:
     """The subset export in ``target``; it also keeps every appellation whose title ``seed_text`` holds
-    (so that our sources' links to ROME appellations are the same as with the complete export)."""
+    (so that our sources' links to ROME appellations are the same as with the complete export), and
+    the compétences and savoirs ``skill_items`` (codes OGR: those our skills meet, see seed_skill_items)."""
     target.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(source) as archive:
         members = {Path(n).name: archive.read(n) for n in archive.namelist()}
@@ -57,7 +59,7 @@ def write_subset(source: Path, target: Path, detailed_fiches: set[str], seed_tex
     keep_fiche = {r["code_rome"] for r in rows("referentiel_code_rome")
                   if r["code_rome"] in detailed_fiches or r["code_rome"][:3] in DETAILED_DOMAINES}
     links = [r for r in rows("liens_rome_referentiels") if r["code_rome"] in keep_fiche]
-    items = {r["code_ogr"] for r in links}
+    items = {r["code_ogr"] for r in links} | set(skill_items)
     macros = {r["code_ogr_macro_comp"] for r in rows("referentiel_competence") if r["code_ogr"] in items}
     items |= macros
     folded = f" {fold(seed_text)} "
@@ -87,3 +89,23 @@ def write_subset(source: Path, target: Path, detailed_fiches: set[str], seed_tex
         csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows([header, *kept])
         (target / member).write_bytes(out.getvalue().encode(encoding))
     return target
+
+
+def seed_skill_items(seeds: Path, export: Path) -> frozenset[str]:
+    """Codes OGR of the ROME compétences and savoirs the seeds' skills meet in the complete export: their
+    candidates and their equal titles, so that the skills' ROME alignment is the same with the subset."""
+    from kg.alignment.align import merge_subjects
+    from kg.alignment.rome_skills import KIND_PART, rome_skill_candidates, rome_skill_keys
+    from kg.core.text import key
+    from kg.alignment.workflow import digests_of
+    from kg.mapping import Iris
+    from kg.core.vocab import DEFAULT_BASE_IRI
+
+    subjects = merge_subjects(s for d in digests_of(seeds, Iris(DEFAULT_BASE_IRI)) for s in d.subjects)
+    found = set()
+    for subject in subjects.values():
+        if subject.kind in KIND_PART:
+            found |= {c.object for c in rome_skill_candidates(subject, DEFAULT_BASE_IRI, export)}
+            by_key = rome_skill_keys(subject.kind, DEFAULT_BASE_IRI, export)
+            found |= {iri for label in subject.labels_fr for iri in by_key.get(key(label), ())}
+    return frozenset(iri.rsplit("/", 1)[-1] for iri in found)

@@ -51,8 +51,11 @@ def _probes(subject: Subject, lexicon: Lexicon, rome_labels: dict[str, str]) -> 
 
 
 def candidates(subject: Subject, index: LabelIndex, lexicon: Lexicon, rome_labels: dict[str, str],
-               limit: int = 5, official: dict[str, list[tuple[str, str, str]]] | None = None) -> list[Candidate]:
+               limit: int = 5, official: dict[str, list[tuple[str, str, str]]] | None = None,
+               scheme: str = "ESCO") -> list[Candidate]:
     """The ``limit`` best-scored concepts of ``index`` for ``subject`` (ties broken by IRI).
+
+    ``scheme`` names the index's concepts in the evidence ("ESCO", or "ROME" for its compétences and savoirs).
 
     ``official`` (ROME fiche → ESCO occupations of its appellations in the official ESCO–ROME
     mapping) gives an occupation filed under a ROME fiche those occupations as candidates too.
@@ -78,6 +81,6 @@ def candidates(subject: Subject, index: LabelIndex, lexicon: Lexicon, rome_label
                 score = round(score * weight * (1.0 if hit.preferred else 0.98), 3)
                 if score >= MIN_SCORE and score > best.get(uri, (0.0, ""))[0]:
                     kind = "pref" if hit.preferred else "alt"
-                    best[uri] = (score, f"{how} '{label}' ~ ESCO {language} {kind} '{hit.label}'")
+                    best[uri] = (score, f"{how} '{label}' ~ {scheme} {language} {kind} '{hit.label}'")
     ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
     return [Candidate(subject.iri, uri, score, evidence) for uri, (score, evidence) in ranked]

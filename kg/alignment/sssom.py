@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import pyoxigraph as ox
+
 from kg import __version__
 from kg.alignment.model import MENTION_LINK, Mapping
 from kg.mapping.iris import AGENT_BASE
@@ -116,3 +118,73 @@ def mappings_from_store(store: object) -> list[Mapping]:
             basis=tuple(sorted(value("bases").split())), tool=value("tool") or None,
         ))
     return out
+
+
+OWL, SSSOM = "http://www.w3.org/2002/07/owl#", "https://w3id.org/sssom/"
+PAV_AUTHORED, MKG_SOURCE_LINE = "http://purl.org/pav/authoredBy", "https://w3id.org/metiers-kg/ontology#sourceLine"
+CROSSWALK_COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_label",
+                     "mapping_justification", "author_id", "author_label", "comment")
+LABELS_QUERY = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?s ?l WHERE { { ?s a <https://w3id.org/metiers-kg/ontology#RomeAppellation> ; skos:prefLabel ?l }
+                     UNION { ?s a <http://www.w3.org/ns/prov#Agent> ; rdfs:label ?l } }"""
+CROSSWALK_NODE = "https://w3id.org/metiers-kg/ontology#CrosswalkMapping"
+CROSSWALK_SET_QUERY = """
+PREFIX sssom: <https://w3id.org/sssom/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX mkg: <https://w3id.org/metiers-kg/ontology#>
+SELECT ?g ?set ?title ?version ?created ?objectVersion ?note ?doc WHERE {
+  GRAPH ?g { ?set a sssom:MappingSet }
+  ?set dcterms:title ?title ; sssom:mapping_set_version ?version .
+  FILTER EXISTS { ?m a mkg:CrosswalkMapping ; dcterms:isPartOf ?set }
+  OPTIONAL { ?set dcterms:created ?created }
+  OPTIONAL { ?set sssom:object_source_version ?objectVersion }
+  OPTIONAL { ?set rdfs:comment ?note }
+  OPTIONAL { ?set dcterms:source/dcterms:title ?doc }
+} ORDER BY ?set LIMIT 1"""
+
+
+def crosswalk_tsv(store: object, base_iri: str = DEFAULT_BASE_IRI) -> tuple[str, str] | None:
+    """(named graph, SSSOM TSV) of the official ESCO–ROME mapping set the store holds; None when it holds none.
+
+    Written from the store's ``mkg:CrosswalkMapping`` nodes, like the alignment's set: the publisher as
+    author, its version and date, each row's line in the publisher's file as its comment.
+    """
+    found = list(store.query(CROSSWALK_SET_QUERY))  # type: ignore[attr-defined]
+    if not found:
+        return None
+    meta = {name: (found[0][name].value if found[0][name] is not None else "")
+            for name in ("g", "set", "title", "version", "created", "objectVersion", "note", "doc")}
+    prefixes = curie_map(base_iri)
+    nodes: dict[str, dict[str, str]] = {}  # the set's graph read whole: one pass, not a join per node
+    for quad in store.quads(ox.NamedNode(meta["g"])):  # type: ignore[attr-defined]
+        nodes.setdefault(quad.subject.value, {})[quad.predicate.value] = quad.object.value
+        if quad.object.value == CROSSWALK_NODE:
+            nodes[quad.subject.value]["is"] = "yes"
+    labels = {row["s"].value: row["l"].value for row in store.query(LABELS_QUERY)}  # type: ignore[attr-defined]
+    rows = []
+    for node in (n for n in nodes.values() if n.get("is") and n.get(OWL + "annotatedSource")):
+        subject, target, author = node[OWL + "annotatedSource"], node[OWL + "annotatedTarget"], node[PAV_AUTHORED]
+        line = node.get(MKG_SOURCE_LINE, "")
+        rows.append([contract(subject, prefixes), labels.get(subject, ""),
+                     contract(node[OWL + "annotatedProperty"], prefixes), contract(target, prefixes), "",
+                     contract(node[SSSOM + "mapping_justification"], prefixes), contract(author, prefixes),
+                     labels.get(author, ""), f"{meta['doc']} line {line}" if meta["doc"] else f"line {line}"])
+    rows.sort(key=lambda r: (r[0], r[3], r[2]))
+    header = ["# curie_map:", *(f"#   {p}: {ns}" for p, ns in sorted(prefixes.items())),
+              f"# mapping_set_id: {meta['set']}", f"# mapping_set_version: \"{meta['version']}\"",
+              f"# mapping_set_title: {_cell(meta['title'])}",
+              "# mapping_set_description: France's official mapping of ROME appellations to ESCO occupations, as"
+              " its publisher gives it; relations read from the ROME appellation to the ESCO occupation.",
+              f"# subject_source: {base_iri}rome/appellations",
+              "# object_source: http://data.europa.eu/esco/occupation"]
+    if meta["objectVersion"]:
+        header.append(f"# object_source_version: {_cell(meta['objectVersion'])}")
+    if meta["created"]:
+        header.append(f"# mapping_date: {meta['created']}")
+    if meta["note"]:
+        header.append(f"# comment: {_cell(meta['note'])}")
+    lines = [*header, "\t".join(CROSSWALK_COLUMNS), *("\t".join(_cell(c) for c in row) for row in rows)]
+    return meta["g"], "\n".join(lines) + "\n"

@@ -16,13 +16,14 @@ from kg.alignment.digest import Digest, Subject
 from kg.alignment.formations import formation_links
 from kg.alignment.links import cross_source_links, mention_links
 from kg.alignment.model import Mapping
-from kg.alignment.rome_links import rome_appellation_links
+from kg.alignment.rome_links import appellation_keys, rome_appellation_links
+from kg.alignment.rome_skills import KIND_PART, rome_skill_keys, rome_skill_links
 from kg.sources.reference import esco_occupations, isco_groups, occupation_index, skill_index, tables_source
 from kg.alignment.rdf import alignment_graph, esco_graph
 from kg.core.dates import source_date
 from kg.core.graph import MappedGraph
 from kg.mapping.iris import Iris
-from kg.mapping.rome import rome_appellations, rome_fiche_labels
+from kg.mapping.rome import rome_appellation_fiches, rome_appellations, rome_fiche_labels
 
 
 @dataclass(frozen=True)
@@ -43,13 +44,18 @@ def rome_labels(iris: Iris, rome: Path | None = None) -> dict[str, str]:
     return {str(iris.rome(code)): label for code, label in rome_fiche_labels(rome)}
 
 
-def prepare() -> None:
-    """Load the reference tables and label indexes (cached): ~2 s that a build overlaps with its batches."""
+def prepare(base_iri: str | None = None, rome: Path | None = None) -> None:
+    """Load the reference tables and label indexes (cached), that a build overlaps with its batches:
+    ESCO's (~2 s) and, given the build's base IRI, the ROME appellations' and skills' title keys."""
     curation()
     esco_occupations()
     isco_groups()
     occupation_index()
     skill_index()
+    if base_iri is not None:
+        appellation_keys(tuple(sorted(rome_appellations(rome).items())))
+        for kind in KIND_PART:
+            rome_skill_keys(kind, base_iri, rome)
 
 
 def align_corpus(digests: list[Digest], iris: Iris, reviewed: Curation | None = None,
@@ -62,7 +68,8 @@ def align_corpus(digests: list[Digest], iris: Iris, reviewed: Curation | None = 
     labels = rome_labels(iris, rome)
     mappings = align_subjects(subjects, decisions, iris, date)
     links = cross_source_links(subjects, mappings, labels, iris, date)
-    links += rome_appellation_links(subjects, rome_appellations(rome), iris, date)
+    links += rome_appellation_links(subjects, rome_appellations(rome), iris, date, rome_appellation_fiches(rome))
+    links += rome_skill_links(subjects, iris, date, rome)
     mentions = mention_links(sorted(digests, key=lambda d: d.graph), subjects, labels, iris, date)
     stale = tuple(sorted(set(decisions) - set(subjects)))
     return Alignment(tuple(mappings + links + mentions), subjects, stale, reviewed)

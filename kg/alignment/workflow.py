@@ -20,6 +20,7 @@ from kg.alignment.candidates import candidates
 from kg.alignment.digest import SKILL_KINDS, Digest, digest
 from kg.alignment.lexicon import lexicon
 from kg.alignment.model import Mapping
+from kg.alignment.rome_skills import rome_skill_candidates, rome_skill_items
 from kg.sources.reference import concept_label, occupation_index, skill_index
 from kg.alignment.sssom import contract, curie_map, sssom_tsv
 from kg.alignment.stage import Alignment, align_corpus, decision_date, rome_labels
@@ -67,6 +68,11 @@ def candidates_tsv(alignment: Alignment, iris: Iris) -> str:
         if not found:
             writer.writerow([contract(iri, prefixes), subject.label, subject.kind, 0, "", "", "", "no candidate",
                              _decision(mine, "https://w3id.org/sssom/NoTermFound")])
+        rome_items = rome_skill_items(subject.kind, iris.base) if is_skill else {}
+        for rank, candidate in enumerate(rome_skill_candidates(subject, iris.base), start=1):  # ROME's, after ESCO's
+            writer.writerow([contract(iri, prefixes), subject.label, subject.kind, rank,
+                             contract(candidate.object, prefixes), rome_items[candidate.object],
+                             f"{candidate.score:.3f}", candidate.evidence, _decision(mine, candidate.object)])
     return out.getvalue()
 
 

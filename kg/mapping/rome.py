@@ -22,7 +22,9 @@ from kg.mapping.core import add_provenance
 from kg.mapping.iris import Iris
 from kg.mapping.ntriples import NTriplesBuilder, literal
 from kg.sources.common import Source
-from kg.sources.rome import Appellation, RomeExport, RomeFiches, parse_export, read_appellations, read_fiches
+from kg.sources.rome import (
+    Appellation, RomeExport, RomeFiches, parse_export, read_appellations, read_fiches, read_skills,
+)
 from kg.core.vocab import DCTERMS, MKG, PROV, RDF, SKOS, XSD
 
 ROME_EXPORT_RESOURCE = "rome4-v460.zip"
@@ -37,12 +39,16 @@ def default_export() -> Path:
     return Path(chosen) if chosen else Path(str(files("metiers_kg_data.reference") / ROME_EXPORT_RESOURCE))
 
 
+def export_stamp(export: Path | None = None) -> tuple[Path, tuple]:
+    """The export's path and (name, mtime, size) of its files: what per-process caches of it are keyed by."""
+    path = Path(export or default_export())
+    return path, tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                       for p in ([path, *sorted(path.iterdir())] if path.is_dir() else [path]) if p.exists())
+
+
 def fiches_of(export: Path | None = None) -> RomeFiches:
     """The fiche hierarchy of an export, read once per process while the files stay the same."""
-    path = Path(export or default_export())
-    stamps = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size)
-                   for p in ([path, *sorted(path.iterdir())] if path.is_dir() else [path]) if p.exists())
-    return _read_fiches(path, stamps)
+    return _read_fiches(*export_stamp(export))
 
 
 @lru_cache(maxsize=4)
@@ -57,18 +63,27 @@ def _read_appellations(path: Path, _stamps: tuple) -> tuple[Appellation, ...]:
 
 def rome_appellations(export: Path | None = None) -> dict[str, str]:
     """IRI → label of every ROME appellation of the export (read once per process)."""
-    path = Path(export or default_export())
-    stamps = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size)
-                   for p in ([path, *sorted(path.iterdir())] if path.is_dir() else [path]) if p.exists())
-    return {a.code: a.label for a in _read_appellations(path, stamps)}
+    return {a.code: a.label for a in _read_appellations(*export_stamp(export))}
+
+
+@lru_cache(maxsize=2)
+def _read_skills(path: Path, _stamps: tuple) -> tuple[dict[str, str], dict[str, str]]:
+    competences, savoirs = read_skills(path)
+    return ({c.code: c.label for c in competences if c.category == SAVOIR_FAIRE},
+            {s.code: s.label for s in savoirs})
+
+
+SAVOIR_FAIRE = "Savoir-faire"  # the compétences an emploi-type's savoir-faire compare with (not savoir-être)
+
+
+def rome_skill_labels(export: Path | None = None) -> tuple[dict[str, str], dict[str, str]]:
+    """Code OGR → label of the export's savoir-faire compétences (and macro-compétences), and of its savoirs."""
+    return _read_skills(*export_stamp(export))
 
 
 def rome_appellation_fiches(export: Path | None = None) -> dict[str, str]:
     """Code OGR → ROME code of the fiche, for every appellation of the export."""
-    path = Path(export or default_export())
-    stamps = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size)
-                   for p in ([path, *sorted(path.iterdir())] if path.is_dir() else [path]) if p.exists())
-    return {a.code: a.fiche for a in _read_appellations(path, stamps)}
+    return {a.code: a.fiche for a in _read_appellations(*export_stamp(export))}
 
 
 def rome_fiche_labels(export: Path | None = None) -> list[tuple[str, str]]:

@@ -157,15 +157,18 @@ def describe(stats: Statistics, publication: Publication) -> list[ox.Triple]:
     _void(out, stats, publication)
     _linksets(out, stats, publication)
     _catalogue(out, publication)
+    described = {g for g, *_ in stats.graph_descriptions}
     for graph, count in stats.graphs:  # each named graph is a subset, with its own dump
         name = graph[len(publication.base_iri):] if graph.startswith(publication.base_iri) else graph
         out.iri(dataset, VOID + "subset", graph)
         out.iri(graph, RDF.type, VOID + "Dataset")
         out.iri(graph, RDF.type, DCAT + "Dataset")
         out.typed(graph, VOID + "triples", count, "integer")
-        out.text(graph, DCTERMS + "title", f"métiers-kg, graphe nommé {name}", "fr")
-        out.text(graph, DCTERMS + "description", f"Le graphe nommé <{graph}> de métiers-kg.", "fr")
+        if graph not in described:
+            out.text(graph, DCTERMS + "title", f"métiers-kg, graphe nommé {name}", "fr")
+            out.text(graph, DCTERMS + "description", f"Le graphe nommé <{graph}> de métiers-kg.", "fr")
         out.iri(graph, DCTERMS + "isPartOf", dataset)
+    _graph_descriptions(out, stats, publication)
     for graph, source in stats.graph_sources:
         out.iri(graph, DCTERMS + "source", source)
     for distribution in publication.distributions:  # whole-dataset dumps, and each graph's own
@@ -177,6 +180,32 @@ def describe(stats: Statistics, publication: Publication) -> list[ox.Triple]:
         out.iri(owner, DCAT + "distribution", node)
         _distribution(out, node, url, distribution, publication)
     return out.sorted()
+
+
+def _graph_descriptions(out: _Triples, stats: Statistics, publication: Publication) -> None:
+    """What a self-describing graph (ROME) says of itself, and its class partitions (fiches, appellations…)."""
+    for graph, predicate, value, tag in stats.graph_descriptions:
+        term = predicate[len(DCTERMS):]
+        if term == "publisher":  # DCAT-AP wants an agent: the export names its publisher
+            agent = publication.part("publisher-" + re.sub(r"[^A-Za-z0-9]+", "-", value).strip("-").lower())
+            out.iri(graph, DCTERMS + "publisher", agent)
+            out.iri(agent, RDF.type, FOAF + "Agent")
+            out.text(agent, FOAF + "name", value)
+        elif term == "license":
+            out.iri(graph, DCTERMS + "license", value)
+        elif term == "hasVersion":
+            out.text(graph, DCAT + "version", value)
+            out.text(graph, OWL.versionInfo, value)
+        elif tag.startswith(str(XSD)) and tag != str(XSD.string):
+            out.typed(graph, predicate, value, tag[len(str(XSD)):])
+        else:
+            out.text(graph, predicate, value, None if tag.startswith("http") else tag or None)
+    for graph, cls, count in stats.graph_classes:
+        name = re.sub(r"[^A-Za-z0-9.-]+", "-", graph[len(publication.base_iri):] if graph.startswith(publication.base_iri) else graph)
+        node = publication.part(f"{name}-class-{fragment(cls)}")
+        out.iri(graph, VOID + "classPartition", node)
+        out.iri(node, VOID + "class", cls)
+        out.typed(node, VOID + "entities", count, "integer")
 
 
 def _void(out: _Triples, stats: Statistics, publication: Publication) -> None:
@@ -299,7 +328,7 @@ def _distribution(out: _Triples, node: str, url: str, distribution: Distribution
     what = f"graphe <{distribution.graph}>" if distribution.graph else "graphe complet"
     checksum = node + "-sha256"
     out.iri(node, RDF.type, DCAT + "Distribution")
-    title = f"{info.title} ({what})" if info.feature else info.title
+    title = f"{info.title} ({what})" if info.feature or distribution.graph else info.title
     out.text(node, DCTERMS + "title", f"{title}, gzip", "fr")
     out.iri(node, DCAT + "accessURL", publication.dumps)
     out.iri(node, DCAT + "downloadURL", url)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.alignment.sssom import mappings_from_store, sssom_tsv
+from kg.alignment.sssom import crosswalk_tsv, mappings_from_store, sssom_tsv
 from kg.publish.dataset import (
     FORMAT_INFO,
     Distribution,
@@ -86,6 +86,7 @@ GRAPHS_DIR = "graphs"
 DUMPS_DIR = "dumps"  # STORE/dumps/<build id>/: where the server keeps (and `dump --format all` pre-writes) them
 VOID_FILE = "void.ttl"
 SSSOM_FILE = "mappings.sssom.tsv.gz"
+CROSSWALK_FILE = "esco-rome.sssom.tsv.gz"  # the official ESCO–ROME mapping set, as its publisher gives it
 SUMS_FILE = "SHA256SUMS"
 _SAFE_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
@@ -161,6 +162,9 @@ def write_dump_set(store: Store, directory: Path, base_iri: str) -> DumpSet:
         del nquads
         mappings = sssom_tsv(mappings_from_store(store), base_iri)  # the alignment, for SSSOM tools
         files.append(_write_gz(staging, SSSOM_FILE, "sssom", None, mappings.encode("utf-8")))
+        crosswalk = crosswalk_tsv(store, base_iri)
+        if crosswalk is not None:  # a distribution of the graph that holds the mapping set
+            files.append(_write_gz(staging, CROSSWALK_FILE, "sssom", crosswalk[0], crosswalk[1].encode("utf-8")))
         for graph, group in groupby(quads, key=lambda q: q.graph_name):
             if isinstance(graph, ox.NamedNode):  # default-graph triples are in the whole dumps only
                 triples = _union_triples(list(group))

@@ -127,7 +127,9 @@ def _mappings(store: object) -> dict[str, dict[str, int]]:
 def _rome_export(store: object) -> dict[str, int]:
     """ROME fiches and appellations with an official ESCO mapping; our titles linked to ROME appellations."""
     official = "?m a mkg:CrosswalkMapping ; owl:annotatedSource ?a"
-    ours = "?m a mkg:Mapping ; owl:annotatedSource ?s ; owl:annotatedTarget ?a . ?a a mkg:RomeAppellation"
+    candidates = "?m a mkg:Mapping ; owl:annotatedSource ?s ; owl:annotatedTarget ?a . ?a a mkg:RomeAppellation"
+    ours = candidates + ' FILTER NOT EXISTS { ?m sssom:predicate_modifier "Not" }'
+    rejected = candidates + ' . ?m sssom:predicate_modifier "Not"'  # equal titles, fiches of another trade
     return {
         "fiches": _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?f a mkg:RomeFiche }"),
         "appellations": _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?a a mkg:RomeAppellation }"),
@@ -138,6 +140,8 @@ def _rome_export(store: object) -> dict[str, int]:
         "our_links_to_rome_appellations": _count(store, f"SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{ {ours} }}"),
         "our_titles_linked_to_rome_appellations": _count(
             store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {ours} }}"),
+        "rejected_rome_appellation_candidates": _count(
+            store, f"SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{ {rejected} }}"),
     }
 
 
@@ -154,6 +158,11 @@ def quality_report(store: object) -> QualityReport:
         "with_esco_skill": _count(store, f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{
             {{ ?s a mkg:SavoirFaire }} UNION {{ ?s a mkg:Connaissance }}
             ?s ?p ?t . ?m owl:annotatedSource ?s ; owl:annotatedTarget ?t . FILTER(STRSTARTS(STR(?t), "{ESCO_SKILL}")) }}"""),
+        **{f"with_rome_{name}": _count(store, f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+            ?s a mkg:{ours} . ?s ?p ?t . ?m a mkg:Mapping ; owl:annotatedSource ?s ; owl:annotatedTarget ?t .
+            ?t a mkg:{theirs} FILTER NOT EXISTS {{ ?m sssom:predicate_modifier "Not" }} }}""")
+           for name, ours, theirs in (("competence", "SavoirFaire", "RomeCompetence"),
+                                      ("savoir", "Connaissance", "RomeSavoir"))},
     }
     report.mappings = _mappings(store)
     report.cross_source = {row["p"].rsplit("#", 1)[-1]: int(row["n"]) for row in _rows(store, """
@@ -235,7 +244,8 @@ def render_text(report: QualityReport) -> str:
         out.append(f"ROME  export: {r['fiches']} fiches, {r['appellations']} appellations; official ESCO mapping for "
                    f"{r['fiches_with_official_esco_mapping']} fiches and {r['appellations_with_official_esco_mapping']} "
                    f"appellations; {r['our_titles_linked_to_rome_appellations']} of our titles linked to ROME "
-                   f"appellations ({r['our_links_to_rome_appellations']} links)")
+                   f"appellations ({r['our_links_to_rome_appellations']} links; "
+                   f"{r['rejected_rome_appellation_candidates']} equal titles rejected, their fiche of another trade)")
     out.append("")
     for name, esco in report.esco.items():
         types = ", ".join(f"{k} {v}" for k, v in esco["by_match_type"].items())
@@ -251,7 +261,9 @@ def render_text(report: QualityReport) -> str:
     out += ["", f"ISCO  with an ISCO-08 group: {groups}; {isco['isco_links']} links, "
                 f"{isco['consistent_with_esco']} consistent with their ESCO match, {isco['inconsistent']} inconsistent",
             f"Skills  {report.skills['skills']} skill concepts for {report.skills['phrases']} emploi-type/skill pairs; "
-            f"{report.skills['with_esco_skill']} matched with an ESCO skill",
+            f"{report.skills['with_esco_skill']} matched with an ESCO skill; savoir-faire matched with a ROME "
+            f"compétence {report.skills['with_rome_competence']}, connaissances with a ROME savoir "
+            f"{report.skills['with_rome_savoir']} (candidates for review: metiers-kg align)",
             f"Mappings  by predicate: {_pairs(report.mappings['by_predicate'])}",
             f"          by justification: {_pairs(report.mappings['by_justification'])}; "
             f"rejected candidates: {report.mappings['rejected_candidates']['count']}",

@@ -55,9 +55,19 @@ class Statistics:
     sources: tuple[tuple[str, str | None], ...]  # (source document, its file name)
     examples: tuple[str, ...]
     created: str | None
+    # A named graph that describes itself (ROME: title, version, dates, licence, publisher, as its
+    # source says): (graph, dcterms property, value, language or datatype), and its class sizes.
+    graph_descriptions: tuple[tuple[str, str, str, str], ...] = ()
+    graph_classes: tuple[tuple[str, str, int], ...] = ()  # (graph, class, instances in that graph)
 
 
 DISTINCT = "{ SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+GRAPH_TERMS = ("title", "description", "hasVersion", "issued", "dateAccepted", "license", "publisher", "rights")
+GRAPH_DESCRIPTIONS = ("SELECT ?g ?p ?o (COALESCE(LANG(?o), '') AS ?lang) (IF(isLiteral(?o), STR(DATATYPE(?o)), '') AS ?dt) "
+                      "WHERE { GRAPH ?g { ?g ?p ?o } VALUES ?p { " + " ".join(f"<{DCT}{t}>" for t in GRAPH_TERMS)
+                      + " } } ORDER BY ?g ?p ?o")
+GRAPH_CLASSES = (f"SELECT ?g ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?g <{DCT}title> ?t . ?s a ?c }} }} "
+                 "GROUP BY ?g ?c ORDER BY ?g ?c")
 
 
 def _rows(store: Store, query: str) -> list[tuple[str, ...]]:
@@ -109,4 +119,6 @@ def compute_statistics(store: Store, base_iri: str) -> Statistics:
         sources=tuple((d, t or None) for d, t in sources),
         examples=tuple(e for e in examples if e),
         created=created,
+        graph_descriptions=tuple((g, p, o, lang or dt) for g, p, o, lang, dt in _rows(store, GRAPH_DESCRIPTIONS)),
+        graph_classes=tuple((g, c, int(n)) for g, c, n in _rows(store, GRAPH_CLASSES)),
     )

@@ -114,6 +114,14 @@ def read_appellations(path: Path) -> tuple[Appellation, ...]:
     return records.appellations(opened, {f.code: f for f in _fiches(export, opened).fiches})
 
 
+def read_skills(path: Path) -> tuple[tuple[Competence, ...], tuple[Savoir, ...]]:
+    """The compétences and savoirs of the export at ``path`` (what the alignment of our skills needs)."""
+    export = open_export(path)
+    opened = records.open_files(export, {name: records.FILES[name] for name in (
+        "referentiel_competence", "referentiel_macro_competence_riasec", "referentiel_savoir")})
+    return records.competences(opened), records.savoirs(opened)
+
+
 def parse_export(path: Path) -> RomeExport:
     """Read and check the whole export at ``path``; any error names its file and line."""
     export = open_export(path)

@@ -9,7 +9,13 @@ description of ``<X>`` is
   salary…);
 * the whole of every mapping node (SSSOM axiom) whose subject, object or basis is ``<X>``, so
   the page can show who says so and why;
-* up to ``INCOMING_LIMIT`` triples pointing at ``<X>`` (who links here), in a stable order;
+* every ROME fiche that uses ``<X>`` as a savoir-faire, savoir-être, savoir or contexte, and the
+  whole of its coeur-de-métier link to it (at most one of each per fiche, so bounded by the
+  fiches, not by ``INCOMING_LIMIT``: "Faire preuve de rigueur et de précision" is on 1,070);
+* the classes and ``skos:broader`` concepts (two levels up) of what ``<X>`` links to, so a ROME fiche's page
+  can group its savoir-faire by macro-compétence, its savoirs by category and its contextes by type;
+* up to ``INCOMING_LIMIT`` other triples pointing at ``<X>`` (who links here), in a stable order, and
+  the classes of the occupations filed under a ROME fiche (fiches métiers, emploi-types);
 * the labels of every resource, predicate and class those triples mention, so that a client
   can show them without another request.
 
@@ -31,6 +37,7 @@ import pyoxigraph as ox
 from server.linked_data.page_labels import FEATURED_INCOMING, INVERSES, LABELS, PLAIN_DATATYPES, inverse_label
 from kg.core.vocab import DCTERMS, MKG, NIF, OWL, PREFIXES, RDF, RDFS, SCHEMA, SKOS, SKOSXL, SSSOM
 from kg.publish.dataset import sort_triples
+from server.linked_data.rome_view import FICHE_SHOWN, QUALIFIED, USES, FicheView, Usage, rome_views
 from kg.publish.void_stats import link_targets
 
 INCOMING_LIMIT = 1000
@@ -40,6 +47,7 @@ TYPE, SECTION, ORDER, VALUE = str(RDF.type), str(MKG.section), str(MKG.order), s
 LIST_ITEM, POSITION = str(SCHEMA.itemListElement), str(SCHEMA.position)
 BULLET = re.compile(r"^[-*•]\s+")  # how a list entry is marked in a section's text
 LANGUAGES = ("fr", "", "en")  # preferred order of label languages
+USAGE_PREDICATES = tuple(str(p) for p in (MKG.savoirFaire, MKG.savoirEtre, MKG.savoir, MKG.contexteTravail))
 
 Linker = Callable[[str], str | None]  # IRI → href on this server (or None: link to the IRI itself)
 
@@ -47,6 +55,8 @@ Linker = Callable[[str], str | None]  # IRI → href on this server (or None: li
 def description_query(iri: str, incoming_limit: int = INCOMING_LIMIT) -> str:
     """The CONSTRUCT that describes ``<iri>`` (shown on its page, runnable on /sparql as is)."""
     labels = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
+    usage = " ".join(f"<{p}>" for p in USAGE_PREDICATES)
+    usage_list = ", ".join(f"<{p}>" for p in USAGE_PREDICATES)
     under = f'STRSTARTS(STR(?{{v}}), "{iri}/")'
     return f"""# Description of <{iri}>: its triples and those of its parts (IRIs under it),
 # the triples that point to it, and the labels of everything they mention.
@@ -65,8 +75,21 @@ CONSTRUCT {{
   }} UNION {{
     ?s <{OWL.annotatedSource}>|<{OWL.annotatedTarget}>|<{MKG.basis}> <{iri}> ; a <{MKG.Mapping}> ; ?p ?o .
   }} UNION {{
-    {{ SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> }} ORDER BY ?s ?p LIMIT {incoming_limit} }}
+    VALUES ?p {{ {usage} }} ?s ?p <{iri}> . BIND(<{iri}> AS ?o)
+  }} UNION {{
+    ?s <{MKG.linkFiche}>|<{MKG.linkItem}> <{iri}> ; ?p ?o .
+  }} UNION {{
+    <{iri}> ?link ?s . ?s <{SKOS.broader}> ?o . BIND(<{SKOS.broader}> AS ?p)
+  }} UNION {{
+    <{iri}> ?link ?s . ?s a ?o . BIND(<{RDF.type}> AS ?p)
+  }} UNION {{
+    <{iri}> ?link ?mid . ?mid <{SKOS.broader}> ?s . ?s <{SKOS.broader}> ?o . BIND(<{SKOS.broader}> AS ?p)
+  }} UNION {{
+    {{ SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> FILTER(?p NOT IN ({usage_list})) }}
+      ORDER BY ?s ?p LIMIT {incoming_limit} }}
     BIND(<{iri}> AS ?o)
+  }} UNION {{
+    ?s <{MKG.romeFiche}> <{iri}> ; a ?o . BIND(<{RDF.type}> AS ?p)
   }}
   OPTIONAL {{ VALUES ?sl {{ {labels} }} ?s ?sl ?slabel }}
   OPTIONAL {{ VALUES ?pl {{ {labels} }} ?p ?pl ?plabel }}
@@ -156,6 +179,8 @@ class ResourcePage:
     incoming_truncated: bool
     featured: tuple[Row, ...] = ()  # incoming links a reader came for, under their inverse label
     mappings: tuple[MappingRow, ...] = ()
+    rome_fiche: FicheView | None = None  # a ROME fiche as France Travail's fiche shows it (server.linked_data.rome_view)
+    rome_usage: Usage | None = None  # the ROME fiches that use a ROME item
 
 
 class Graph:
@@ -309,11 +334,16 @@ def resource_page(iri: str, triples: Iterable[ox.Triple], linker: Linker, base_i
     mapping_nodes = sorted(n for n, o in graph.out.items() if str(MKG.Mapping) in
                            {t.value for t in o.get(TYPE, []) if isinstance(t, ox.NamedNode)} and n != iri)
     mappings = tuple(m for m in (build.mapping(n) for n in mapping_nodes) if m is not None)
+    fiche, usage = rome_views(graph, build, iri)
+    qualified = {n for n, o in graph.out.items() if QUALIFIED & {t.value for t in o.get(TYPE, [])}}
+    shown_elsewhere = (FICHE_SHOWN if fiche else frozenset()) | (frozenset(USES) if usage else frozenset())
     featured, incoming_rows = [], []
     into = graph.into.get(iri, {})
     for predicate, subjects in sorted(into.items()):
+        if predicate in shown_elsewhere:
+            continue
         said = {o.value for o in out.get(INVERSES.get(predicate, ""), []) if isinstance(o, ox.NamedNode)}
-        outside = sorted(set(subjects) - parts - {iri} - set(mapping_nodes) - said)
+        outside = sorted(set(subjects) - parts - {iri} - set(mapping_nodes) - said - qualified)
         if outside:
             label = inverse_label(predicate, build.iri_term(predicate).text)
             row = Row(build.iri_term(predicate, label), tuple(build.iri_term(s) for s in outside))
@@ -322,7 +352,8 @@ def resource_page(iri: str, triples: Iterable[ox.Triple], linker: Linker, base_i
         iri=iri,
         label=graph.label(iri) or local_name(iri),
         types=types,
-        rows=build.rows(iri, frozenset({TYPE, SECTION}), frozenset(v.iri for r in alignments for v in r.values if v.iri)),
+        rows=build.rows(iri, frozenset({TYPE, SECTION}) | (FICHE_SHOWN if fiche else frozenset()),
+                        frozenset(v.iri for r in alignments for v in r.values if v.iri)),
         alignments=tuple(alignments),
         sections=sections,
         parts=shown_parts,
@@ -330,4 +361,6 @@ def resource_page(iri: str, triples: Iterable[ox.Triple], linker: Linker, base_i
         incoming_truncated=sum(len(set(s)) for s in into.values()) >= incoming_limit,
         featured=tuple(featured),
         mappings=mappings,
+        rome_fiche=fiche,
+        rome_usage=usage,
     )

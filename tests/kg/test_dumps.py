@@ -97,7 +97,7 @@ def test_sha256sums_cover_every_file_and_are_right(dumped: DumpSet) -> None:
 
 def test_one_turtle_file_per_named_graph_and_the_whole_in_three_formats(built_store: Path, dumped: DumpSet) -> None:
     graphs = [g.value for g in Store.open_current(built_store).named_graphs()]
-    per_graph = {f.graph: f.name for f in dumped.files if f.graph is not None}
+    per_graph = {f.graph: f.name for f in dumped.files if f.graph is not None and f.format == "turtle"}
     assert sorted(per_graph) == sorted(graphs)
     assert per_graph[BASE + "graph/fiche/MET.717"] == "graphs/fiche/MET.717.ttl.gz"
     assert all(per_graph[g] == graph_file_name(g, BASE) for g in graphs)
@@ -113,6 +113,46 @@ def test_the_alignment_is_in_the_dumps_as_the_published_sssom_file(dumped: DumpS
     node = next(void.subjects(rdflib.URIRef(DCAT + "downloadURL"),
                               rdflib.URIRef(BASE + "dumps/mappings.sssom.tsv.gz")))
     assert value(void, str(node), DCAT + "mediaType") == "http://www.iana.org/assignments/media-types/text/tab-separated-values"
+
+
+def test_the_official_esco_rome_mapping_has_its_own_sssom_file(built_store: Path, dumped: DumpSet) -> None:
+    store = Store.open_current(built_store)
+    nodes = Counter(row["p"].value.rsplit("#", 1)[-1] for row in store.query(
+        "SELECT ?p WHERE { ?m a <https://w3id.org/metiers-kg/ontology#CrosswalkMapping> ; "
+        "<http://www.w3.org/2002/07/owl#annotatedProperty> ?p }"))
+    text = gzip.decompress((dumped.directory / "esco-rome.sssom.tsv.gz").read_bytes()).decode("utf-8")
+    header = [line for line in text.splitlines() if line.startswith("#")]
+    columns, *rows = [line.split("\t") for line in text.splitlines() if not line.startswith("#")]
+    assert columns[:4] == ["subject_id", "subject_label", "predicate_id", "object_id"]
+    assert Counter(row[2].split(":")[1] for row in rows) == nodes and sum(nodes.values()) > 0
+    assert all(row[0].startswith("kg:rome/appellation/") and row[1] and row[3].startswith("ESCO:") for row in rows)
+    assert {row[7] for row in rows} == {"Pôle emploi - France"}  # the publisher is the author
+    assert f"# mapping_set_id: {BASE}mapping-set/esco-rome" in header and '# mapping_set_version: "V1.4"' in header
+    assert all(re.fullmatch(r"FR_20230607_mapping_esco_rome\.csv\.gz line \d+", row[8]) for row in rows)
+    void = void_graph(dumped)
+    node = next(void.subjects(rdflib.URIRef(DCAT + "downloadURL"), rdflib.URIRef(BASE + "dumps/esco-rome.sssom.tsv.gz")))
+    assert (rdflib.URIRef(BASE + "graph/esco-rome"), rdflib.URIRef(DCAT + "distribution"), node) in void
+    assert value(void, str(node), DCAT + "mediaType").endswith("/text/tab-separated-values")
+    assert "esco-rome.sssom.tsv.gz" in (dumped.directory / SUMS_FILE).read_text()
+
+
+def test_void_and_dcat_describe_the_rome_graph_with_its_record_counts(built_store: Path, dumped: DumpSet) -> None:
+    void = void_graph(dumped)
+    rome = BASE + "graph/rome"
+    assert value(void, rome, DCTERMS + "title") == "ROME 4.60 — France Travail"
+    assert value(void, rome, DCAT + "version") == "4.60"
+    assert value(void, rome, DCTERMS + "issued") == "2025-09-18"
+    assert value(void, rome, DCTERMS + "license") == "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+    assert value(void, value(void, rome, DCTERMS + "publisher"), "http://xmlns.com/foaf/0.1/name") == "France Travail"
+    partitions = {value(void, str(n), VOID + "class").rsplit("#", 1)[-1]: int(value(void, str(n), VOID + "entities"))
+                  for n in void.objects(rdflib.URIRef(rome), rdflib.URIRef(VOID + "classPartition"))}
+    store = Store.open_current(built_store)
+    in_graph = Counter(q.object.value.rsplit("#", 1)[-1] for q in store.quads(ox.NamedNode(rome))
+                       if q.predicate.value == RDF_TYPE)
+    assert partitions == dict(in_graph)
+    # The subset export keeps every grand domaine, domaine and fiche (tests/rome_subset.py).
+    assert (partitions["RomeGrandDomaine"], partitions["RomeDomaine"], partitions["RomeFiche"]) == (14, 110, 1584)
+    assert value(void, rome, VOID + "dataDump") == BASE + "dumps/graphs/rome.ttl.gz"
 
 
 # -- loading back ---------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -166,6 +167,15 @@ def test_the_official_esco_rome_mapping_is_its_own_mapping_set(full_store: Path)
     assert count(full_store, f"""<{BASE}rome/appellation/15305> skos:broadMatch ?o""") == 1
     assert count(full_store, "SELECT DISTINCT ?f WHERE { ?f mkg:escoOccupation ?o }") == 1421
     assert count(full_store, "SELECT DISTINCT ?f WHERE { ?f mkg:iscoGroup ?o }") == 1420
+    # Its own SSSOM TSV (dumps/esco-rome.sssom.tsv.gz): every row of the publisher's file, once.
+    from kg.alignment.sssom import crosswalk_tsv
+
+    found = crosswalk_tsv(Store.open_current(full_store), BASE)
+    assert found is not None and found[0] == graph
+    rows = [line.split("\t") for line in found[1].splitlines()[1:] if not line.startswith("#")][1:]
+    assert Counter(row[2] for row in rows) == {"skos:broadMatch": 5086, "skos:closeMatch": 4597,
+                                               "skos:exactMatch": 1144, "skos:narrowMatch": 291}
+    assert len({row[8] for row in rows}) == 11118  # one per line of the file
 
 
 def test_quality_report_counts_the_rome_export(full_store: Path) -> None:
@@ -173,8 +183,8 @@ def test_quality_report_counts_the_rome_export(full_store: Path) -> None:
 
     assert quality_report(Store.open_current(full_store)).rome_export == {
         "fiches": 1584, "appellations": 13120, "fiches_with_official_esco_mapping": 1421,
-        "appellations_with_official_esco_mapping": 11118, "our_links_to_rome_appellations": 26,
-        "our_titles_linked_to_rome_appellations": 26}
+        "appellations_with_official_esco_mapping": 11118, "our_links_to_rome_appellations": 18,
+        "our_titles_linked_to_rome_appellations": 18, "rejected_rome_appellation_candidates": 8}
 
 
 def test_an_occupation_filed_under_a_rome_fiche_inherits_its_official_esco_candidates() -> None:

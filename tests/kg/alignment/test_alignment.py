@@ -22,6 +22,7 @@ from kg.alignment.model import (
     RELATED,
 )
 from kg.sources.reference import esco_occupations
+from kg.alignment.rome_links import ROME_APPELLATION_TARGET, rome_appellation_links
 from kg.alignment.stage import align_corpus
 from kg.mapping import Iris
 from tests.kg.alignment.conftest import BASE
@@ -126,3 +127,49 @@ def test_testimony_mentions_link_with_offsets_and_confidence(seed_alignment) -> 
     assert links[("631-673", "J1306")].confidence == 0.9  # ROME's manipulateur d'électroradiologie médicale
     assert not any(key[0] == "3694-3709" for key in links)  # "Licence 3 MIAGE": no licence MIAGE formation
     assert len({m.subject for m in links.values()}) == 19
+
+
+def test_equal_titles_link_to_rome_appellations_only_when_the_fiches_agree(seed_alignment) -> None:
+    """26 of our titles equal a ROME appellation's; 8 of those appellations are filed under a fiche of another
+    domaine professionnel than every ROME code the source gives (the IT "Urbaniste" and ROME's town planner)."""
+    candidates = [m for m in seed_alignment.mappings if m.target == ROME_APPELLATION_TARGET]
+    linked = [m for m in candidates if m.positive]
+    rejected = [m for m in candidates if m.negated]
+    assert (len(candidates), len(linked), len(rejected)) == (26, 18, 8)
+    assert all(m.predicate == EXACT and m.justification == LEXICAL for m in candidates)
+    assert {m.confidence for m in linked} == {0.95} and {m.confidence for m in rejected} == {0.8}
+    urbaniste = {m.subject[len(BASE):]: m.comment for m in rejected if m.object == f"{BASE}rome/appellation/20492"}
+    assert urbaniste == {s: "rejected: folded title 'Urbaniste' equals ROME appellation 20492 'Urbaniste', but its "
+                            "ROME fiche K1807 is in no domaine professionnel of the source's ROME code(s) M1806"
+                         for s in ("emploi-type/urbaniste", "emploi-type/urbaniste/appellation/urbaniste")}
+    # Same domaine, other fiche: kept (the database administrator of M1801 is ROME's M1894 one).
+    kept = {m.subject[len(BASE):] for m in linked if m.object == f"{BASE}rome/appellation/10301"}
+    assert kept == {"emploi-type/administrateur-d-infrastructure/appellation/administrateur-de-bases-de-donnees"}
+
+
+def test_a_source_without_rome_codes_contradicts_no_equal_title() -> None:
+    title = _subject("Urbaniste", kind="emploi-type")
+    links = rome_appellation_links({title.iri: title}, {"20492": "Urbaniste"}, IRIS, None, {"20492": "K1807"})
+    assert [(m.object, m.negated) for m in links] == [(f"{BASE}rome/appellation/20492", False)]
+    filed = Subject(title.iri, "emploi-type", "Urbaniste", ("Urbaniste",), (), (f"{BASE}rome/K1802",), (), "d", 1)
+    links = rome_appellation_links({filed.iri: filed}, {"20492": "Urbaniste"}, IRIS, None, {"20492": "K1807"})
+    assert [m.negated for m in links] == [False]  # K18 like K1807: the same domaine professionnel
+
+
+def test_skills_get_scored_rome_candidates_and_strict_matches(seed_alignment) -> None:
+    """Savoir-faire meet ROME's savoir-faire compétences, connaissances its savoirs; only an equal title of
+    exactly one ROME item is asserted (9 connaissances), the rest are candidates for a reviewer."""
+    from kg.alignment.rome_skills import ROME_SKILL_TARGET, rome_skill_candidates
+
+    links = [m for m in seed_alignment.mappings if m.target == ROME_SKILL_TARGET]
+    assert Counter(m.subject_kind for m in links) == {"connaissance": 9}
+    assert all(m.predicate == CLOSE and m.justification == LEXICAL and m.confidence == 0.8 for m in links)
+    assert all(m.object.startswith(f"{BASE}rome/savoir/") for m in links)
+    by_label = {m.subject_label: m.object_label for m in links}
+    assert by_label["Conduite de réunion"] == "Conduite de réunions"  # plural aside, as for ESCO labels
+    skills = [s for s in seed_alignment.subjects.values() if s.kind in ("savoir-faire", "connaissance")]
+    found = {s.iri: rome_skill_candidates(s, BASE) for s in skills}
+    assert (len(skills), sum(1 for c in found.values() if c), sum(len(c) for c in found.values())) == (337, 237, 549)
+    assert all(0.5 <= c.score <= 1.0 and "~ ROME fr pref" in c.evidence for cs in found.values() for c in cs)
+    kinds = {("competence" in c.object, s.kind) for s in skills for c in found[s.iri]}
+    assert kinds == {(True, "savoir-faire"), (False, "connaissance")}
