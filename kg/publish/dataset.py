@@ -185,7 +185,7 @@ def describe(stats: Statistics, publication: Publication) -> list[ox.Triple]:
 def _graph_descriptions(out: _Triples, stats: Statistics, publication: Publication) -> None:
     """What a self-describing graph (ROME) says of itself, and its class partitions (fiches, appellations…)."""
     for graph, predicate, value, tag in stats.graph_descriptions:
-        term = predicate[len(DCTERMS):]
+        term = predicate[len(str(DCTERMS)):]
         if term == "publisher":  # DCAT-AP wants an agent: the export names its publisher
             agent = publication.part("publisher-" + re.sub(r"[^A-Za-z0-9]+", "-", value).strip("-").lower())
             out.iri(graph, DCTERMS + "publisher", agent)
