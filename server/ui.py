@@ -16,6 +16,7 @@ from flask import (Blueprint, Request, Response, current_app, jsonify, redirect,
 
 from kg.dataset import DESCRIPTION_PREFIXES
 from kg.vocab import PREFIXES
+from server.browse import holdings
 from server.rdf_http import names_rdf, prefers_html
 from server.services import services
 
@@ -105,7 +106,9 @@ def editor_page() -> Response:
     """The YASGUI page, its endpoint this server's /sparql and its examples preloaded."""
     config = services().config
     examples = [{"key": e.key, "title": e.title, "query": e.for_base(config.base_iri)} for e in EXAMPLES]
+    held, described = holdings()
     body = render_template("ui.html", examples=examples, endpoint=config.endpoint_seen_by(request.root_url),
+                           holdings=held, described_formations=described,
                            base_iri=config.base_iri, resource_root=config.root_seen_by(request.root_url),
                            prefixes_url=url_for("ui.prefixes"))
     response = Response(body, content_type="text/html; charset=utf-8")
