@@ -367,7 +367,8 @@ class _Indexing(threading.Thread):
 
     def __init__(self, store: Store) -> None:
         super().__init__(name="name-index", daemon=True)
-        self.store, self.error = store, None
+        self.store = store
+        self.error: BaseException | None = None
         self.start()
 
     def run(self) -> None:
