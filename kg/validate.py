@@ -202,7 +202,11 @@ def _query_predicates(text: str) -> set[URIRef] | None:
             return all(walk(value) for value in node)
         return True
 
-    return found if walk(prepareQuery(text).algebra) else None
+    try:
+        algebra = prepareQuery(text).algebra
+    except Exception:  # noqa: BLE001 -- e.g. prefixes declared by sh:prefixes: then read every triple
+        return None
+    return found if walk(algebra) else None
 
 
 def validate(graphs: list[MappedGraph], every_triple: bool = False) -> Report:
