@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/build_bench.py 1000 10000 50000
     .venv/bin/python bench/build_bench.py --corpus corpus/onisep/fiches-metiers corpus/onisep/fiches-formations
+    .venv/bin/python bench/build_bench.py --like corpus/onisep/fiches-metiers 1000 10000
 
 Each size is generated deterministically (bench/generate_fiches.py), then built once in a
 fresh process. Memory is reported twice: the largest single process (wait4 rusage, exact)
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate_fiches import generate  # noqa: E402
+from generate_fiches import generate, replicate  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -54,11 +55,13 @@ def _sample_peak(pid: int, peak: list[float], done: threading.Event) -> None:
         peak[0] = max(peak[0], _tree_rss_mib(pid))
 
 
-def measure(count: int, corpus: list[Path] | None = None) -> tuple[float, float, float, int]:
-    """Build N synthetic fiches, or the real ``corpus`` directories (with --keep-going: exit 3 is a success)."""
-    seeds, store = OUT / f"fiches-{count}", OUT / f"store-{count}"
+def measure(count: int, corpus: list[Path] | None = None, like: Path | None = None) -> tuple[float, float, float, int]:
+    """Build N synthetic fiches (copies of the real ones of ``like``), or the real ``corpus`` directories
+    (with --keep-going: exit 3 is a success)."""
+    kind = "like" if like else "fiches"
+    seeds, store = OUT / f"{kind}-{count}", OUT / f"store-{kind}-{count}"
     if corpus is None and not seeds.exists():
-        generate(count, seeds)
+        replicate(count, seeds, like) if like else generate(count, seeds)
     shutil.rmtree(store, ignore_errors=True)
     sources = [str(d) for d in corpus] + ["--keep-going"] if corpus else [str(seeds)]
     run = timed_build(["--seeds", *sources, "--store", str(store)])
@@ -98,6 +101,8 @@ def main() -> None:
     parser.add_argument("sizes", type=int, nargs="*")
     parser.add_argument("--corpus", type=Path, nargs="+", default=None, metavar="DIR",
                         help="build these real document directories together instead of synthetic fiches")
+    parser.add_argument("--like", type=Path, default=None, metavar="DIR",
+                        help="the N fiches of each size are copies of the real fiches métiers of DIR")
     args = parser.parse_args()
     print("| fiches | quads | wall time (s) | µs per quad | peak RSS, largest process (MiB) "
           "| peak RSS, all processes (MiB) |")
@@ -108,8 +113,8 @@ def main() -> None:
         print(f"| {count:,} (real) | {quads:,} | {elapsed:.1f} | {elapsed / quads * 1e6:.1f} | {rss:,.0f} "
               f"| {tree_rss:,.0f} |", flush=True)
     for count in args.sizes:
-        elapsed, rss, tree_rss, quads = measure(count)
-        print(f"| {count:,} | {quads:,} | {elapsed:.1f} | {elapsed / quads * 1e6:.1f} | {rss:,.0f} "
+        elapsed, rss, tree_rss, quads = measure(count, like=args.like)
+        print(f"| {count:,}{' (copies of real)' if args.like else ''} | {quads:,} | {elapsed:.1f} | {elapsed / quads * 1e6:.1f} | {rss:,.0f} "
               f"| {tree_rss:,.0f} |", flush=True)
 
 

@@ -3,12 +3,18 @@
 The fiches have the structure of seeds/000 and seeds/001 (ID, gendered appellations, other
 appellations, several ROME codes, nested sections, salary, access level, formations, statuses,
 interests) with varied content drawn from the ROME 4.0 list and small word pools.
+
+They cost less than real fiches (their sections are short and their words repeat), so
+``--like DIR`` writes N copies of the real fiches métiers of DIR instead (in name order,
+round and round), each with a new identifier ``MET.<100000 + n>``: the same structure, text
+and cost as the corpus, as many documents as asked. A fiche the parser refuses is skipped.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import re
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -80,13 +86,40 @@ def generate(count: int, output: Path, seed: int = 717) -> None:
         (output / f"fiche_{number:06d}.txt").write_text(fiche(number, rng, romes), encoding="utf-8")
 
 
+_ID = re.compile(r"^\*\*ID:\*\* MET\.[0-9]+$", re.MULTILINE)
+
+
+def replicate(count: int, output: Path, like: Path) -> None:
+    """``count`` copies of the fiches métiers of ``like``, each with its own identifier (see above)."""
+    from kg.core.errors import SourceError
+    from kg.sources import parse
+
+    sources = []
+    for path in sorted(like.glob("MET.*.md"), key=lambda p: int(p.stem.split(".")[1])):
+        try:
+            parse(path)
+        except SourceError:
+            continue
+        sources.append(path.read_text(encoding="utf-8"))
+    output.mkdir(parents=True, exist_ok=True)
+    for number in range(count):
+        identifier = f"MET.{100000 + number}"
+        text, replaced = _ID.subn(f"**ID:** {identifier}", sources[number % len(sources)], count=1)
+        assert replaced == 1, "a fiche métier without an ID line"
+        (output / f"{identifier}.md").write_text(text, encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("count", type=int)
     parser.add_argument("output", type=Path)
     parser.add_argument("--seed", type=int, default=717)
+    parser.add_argument("--like", type=Path, metavar="DIR", help="copy the real fiches métiers of DIR instead")
     args = parser.parse_args()
-    generate(args.count, args.output, args.seed)
+    if args.like:
+        replicate(args.count, args.output, args.like)
+    else:
+        generate(args.count, args.output, args.seed)
 
 
 if __name__ == "__main__":

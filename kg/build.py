@@ -27,14 +27,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.alignment.digest import Digest, digest
-from kg.alignment.stage import alignment_graphs, prepare
+from kg.alignment.stage import alignment_graph_names, alignment_graphs, prepare
 from kg.core.errors import DocumentsRejectedError, SourceError
 from kg.mapping import Iris, MappedGraph, reference_graphs, to_graph
 from kg.validation.graph import validation_graph
 from kg.rome_stage import cache_directory, cached_quads, prepared_rome
 from kg.search import INDEX_DIR, write_index
 from kg.sources import list_documents, parse
-from kg.store import carry_written, new_build, to_oxigraph_quads
+from kg.store import Store, carry_written, new_build, to_oxigraph_quads
 from kg.validation.shacl import Rejection, Report, merge_reports, validate
 
 BATCH_SIZE = 1000  # at most this many documents per pyshacl run: enough to amortise the reference graphs
@@ -322,20 +322,62 @@ def build(seeds: Path | list[Path], store_dir: Path, base_iri: str, batch_size: 
         if not keep_going:
             _refuse(rejections, merge_reports(reports))
         preparing.join()
-        aligned, alignment_report = check_alignment(digests, base_iri, rome)
-        alignment_report.raise_if_invalid()
-        report = merge_reports([*reports, alignment_report])
-        rejections.sort(key=_rejection_order)
-        # The SHACL results that do not stop a build (warnings) and the documents left out are
-        # kept in the store, for the quality report.
-        extra = aligned + [validation_graph(report, Iris(base_iri), rejections)]
-        store.bulk_add(chain.from_iterable(to_oxigraph_quads(m.graph, m.triples) for m in extra))
-        quads += sum(len(m.triples) for m in extra)
-        graph_count += len(extra)
-        carried = carry_written(store_dir, store, {g.value for g in store.named_graphs()}, discard_updates)
-        if carried:
-            graph_count += len(carried)
-            quads = len(store)
-        write_index(store, Path(store.path) / INDEX_DIR)  # the name index, switched with the build
+        quads, graph_count, report = _finish(store, store_dir, Iris(base_iri), digests, reports, rejections,
+                                             discard_updates, rome, (quads, graph_count))
     return BuildResult(documents=len(paths), graphs=graph_count, quads=quads, report=report,
                        rejections=tuple(rejections), duplicates=tuple(duplicates))
+
+
+def _finish(store: Store, store_dir: Path, iris: Iris, digests: list[Digest], reports: list[Report],
+            rejections: list[Rejection], discard_updates: bool, rome: Path | None,
+            counts: tuple[int, int]) -> tuple[int, int, Report]:
+    """The corpus-wide stages, once every document is in: alignment, warnings, carried graphs, name index.
+
+    The name index reads only the names the documents, ROME and carried graphs give occupations,
+    fiches and appellations; the graphs made here (mappings, ESCO concepts, formations' métiers,
+    validation) give none (tests/kg/test_build.py checks that the index is the one of the whole
+    store). So it is written in a thread while the alignment runs: its queries run in Oxigraph,
+    outside the GIL, on the core the alignment leaves free.
+    """
+    quads, graph_count = counts
+    made_here = alignment_graph_names(digests, iris) | {str(iris.graph("validation"))}
+    carried = carry_written(store_dir, store, {g.value for g in store.named_graphs()} | made_here, discard_updates)
+    indexing = _Indexing(store)
+    try:
+        aligned, alignment_report = check_alignment(digests, iris.base, rome)
+        alignment_report.raise_if_invalid()
+    finally:
+        indexing.join()
+    report = merge_reports([*reports, alignment_report])
+    rejections.sort(key=_rejection_order)
+    # The SHACL results that do not stop a build (warnings) and the documents left out are
+    # kept in the store, for the quality report.
+    extra = aligned + [validation_graph(report, iris, rejections)]
+    store.bulk_add(chain.from_iterable(to_oxigraph_quads(m.graph, m.triples) for m in extra))
+    quads += sum(len(m.triples) for m in extra)
+    graph_count += len(extra)
+    if carried:
+        graph_count += len(carried)
+        quads = len(store)
+    return quads, graph_count, report
+
+
+class _Indexing(threading.Thread):
+    """``write_index`` of the new build, in a thread; ``join`` re-raises what it raised."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(name="name-index", daemon=True)
+        self.store = store
+        self.error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            write_index(self.store, Path(self.store.path) / INDEX_DIR)  # the name index, switched with the build
+        except BaseException as error:  # noqa: BLE001 -- handed to the building thread by join()
+            self.error = error
+
+    def join(self, timeout: float | None = None) -> None:
+        super().join(timeout)
+        if self.error is not None:
+            raise self.error

@@ -61,6 +61,7 @@ def create_app(config: ServerConfig, *, store_provider: StoreProvider | None = N
     app.register_blueprint(health.bp)
     app.register_blueprint(graph_store.bp)
     app.register_blueprint(report_page.bp)  # /report: the quality report of the served build
+    app.config[ui.HOME_HOLDINGS] = browse.holdings  # the editor's home page says what the graph holds
     app.register_blueprint(ui.bp)  # / : the YASGUI query editor
     app.register_blueprint(jsonld.bp)  # /context.jsonld: the context of every JSON-LD answer
     app.register_blueprint(dumps_routes.bp)  # /dumps/, /.well-known/void, /dataset

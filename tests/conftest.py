@@ -73,13 +73,13 @@ CORPUS_DIRS = (CORPUS / "fiches-metiers", CORPUS / "fiches-formations")
 
 @pytest.fixture(scope="session")
 def corpus_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess, str]:
-    """The seeds and the whole vendored ONISEP corpus, built once per session as `make run` does.
+    """The seeds, the whole vendored ONISEP corpus and the complete ROME, built once per session as `make run` does.
 
     Returns the store, the finished process and the rejection report it wrote.
     """
     where = tmp_path_factory.mktemp("corpus")
     store, rejections = where / "kg", where / "rejections.txt"
     result = run_cli("build", "--seeds", SEEDS, *CORPUS_DIRS, "--keep-going", "--rejections", rejections,
-                     "--store", store, timeout=900)
+                     "--store", store, "--rome", FULL_ROME, timeout=900)
     assert result.returncode == 3, result.stderr[-3000:]
     return store, result, rejections.read_text(encoding="utf-8")

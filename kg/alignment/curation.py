@@ -24,6 +24,7 @@ from kg.alignment.model import (
     MANUAL,
     NO_TERM_FOUND,
     OCCUPATION_TARGET,
+    ROME_FICHE_TARGET,
     SKILL_TARGET,
     SKOS_PREDICATES,
     Mapping,
@@ -38,6 +39,8 @@ DATA_PREFIX = "kg"
 REQUIRED = ("subject_id", "predicate_id", "object_id", "mapping_justification", "confidence", "author_id",
             "mapping_date", "comment")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A ROME fiche, for an occupation its source files under no ROME code (kg.alignment.rome_candidates).
+ROME_FICHE = re.compile(rf"^{DATA_PREFIX}:rome/[A-N][0-9]{{4}}$")
 
 
 class CurationError(SourceError):
@@ -78,7 +81,8 @@ class Curation:
     def _mapping(self, row: dict[str, str], line: int, base_iri: str) -> Mapping:
         obj = self.expand(row["object_id"], base_iri)
         target = (OCCUPATION_TARGET if obj.startswith(ESCO_OCCUPATION) else SKILL_TARGET
-                  if obj.startswith(ESCO_SKILL) else ISCO_TARGET if obj.startswith(ESCO_ISCO) else "")
+                  if obj.startswith(ESCO_SKILL) else ISCO_TARGET if obj.startswith(ESCO_ISCO) else
+                  ROME_FICHE_TARGET if ROME_FICHE.match(row["object_id"]) else "")
         if obj == NO_TERM_FOUND:
             target = SKILL_TARGET if "/competence/" in row["subject_id"] or "/connaissance/" in row["subject_id"] \
                 else OCCUPATION_TARGET
@@ -165,8 +169,9 @@ def _check(row: dict[str, str], line: int, path: Path, curie_map: dict[str, str]
         fail(f"predicate_modifier {row['predicate_modifier']!r} must be empty or Not")
     prefix, _, local = row["object_id"].partition(":")
     obj = curie_map.get(prefix, "") + local if prefix in curie_map else row["object_id"]
-    if obj != NO_TERM_FOUND and not is_known(obj):
-        fail(f"object_id {row['object_id']!r} is not an ESCO occupation, ESCO skill or ISCO-08 group of reference/")
+    if obj != NO_TERM_FOUND and not is_known(obj) and not ROME_FICHE.match(row["object_id"]):
+        fail(f"object_id {row['object_id']!r} is not an ESCO occupation, ESCO skill or ISCO-08 group of reference/, "
+             f"nor a ROME fiche ({DATA_PREFIX}:rome/<code>)")
     if not row["mapping_justification"].startswith("semapv:") or \
             curie_map.get("semapv", SEMAPV) != SEMAPV:
         fail("mapping_justification must be a semapv: term (e.g. semapv:ManualMappingCuration)")

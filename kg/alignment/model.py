@@ -31,6 +31,7 @@ SKILL_TARGET = "esco-skill"
 ISCO_TARGET = "isco-group"
 CROSS_SOURCE = "cross-source"
 MENTION_LINK = "mention"
+ROME_FICHE_TARGET = "rome-fiche"  # a ROME fiche for an occupation its source files under no code
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ documents, so a build is still all or nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from kg.alignment.align import align_subjects, merge_subjects
@@ -15,15 +16,16 @@ from kg.alignment.curation import Curation, curation
 from kg.alignment.digest import Digest, Subject
 from kg.alignment.formations import formation_links
 from kg.alignment.links import cross_source_links, mention_links
-from kg.alignment.model import Mapping
+from kg.alignment.model import ROME_FICHE_TARGET, Mapping
+from kg.alignment.rdf import alignment_graph, esco_graph
+from kg.alignment.rome_candidates import RomeTitles, rome_fiche_matches
 from kg.alignment.rome_links import appellation_keys, rome_appellation_links
 from kg.alignment.rome_skills import KIND_PART, rome_skill_keys, rome_skill_links
-from kg.sources.reference import esco_occupations, isco_groups, occupation_index, skill_index, tables_source
-from kg.alignment.rdf import alignment_graph, esco_graph
 from kg.core.dates import source_date
 from kg.core.graph import MappedGraph
 from kg.mapping.iris import Iris
 from kg.mapping.rome import rome_appellation_fiches, rome_appellations, rome_fiche_labels
+from kg.sources.reference import esco_occupations, isco_groups, occupation_index, skill_index, tables_source
 
 
 @dataclass(frozen=True)
@@ -44,9 +46,22 @@ def rome_labels(iris: Iris, rome: Path | None = None) -> dict[str, str]:
     return {str(iris.rome(code)): label for code, label in rome_fiche_labels(rome)}
 
 
+def rome_titles(rome: Path | None = None) -> RomeTitles:
+    """Every ROME appellation form of the export, indexed for the ROME candidates (once per export content)."""
+    fiches = rome_appellation_fiches(rome)
+    return _titles(tuple((code, label, fiches[code]) for code, label in sorted(rome_appellations(rome).items())))
+
+
+@lru_cache(maxsize=2)
+def _titles(appellations: tuple[tuple[str, str, str], ...]) -> RomeTitles:
+    return RomeTitles({code: label for code, label, _ in appellations}, {code: f for code, _, f in appellations})
+
+
 def prepare(base_iri: str | None = None, rome: Path | None = None) -> None:
     """Load the reference tables and label indexes (cached), that a build overlaps with its batches:
-    ESCO's (~2 s) and, given the build's base IRI, the ROME appellations' and skills' title keys."""
+    ESCO's (~2 s), the ROME appellations for the ROME candidates and, given the build's base IRI, the
+    ROME appellations' and skills' title keys."""
+    rome_titles(rome)
     curation()
     esco_occupations()
     isco_groups()
@@ -60,13 +75,18 @@ def prepare(base_iri: str | None = None, rome: Path | None = None) -> None:
 
 def align_corpus(digests: list[Digest], iris: Iris, reviewed: Curation | None = None,
                  rome: Path | None = None) -> Alignment:
-    """Every mapping of the corpus: reviewed or matched ESCO/ISCO, cross-source links, mention links."""
+    """Every mapping of the corpus: reviewed or matched ESCO/ISCO, ROME fiches for occupations filed under
+    none, cross-source links, mention links."""
     reviewed = reviewed or curation()
     date = decision_date()
     subjects = merge_subjects(s for d in digests for s in d.subjects)
     decisions = reviewed.decisions(iris.base)
+    esco_decisions = {s: kept for s, ms in decisions.items()
+                      if (kept := [m for m in ms if m.target != ROME_FICHE_TARGET])}
     labels = rome_labels(iris, rome)
-    mappings = align_subjects(subjects, decisions, iris, date)
+    mappings = align_subjects(subjects, esco_decisions, iris, date)
+    fiche_labels = {code: label for code, label in rome_fiche_labels(rome)}
+    mappings += rome_fiche_matches(subjects, rome_titles(rome), decisions, fiche_labels, iris, date)
     links = cross_source_links(subjects, mappings, labels, iris, date)
     links += rome_appellation_links(subjects, rome_appellations(rome), iris, date, rome_appellation_fiches(rome))
     links += rome_skill_links(subjects, iris, date, rome)
@@ -81,6 +101,16 @@ def alignment_graphs(digests: list[Digest], iris: Iris,
     alignment = align_corpus(digests, iris, rome=rome)
     mappings = list(alignment.mappings)
     graphs = [alignment_graph(mappings, iris, alignment.curation.source), esco_graph(mappings, iris, tables_source())]
-    if any(d.named_occupations for d in digests):  # a corpus without fiches formations has no such graph
+    if _names_occupations(digests):
         graphs.append(formation_links(digests, iris))
     return alignment, graphs
+
+
+def _names_occupations(digests: list[Digest]) -> bool:
+    return any(d.named_occupations for d in digests)  # a corpus without fiches formations has no such graph
+
+
+def alignment_graph_names(digests: list[Digest], iris: Iris) -> set[str]:
+    """The named graphs ``alignment_graphs`` makes for this corpus, known before it runs."""
+    names = ["alignment", "esco"] + (["formations-metiers"] if _names_occupations(digests) else [])
+    return {str(iris.graph(name)) for name in names}

@@ -20,10 +20,17 @@ from kg.alignment.candidates import candidates
 from kg.alignment.digest import SKILL_KINDS, Digest, digest
 from kg.alignment.lexicon import lexicon
 from kg.alignment.model import Mapping
+from kg.alignment.rome_candidates import needs_rome, rome_candidates
 from kg.alignment.rome_skills import rome_skill_candidates, rome_skill_items
 from kg.sources.reference import concept_label, occupation_index, skill_index
 from kg.alignment.sssom import contract, curie_map, sssom_tsv
-from kg.alignment.stage import Alignment, align_corpus, decision_date, rome_labels
+from kg.alignment.stage import (
+    Alignment,
+    align_corpus,
+    decision_date,
+    rome_labels,
+    rome_titles,
+)
 from kg.mapping import Iris, to_graph
 from kg.mapping.esco_rome import official_by_fiche
 from kg.mapping.rome import rome_appellation_fiches
@@ -45,11 +52,16 @@ def _decision(mappings: list[Mapping], obj: str) -> str:
     return ""
 
 
-def candidates_tsv(alignment: Alignment, iris: Iris) -> str:
-    """One row per (subject, candidate), best first; the current decision beside each."""
+def candidates_tsv(alignment: Alignment, iris: Iris, rome: Path | None = None) -> str:
+    """One row per (subject, candidate), best first; the current decision beside each.
+
+    ESCO candidates for every subject, then ROME fiche candidates for the occupations filed under no
+    ROME code (``kg.alignment.rome_candidates``).
+    """
     prefixes = curie_map(iris.base)
-    labels = rome_labels(iris)
-    official = official_by_fiche(rome_appellation_fiches(), iris)
+    labels = rome_labels(iris, rome)
+    titles = rome_titles(rome)
+    official = official_by_fiche(rome_appellation_fiches(rome), iris)
     by_subject: dict[str, list[Mapping]] = {}
     for m in alignment.mappings:
         by_subject.setdefault(m.subject, []).append(m)
@@ -72,6 +84,14 @@ def candidates_tsv(alignment: Alignment, iris: Iris) -> str:
         for rank, candidate in enumerate(rome_skill_candidates(subject, iris.base), start=1):  # ROME's, after ESCO's
             writer.writerow([contract(iri, prefixes), subject.label, subject.kind, rank,
                              contract(candidate.object, prefixes), rome_items[candidate.object],
+                             f"{candidate.score:.3f}", candidate.evidence, _decision(mine, candidate.object)])
+    for iri, subject in alignment.subjects.items():
+        if not needs_rome(subject):
+            continue
+        mine = by_subject.get(iri, [])
+        for rank, candidate in enumerate(rome_candidates(subject, titles, iris), start=1):
+            writer.writerow([contract(iri, prefixes), subject.label, subject.kind, rank,
+                             contract(candidate.object, prefixes), labels.get(candidate.object, ""),
                              f"{candidate.score:.3f}", candidate.evidence, _decision(mine, candidate.object)])
     return out.getvalue()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Literal, URIRef
@@ -51,11 +52,21 @@ class GraphBuilder:
             self._locations.setdefault((str(subject), None), line)
 
     def result(self) -> MappedGraph:
-        ordered = sorted(self._triples, key=lambda triple: tuple(term.n3() for term in triple))
-        return MappedGraph(self.graph, self.source, ordered, dict(self._locations))
+        """The triples in a fixed order (the store and the dumps do not depend on it; a run's N-Quads do)."""
+        return MappedGraph(self.graph, self.source, sorted(self._triples, key=_triple_order), dict(self._locations))
 
 
+def _triple_order(triple: Triple) -> tuple[str, str, str, str, str]:
+    # Plain strings, so that sorting never runs rdflib's rich comparisons; kind, language and
+    # datatype tell apart the terms that share a text (an IRI and a literal, "1" and "1"@fr).
+    subject, predicate, obj = triple
+    return (str(subject), str(predicate), str(obj), type(obj).__name__,
+            f"{getattr(obj, 'language', None) or ''}^{getattr(obj, 'datatype', None) or ''}")
+
+
+@lru_cache(maxsize=1 << 14)
 def integer(value: int) -> Literal:
+    """An xsd:integer literal; cached, as positions, orders and lines repeat in every document."""
     return Literal(value, datatype=XSD.integer)
 
 

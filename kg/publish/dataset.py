@@ -30,6 +30,7 @@ from kg.core.vocab import (
     FOAF,
     FORMATS,
     IANA_MEDIA_TYPES,
+    MKG,
     MKG_NS,
     OWL,
     PREFIXES,
@@ -48,11 +49,23 @@ LICENCE = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 TITLE = {"fr": "métiers-kg — graphe de connaissances des métiers",
          "en": "métiers-kg — knowledge graph of French occupations"}
 DESCRIPTION = {
-    "fr": "Fiches métiers de type ONISEP, référentiel métiers OPIIEC de l'informatique et témoignages, "
-          "en RDF aligné sur le ROME 4.0 et le modèle ESCO, validé par SHACL.",
-    "en": "ONISEP-style job descriptions, the OPIIEC IT-sector job framework and testimonies, as RDF "
-          "aligned with ROME 4.0 and the ESCO model, validated with SHACL.",
+    "fr": "Fiches métiers et fiches formations de l'ONISEP, référentiel métiers OPIIEC de l'informatique, "
+          "témoignages et ROME 4.0 complet, en RDF aligné sur le ROME 4.0 et le modèle ESCO, validé par SHACL.",
+    "en": "ONISEP job descriptions and formation descriptions, the OPIIEC IT-sector job framework, testimonies "
+          "and the complete ROME 4.0, as RDF aligned with ROME 4.0 and the ESCO model, validated with SHACL.",
 }
+# What the description counts: (class, French names, English names), each name (one, several).
+HOLDINGS = ((MKG.FicheMetier, ("fiche métier", "fiches métiers"), ("job description", "job descriptions")),
+            (MKG.Formation, ("formation", "formations"), ("formation", "formations")),
+            (MKG.EmploiType, ("emploi-type", "emplois-types"), ("emploi-type", "emploi-types")),
+            (MKG.Testimony, ("témoignage", "témoignages"), ("testimony", "testimonies")),
+            (MKG.RomeFiche, ("fiche ROME", "fiches ROME"), ("ROME fiche", "ROME fiches")),
+            (MKG.RomeAppellation, ("appellation ROME", "appellations ROME"), ("ROME appellation", "ROME appellations")))
+# The named graphs of one document: what their description says they hold.
+GRAPH_KINDS = (("graph/fiche/", "Fiche métier ONISEP", "ONISEP fiche métier"),
+               ("graph/formation/", "Fiche formation ONISEP", "ONISEP fiche formation"),
+               ("graph/referentiel/", "Référentiel métiers", "Job framework"),
+               ("graph/temoignage/", "Témoignage", "Testimony"))
 KEYWORDS = ("métiers", "emploi", "compétences", "formations", "ROME", "ESCO", "ONISEP", "OPIIEC")
 PUBLISHER_NAME = "métiers-kg contributors"
 
@@ -156,7 +169,7 @@ def describe(stats: Statistics, publication: Publication) -> list[ox.Triple]:
     dataset, part = publication.dataset, publication.part
     _void(out, stats, publication)
     _linksets(out, stats, publication)
-    _catalogue(out, publication)
+    _catalogue(out, stats, publication)
     described = {g for g, *_ in stats.graph_descriptions}
     for graph, count in stats.graphs:  # each named graph is a subset, with its own dump
         name = graph[len(publication.base_iri):] if graph.startswith(publication.base_iri) else graph
@@ -166,7 +179,7 @@ def describe(stats: Statistics, publication: Publication) -> list[ox.Triple]:
         out.typed(graph, VOID + "triples", count, "integer")
         if graph not in described:
             out.text(graph, DCTERMS + "title", f"métiers-kg, graphe nommé {name}", "fr")
-            out.text(graph, DCTERMS + "description", f"Le graphe nommé <{graph}> de métiers-kg.", "fr")
+            out.text(graph, DCTERMS + "description", _graph_description(name, graph), "fr")
         out.iri(graph, DCTERMS + "isPartOf", dataset)
     _graph_descriptions(out, stats, publication)
     for graph, source in stats.graph_sources:
@@ -206,6 +219,28 @@ def _graph_descriptions(out: _Triples, stats: Statistics, publication: Publicati
         out.iri(graph, VOID + "classPartition", node)
         out.iri(node, VOID + "class", cls)
         out.typed(node, VOID + "entities", count, "integer")
+
+
+def _graph_description(name: str, graph: str) -> str:
+    """A document's graph says which document it is; the others are named."""
+    for prefix, french, _english in GRAPH_KINDS:
+        if name.startswith(prefix):
+            return f"{french} {name[len(prefix):]} : le graphe nommé <{graph}> de métiers-kg."
+    return f"Le graphe nommé <{graph}> de métiers-kg."
+
+
+def holdings_text(stats: Statistics) -> dict[str, str]:
+    """The sentence the dataset's description ends with: how many of each main kind it holds (fr, en)."""
+    counts = dict(stats.classes)
+    present = [(counts[str(cls)], fr, en) for cls, fr, en in HOLDINGS if counts.get(str(cls))]
+    if not present:
+        return {}
+
+    def listed(names: list[tuple[int, tuple[str, str]]], separator: str) -> str:
+        return ", ".join(f"{n:,}".replace(",", separator) + f" {name[n > 1]}" for n, name in names)
+
+    return {"fr": f" Contient {listed([(n, fr) for n, fr, _ in present], chr(0x202F))}.",
+            "en": f" Holds {listed([(n, en) for n, _, en in present], ',')}."}
 
 
 def _void(out: _Triples, stats: Statistics, publication: Publication) -> None:
@@ -279,10 +314,11 @@ def _linkset(out: _Triples, node: str, subjects: str, objects: str, count: int) 
     out.typed(node, VOID + "triples", count, "integer")
 
 
-def _catalogue(out: _Triples, publication: Publication) -> None:
+def _catalogue(out: _Triples, stats: Statistics, publication: Publication) -> None:
     """DCAT-AP 3: the catalogue, the dataset's metadata, the SPARQL service and its access."""
     dataset, part = publication.dataset, publication.part
     catalogue, publisher, service = part("catalogue"), part("publisher"), part("sparql")
+    held = holdings_text(stats)
     out.iri(catalogue, RDF.type, DCAT + "Catalog")
     out.iri(catalogue, DCAT + "dataset", dataset)
     out.iri(catalogue, DCAT + "service", service)
@@ -297,7 +333,7 @@ def _catalogue(out: _Triples, publication: Publication) -> None:
         out.iri(node, DCTERMS + "language", EU_AUTHORITY + "language/FRA")
         for lang in ("fr", "en"):
             out.text(node, DCTERMS + "title", TITLE[lang], lang)
-            out.text(node, DCTERMS + "description", DESCRIPTION[lang], lang)
+            out.text(node, DCTERMS + "description", DESCRIPTION[lang] + held.get(lang, ""), lang)
     out.iri(dataset, RDF.type, DCAT + "Dataset")
     out.iri(dataset, DCAT + "landingPage", publication.base_iri)
     out.iri(dataset, DCTERMS + "conformsTo", MKG_NS.rstrip("#"))

@@ -70,7 +70,23 @@ def _rome(store: object, cls: str) -> dict[str, int]:
         ?o a {cls} ; mkg:romeAbsenceReason ?why FILTER NOT EXISTS {{ ?o mkg:romeFiche ?r }} }} GROUP BY ?why ORDER BY ?why""")}
     return {"total": total, "with_rome_link": linked, "with_explicit_reason": reason, "by_reason": by_reason,
             "without_either": total - linked - reason,
-            "share_link_or_reason": Coverage(total, linked + reason).share}
+            "share_link_or_reason": Coverage(total, linked + reason).share,
+            "without_code_matched_to_rome_fiche": _rome_matches(store, cls)}
+
+
+def _rome_matches(store: object, cls: str) -> dict[str, int]:
+    """Occupations filed under no ROME code that the alignment ties to a ROME fiche (kg.alignment.rome_candidates),
+    by justification (semapv:LexicalMatching: automatic; ManualMappingCuration: reviewed)."""
+    rows = _rows(store, f"""SELECT ?j (COUNT(DISTINCT ?o) AS ?n) WHERE {{
+        ?o a {cls} ; mkg:romeAbsenceReason ?why FILTER NOT EXISTS {{ ?o mkg:romeFiche ?r }}
+        ?m a mkg:Mapping ; owl:annotatedSource ?o ; owl:annotatedProperty ?p ; owl:annotatedTarget ?f ;
+           sssom:mapping_justification ?j . ?f a mkg:RomeFiche . ?o ?p ?f }} GROUP BY ?j ORDER BY ?j""")
+    by_justification = {row["j"].rsplit("/", 1)[-1]: int(row["n"]) for row in rows}
+    matched = _count(store, f"""SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{
+        ?o a {cls} ; mkg:romeAbsenceReason ?why FILTER NOT EXISTS {{ ?o mkg:romeFiche ?r }}
+        ?m a mkg:Mapping ; owl:annotatedSource ?o ; owl:annotatedProperty ?p ; owl:annotatedTarget ?f .
+        ?f a mkg:RomeFiche . ?o ?p ?f }}""")
+    return {"total": matched, **by_justification}
 
 
 def _esco(store: object, cls: str) -> dict[str, object]:
@@ -239,6 +255,9 @@ def render_text(report: QualityReport) -> str:
         out.append(f"ROME  {name}: {rome['with_rome_link']}/{rome['total']} with a ROME link, "
                    f"{rome['with_explicit_reason']} with an explicit reason for none "
                    f"({rome['share_link_or_reason']}% covered), {rome['without_either']} without either")
+        matched = rome["without_code_matched_to_rome_fiche"]
+        out.append(f"      without a ROME code: {matched['total']} tied to a ROME fiche by the alignment"
+                   + "".join(f", {k} {v}" for k, v in matched.items() if k != "total"))
     r = report.rome_export
     if r:
         out.append(f"ROME  export: {r['fiches']} fiches, {r['appellations']} appellations; official ESCO mapping for "

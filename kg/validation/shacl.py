@@ -18,12 +18,13 @@ import pyshacl
 from rdflib import Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from kg.core.errors import ValidationError
 from kg.core.graph import MappedGraph
-from kg.core.vocab import SH
+from kg.core.vocab import RDF, RDFS, SH
 
 SHAPES_RESOURCE = "metiers-kg-shapes.ttl"
 
@@ -152,12 +153,86 @@ class _DataGraph(Graph):
         return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
 
 
-def validate(graphs: list[MappedGraph]) -> Report:
-    """Validate the union of the graphs against shapes/; never raises for invalid data."""
+_PATH_STEPS = (SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath)
+_PREDICATE_PARAMETERS = (SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals, SH.targetSubjectsOf,
+                         SH.targetObjectsOf)
+# Constraints that may read any predicate of a node: with one of these, every triple is validated.
+_OPEN_ENDED = (SH.closed, SH.ask, SH.validator, SH.nodeValidator, SH.propertyValidator, SH.target, SH.js)
+
+
+@lru_cache(maxsize=1)
+def read_predicates() -> frozenset[URIRef] | None:
+    """Every predicate a shape of shapes/ can read, or None when one may read any.
+
+    SHACL Core reads the data only through property paths, the property-pair parameters, the
+    targets, and ``rdf:type`` / ``rdfs:subClassOf`` (for ``sh:targetClass`` and ``sh:class``); a
+    SPARQL constraint through the IRIs of its triple patterns. So a triple with any other
+    predicate cannot change a result (focus, path, value, message), and ``validate`` leaves it
+    out of pyshacl's data graph: the same report, without the cost of indexing text that no
+    shape reads (section texts, provenance, list positions' names of unconstrained paths).
+    """
+    shapes = shapes_graph()
+    if any(True for p in _OPEN_ENDED for _ in shapes.subject_objects(p)):
+        return None
+    found: set[URIRef] = {RDF.type, RDFS.subClassOf}
+    for path in shapes.objects(None, SH.path):
+        found |= _path_predicates(shapes, path)
+    found |= {o for p in _PREDICATE_PARAMETERS for o in shapes.objects(None, p) if isinstance(o, URIRef)}
+    for select in shapes.objects(None, SH.select):
+        predicates = _query_predicates(str(select))
+        if predicates is None:
+            return None
+        found |= predicates
+    return frozenset(found)
+
+
+def _path_predicates(shapes: Graph, path: Node) -> set[URIRef]:
+    if isinstance(path, URIRef):
+        return {path}
+    found: set[URIRef] = set()
+    for step in shapes.items(path) if shapes.value(path, RDF.first) is not None else ():
+        found |= _path_predicates(shapes, step)  # a sequence path
+    for link in _PATH_STEPS:
+        for inner in shapes.objects(path, link):
+            found |= _path_predicates(shapes, inner)
+    return found
+
+
+def _query_predicates(text: str) -> set[URIRef] | None:
+    """The predicates of a SPARQL query's triple patterns; None if one is a variable or a path."""
+    found: set[URIRef] = set()
+
+    def walk(node: object) -> bool:
+        if isinstance(node, CompValue):
+            if node.name in ("BGP", "TriplesBlock"):  # TriplesBlock: inside EXISTS, left untranslated
+                for _s, predicate, _o in node.get("triples", ()):
+                    if not isinstance(predicate, URIRef):
+                        return False
+                    found.add(predicate)
+            return all(walk(value) for value in node.values())
+        if isinstance(node, (list, tuple)):
+            return all(walk(value) for value in node)
+        return True
+
+    try:
+        algebra = prepareQuery(text).algebra
+    except Exception:  # noqa: BLE001 -- e.g. prefixes declared by sh:prefixes: then read every triple
+        return None
+    return found if walk(algebra) else None
+
+
+def validate(graphs: list[MappedGraph], every_triple: bool = False) -> Report:
+    """Validate the union of the graphs against shapes/; never raises for invalid data.
+
+    Only the triples whose predicate a shape can read go to pyshacl (``read_predicates``), unless
+    ``every_triple`` (the tests compare both).
+    """
     data = _DataGraph()
+    predicates = None if every_triple else read_predicates()
     for mapped in graphs:
         for triple in mapped.triples:
-            data.add(triple)
+            if predicates is None or triple[1] in predicates:
+                data.add(triple)
     conforms, results_graph, _ = pyshacl.validate(
         data, shacl_graph=shapes_graph(), inference="none", advanced=False, allow_warnings=True,
     )
@@ -165,7 +240,7 @@ def validate(graphs: list[MappedGraph]) -> Report:
         (_violation(results_graph, result, graphs) for result in results_graph.subjects(None, SH.ValidationResult)),
         key=_report_order,
     )
-    return Report(conforms=bool(conforms), results=tuple(results), triples=len(data))
+    return Report(conforms=bool(conforms), results=tuple(results), triples=sum(len(m.triples) for m in graphs))
 
 
 def _report_order(v: Violation) -> tuple:

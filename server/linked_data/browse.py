@@ -50,6 +50,43 @@ def _entries(kind: str) -> list[Entry]:
     return handle.memo[key]  # type: ignore[return-value]
 
 
+# What the home page says the graph holds: (class, label), in the order shown.
+HOLDINGS = (("mkg:FicheMetier", "fiche métier", "fiches métiers"), ("mkg:Formation", "formation", "formations"),
+            ("mkg:EmploiType", "emploi-type", "emplois-types"), ("mkg:Testimony", "témoignage", "témoignages"),
+            ("mkg:RomeFiche", "fiche ROME", "fiches ROME"), ("mkg:RomeAppellation", "appellation ROME",
+                                                              "appellations ROME"))
+BROWSABLE = {cls: kind for kind, (cls, *_rest) in KINDS.items()}
+
+
+@dataclass(frozen=True)
+class Holding:
+    label: str
+    count: int
+    path: str | None  # its browse page (a kind of KINDS), if it has one
+
+    @property
+    def figure(self) -> str:
+        return f"{self.count:,}".replace(",", "\u202f")  # French thousands separator (narrow no-break space)
+
+
+def holdings() -> tuple[list[Holding], Holding]:
+    """How many resources of each main kind the served graph holds, and how many fiches formations
+    describe a formation (once per build)."""
+    handle = services().stores.current()
+    if "holdings" not in handle.memo:
+        values = " ".join(cls for cls, *_labels in HOLDINGS)
+        rows = handle.store.query(PREFIXES + f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+            VALUES ?c {{ {values} }} ?s a ?c }} GROUP BY ?c""")
+        counts = {r["c"].value: int(r["n"].value) for r in rows}
+        mkg = "https://w3id.org/metiers-kg/ontology#"
+        found = [Holding(one if counts.get(mkg + cls[4:], 0) == 1 else many, counts.get(mkg + cls[4:], 0),
+                         BROWSABLE.get(cls)) for cls, one, many in HOLDINGS]
+        described = next(iter(handle.store.query(PREFIXES + """SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {
+            ?s a mkg:Formation ; mkg:formationType ?t }""")))["n"].value
+        handle.memo["holdings"] = ([h for h in found if h.count], Holding("fiches formations", int(described), None))
+    return handle.memo["holdings"]  # type: ignore[return-value]
+
+
 def _initial(entry: Entry) -> str:
     first = fold(entry.label)[:1].upper()
     return first if first.isalpha() else "#"

@@ -101,11 +101,16 @@ def wants_editor(req: Request) -> bool:
             and prefers_html(req.headers.get("Accept")))
 
 
+HOME_HOLDINGS = "METIERS_KG_HOME_HOLDINGS"  # app.config key: () → (holdings, described formations)
+
+
 def editor_page() -> Response:
     """The YASGUI page, its endpoint this server's /sparql and its examples preloaded."""
     config = services().config
     examples = [{"key": e.key, "title": e.title, "query": e.for_base(config.base_iri)} for e in EXAMPLES]
+    held, described = current_app.config[HOME_HOLDINGS]()  # what the graph holds: given by create_app
     body = render_template("ui.html", examples=examples, endpoint=config.endpoint_seen_by(request.root_url),
+                           holdings=held, described_formations=described,
                            base_iri=config.base_iri, resource_root=config.root_seen_by(request.root_url),
                            prefixes_url=url_for("ui.prefixes"))
     response = Response(body, content_type="text/html; charset=utf-8")

@@ -177,3 +177,16 @@ def test_batch_plan_gives_every_core_the_same_work() -> None:
         start += size
     assert max(costs) - min(costs) <= 10  # even cost, to one heavy document
     assert batch_plan([1] * 5, 2) == [5] and batch_plan([], 2) == [0]
+
+
+def test_name_index_written_beside_the_alignment_is_the_index_of_the_whole_store(tmp_path: Path,
+                                                                                 built_store: Path) -> None:
+    """The build writes the name index while it aligns (kg.build._finish): the graphs it adds after
+    must give no name, so the index is the same as one written from the finished store."""
+    from kg.build_records import INDEX_DIR
+    from kg.search.index import ENTITIES_FILE, write_index
+
+    store = Store.open_current(built_store)
+    again = write_index(store, tmp_path / "index")
+    built = (Path(store.path) / INDEX_DIR / ENTITIES_FILE).read_bytes()
+    assert (tmp_path / "index" / ENTITIES_FILE).read_bytes() == built and again > 0

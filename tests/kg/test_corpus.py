@@ -41,7 +41,9 @@ def test_quality_report_counts_the_corpus(corpus_build) -> None:
     report = quality_report(Store.open_current(corpus_build[0]))
     assert report.rome["fiches"] == {"total": 887, "with_rome_link": 785, "with_explicit_reason": 102,
                                      "by_reason": {"Code ROME non fourni par la source": 102},
-                                     "without_either": 0, "share_link_or_reason": 100.0}
+                                     "without_either": 0, "share_link_or_reason": 100.0,
+                                     # their titles are ROME appellations (kg.alignment.rome_candidates)
+                                     "without_code_matched_to_rome_fiche": {"total": 25, "LexicalMatching": 25}}
     assert report.formations == {"described": 1982, "recommended_by_a_fiche": 1846, "named_occupations": 5435,
                                  "resolved_to_fiche": 4655, "unresolved": 780}
     assert report.rejections == {"documents": 1, "reasons": 1,

@@ -256,6 +256,19 @@ def test_void_names_every_source_document(built_store: Path, dumped: DumpSet) ->
     assert seed_names <= titles
 
 
+def test_dcat_description_says_what_the_graph_holds_and_each_document_graph_which_document(dumped: DumpSet) -> None:
+    void = void_graph(dumped)
+    dataset = rdflib.URIRef(BASE + "dataset")
+    descriptions = {o.language: str(o) for o in void.objects(dataset, rdflib.URIRef(DCTERMS + "description"))}
+    assert descriptions["fr"].endswith(" Contient 2 fiches métiers, 18 formations, 36 emplois-types, 1 témoignage, "
+                                       "1\u202f584 fiches ROME, 1\u202f727 appellations ROME.")
+    assert descriptions["en"].endswith(" Holds 2 job descriptions, 18 formations, 36 emploi-types, 1 testimony, "
+                                       "1,584 ROME fiches, 1,727 ROME appellations.")
+    fiche = rdflib.URIRef(BASE + "graph/fiche/MET.717")
+    assert str(void.value(fiche, rdflib.URIRef(DCTERMS + "description"))) == (
+        f"Fiche métier ONISEP MET.717 : le graphe nommé <{fiche}> de métiers-kg.")
+
+
 def test_linksets_count_the_links_to_rome_and_esco_by_predicate(built_store: Path, dumped: DumpSet) -> None:
     triples = unique_triples(Store.open_current(built_store))
     void = void_graph(dumped)

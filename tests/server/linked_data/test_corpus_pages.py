@@ -41,3 +41,11 @@ def test_browse_pages_list_every_resource_a_to_z_with_counts(make_app: Callable[
 def test_browse_formations_of_the_corpus(make_app: Callable[..., Flask], corpus_build) -> None:
     page = make_app(corpus_build[0]).test_client().get("/formation/").get_data(as_text=True)
     assert "<h1>Formations</h1>" in page and 'href="/formation/FOR.10363">master mention informatique</a>' in page
+
+
+@pytest.mark.slow
+def test_home_page_says_what_the_corpus_graph_holds(make_app: Callable[..., Flask], corpus_build) -> None:
+    page = make_app(corpus_build[0]).test_client().get("/", headers={"Accept": BROWSER}).get_data(as_text=True)
+    assert '<a href="/metier/">887 fiches métiers</a>' in page
+    assert "(dont 1\u202f982 décrites par leur fiche)" in page
+    assert '<a href="/rome/">1\u202f584 fiches ROME</a>, 13\u202f120 appellations ROME.' in page

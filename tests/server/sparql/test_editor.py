@@ -148,3 +148,12 @@ def test_the_esco_example_lists_every_skos_match_of_an_emploi_type(client: Flask
 @pytest.mark.parametrize("key", ["competences", "niveaux", "graphes"])
 def test_the_other_examples_answer(client: FlaskClient, key: str) -> None:
     assert run_example(client, key)
+
+
+def test_home_page_says_what_the_graph_holds(client: FlaskClient) -> None:
+    page = client.get("/", headers={"Accept": BROWSER}).get_data(as_text=True)
+    holdings = re.sub(r"[ \n]+", " ", re.search(r'<p class="holdings">(.*?)</p>', page, re.S).group(1))
+    assert holdings.startswith('Le graphe contient <a href="/metier/">2 fiches métiers</a>, '
+                               '<a href="/formation/">18 formations</a>, ')  # the seeds' fiches recommend them
+    assert '<a href="/emploi-type/">36 emplois-types</a>, 1 témoignage, ' in holdings
+    assert holdings.endswith('<a href="/rome/">1\u202f584 fiches ROME</a>, 1\u202f727 appellations ROME.')  # the subset
