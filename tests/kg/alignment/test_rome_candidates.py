@@ -17,7 +17,7 @@ from kg.mapping import Iris, to_graph
 from kg.mapping.rome import rome_fiche_labels
 from kg.sources import list_documents, parse
 from tests.kg.alignment.conftest import BASE
-from tests.alignment.test_curation import HEADER_AND_COLUMNS
+from tests.kg.alignment.test_curation import HEADER_AND_COLUMNS
 from tests.conftest import CORPUS, FULL_ROME
 
 IRIS = Iris(BASE)
