@@ -219,10 +219,12 @@ PREFIXES: dict[str, str] = {
     "semapv": str(SEMAPV),
     "pav": str(PAV),
 }
+# The PREFIX lines of every prefix above, for SPARQL text written in code.
+SPARQL_PREFIXES = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in sorted(PREFIXES.items()))
 
 __all__ = [
     "DCAT", "DCTERMS", "DEFAULT_BASE_IRI", "ENTAILMENT", "EQF", "ESCO", "ESCO_ISCO", "ESCO_LABEL_ROLE",
     "ESCO_OCCUPATION", "ESCO_SKILL", "ESCO_SKILL_TYPE", "EU_AUTHORITY", "FOAF", "FORMATS", "IANA_MEDIA_TYPES", "ISCO",
     "MKG", "MKG_NS", "NIF", "ONTOLOGY_IRI", "OWL", "PAV", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SD",
-    "SEMAPV", "SH", "SKOS", "SKOSXL", "SPDX", "SSSOM", "VOID", "XSD",
+    "SEMAPV", "SH", "SKOS", "SKOSXL", "SPARQL_PREFIXES", "SPDX", "SSSOM", "VOID", "XSD",
 ]

@@ -11,10 +11,9 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from kg.core.vocab import ESCO_OCCUPATION, ESCO_SKILL, ISCO, PREFIXES, SH
+from kg.core.vocab import ESCO_OCCUPATION, ESCO_SKILL, ISCO, SH, SPARQL_PREFIXES
 
-QUERY_PREFIXES = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in sorted(
-    {**PREFIXES, "sh": str(SH)}.items()))
+QUERY_PREFIXES = SPARQL_PREFIXES + f"PREFIX sh: <{SH}>\n"
 MATCH_TYPES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
 OCCUPATION_CLASSES = {"fiches": "mkg:FicheMetier", "emploi_types": "mkg:EmploiType", "appellations": "mkg:Appellation"}
 

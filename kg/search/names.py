@@ -9,13 +9,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kg.sources.reference import esco_occupations, esco_skills
+from kg.core.vocab import SPARQL_PREFIXES
 from kg.search.types import TYPES
 from kg.store import Store
 
-PREFIXES = """PREFIX mkg: <https://w3id.org/metiers-kg/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX skosxl: <http://www.w3.org/2008/05/skos-xl#>
-"""
 # index type → the ontology classes whose members it holds (macro-compétences are ROME compétences too)
 GRAPH_TYPES = {"RomeFiche": ("RomeFiche",), "RomeAppellation": ("RomeAppellation",), "FicheMetier": ("FicheMetier",),
                "EmploiType": ("EmploiType",), "RomeCompetence": ("RomeCompetence", "RomeMacroCompetence"),
@@ -43,8 +40,7 @@ FICHE_METIER_PATTERNS = (
     "?m a mkg:FicheMetier ; mkg:romeFiche ?fiche ; skos:altLabel ?label",
     "?m a mkg:FicheMetier ; mkg:romeFiche ?fiche ; mkg:appellation ?x . ?x skosxl:literalForm ?label",
 )
-CROSSWALK = PREFIXES + """PREFIX owl: <http://www.w3.org/2002/07/owl#>
-SELECT ?appellation ?relation ?esco WHERE { ?m a mkg:CrosswalkMapping ; owl:annotatedSource ?appellation ;
+CROSSWALK = SPARQL_PREFIXES + """SELECT ?appellation ?relation ?esco WHERE { ?m a mkg:CrosswalkMapping ; owl:annotatedSource ?appellation ;
   owl:annotatedProperty ?relation ; owl:annotatedTarget ?esco }"""
 EXACT_MATCH = "http://www.w3.org/2004/02/skos/core#exactMatch"
 CODE_PATTERNS = ("?entity skos:notation ?code", "?entity mkg:codeOgr ?code")
@@ -52,7 +48,7 @@ FICHE_PATTERNS = ("?entity skos:broader ?fiche", "?entity mkg:romeFiche ?fiche")
 
 
 def _select(class_name: str, pattern: str, variables: str, extra: str = "") -> str:
-    return (PREFIXES + f"SELECT {variables} WHERE {{ ?entity a mkg:{class_name} . {pattern} {extra}"
+    return (SPARQL_PREFIXES + f"SELECT {variables} WHERE {{ ?entity a mkg:{class_name} . {pattern} {extra}"
             f" FILTER(!isLiteral(?label) || lang(?label) IN (\"fr\", \"en\", \"\")) }}")
 
 
@@ -111,7 +107,7 @@ def _labels(store: Store, held_out: frozenset[str], crosswalk: dict[str, list[st
             if row["entity"].value not in held_out:
                 yield row["fiche"].value, "RomeFiche", row["label"].value, "appellation", row["label"].language or ""
     for pattern in FICHE_METIER_PATTERNS:
-        for row in store.query(PREFIXES + f"SELECT ?fiche ?label WHERE {{ {pattern} . ?fiche a mkg:RomeFiche }}"):
+        for row in store.query(SPARQL_PREFIXES + f"SELECT ?fiche ?label WHERE {{ {pattern} . ?fiche a mkg:RomeFiche }}"):
             yield row["fiche"].value, "RomeFiche", row["label"].value, "ficheMetier", row["label"].language or ""
     occupations = esco_occupations()
     for appellation, uris in crosswalk.items():

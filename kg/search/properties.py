@@ -16,9 +16,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kg.core.vocab import ESCO_ISCO, ESCO_OCCUPATION
+from kg.core.vocab import ESCO_ISCO, ESCO_OCCUPATION, SPARQL_PREFIXES
 from kg.sources.reference import esco_occupations, isco_groups
-from kg.search.names import PREFIXES
 from kg.store import Store
 
 ISCO_GROUP = str(ESCO_ISCO)  # ESCO's IRIs of ISCO-08 groups: this, then the code
@@ -77,7 +76,7 @@ def _scope(type_id: str, iris: Iterable[str] | None) -> str:
 
 
 def _fiche_query(type_id: str, iris: Iterable[str] | None, tail: str, variables: str) -> str:
-    return (PREFIXES + f"SELECT DISTINCT ?entity {variables} WHERE {{ {_scope(type_id, iris)} "
+    return (SPARQL_PREFIXES + f"SELECT DISTINCT ?entity {variables} WHERE {{ {_scope(type_id, iris)} "
             f"{FICHE_PATHS[type_id]} {tail} }}")
 
 
@@ -130,7 +129,7 @@ def _esco_of(store: Store, by_type: Scope) -> dict[str, set[str]]:
             for iri in iris if iris is not None else esco_occupations():
                 found[iri].add(iri)
         elif type_id in ESCO_PATHS:
-            query = PREFIXES + f"SELECT DISTINCT ?entity ?esco WHERE {{ {_scope(type_id, iris)} {ESCO_PATHS[type_id]} }}"
+            query = SPARQL_PREFIXES + f"SELECT DISTINCT ?entity ?esco WHERE {{ {_scope(type_id, iris)} {ESCO_PATHS[type_id]} }}"
             for row in store.select(query):
                 found[row["entity"].value].add(row["esco"].value)
     return found
@@ -146,7 +145,7 @@ def _isco_of(store: Store, by_type: Scope, esco: dict[str, set[str]]) -> dict[st
     for type_id, iris in by_type.items():
         if type_id == "EscoOccupation" or iris == []:
             continue
-        query = PREFIXES + (f"SELECT ?entity ?isco WHERE {{ {_scope(type_id, iris)} ?entity ?match ?isco . "
+        query = SPARQL_PREFIXES + (f"SELECT ?entity ?isco WHERE {{ {_scope(type_id, iris)} ?entity ?match ?isco . "
                             f"VALUES ?match {{ mkg:iscoGroup {MATCH_PREDICATES} }} "
                             f"FILTER(STRSTARTS(STR(?isco), \"{ISCO_GROUP}\")) }}")
         for row in store.select(query):
@@ -167,7 +166,7 @@ def property_values(store: Store, property_id: str, by_type: Scope) -> dict[str,
         entity_kind = PROPERTIES[property_id].value == "entity"
         for type_id, iris in by_type.items():
             if property_id == "appellations":
-                query = (PREFIXES + f"SELECT DISTINCT ?entity ?label WHERE {{ {_scope(type_id, iris)} "
+                query = (SPARQL_PREFIXES + f"SELECT DISTINCT ?entity ?label WHERE {{ {_scope(type_id, iris)} "
                          f"{APPELLATION_PATTERNS[type_id]} }}")
             else:
                 tail, variables = FICHE_PROPERTIES[property_id]

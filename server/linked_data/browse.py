@@ -13,13 +13,11 @@ from itertools import groupby
 from flask import Blueprint, abort, current_app, render_template, request
 
 from kg.core.text import fold
+from kg.core.vocab import MKG_NS, SPARQL_PREFIXES
 from server.runtime.services import services
 
 bp = Blueprint("browse", __name__)
 
-PREFIXES = """PREFIX mkg: <https://w3id.org/metiers-kg/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
 # kind → (class, page title, what the count column counts, the triple pattern counted for ?s)
 KINDS = {
     "metier": ("mkg:FicheMetier", "Fiches métiers", "formations recommandées", "?s mkg:recommendedFormation ?x"),
@@ -42,7 +40,7 @@ def _entries(kind: str) -> list[Entry]:
     key = f"browse:{kind}"
     if key not in handle.memo:
         base = services().config.base_iri
-        rows = handle.store.query(PREFIXES + f"""SELECT ?s (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?x) AS ?n) WHERE {{
+        rows = handle.store.query(SPARQL_PREFIXES + f"""SELECT ?s (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?x) AS ?n) WHERE {{
             ?s a {cls} ; skos:prefLabel ?l . FILTER(lang(?l) = "fr") OPTIONAL {{ {pattern} }} }} GROUP BY ?s""")
         entries = [Entry(r["label"].value, r["s"].value[len(base):], int(r["n"].value))
                    for r in rows if r["s"].value.startswith(base)]
@@ -75,13 +73,12 @@ def holdings() -> tuple[list[Holding], Holding]:
     handle = services().stores.current()
     if "holdings" not in handle.memo:
         values = " ".join(cls for cls, *_labels in HOLDINGS)
-        rows = handle.store.query(PREFIXES + f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+        rows = handle.store.query(SPARQL_PREFIXES + f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{
             VALUES ?c {{ {values} }} ?s a ?c }} GROUP BY ?c""")
         counts = {r["c"].value: int(r["n"].value) for r in rows}
-        mkg = "https://w3id.org/metiers-kg/ontology#"
-        found = [Holding(one if counts.get(mkg + cls[4:], 0) == 1 else many, counts.get(mkg + cls[4:], 0),
+        found = [Holding(one if counts.get(MKG_NS + cls[4:], 0) == 1 else many, counts.get(MKG_NS + cls[4:], 0),
                          BROWSABLE.get(cls)) for cls, one, many in HOLDINGS]
-        described = next(iter(handle.store.query(PREFIXES + """SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {
+        described = next(iter(handle.store.query(SPARQL_PREFIXES + """SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {
             ?s a mkg:Formation ; mkg:formationType ?t }""")))["n"].value
         handle.memo["holdings"] = ([h for h in found if h.count], Holding("fiches formations", int(described), None))
     return handle.memo["holdings"]  # type: ignore[return-value]
