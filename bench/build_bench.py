@@ -83,8 +83,9 @@ class BuildRun:
 def timed_build(arguments: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> BuildRun:
     """``metiers-kg build ARGUMENTS`` in a fresh process: wall time, exit code, peak memory and stderr."""
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "kg.cli", "build", *arguments],
-                               stderr=subprocess.PIPE, text=True, env=env, cwd=cwd)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "build", *arguments], stderr=subprocess.PIPE, text=True, env=env, cwd=cwd
+    )
     peak, done = [0.0], threading.Event()
     sampler = threading.Thread(target=_sample_peak, args=(process.pid, peak, done), daemon=True)
     sampler.start()
@@ -99,23 +100,42 @@ def timed_build(arguments: list[str], env: dict[str, str] | None = None, cwd: Pa
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sizes", type=int, nargs="*")
-    parser.add_argument("--corpus", type=Path, nargs="+", default=None, metavar="DIR",
-                        help="build these real document directories together instead of synthetic fiches")
-    parser.add_argument("--like", type=Path, default=None, metavar="DIR",
-                        help="the N fiches of each size are copies of the real fiches métiers of DIR")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        nargs="+",
+        default=None,
+        metavar="DIR",
+        help="build these real document directories together instead of synthetic fiches",
+    )
+    parser.add_argument(
+        "--like",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the N fiches of each size are copies of the real fiches métiers of DIR",
+    )
     args = parser.parse_args()
-    print("| fiches | quads | wall time (s) | µs per quad | peak RSS, largest process (MiB) "
-          "| peak RSS, all processes (MiB) |")
+    print(
+        "| fiches | quads | wall time (s) | µs per quad | peak RSS, largest process (MiB) "
+        "| peak RSS, all processes (MiB) |"
+    )
     print("|---:|---:|---:|---:|---:|---:|")
     if args.corpus:
         count = sum(1 for d in args.corpus for p in d.iterdir() if not p.name.startswith("."))
         elapsed, rss, tree_rss, quads = measure(count, args.corpus)
-        print(f"| {count:,} (real) | {quads:,} | {elapsed:.1f} | {elapsed / quads * 1e6:.1f} | {rss:,.0f} "
-              f"| {tree_rss:,.0f} |", flush=True)
+        print(
+            f"| {count:,} (real) | {quads:,} | {elapsed:.1f} | {elapsed / quads * 1e6:.1f} | {rss:,.0f} "
+            f"| {tree_rss:,.0f} |",
+            flush=True,
+        )
     for count in args.sizes:
         elapsed, rss, tree_rss, quads = measure(count, like=args.like)
-        print(f"| {count:,}{' (copies of real)' if args.like else ''} | {quads:,} | {elapsed:.1f} | {elapsed / quads * 1e6:.1f} | {rss:,.0f} "
-              f"| {tree_rss:,.0f} |", flush=True)
+        print(
+            f"| {count:,}{' (copies of real)' if args.like else ''} | {quads:,} | {elapsed:.1f} | {elapsed / quads * 1e6:.1f} | {rss:,.0f} "
+            f"| {tree_rss:,.0f} |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

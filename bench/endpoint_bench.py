@@ -71,8 +71,9 @@ def ensure_store(fiches: int) -> Path:
 
     seeds = OUT / f"fiches-{fiches}"
     generate(fiches, seeds)
-    subprocess.run([str(REPO / ".venv" / "bin" / "metiers-kg"), "build", "--seeds", str(seeds), "--store", str(store)],
-                   check=True)
+    subprocess.run(
+        [str(REPO / ".venv" / "bin" / "metiers-kg"), "build", "--seeds", str(seeds), "--store", str(store)], check=True
+    )
     return store
 
 
@@ -143,16 +144,63 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     store = ensure_store(args.fiches)
     oxigraph = ensure_oxigraph()
-    quads = int(subprocess.run([sys.executable, "-c", "import pyoxigraph,sys; print(len(pyoxigraph.Store.read_only("
-                                f"'{store / 'current'}')))"], capture_output=True, text=True, check=True).stdout)
+    quads = int(
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                f"import pyoxigraph,sys; print(len(pyoxigraph.Store.read_only('{store / 'current'}')))",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
     servers = {
-        "oxigraph serve-read-only": ([str(oxigraph), "serve-read-only", "-l", str(store / "current"),
-                                      "-b", "127.0.0.1:7878", "--union-default-graph"], "http://127.0.0.1:7878/query"),
-        "metiers-kg serve": ([str(REPO / ".venv" / "bin" / "metiers-kg"), "serve", "--store", str(store),
-                              "--port", "7879", "--workers", str(args.workers)], "http://127.0.0.1:7879/sparql"),
-        FLOOR: ([str(REPO / ".venv" / "bin" / "granian"), "--interface", "wsgi", "--factory", "--no-ws",
-                 "--workers", str(args.workers), "--blocking-threads", str(ServerConfig().threads),
-                 "--host", "127.0.0.1", "--port", "7880", "bench.floor_app:app_factory"], "http://127.0.0.1:7880/sparql"),
+        "oxigraph serve-read-only": (
+            [
+                str(oxigraph),
+                "serve-read-only",
+                "-l",
+                str(store / "current"),
+                "-b",
+                "127.0.0.1:7878",
+                "--union-default-graph",
+            ],
+            "http://127.0.0.1:7878/query",
+        ),
+        "metiers-kg serve": (
+            [
+                str(REPO / ".venv" / "bin" / "metiers-kg"),
+                "serve",
+                "--store",
+                str(store),
+                "--port",
+                "7879",
+                "--workers",
+                str(args.workers),
+            ],
+            "http://127.0.0.1:7879/sparql",
+        ),
+        FLOOR: (
+            [
+                str(REPO / ".venv" / "bin" / "granian"),
+                "--interface",
+                "wsgi",
+                "--factory",
+                "--no-ws",
+                "--workers",
+                str(args.workers),
+                "--blocking-threads",
+                str(ServerConfig().threads),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "7880",
+                "bench.floor_app:app_factory",
+            ],
+            "http://127.0.0.1:7880/sparql",
+        ),
     }
     processes = []
     results: dict[str, dict[str, dict]] = {}
@@ -161,15 +209,17 @@ def main() -> None:
         for name, (command, url) in servers.items():
             log = open(OUT / f"{name.split()[0]}.log", "wb")
             environment = {**os.environ, "FLOOR_STORE": str((store / "current").resolve()), "PYTHONPATH": str(REPO)}
-            processes.append(subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                                              env=environment))
+            processes.append(
+                subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=environment)
+            )
             wait_ready(url)
         for name, (_, url) in servers.items():
             lookup = f"{url}?query={quote(LOOKUP.format(base=BASE, n=100000))}"
             etag = requests.get(lookup, headers={"Accept": ACCEPT}, timeout=10).headers.get("ETag", '"none"')
             script = OUT / f"distinct-{name.split()[0]}.lua"
-            script.write_text(DISTINCT_LUA.format(thread_offset=0, fiches=args.fiches, base=BASE,
-                                                  path=urlsplit(url).path))
+            script.write_text(
+                DISTINCT_LUA.format(thread_offset=0, fiches=args.fiches, base=BASE, path=urlsplit(url).path)
+            )
             headers = {"Accept": ACCEPT}
             if name == FLOOR:
                 results[name] = {"lookup, distinct queries": wrk(url, args.duration, args.connections, headers, script)}
@@ -184,29 +234,39 @@ def main() -> None:
         for process in processes:
             process.terminate()
             process.wait(timeout=30)
-    report = table(results, store, quads, args) + f"\nLoad average (1, 5, 15 min): before {load_before}, after {_load()}.\n"
+    report = (
+        table(results, store, quads, args) + f"\nLoad average (1, 5, 15 min): before {load_before}, after {_load()}.\n"
+    )
     (OUT / "results.md").write_text(report)
     print(report)
 
 
 def table(results: dict[str, dict[str, dict]], store: Path, quads: int, args: argparse.Namespace) -> str:
     ours, theirs = results["metiers-kg serve"], results["oxigraph serve-read-only"]
-    lines = [f"Store: {args.fiches} synthetic fiches, {quads:,} quads; wrk -t2 -c{args.connections} "
-             f"-d{args.duration}s; metiers-kg with {args.workers} workers.", "",
-             "| scenario | server | req/s | p50 (ms) | p99 (ms) | ratio ours/oxigraph |",
-             "|---|---|---:|---:|---:|---:|"]
+    lines = [
+        f"Store: {args.fiches} synthetic fiches, {quads:,} quads; wrk -t2 -c{args.connections} "
+        f"-d{args.duration}s; metiers-kg with {args.workers} workers.",
+        "",
+        "| scenario | server | req/s | p50 (ms) | p99 (ms) | ratio ours/oxigraph |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
     for scenario in ("lookup, same query", "lookup, distinct queries", "lookup, revalidated"):
         for name in ("oxigraph serve-read-only", "metiers-kg serve"):
             r = results[name][scenario]
             ratio = f"{ours[scenario]['rps'] / theirs[scenario]['rps']:.2f}×" if name == "metiers-kg serve" else ""
             errors = f" ({r['errors']} non-2xx/3xx)" if r["errors"] else ""
-            lines.append(f"| {scenario} | {name} | {r['rps']:,.0f}{errors} | {r['p50']:.2f} | {r['p99']:.2f} | {ratio} |")
+            lines.append(
+                f"| {scenario} | {name} | {r['rps']:,.0f}{errors} | {r['p50']:.2f} | {r['p99']:.2f} | {ratio} |"
+            )
         if scenario in results.get(FLOOR, {}):
             r = results[FLOOR][scenario]
             ratio = f"{r['rps'] / theirs[scenario]['rps']:.2f}× (floor)"
             lines.append(f"| {scenario} | {FLOOR} | {r['rps']:,.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {ratio} |")
-    lines += ["", "| 100,000-row SELECT (SPARQL JSON) | median time (s) | MB | MB/s | time ours/oxigraph |",
-              "|---|---:|---:|---:|---:|"]
+    lines += [
+        "",
+        "| 100,000-row SELECT (SPARQL JSON) | median time (s) | MB | MB/s | time ours/oxigraph |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for name in ("oxigraph serve-read-only", "metiers-kg serve"):
         r = results[name]["100,000 rows"]
         ratio = f"{r['seconds'] / theirs['100,000 rows']['seconds']:.2f}×" if name == "metiers-kg serve" else ""

@@ -30,8 +30,9 @@ def app_factory() -> Callable[[dict, Callable[..., Any]], Iterable[bytes]]:
     def app(environ: dict, start_response: Callable[..., Any]) -> Iterable[bytes]:
         query = parse_qs(environ.get("QUERY_STRING", ""))["query"][0]
         body = store.query(query, use_default_graph_as_union=True).serialize(format=JSON)
-        start_response("200 OK", [("Content-Type", "application/sparql-results+json"),
-                                  ("Content-Length", str(len(body)))])
+        start_response(
+            "200 OK", [("Content-Type", "application/sparql-results+json"), ("Content-Length", str(len(body)))]
+        )
         return [body]
 
     return app

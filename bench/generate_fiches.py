@@ -18,14 +18,29 @@ import re
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-WORDS = ("données systèmes réseaux logiciels laboratoire production maintenance sécurité qualité clients "
-         "projets équipes utilisateurs fournisseurs budget analyse conception tests déploiement formation "
-         "veille supervision infrastructure applications services procédures documentation").split()
-SECTIONS = ["Présentation", "En bref", "Nature du travail", "Compétences requises", "Conditions de travail",
-            "Vie professionnelle", "Accès au métier"]
+WORDS = (
+    "données systèmes réseaux logiciels laboratoire production maintenance sécurité qualité clients "
+    "projets équipes utilisateurs fournisseurs budget analyse conception tests déploiement formation "
+    "veille supervision infrastructure applications services procédures documentation"
+).split()
+SECTIONS = [
+    "Présentation",
+    "En bref",
+    "Nature du travail",
+    "Compétences requises",
+    "Conditions de travail",
+    "Vie professionnelle",
+    "Accès au métier",
+]
 STATUSES = ["salarié", "fonctionnaire", "profession libérale", "artisan", "intermittent du spectacle"]
-INTERESTS = ["je suis accro au numérique", "j'aime organiser, gérer", "réparer, bricoler, j'adore ça",
-             "je veux aider les autres", "j'aime le contact", "j'ai la fibre artistique"]
+INTERESTS = [
+    "je suis accro au numérique",
+    "j'aime organiser, gérer",
+    "réparer, bricoler, j'adore ça",
+    "je veux aider les autres",
+    "j'aime le contact",
+    "j'ai la fibre artistique",
+]
 LEVELS = ["bac", "bac + 2", "bac + 3", "bac + 5", "bac + 8"]
 
 
@@ -53,8 +68,14 @@ def formation_label(number: int) -> str:
 def fiche(number: int, rng: random.Random, romes: list[tuple[str, str]]) -> str:
     code, label = rng.choice(romes)
     name = label.split(" / ")[0].lower()
-    lines = [f"# {name} {number}", f"**ID:** MET.{100000 + number}", "", "**Appellations:**",
-             f"- Féminin: {name}e {number}", f"- Masculin: {name} {number}"]
+    lines = [
+        f"# {name} {number}",
+        f"**ID:** MET.{100000 + number}",
+        "",
+        "**Appellations:**",
+        f"- Féminin: {name}e {number}",
+        f"- Masculin: {name} {number}",
+    ]
     others = rng.randint(0, 3)
     if others:
         lines += ["", "## Autres appellations", ""]
@@ -69,8 +90,11 @@ def fiche(number: int, rng: random.Random, romes: list[tuple[str, str]]) -> str:
             lines += ["", f"            ### {rng.choice(WORDS).capitalize()} {sub}", "            " + paragraph(rng)]
         if title == "Vie professionnelle":
             lines += ["", "## Salaire", "            ### Salaire du débutant"]
-            lines.append(f"            A partir de {rng.randint(1500, 4000)} euros brut par mois"
-                         if rng.random() < 0.7 else "            Variable selon l'employeur")
+            lines.append(
+                f"            A partir de {rng.randint(1500, 4000)} euros brut par mois"
+                if rng.random() < 0.7
+                else "            Variable selon l'employeur"
+            )
     lines += ["", f"**Niveau d'accès minimum:** {rng.choice(LEVELS)}", "", "## Formations recommandées", ""]
     lines += [f"- {formation_label(n)} (ID: FOR.{n})" for n in rng.sample(range(1, 20000), rng.randint(1, 12))]
     lines += ["", "**Statuts possibles:**"] + [f"- {s}" for s in rng.sample(STATUSES, rng.randint(1, 2))]

@@ -34,14 +34,14 @@ def run(seeds: Path, store: Path) -> tuple[float, float, str]:
 
 def stage_times() -> list[tuple[str, float]]:
     """The cold ROME stage step by step, in this process (cache in a scratch directory)."""
+    import pyoxigraph as ox
+
+    from kg.mapping.esco_rome import default_crosswalk, map_crosswalk
     from kg.mapping.iris import Iris
     from kg.mapping.ntriples import NTriplesBuilder
     from kg.mapping.rome import default_export, map_export
-    from kg.mapping.esco_rome import default_crosswalk, map_crosswalk
     from kg.sources.esco_rome import parse_crosswalk
     from kg.sources.rome import parse_export
-
-    import pyoxigraph as ox
     from kg.validation.store import validate_store
 
     iris, times = Iris(), []
@@ -55,18 +55,28 @@ def stage_times() -> list[tuple[str, float]]:
     export = step("parse the export (27 CSV files)", lambda: parse_export(default_export()))
     rome = step("map it (N-Triples text)", lambda: map_export(export, iris).data())
     crosswalk = NTriplesBuilder()
-    step("parse and map the ESCO–ROME crosswalk",
-         lambda: map_crosswalk(parse_crosswalk(default_crosswalk()), export, iris, crosswalk))
+    step(
+        "parse and map the ESCO–ROME crosswalk",
+        lambda: map_crosswalk(parse_crosswalk(default_crosswalk()), export, iris, crosswalk),
+    )
     scratch = OUT / "rome-stage"
     shutil.rmtree(scratch, ignore_errors=True)
     store = ox.Store(str(scratch))
-    step("bulk-load into Oxigraph (RocksDB)", lambda: (
-        store.bulk_load(rome, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(iris.graph("rome"))),
-                        lenient=True),
-        store.bulk_load(crosswalk.data(), format=ox.RdfFormat.N_TRIPLES,
-                        to_graph=ox.NamedNode(str(iris.graph("esco-rome"))), lenient=True)))
+
+    def load() -> None:
+        store.bulk_load(
+            rome, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(iris.graph("rome"))), lenient=True
+        )
+        store.bulk_load(
+            crosswalk.data(),
+            format=ox.RdfFormat.N_TRIPLES,
+            to_graph=ox.NamedNode(str(iris.graph("esco-rome"))),
+            lenient=True,
+        )
+
+    step("bulk-load into Oxigraph (RocksDB)", load)
     step("SHACL shapes compiled to SPARQL", lambda: validate_store(store))
-    del store
+    store = None  # the store's files are closed before they are removed
     shutil.rmtree(scratch, ignore_errors=True)
     return times
 

@@ -41,20 +41,27 @@ def _rank(index: SearchIndex, case: Case) -> tuple[int | None, bool, float, floa
 def _row(name: str, outcomes: list[tuple]) -> dict:
     n = len(outcomes)
     matched = [rank for rank, match, *_ in outcomes if match]
-    return {"variant": name, "cases": n,
-            "top1": sum(o[0] == 1 for o in outcomes) / n,
-            "top5": sum(o[0] is not None and o[0] <= 5 for o in outcomes) / n,
-            "mrr": sum(1 / o[0] for o in outcomes if o[0]) / n,
-            "matched": len(matched) / n,
-            "match_precision": (sum(rank == 1 for rank in matched) / len(matched)) if matched else None}
+    return {
+        "variant": name,
+        "cases": n,
+        "top1": sum(o[0] == 1 for o in outcomes) / n,
+        "top5": sum(o[0] is not None and o[0] <= 5 for o in outcomes) / n,
+        "mrr": sum(1 / o[0] for o in outcomes if o[0]) / n,
+        "matched": len(matched) / n,
+        "match_precision": (sum(rank == 1 for rank in matched) / len(matched)) if matched else None,
+    }
 
 
 def _print(task: str, rows: list[dict]) -> None:
-    print(f"\n{task}\n| variant | cases | top-1 | top-5 | MRR | matched | match precision |\n|---|---:|---:|---:|---:|---:|---:|")
+    print(
+        f"\n{task}\n| variant | cases | top-1 | top-5 | MRR | matched | match precision |\n|---|---:|---:|---:|---:|---:|---:|"
+    )
     for r in rows:
         precision = "–" if r["match_precision"] is None else f"{r['match_precision']:.3f}"
-        print(f"| {r['variant']} | {r['cases']:,} | {r['top1']:.3f} | {r['top5']:.3f} | {r['mrr']:.3f} | "
-              f"{r['matched']:.3f} | {precision} |")
+        print(
+            f"| {r['variant']} | {r['cases']:,} | {r['top1']:.3f} | {r['top5']:.3f} | {r['mrr']:.3f} | "
+            f"{r['matched']:.3f} | {precision} |"
+        )
 
 
 def calibration(outcomes: list[tuple]) -> None:
@@ -99,8 +106,12 @@ def main() -> None:
     calibration([outcome for by_variant in outcomes.values() for outcome in by_variant["all but abbreviations"]])
     print(f"\n{len(cases):,} queries in {elapsed:.1f} s")
     if args.failures:
-        args.failures.write_text("".join(f"{c.task}\t{c.variant}\t{c.query}\t{c.answer}\t{o[0]}\t{o[1]}\t{o[2]}\t{o[3]}\n"
-                                         for c, o in failures), encoding="utf-8")
+        args.failures.write_text(
+            "".join(
+                f"{c.task}\t{c.variant}\t{c.query}\t{c.answer}\t{o[0]}\t{o[1]}\t{o[2]}\t{o[3]}\n" for c, o in failures
+            ),
+            encoding="utf-8",
+        )
     if args.json:
         args.json.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 

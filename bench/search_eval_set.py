@@ -58,7 +58,7 @@ def _typo(text: str) -> str | None:
     if len(word) < 5:
         return None
     at = 1 + int(hashlib.sha256(text.encode()).hexdigest(), 16) % (len(word) - 2)
-    words[longest] = (word[:at] + word[at + 1] + word[at] + word[at + 2:]) if at % 2 else (word[:at] + word[at + 1:])
+    words[longest] = (word[:at] + word[at + 1] + word[at] + word[at + 2 :]) if at % 2 else (word[:at] + word[at + 1 :])
     return " ".join(words)
 
 
@@ -134,8 +134,11 @@ def make(store: Store) -> tuple[list[Entity], list[Case]]:
         for variant, query in written_forms(row["label"].value, short):
             cases.append(Case("title → ROME fiche", variant, query, fiche_of[iri]))
             if iri in crosswalk:
-                cases.append(Case("title → ESCO occupation (ROME appellations, official mapping)", variant, query,
-                                  crosswalk[iri]))
+                cases.append(
+                    Case(
+                        "title → ESCO occupation (ROME appellations, official mapping)", variant, query, crosswalk[iri]
+                    )
+                )
     kept: list[Entity] = []
     for entity in all_entities(store, frozenset(held)):
         if entity.type == "EscoOccupation":

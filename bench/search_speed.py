@@ -32,8 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from endpoint_bench import wait_ready  # noqa: E402
 from search_eval_set import default_store, written_forms  # noqa: E402
 
-from kg.sources.reference import esco_occupations  # noqa: E402
 from kg.search.index import write_index  # noqa: E402
+from kg.sources.reference import esco_occupations  # noqa: E402
 from kg.store import Store  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -48,8 +48,10 @@ SELECT ?label WHERE { ?a a mkg:RomeAppellation ; skos:prefLabel ?label }"""
 
 def titles(store: Store, count: int) -> list[str]:
     """``count`` job titles from the ROME appellations and ESCO occupations, varied."""
-    names = sorted({row["label"].value for row in store.query(APPELLATIONS)}
-                   | {o.label_fr for o in esco_occupations().values() if o.label_fr})
+    names = sorted(
+        {row["label"].value for row in store.query(APPELLATIONS)}
+        | {o.label_fr for o in esco_occupations().values() if o.label_fr}
+    )
     chosen = random.Random(14).sample(names, min(count, len(names)))
     written = []
     for label in chosen:
@@ -66,25 +68,47 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
 def latency(base: str, queries: list[str], batch: int) -> tuple[float, float]:
     samples = []
     for start in range(0, len(queries) - batch + 1, batch):
-        chunk = {f"q{i}": {"query": q, "type": "RomeFiche"} for i, q in enumerate(queries[start:start + batch])}
+        chunk = {f"q{i}": {"query": q, "type": "RomeFiche"} for i, q in enumerate(queries[start : start + batch])}
         began = time.perf_counter()
-        answer = (requests.get(f"{base}/reconcile", params={"queries": json.dumps(chunk)}, timeout=60) if batch == 1
-                  else requests.post(f"{base}/reconcile", data={"queries": json.dumps(chunk)}, timeout=60))
+        answer = (
+            requests.get(f"{base}/reconcile", params={"queries": json.dumps(chunk)}, timeout=60)
+            if batch == 1
+            else requests.post(f"{base}/reconcile", data={"queries": json.dumps(chunk)}, timeout=60)
+        )
         samples.append((time.perf_counter() - began) * 1000)
         answer.raise_for_status()
     return percentiles(samples)
 
 
 def serve(store: Path, port: int) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--port", str(port),
-                             "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
+    return subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=REPO,
+    )
 
 
 def timed_match(store: Path, source: Path) -> tuple[float, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "kg.cli", "match", str(source), "--column", "title", "--store",
-                           str(store), "--output", str(source.with_suffix(".out.csv"))], capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kg.cli",
+            "match",
+            str(source),
+            "--column",
+            "title",
+            "--store",
+            str(store),
+            "--output",
+            str(source.with_suffix(".out.csv")),
+        ],
+        capture_output=True,
+        text=True,
+    )
     wall = time.perf_counter() - began
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
@@ -108,8 +132,10 @@ def main() -> None:
         if not args.match_only:
             index_and_http(args, scratch, sample)
         wall, cpu = timed_match(args.store, source)
-        print(f"metiers-kg match, {len(sample):,} titles ({len(set(sample)):,} distinct): {wall:.1f} s wall, "
-              f"{cpu:.1f} s CPU (÷2 cores = {cpu / 2:.1f} s)")
+        print(
+            f"metiers-kg match, {len(sample):,} titles ({len(set(sample)):,} distinct): {wall:.1f} s wall, "
+            f"{cpu:.1f} s CPU (÷2 cores = {cpu / 2:.1f} s)"
+        )
     finally:
         shutil.rmtree(scratch)
 
@@ -126,8 +152,8 @@ def index_and_http(args: argparse.Namespace, scratch: Path, sample: list[str]) -
         wait_ready(f"http://127.0.0.1:{args.port}/sparql")
         base = f"http://127.0.0.1:{args.port}"
         latency(base, sample[:20], 1)  # warm the workers' index
-        one = latency(base, sample[:args.requests], 1)
-        ten = latency(base, sample[:args.requests * 10], 10)
+        one = latency(base, sample[: args.requests], 1)
+        ten = latency(base, sample[: args.requests * 10], 10)
     finally:
         server.terminate()
         server.wait(30)

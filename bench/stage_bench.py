@@ -39,15 +39,16 @@ def main() -> None:
     documents = []
     for path in paths:
         try:
-            documents.append(timed("parse", lambda: parse(path)))
+            documents.append(timed("parse", lambda path=path: parse(path)))
         except SourceError:
             continue
-    graphs = [timed("map", lambda: to_graph(document, iris)) for document in documents]
+    graphs = [timed("map", lambda document=document: to_graph(document, iris)) for document in documents]
     report = timed("SHACL", lambda: validate(references + graphs))
     timed("serialise", lambda: [_checked(g, None) for g in graphs])
     timed("digest", lambda: [digest(g) for g in graphs])
-    print(f"{len(graphs)} documents, {sum(len(g.triples) for g in graphs):,} triples, "
-          f"{len(report.results)} SHACL results")
+    print(
+        f"{len(graphs)} documents, {sum(len(g.triples) for g in graphs):,} triples, {len(report.results)} SHACL results"
+    )
     for stage, seconds in spent.items():
         print(f"{stage:12s} {seconds:7.2f} s CPU")
 

@@ -30,11 +30,11 @@ from kg.alignment.digest import Digest, digest
 from kg.alignment.stage import alignment_graph_names, alignment_graphs, prepare
 from kg.core.errors import DocumentsRejectedError, SourceError
 from kg.mapping import Iris, MappedGraph, reference_graphs, to_graph
-from kg.validation.graph import validation_graph
 from kg.rome_stage import cache_directory, cached_quads, prepared_rome
 from kg.search import INDEX_DIR, write_index
 from kg.sources import list_documents, parse
 from kg.store import Store, carry_written, new_build, to_oxigraph_quads
+from kg.validation.graph import validation_graph
 from kg.validation.shacl import Rejection, Report, merge_reports, validate
 
 BATCH_SIZE = 1000  # at most this many documents per pyshacl run: enough to amortise the reference graphs
@@ -84,12 +84,16 @@ def _map_document(path: Path, iris: Iris) -> MappedGraph | Rejection:
     except SourceError as error:
         return Rejection(error.path, error.line, error.message)
     except Exception as error:  # noqa: BLE001 -- reported with the document, never swallowed
-        return Rejection(Path(path), None, f"internal error while reading this document ({type(error).__name__}: "
-                                           f"{error}); please report it")
+        return Rejection(
+            Path(path),
+            None,
+            f"internal error while reading this document ({type(error).__name__}: {error}); please report it",
+        )
 
 
-def _without_invalid(references: list[MappedGraph], graphs: list[MappedGraph],
-                     report: Report) -> tuple[list[MappedGraph], Report, list[Rejection]]:
+def _without_invalid(
+    references: list[MappedGraph], graphs: list[MappedGraph], report: Report
+) -> tuple[list[MappedGraph], Report, list[Rejection]]:
     """Leave out every document with a violation, and check the rest again (they may have leant on it)."""
     rejections: list[Rejection] = []
     while True:
@@ -103,8 +107,9 @@ def _without_invalid(references: list[MappedGraph], graphs: list[MappedGraph],
         report = validate(references + graphs)
 
 
-def check_batch(paths: list[Path], base_iri: str, with_references: bool, keep_going: bool = False,
-                rome: Path | None = None) -> CheckedBatch:
+def check_batch(
+    paths: list[Path], base_iri: str, with_references: bool, keep_going: bool = False, rome: Path | None = None
+) -> CheckedBatch:
     """Parse, map and validate one batch; runs in a worker process, so it returns plain data.
 
     Documents that cannot be read or parsed are rejected (with file and line) whatever the mode;
@@ -178,9 +183,14 @@ def _batches(paths: list[Path], sizes: list[int]) -> Iterator[list[Path]]:
         yield list(islice(iterator, size))
 
 
-def checked_batches(paths: list[Path], base_iri: str, batch_size: int = BATCH_SIZE,
-                    workers: int | None = None, keep_going: bool = False,
-                    rome: Path | None = None) -> Iterator[CheckedBatch]:
+def checked_batches(
+    paths: list[Path],
+    base_iri: str,
+    batch_size: int = BATCH_SIZE,
+    workers: int | None = None,
+    keep_going: bool = False,
+    rome: Path | None = None,
+) -> Iterator[CheckedBatch]:
     """Yield every batch's result in document order; the reference graphs come with the first."""
     workers = workers or os.cpu_count() or 1
     batches = list(_batches(paths, batch_plan([_weight(p) for p in paths], workers, batch_size)))
@@ -188,8 +198,7 @@ def checked_batches(paths: list[Path], base_iri: str, batch_size: int = BATCH_SI
     if workers > 1:
         yield from _run_in_processes(batches, base_iri, workers, keep_going, rome)
     else:
-        yield from (check_batch(batch, base_iri, index == 0, keep_going, rome)
-                    for index, batch in enumerate(batches))
+        yield from (check_batch(batch, base_iri, index == 0, keep_going, rome) for index, batch in enumerate(batches))
 
 
 def accept(batch: CheckedBatch, seen: dict[str, Path]) -> tuple[list[CheckedGraph], list[Rejection]]:
@@ -197,15 +206,19 @@ def accept(batch: CheckedBatch, seen: dict[str, Path]) -> tuple[list[CheckedGrap
     kept, rejected = [], list(batch.rejections)
     for checked in batch.graphs:
         if checked.source is not None and seen.setdefault(checked.graph, checked.source) != checked.source:
-            rejected.append(Rejection(checked.source, 1, f"describes the same resource as {seen[checked.graph]} "
-                                                         f"(graph <{checked.graph}>)"))
+            rejected.append(
+                Rejection(
+                    checked.source, 1, f"describes the same resource as {seen[checked.graph]} (graph <{checked.graph}>)"
+                )
+            )
         else:
             kept.append(checked)
     return kept, rejected
 
 
-def _run_in_processes(batches: list[list[Path]], base_iri: str, workers: int,
-                      keep_going: bool = False, rome: Path | None = None) -> Iterator[CheckedBatch]:
+def _run_in_processes(
+    batches: list[list[Path]], base_iri: str, workers: int, keep_going: bool = False, rome: Path | None = None
+) -> Iterator[CheckedBatch]:
     """Results in order, with at most two batches per worker in flight (bounded memory)."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["kg.build"])
@@ -225,8 +238,7 @@ def _run_in_processes(batches: list[list[Path]], base_iri: str, workers: int,
                 future.cancel()
 
 
-def check_alignment(digests: list[Digest], base_iri: str,
-                    rome: Path | None = None) -> tuple[list[MappedGraph], Report]:
+def check_alignment(digests: list[Digest], base_iri: str, rome: Path | None = None) -> tuple[list[MappedGraph], Report]:
     """Align the whole corpus (it crosses documents, so it runs once all batches are in) and validate it."""
     iris = Iris(base_iri)
     _alignment, graphs = alignment_graphs(digests, iris, rome)
@@ -283,9 +295,16 @@ def unique_documents(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, Pa
     return kept, skipped
 
 
-def build(seeds: Path | list[Path], store_dir: Path, base_iri: str, batch_size: int = BATCH_SIZE,
-          workers: int | None = None, keep_going: bool = False, discard_updates: bool = False,
-          rome: Path | None = None) -> BuildResult:
+def build(
+    seeds: Path | list[Path],
+    store_dir: Path,
+    base_iri: str,
+    batch_size: int = BATCH_SIZE,
+    workers: int | None = None,
+    keep_going: bool = False,
+    discard_updates: bool = False,
+    rome: Path | None = None,
+) -> BuildResult:
     """Build a new store from every document in ``seeds`` (one directory or several) and the ROME
     export ``rome`` (default: the vendored one).
 
@@ -322,15 +341,30 @@ def build(seeds: Path | list[Path], store_dir: Path, base_iri: str, batch_size: 
         if not keep_going:
             _refuse(rejections, merge_reports(reports))
         preparing.join()
-        quads, graph_count, report = _finish(store, store_dir, Iris(base_iri), digests, reports, rejections,
-                                             discard_updates, rome, (quads, graph_count))
-    return BuildResult(documents=len(paths), graphs=graph_count, quads=quads, report=report,
-                       rejections=tuple(rejections), duplicates=tuple(duplicates))
+        quads, graph_count, report = _finish(
+            store, store_dir, Iris(base_iri), digests, reports, rejections, discard_updates, rome, (quads, graph_count)
+        )
+    return BuildResult(
+        documents=len(paths),
+        graphs=graph_count,
+        quads=quads,
+        report=report,
+        rejections=tuple(rejections),
+        duplicates=tuple(duplicates),
+    )
 
 
-def _finish(store: Store, store_dir: Path, iris: Iris, digests: list[Digest], reports: list[Report],
-            rejections: list[Rejection], discard_updates: bool, rome: Path | None,
-            counts: tuple[int, int]) -> tuple[int, int, Report]:
+def _finish(
+    store: Store,
+    store_dir: Path,
+    iris: Iris,
+    digests: list[Digest],
+    reports: list[Report],
+    rejections: list[Rejection],
+    discard_updates: bool,
+    rome: Path | None,
+    counts: tuple[int, int],
+) -> tuple[int, int, Report]:
     """The corpus-wide stages, once every document is in: alignment, warnings, carried graphs, name index.
 
     The name index reads only the names the documents, ROME and carried graphs give occupations,

@@ -11,7 +11,6 @@ from kg import __version__
 from kg.core.errors import DocumentsRejectedError, MetiersKgError, ValidationError
 from kg.core.vocab import DEFAULT_BASE_IRI
 
-
 DESCRIPTION = """\
 Build and serve métiers-kg, the open knowledge graph of French occupations: ONISEP-style fiches
 métiers, the OPIIEC référentiel and testimonies become RDF aligned with ROME 4.0, ESCO and
@@ -37,10 +36,15 @@ class _Help(argparse.RawDescriptionHelpFormatter):
 
     def _get_help_string(self, action: argparse.Action) -> str:
         text = action.help or ""
-        if ("%(default)" not in text and action.option_strings and action.default not in (None, False)
-                and action.default is not argparse.SUPPRESS):
+        if (
+            "%(default)" not in text
+            and action.option_strings
+            and action.default not in (None, False)
+            and action.default is not argparse.SUPPRESS
+        ):
             text += " (default: %(default)s)"
         return text
+
 
 EXIT_REJECTED = 3  # `build --keep-going`: the store was built, but some documents were left out
 
@@ -50,8 +54,13 @@ def _env(name: str, default: str | None = None) -> str | None:
 
 
 def _store_option(command: argparse.ArgumentParser, what: str) -> None:
-    command.add_argument("--store", type=Path, default=Path(_env("STORE", DEFAULT_STORE)), metavar="PATH",
-                         help=f"the store directory {what} (METIERS_KG_STORE)")
+    command.add_argument(
+        "--store",
+        type=Path,
+        default=Path(_env("STORE", DEFAULT_STORE)),
+        metavar="PATH",
+        help=f"the store directory {what} (METIERS_KG_STORE)",
+    )
 
 
 def _base_option(command: argparse.ArgumentParser, default: str | None, what: str) -> None:
@@ -67,27 +76,53 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, summary: str) -> argparse.ArgumentParser:
-        return commands.add_parser(name, help=summary, description=f"{summary}.",
-                                   epilog=EPILOG if name == "build" else None, formatter_class=_Help)
+        return commands.add_parser(
+            name,
+            help=summary,
+            description=f"{summary}.",
+            epilog=EPILOG if name == "build" else None,
+            formatter_class=_Help,
+        )
 
     build = command("build", "parse, map and validate every document of DIR, then write a new store atomically")
-    build.add_argument("--seeds", type=Path, required=True, metavar="DIR", nargs="+", action="extend",
-                       help="document directories (several: built together; a file byte-identical to an "
-                            "earlier one is skipped)")
-    build.add_argument("--keep-going", action="store_true",
-                       help="build every valid document, leave out the invalid ones and print the rejection "
-                            f"report (FILE:LINE: reason); exit {EXIT_REJECTED} when documents were left out")
-    build.add_argument("--rejections", type=Path, default=None, metavar="FILE",
-                       help="also write the rejection report to FILE (empty when nothing was left out)")
+    build.add_argument(
+        "--seeds",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        nargs="+",
+        action="extend",
+        help="document directories (several: built together; a file byte-identical to an earlier one is skipped)",
+    )
+    build.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="build every valid document, leave out the invalid ones and print the rejection "
+        f"report (FILE:LINE: reason); exit {EXIT_REJECTED} when documents were left out",
+    )
+    build.add_argument(
+        "--rejections",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="also write the rejection report to FILE (empty when nothing was left out)",
+    )
     _store_option(build, "to write (the previous build keeps serving until the new one is complete)")
-    build.add_argument("--rome", type=Path, default=None, metavar="PATH",
-                       help="France Travail's ROME open-data export, a folder or its zip (METIERS_KG_ROME; "
-                            "default: the vendored one)")
+    build.add_argument(
+        "--rome",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="France Travail's ROME open-data export, a folder or its zip (METIERS_KG_ROME; default: the vendored one)",
+    )
     _base_option(build, _env("BASE_IRI", DEFAULT_BASE_IRI), "base of the dataset's IRIs, recorded in the build")
-    build.add_argument("--discard-updates", action="store_true",
-                       help="drop the graphs written through the endpoint (SPARQL Update, /store, load) since the "
-                            "served build; without it they are carried into the new build, and a build that also "
-                            "produces one of them stops, naming them")
+    build.add_argument(
+        "--discard-updates",
+        action="store_true",
+        help="drop the graphs written through the endpoint (SPARQL Update, /store, load) since the "
+        "served build; without it they are carried into the new build, and a build that also "
+        "produces one of them stops, naming them",
+    )
 
     validate = command("validate", "parse, map and SHACL-validate files; print the report, write nothing")
     validate.add_argument("files", type=Path, nargs="+", metavar="FILE", help="source documents to check")
@@ -100,76 +135,170 @@ def make_parser() -> argparse.ArgumentParser:
 
     dump = command("dump", "deterministic serialisation of the store (byte-identical for the same store)")
     _store_option(dump, "to read")
-    dump.add_argument("--format", choices=["turtle", "nquads", "trig", "all"], required=True,
-                      help="'all': every format, one Turtle file per named graph, void.ttl and SHA256SUMS in DIR")
-    dump.add_argument("--output", type=Path, default=None, metavar="FILE|DIR",
-                      help="required for one format (gzip'd if FILE ends in .gz); for 'all' defaults to "
-                           "PATH/dumps/<build>, where the server looks")
-    _base_option(dump, _env("BASE_IRI"), "with 'all': the base the VoID description's URLs are under "
-                                         "(default: the one the store was built with)")
+    dump.add_argument(
+        "--format",
+        choices=["turtle", "nquads", "trig", "all"],
+        required=True,
+        help="'all': every format, one Turtle file per named graph, void.ttl and SHA256SUMS in DIR",
+    )
+    dump.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        metavar="FILE|DIR",
+        help="required for one format (gzip'd if FILE ends in .gz); for 'all' defaults to "
+        "PATH/dumps/<build>, where the server looks",
+    )
+    _base_option(
+        dump,
+        _env("BASE_IRI"),
+        "with 'all': the base the VoID description's URLs are under (default: the one the store was built with)",
+    )
 
     serve = command("serve", "serve the store read-only over SPARQL 1.1, with linked-data pages (granian)")
-    serve.add_argument("--store", type=Path, default=None, metavar="PATH",
-                       help=f"the store directory written by build (METIERS_KG_STORE; default: {DEFAULT_STORE})")
-    serve.add_argument("--host", default=None, metavar="H",
-                       help=f"address to listen on (METIERS_KG_HOST; default: {served['host'].default})")
-    serve.add_argument("--port", type=int, default=None, metavar="P",
-                       help=f"port to listen on (METIERS_KG_PORT; default: {served['port'].default})")
-    serve.add_argument("--base-iri", default=None, metavar="IRI",
-                       help="base of the dataset's IRIs (METIERS_KG_BASE_IRI; default: the one the store was "
-                            "built with; a different one is refused)")
-    serve.add_argument("--query-timeout", type=float, default=None, metavar="SECONDS",
-                       help=f"time limit of one query (METIERS_KG_QUERY_TIMEOUT; default: "
-                            f"{served['query_timeout'].default:g})")
-    serve.add_argument("--workers", type=int, default=None, metavar="N",
-                       help="worker processes (METIERS_KG_WORKERS; default: one per CPU)")
-    serve.add_argument("--threads", type=int, default=None, metavar="N",
-                       help="requests each worker runs at once (METIERS_KG_THREADS; default: 8): slow clients "
-                            "hold one each")
-    serve.add_argument("--max-worker-memory", type=int, default=None, metavar="MIB",
-                       help="a worker whose resident memory reaches MIB stops at once and is replaced, cutting "
-                            "its requests (a runaway ORDER BY; METIERS_KG_MAX_WORKER_MEMORY; default: "
-                            f"{served['max_worker_memory'].default}; 0: no limit)")
-    serve.add_argument("--max-rows", type=int, default=None, metavar="N",
-                       help="cap on result rows (METIERS_KG_MAX_ROWS; default: 0, no cap)")
-    serve.add_argument("--update-token", default=None, metavar="TOKEN",
-                       help="allow SPARQL Update and Graph Store writes with 'Authorization: Bearer TOKEN' "
-                            "(prefer METIERS_KG_UPDATE_TOKEN: an option is visible in ps; default: no updates)")
-    serve.add_argument("--open-update", action="store_true", default=None,
-                       help="allow updates without a token (loopback addresses only; for tests)")
-    serve.add_argument("--public-url", default=None, metavar="URL",
-                       help="the server's URL as clients see it, behind a proxy (METIERS_KG_PUBLIC_URL)")
-    serve.add_argument("--cors-origin", action="append", default=None, metavar="ORIGIN",
-                       help="browser origin allowed to read answers (repeatable; METIERS_KG_CORS_ORIGIN; "
-                            "default: '*', any)")
-    serve.add_argument("--service-allow", action="append", default=None, metavar="IRI",
-                       help="SPARQL endpoint that SERVICE may call (repeatable; METIERS_KG_SERVICE_ALLOW; "
-                            "default: none)")
+    serve.add_argument(
+        "--store",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help=f"the store directory written by build (METIERS_KG_STORE; default: {DEFAULT_STORE})",
+    )
+    serve.add_argument(
+        "--host",
+        default=None,
+        metavar="H",
+        help=f"address to listen on (METIERS_KG_HOST; default: {served['host'].default})",
+    )
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=None,
+        metavar="P",
+        help=f"port to listen on (METIERS_KG_PORT; default: {served['port'].default})",
+    )
+    serve.add_argument(
+        "--base-iri",
+        default=None,
+        metavar="IRI",
+        help="base of the dataset's IRIs (METIERS_KG_BASE_IRI; default: the one the store was "
+        "built with; a different one is refused)",
+    )
+    serve.add_argument(
+        "--query-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help=f"time limit of one query (METIERS_KG_QUERY_TIMEOUT; default: {served['query_timeout'].default:g})",
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes (METIERS_KG_WORKERS; default: one per CPU)",
+    )
+    serve.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        metavar="N",
+        help="requests each worker runs at once (METIERS_KG_THREADS; default: 8): slow clients hold one each",
+    )
+    serve.add_argument(
+        "--max-worker-memory",
+        type=int,
+        default=None,
+        metavar="MIB",
+        help="a worker whose resident memory reaches MIB stops at once and is replaced, cutting "
+        "its requests (a runaway ORDER BY; METIERS_KG_MAX_WORKER_MEMORY; default: "
+        f"{served['max_worker_memory'].default}; 0: no limit)",
+    )
+    serve.add_argument(
+        "--max-rows",
+        type=int,
+        default=None,
+        metavar="N",
+        help="cap on result rows (METIERS_KG_MAX_ROWS; default: 0, no cap)",
+    )
+    serve.add_argument(
+        "--update-token",
+        default=None,
+        metavar="TOKEN",
+        help="allow SPARQL Update and Graph Store writes with 'Authorization: Bearer TOKEN' "
+        "(prefer METIERS_KG_UPDATE_TOKEN: an option is visible in ps; default: no updates)",
+    )
+    serve.add_argument(
+        "--open-update",
+        action="store_true",
+        default=None,
+        help="allow updates without a token (loopback addresses only; for tests)",
+    )
+    serve.add_argument(
+        "--public-url",
+        default=None,
+        metavar="URL",
+        help="the server's URL as clients see it, behind a proxy (METIERS_KG_PUBLIC_URL)",
+    )
+    serve.add_argument(
+        "--cors-origin",
+        action="append",
+        default=None,
+        metavar="ORIGIN",
+        help="browser origin allowed to read answers (repeatable; METIERS_KG_CORS_ORIGIN; default: '*', any)",
+    )
+    serve.add_argument(
+        "--service-allow",
+        action="append",
+        default=None,
+        metavar="IRI",
+        help="SPARQL endpoint that SERVICE may call (repeatable; METIERS_KG_SERVICE_ALLOW; default: none)",
+    )
 
-    match = command("match", "add ROME code and title, appellation, ESCO occupation, ISCO group and scores to "
-                             "a CSV of job titles")
-    match.add_argument("file", nargs="?", type=Path, default=None, metavar="FILE.csv",
-                       help="the CSV (UTF-8; delimiter , ; tab or |, as the file has it); default: stdin")
+    match = command(
+        "match", "add ROME code and title, appellation, ESCO occupation, ISCO group and scores to a CSV of job titles"
+    )
+    match.add_argument(
+        "file",
+        nargs="?",
+        type=Path,
+        default=None,
+        metavar="FILE.csv",
+        help="the CSV (UTF-8; delimiter , ; tab or |, as the file has it); default: stdin",
+    )
     match.add_argument("--column", required=True, metavar="TITLE", help="the column holding the job titles")
-    match.add_argument("--output", "-o", type=Path, default=None, metavar="FILE",
-                       help="where the CSV goes (default: stdout)")
-    match.add_argument("--store", type=Path, default=Path(_env("STORE", DEFAULT_STORE)), metavar="PATH",
-                       help="the store whose current build's name index is used (METIERS_KG_STORE)")
-    match.add_argument("--workers", type=int, default=None, metavar="N",
-                       help="processes matching titles (default: one per CPU)")
-    match.add_argument("--progress", action="store_true",
-                       help="show the progress bar on stderr even when it is not a terminal")
+    match.add_argument(
+        "--output", "-o", type=Path, default=None, metavar="FILE", help="where the CSV goes (default: stdout)"
+    )
+    match.add_argument(
+        "--store",
+        type=Path,
+        default=Path(_env("STORE", DEFAULT_STORE)),
+        metavar="PATH",
+        help="the store whose current build's name index is used (METIERS_KG_STORE)",
+    )
+    match.add_argument(
+        "--workers", type=int, default=None, metavar="N", help="processes matching titles (default: one per CPU)"
+    )
+    match.add_argument(
+        "--progress", action="store_true", help="show the progress bar on stderr even when it is not a terminal"
+    )
 
     report = command("report", "coverage of the alignment, computed by SPARQL over the store")
     _store_option(report, "to read")
     report.add_argument("--format", choices=["text", "json"], default="text", help="how to print the report")
-    report.add_argument("--sssom", type=Path, default=None, metavar="FILE",
-                        help="also write the store's mappings as an SSSOM TSV file")
+    report.add_argument(
+        "--sssom", type=Path, default=None, metavar="FILE", help="also write the store's mappings as an SSSOM TSV file"
+    )
 
     align = command("align", "write ESCO candidates for review and the SSSOM mapping set of DIR")
     align.add_argument("--seeds", type=Path, required=True, metavar="DIR", help="the folder of source documents")
-    align.add_argument("--output-dir", type=Path, default=Path("alignment"), metavar="DIR",
-                       help="where candidates.tsv and mappings.sssom.tsv are written")
+    align.add_argument(
+        "--output-dir",
+        type=Path,
+        default=Path("alignment"),
+        metavar="DIR",
+        help="where candidates.tsv and mappings.sssom.tsv are written",
+    )
     _base_option(align, _env("BASE_IRI", DEFAULT_BASE_IRI), "base of the IRIs in the mapping set")
     return parser
 
@@ -199,15 +328,27 @@ def run_align(args: argparse.Namespace) -> int:
 def run_build(args: argparse.Namespace) -> int:
     from kg.build import build
 
-    result = build(args.seeds, args.store, args.base_iri, rome=args.rome, keep_going=args.keep_going,
-                   discard_updates=args.discard_updates)
+    result = build(
+        args.seeds,
+        args.store,
+        args.base_iri,
+        rome=args.rome,
+        keep_going=args.keep_going,
+        discard_updates=args.discard_updates,
+    )
     for skipped, original in result.duplicates:
         print(f"{skipped}: skipped, byte-identical to {original}", file=sys.stderr)
     if not os.environ.get("SOURCE_DATE_EPOCH"):
-        print("note: SOURCE_DATE_EPOCH is not set, so the graph has no build date (make run sets it from "
-              "the last commit of seeds/; see metiers-kg --help)", file=sys.stderr)
-    print(f"built {args.store}: {result.documents} documents, {result.graphs} named graphs, "
-          f"{result.quads} quads; {result.report}", file=sys.stderr)
+        print(
+            "note: SOURCE_DATE_EPOCH is not set, so the graph has no build date (make run sets it from "
+            "the last commit of seeds/; see metiers-kg --help)",
+            file=sys.stderr,
+        )
+    print(
+        f"built {args.store}: {result.documents} documents, {result.graphs} named graphs, "
+        f"{result.quads} quads; {result.report}",
+        file=sys.stderr,
+    )
     report = "".join(f"{rejection}\n" for rejection in result.rejections)
     if args.rejections is not None:
         args.rejections.write_text(report, encoding="utf-8")
@@ -265,8 +406,9 @@ def run_match(args: argparse.Namespace) -> int:
     table = read_table(data, name, args.column)
     directory = store_index(args.store)
     titles = list(titles_of(table, args.column))
-    with tqdm(total=len(set(titles)), unit=" titles", file=sys.stderr,
-              disable=not (args.progress or sys.stderr.isatty())) as bar:
+    with tqdm(
+        total=len(set(titles)), unit=" titles", file=sys.stderr, disable=not (args.progress or sys.stderr.isatty())
+    ) as bar:
         results = match_titles(directory, titles, args.workers or default_workers(), bar.update)
     if args.output is None:
         write_table(table, args.column, results, sys.stdout)
@@ -280,19 +422,40 @@ def run_serve(args: argparse.Namespace) -> int:
     from server.config import ServerConfig
     from server.wsgi import serve
 
-    overrides = {key: value for key, value in {
-        "store_dir": args.store, "host": args.host, "port": args.port, "base_iri": args.base_iri,
-        "query_timeout": args.query_timeout, "workers": args.workers, "threads": args.threads,
-        "max_worker_memory": args.max_worker_memory,
-        "max_rows": args.max_rows, "update_token": args.update_token, "open_update": args.open_update,
-        "public_url": args.public_url, "cors_origins": args.cors_origin, "service_allowlist": args.service_allow,
-    }.items() if value is not None}
+    overrides = {
+        key: value
+        for key, value in {
+            "store_dir": args.store,
+            "host": args.host,
+            "port": args.port,
+            "base_iri": args.base_iri,
+            "query_timeout": args.query_timeout,
+            "workers": args.workers,
+            "threads": args.threads,
+            "max_worker_memory": args.max_worker_memory,
+            "max_rows": args.max_rows,
+            "update_token": args.update_token,
+            "open_update": args.open_update,
+            "public_url": args.public_url,
+            "cors_origins": args.cors_origin,
+            "service_allowlist": args.service_allow,
+        }.items()
+        if value is not None
+    }
     serve(ServerConfig.from_env(**overrides))
     return 0
 
 
-COMMANDS = {"build": run_build, "validate": run_validate, "load": run_load, "dump": run_dump, "serve": run_serve,
-            "report": run_report, "align": run_align, "match": run_match}
+COMMANDS = {
+    "build": run_build,
+    "validate": run_validate,
+    "load": run_load,
+    "dump": run_dump,
+    "serve": run_serve,
+    "report": run_report,
+    "align": run_align,
+    "match": run_match,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -303,8 +466,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"metiers-kg {args.command}: {error}", file=sys.stderr)
         return 1
     except ValidationError as error:
-        print(f"metiers-kg {args.command}: the graph does not conform to the shapes; nothing was written\n{error}",
-              file=sys.stderr)
+        print(
+            f"metiers-kg {args.command}: the graph does not conform to the shapes; nothing was written\n{error}",
+            file=sys.stderr,
+        )
         return 1
     except (MetiersKgError, ValueError) as error:
         print(f"metiers-kg {args.command}: error: {error}", file=sys.stderr)

@@ -18,8 +18,10 @@ def load_files(store_dir: Path, graph: str, files: list[Path]) -> int:
     graph_node = _graph_node(graph)
     for path in files:
         if path.suffix.lower() not in RDF_FORMATS_BY_SUFFIX:
-            raise StoreError(f"{path}: unknown RDF file extension {path.suffix!r}; "
-                             f"expected one of {', '.join(sorted(RDF_FORMATS_BY_SUFFIX))}")
+            raise StoreError(
+                f"{path}: unknown RDF file extension {path.suffix!r}; "
+                f"expected one of {', '.join(sorted(RDF_FORMATS_BY_SUFFIX))}"
+            )
         if not path.is_file():
             raise RdfInputError(f"{path}: no such file")
     try:

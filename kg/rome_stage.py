@@ -18,10 +18,10 @@ import fcntl
 import hashlib
 import os
 import shutil
+from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
-from typing import Iterator
 
 import pyoxigraph as ox
 
@@ -39,10 +39,23 @@ from kg.validation.store import validate_store
 
 CACHE_ENV = "METIERS_KG_CACHE"
 # What the cached graph depends on besides the export and the base IRI.
-CODE = ("kg/sources/esco_rome.py", "kg/mapping/esco_rome.py", "kg/sources/rome.py", "kg/sources/_rome_files.py", "kg/sources/_rome_records.py", "kg/sources/_rome_types.py", "kg/mapping/rome.py",
-        "kg/mapping/_rome_parts.py", "kg/mapping/ntriples.py", "kg/mapping/iris.py", "kg/mapping/core.py",
-        "kg/core/graph.py", "kg/core/dates.py",
-        "kg/validation/store.py", "kg/rome_stage.py")
+CODE = (
+    "kg/sources/esco_rome.py",
+    "kg/mapping/esco_rome.py",
+    "kg/sources/rome.py",
+    "kg/sources/_rome_files.py",
+    "kg/sources/_rome_records.py",
+    "kg/sources/_rome_types.py",
+    "kg/mapping/rome.py",
+    "kg/mapping/_rome_parts.py",
+    "kg/mapping/ntriples.py",
+    "kg/mapping/iris.py",
+    "kg/mapping/core.py",
+    "kg/core/graph.py",
+    "kg/core/dates.py",
+    "kg/validation/store.py",
+    "kg/rome_stage.py",
+)
 DATA = (("metiers_kg_data.ontology", "metiers-kg.ttl"), ("metiers_kg_data.shapes", "rome-shapes.ttl"))
 
 
@@ -107,7 +120,10 @@ def prepared_rome(export: Path | None, base_iri: str, cache: Path) -> Path:
         parsed = parse_export(export)
         crosswalk = NTriplesBuilder()
         map_crosswalk(parse_crosswalk(default_crosswalk()), parsed, iris, crosswalk)
-        graphs = {str(iris.graph("rome")): map_export(parsed, iris).data(), str(iris.graph("esco-rome")): crosswalk.data()}
+        graphs = {
+            str(iris.graph("rome")): map_export(parsed, iris).data(),
+            str(iris.graph("esco-rome")): crosswalk.data(),
+        }
         del parsed
         partial = cache / f".rome-{key}.partial"
         shutil.rmtree(partial, ignore_errors=True)
@@ -138,8 +154,9 @@ def _fill(directory: Path, graphs: dict[str, bytes]) -> int:
 
 def _remove_other_entries(cache: Path, keep: Path, kept: int = 2) -> None:
     """Keep the newest few entries (a previous export stays, for switching back and forth)."""
-    entries = sorted((p for p in cache.glob("rome-*") if p.is_dir() and p != keep),
-                     key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in entries[kept - 1:]:
+    entries = sorted(
+        (p for p in cache.glob("rome-*") if p.is_dir() and p != keep), key=lambda p: p.stat().st_mtime, reverse=True
+    )
+    for old in entries[kept - 1 :]:
         shutil.rmtree(old, ignore_errors=True)
         old.with_suffix(".quads").unlink(missing_ok=True)

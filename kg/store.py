@@ -62,11 +62,11 @@ class Store:
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
-    def in_memory(cls) -> "Store":
+    def in_memory(cls) -> Store:
         return cls(ox.Store(), None)
 
     @classmethod
-    def open_current(cls, store_dir: Path) -> "Store":
+    def open_current(cls, store_dir: Path) -> Store:
         """Open the database the ``current`` link points at, read-only."""
         target = current_build(store_dir)
         try:
@@ -123,7 +123,9 @@ class Store:
             return
         # Dataset formats: quads already in a named graph stay there; default-graph ones go to ``graph``.
         self._store.bulk_extend(
-            ox.Quad(q.subject, q.predicate, q.object, graph if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name)
+            ox.Quad(
+                q.subject, q.predicate, q.object, graph if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name
+            )
             for q in ox.parse(path=str(path), format=fmt, base_iri=base_iri)
         )
 
@@ -161,14 +163,17 @@ def settle_base_iri(store_dir: Path, given: str | None, default: str) -> str:
     ``given`` (an option) contradicts it, which is refused since every resource would then 404."""
     recorded = build_info(store_dir).get("base_iri")
     if given is not None and recorded is not None and given != recorded:
-        raise StoreError(f"{store_dir}: was built with base IRI {recorded}, not {given}; leave --base-iri "
-                         f"(METIERS_KG_BASE_IRI) out to use the store's, or build again with --base-iri {given}")
+        raise StoreError(
+            f"{store_dir}: was built with base IRI {recorded}, not {given}; leave --base-iri "
+            f"(METIERS_KG_BASE_IRI) out to use the store's, or build again with --base-iri {given}"
+        )
     return given or recorded or default
 
 
 @contextmanager
-def new_build(store_dir: Path, copy_current: bool = False, info: Mapping[str, str] | None = None,
-              start_from: Path | None = None) -> Iterator[Store]:
+def new_build(
+    store_dir: Path, copy_current: bool = False, info: Mapping[str, str] | None = None, start_from: Path | None = None
+) -> Iterator[Store]:
     """Yield a writable Store for a new build; on success switch ``current`` to it atomically.
 
     ``start_from`` is a database to start from (a checkpoint: hard links, no copy), e.g. the
@@ -201,8 +206,9 @@ def _exclusive_lock(store_dir: Path) -> Iterator[None]:
         yield
 
 
-def _write_build(store_dir: Path, builds: Path, copy_current: bool,
-                 info: Mapping[str, str] | None, start_from: Path | None = None) -> Iterator[Store]:
+def _write_build(
+    store_dir: Path, builds: Path, copy_current: bool, info: Mapping[str, str] | None, start_from: Path | None = None
+) -> Iterator[Store]:
     _remove_partial_builds(builds)
     build_id = _next_build_id(builds)
     partial = builds / f"{build_id}{PARTIAL_SUFFIX}"
@@ -310,8 +316,9 @@ def _to_oxigraph(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 
 @contextmanager
-def revise_current(store_dir: Path, wait_seconds: float = 30.0,
-                   commit: Callable[[Callable[[], None]], None] | None = None) -> Iterator[Store]:
+def revise_current(
+    store_dir: Path, wait_seconds: float = 30.0, commit: Callable[[Callable[[], None]], None] | None = None
+) -> Iterator[Store]:
     """Yield a writable copy of the current build; on success make it ``current`` (online updates).
 
     For the server's SPARQL Update and Graph Store writes. Unlike ``new_build`` it *waits* up
@@ -405,9 +412,11 @@ def carry_written(store_dir: Path, store: Store, built: set[str], discard: bool)
         return ()
     clashing = sorted(set(written) & built)
     if clashing:
-        raise StoreError(f"{store_dir}: the served build has graphs written through the endpoint that this build "
-                         f"also produces: {', '.join(f'<{g}>' for g in clashing)}; apply those changes to the "
-                         "sources, or rebuild with --discard-updates to drop every online change")
+        raise StoreError(
+            f"{store_dir}: the served build has graphs written through the endpoint that this build "
+            f"also produces: {', '.join(f'<{g}>' for g in clashing)}; apply those changes to the "
+            "sources, or rebuild with --discard-updates to drop every online change"
+        )
     previous = Store.open_current(store_dir)
     for name in written:
         graph = ox.DefaultGraph() if name == DEFAULT_GRAPH else ox.NamedNode(name)

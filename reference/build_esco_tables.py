@@ -52,20 +52,41 @@ def main(upstream: Path, shared: Path) -> None:
         if uri not in kept or uri not in english:
             continue
         en = english[uri]
-        occupations.append([uri, row["iscoGroup"], en["preferredLabel"].strip(), _labels(en["altLabels"]),
-                            row["preferredLabel"].strip(), _labels(row["altLabels"])])
-    _write(HERE / "esco_occupations_labels.csv",
-           ["uri", "isco_group", "label_en", "alt_labels_en", "label_fr", "alt_labels_fr"], occupations)
+        occupations.append(
+            [
+                uri,
+                row["iscoGroup"],
+                en["preferredLabel"].strip(),
+                _labels(en["altLabels"]),
+                row["preferredLabel"].strip(),
+                _labels(row["altLabels"]),
+            ]
+        )
+    _write(
+        HERE / "esco_occupations_labels.csv",
+        ["uri", "isco_group", "label_en", "alt_labels_en", "label_fr", "alt_labels_fr"],
+        occupations,
+    )
 
     kept_skills = _v11_uris(shared / "esco_skills.csv")
-    skills = [[row["conceptUri"], row["skillType"], row["reuseLevel"], row["preferredLabel"].strip(),
-               _labels(row["altLabels"])]
-              for row in _read(upstream / "skills_fr.csv") if row["conceptUri"] in kept_skills]
+    skills = [
+        [
+            row["conceptUri"],
+            row["skillType"],
+            row["reuseLevel"],
+            row["preferredLabel"].strip(),
+            _labels(row["altLabels"]),
+        ]
+        for row in _read(upstream / "skills_fr.csv")
+        if row["conceptUri"] in kept_skills
+    ]
     _write(HERE / "esco_skills_fr.csv", ["uri", "skill_type", "reuse_level", "label_fr", "alt_labels_fr"], skills)
 
     french = {row["code"]: row["preferredLabel"].strip() for row in _read(upstream / "ISCOGroups_fr.csv")}
-    groups = [[row["code"], row["preferredLabel"].strip(), french.get(row["code"], "")]
-              for row in _read(upstream / "ISCOGroups_en.csv")]
+    groups = [
+        [row["code"], row["preferredLabel"].strip(), french.get(row["code"], "")]
+        for row in _read(upstream / "ISCOGroups_en.csv")
+    ]
     _write(HERE / "isco08_groups.csv", ["code", "label_en", "label_fr"], groups)
 
 

@@ -10,29 +10,33 @@ from __future__ import annotations
 
 from flask import Flask
 
-from server.http import cors_compression as web
-from server.linked_data import browse, jsonld
-from server.ops import health, metrics
-from server.sparql import graph_store
-from server.sparql import protocol as sparql
-from server.linked_data import report as report_page
 from server import reconcile
-from server.linked_data import search_page
-from server.linked_data import dumps as dumps_routes
-from server.linked_data import resources  # linked data: pages, dumps, VoID
-from server.sparql import editor as ui
-from server.sparql.body_limit import BodyLimit
-from server.sparql.capped_results import TRUNCATED_HEADER
 from server.config import ServerConfig
+from server.http import cors_compression as web
 from server.http.errors import register_error_handlers
-from server.sparql.fast_path import FastPath
+from server.linked_data import (
+    browse,
+    jsonld,
+    resources,  # linked data: pages, dumps, VoID
+    search_page,
+)
+from server.linked_data import dumps as dumps_routes
+from server.linked_data import report as report_page
+from server.ops import health, metrics
 from server.runtime.query_runner import EXECUTOR_THREADS, ExitAction, QueryRunner, exit_worker
 from server.runtime.services import Services, install
 from server.runtime.store_provider import StoreProvider
+from server.sparql import editor as ui
+from server.sparql import graph_store
+from server.sparql import protocol as sparql
+from server.sparql.body_limit import BodyLimit
+from server.sparql.capped_results import TRUNCATED_HEADER
+from server.sparql.fast_path import FastPath
 
 
-def create_app(config: ServerConfig, *, store_provider: StoreProvider | None = None,
-               exit_action: ExitAction = exit_worker) -> Flask:
+def create_app(
+    config: ServerConfig, *, store_provider: StoreProvider | None = None, exit_action: ExitAction = exit_worker
+) -> Flask:
     """Build the endpoint app. The store is opened on first use (after the server forks its workers).
 
     ``exit_action`` is called after a response when a timed-out query is still running
@@ -66,11 +70,14 @@ def create_app(config: ServerConfig, *, store_provider: StoreProvider | None = N
     app.register_blueprint(jsonld.bp)  # /context.jsonld: the context of every JSON-LD answer
     app.register_blueprint(dumps_routes.bp)  # /dumps/, /.well-known/void, /dataset
     app.register_blueprint(browse.bp)  # /metier/, /formation/, /emploi-type/, /rome/: A–Z lists
-    reconcile.install(app)  # /reconcile (v0.2) and /reconcile/1.0-draft: the Reconciliation Service API over the name index
+    reconcile.install(
+        app
+    )  # /reconcile (v0.2) and /reconcile/1.0-draft: the Reconciliation Service API over the name index
     app.register_blueprint(search_page.bp)  # /search: the name index for people (HTML) and scripts (JSON)
     app.register_blueprint(resources.bp)  # /<path>: every IRI under the base (lowest-priority route)
     app.wsgi_app = FastPath(app.wsgi_app, found, measured)  # type: ignore[method-assign]  # repeated and plain queries
     # outermost: chunked bodies measured against the limits before anything reads them
-    app.wsgi_app = BodyLimit(app.wsgi_app, config, sparql.MAX_BODY_BYTES,  # type: ignore[method-assign]
-                             max(sparql.MAX_UPDATE_BYTES, graph_store.MAX_UPLOAD_BYTES))
+    app.wsgi_app = BodyLimit(  # type: ignore[method-assign]
+        app.wsgi_app, config, sparql.MAX_BODY_BYTES, max(sparql.MAX_UPDATE_BYTES, graph_store.MAX_UPLOAD_BYTES)
+    )
     return app

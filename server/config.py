@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from kg.store import settle_base_iri
 from kg.core.vocab import DEFAULT_BASE_IRI
+from kg.store import settle_base_iri
 
 ENV_PREFIX = "METIERS_KG_"
 ENV_NAMES = {
@@ -63,7 +63,9 @@ class ServerConfig:
     query_timeout: float = 30.0
     workers: int = field(default_factory=_default_workers)  # one per CPU
     threads: int = 8  # requests each worker runs at once: a few slow clients must not hold every slot
-    max_worker_memory: int = 2048  # MiB of resident memory a worker may reach (0: no limit): server.runtime.memory_guard
+    max_worker_memory: int = (
+        2048  # MiB of resident memory a worker may reach (0: no limit): server.runtime.memory_guard
+    )
     public_url: str | None = None
     max_rows: int = 0
     update_token: str | None = field(default=None, repr=False)  # a secret: never logged
@@ -80,17 +82,26 @@ class ServerConfig:
             raise ValueError("host: must not be empty")
         if isinstance(self.port, bool) or not isinstance(self.port, int) or not 1 <= self.port <= 65535:
             raise ValueError(f"port: expected an integer from 1 to 65535, got {self.port!r}")
-        if (isinstance(self.query_timeout, bool) or not isinstance(self.query_timeout, (int, float))
-                or not math.isfinite(self.query_timeout) or self.query_timeout <= 0):
+        if (
+            isinstance(self.query_timeout, bool)
+            or not isinstance(self.query_timeout, (int, float))
+            or not math.isfinite(self.query_timeout)
+            or self.query_timeout <= 0
+        ):
             raise ValueError(f"query timeout: expected a positive number of seconds, got {self.query_timeout!r}")
         set_(self, "query_timeout", float(self.query_timeout))
         if isinstance(self.workers, bool) or not isinstance(self.workers, int) or self.workers < 1:
             raise ValueError(f"workers: expected a positive integer, got {self.workers!r}")
         if isinstance(self.threads, bool) or not isinstance(self.threads, int) or not 1 <= self.threads <= 64:
             raise ValueError(f"threads: expected an integer from 1 to 64, got {self.threads!r}")
-        if (isinstance(self.max_worker_memory, bool) or not isinstance(self.max_worker_memory, int)
-                or self.max_worker_memory < 0):
-            raise ValueError(f"max worker memory: expected a number of MiB (0: no limit), got {self.max_worker_memory!r}")
+        if (
+            isinstance(self.max_worker_memory, bool)
+            or not isinstance(self.max_worker_memory, int)
+            or self.max_worker_memory < 0
+        ):
+            raise ValueError(
+                f"max worker memory: expected a number of MiB (0: no limit), got {self.max_worker_memory!r}"
+            )
         _check_http_iri("base IRI", self.base_iri)
         if self.public_url is not None:
             _check_http_iri("public URL", self.public_url)
@@ -100,11 +111,14 @@ class ServerConfig:
         if self.update_token is not None and len(self.update_token) < 16:
             raise ValueError("update token: use at least 16 characters (e.g. from 'openssl rand -hex 32')")
         if self.update_token is not None and not BEARER_TOKEN.fullmatch(self.update_token):
-            raise ValueError("update token: use only letters, digits and - . _ ~ + / (a Bearer token, RFC 6750; "
-                             "e.g. from 'openssl rand -hex 32')")
+            raise ValueError(
+                "update token: use only letters, digits and - . _ ~ + / (a Bearer token, RFC 6750; "
+                "e.g. from 'openssl rand -hex 32')"
+            )
         if self.open_update and not is_loopback(self.host):
-            raise ValueError(f"open update: only allowed on a loopback address, not on {self.host!r}; "
-                             "use --update-token instead")
+            raise ValueError(
+                f"open update: only allowed on a loopback address, not on {self.host!r}; use --update-token instead"
+            )
         set_(self, "cors_origins", _as_tuple(self.cors_origins))
         set_(self, "service_allowlist", _as_tuple(self.service_allowlist))
         for origin in self.cors_origins:

@@ -13,8 +13,13 @@ from server.reconcile_queries import BadRequest, check_batch
 
 # an entity-valued property whose values are entities this service reconciles to, with their type
 VALUE_TYPES = {"romeFiche": "RomeFiche", "escoOccupation": "EscoOccupation"}
-LIMIT_SETTING = {"name": "limit", "label": "Limit", "type": "number", "default": 0,
-                 "help_text": "Maximum number of values per row (0: all)"}
+LIMIT_SETTING = {
+    "name": "limit",
+    "label": "Limit",
+    "type": "number",
+    "default": 0,
+    "help_text": "Maximum number of values per row (0: all)",
+}
 
 
 def proposal(type_id: str | None, limit: str | None) -> dict:
@@ -26,8 +31,9 @@ def proposal(type_id: str | None, limit: str | None) -> dict:
         if not limit.isdigit() or int(limit) < 1:
             raise BadRequest("'limit' must be a positive integer")
         count = int(limit)
-    answer: dict = {"properties": [{"id": p.id, "name": p.name, "description": p.description}
-                                   for p in PROPERTIES.values()][:count]}
+    answer: dict = {
+        "properties": [{"id": p.id, "name": p.name, "description": p.description} for p in PROPERTIES.values()][:count]
+    }
     if type_id is not None:
         answer["type"] = type_id
     if limit is not None:
@@ -53,10 +59,15 @@ def _setting_limit(property_id: str, settings: object) -> int:
 
 
 def read_extension(query: object) -> Extension:
-    if not isinstance(query, dict) or not isinstance(query.get("ids"), list) \
-            or not isinstance(query.get("properties"), list):
-        raise BadRequest("a data extension query is an object with 'ids' (a list of entity ids) and "
-                         "'properties' (a list of {\"id\": property id})")
+    if (
+        not isinstance(query, dict)
+        or not isinstance(query.get("ids"), list)
+        or not isinstance(query.get("properties"), list)
+    ):
+        raise BadRequest(
+            "a data extension query is an object with 'ids' (a list of entity ids) and "
+            "'properties' (a list of {\"id\": property id})"
+        )
     ids = query["ids"]
     if not all(isinstance(i, str) for i in ids):
         raise BadRequest("'ids' must be a list of strings")
@@ -106,6 +117,10 @@ def extend_v02(store: Store, index: SearchIndex, extension: Extension) -> dict:
 
 def extend_v1(store: Store, index: SearchIndex, extension: Extension) -> dict:
     rows = _values(store, index, extension)
-    return {"meta": _meta(extension),
-            "rows": [{"id": iri, "properties": [{"id": pid, "values": values} for pid, values in row.items()]}
-                     for iri, row in rows.items()]}
+    return {
+        "meta": _meta(extension),
+        "rows": [
+            {"id": iri, "properties": [{"id": pid, "values": values} for pid, values in row.items()]}
+            for iri, row in rows.items()
+        ],
+    }

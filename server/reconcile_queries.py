@@ -56,13 +56,17 @@ def request_fields(req: Request) -> dict[str, str]:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
-            raise BadRequest(f"the request is not UTF-8 ({_byte(error)} of the "
-                             f"{'query string' if raw is req.query_string else 'body'})") from None
+            raise BadRequest(
+                f"the request is not UTF-8 ({_byte(error)} of the "
+                f"{'query string' if raw is req.query_string else 'body'})"
+            ) from None
         try:
             pairs = parse_qsl(text, keep_blank_values=True, errors="strict")
         except UnicodeDecodeError as error:
-            raise BadRequest(f"a field of the request is not UTF-8 once percent-decoded ({_byte(error)} of its "
-                             "value); encode each field as UTF-8, then percent-encode it") from None
+            raise BadRequest(
+                f"a field of the request is not UTF-8 once percent-decoded ({_byte(error)} of its "
+                "value); encode each field as UTF-8, then percent-encode it"
+            ) from None
         for name, value in pairs:
             fields.setdefault(name, value)
     if req.method == "POST" and req.mimetype == "multipart/form-data":
@@ -72,7 +76,7 @@ def request_fields(req: Request) -> dict[str, str]:
 
 
 def _byte(error: UnicodeDecodeError) -> str:
-    return f"byte {error.object[error.start:error.start + 1]!r} at offset {error.start}"
+    return f"byte {error.object[error.start : error.start + 1]!r} at offset {error.start}"
 
 
 def parse_json(text: str, what: str) -> object:
@@ -93,8 +97,11 @@ def json_body(req: Request) -> object:
 
 def check_batch(size: int, what: str = "queries") -> None:
     if size > MAX_BATCH:
-        raise BadRequest(f"too many {what}: {size} in one batch, the service takes at most {MAX_BATCH} "
-                         "(batchSize in the manifest); split the batch", 413)
+        raise BadRequest(
+            f"too many {what}: {size} in one batch, the service takes at most {MAX_BATCH} "
+            "(batchSize in the manifest); split the batch",
+            413,
+        )
 
 
 def _types(value: object) -> tuple[str, ...]:
@@ -121,19 +128,23 @@ def _text(value: object) -> str:
     if not isinstance(value, str):
         raise BadRequest("the query must be a string")
     if len(value) > MAX_QUERY_CHARS:
-        raise BadRequest(f"the query is {len(value)} characters long; titles are searched up to "
-                         f"{MAX_QUERY_CHARS} characters")
+        raise BadRequest(
+            f"the query is {len(value)} characters long; titles are searched up to {MAX_QUERY_CHARS} characters"
+        )
     return value
 
 
 def condition(property_id: object, values: object, required: bool = False) -> Condition | None:
     """A property condition (None when every value is blank, as for an empty cell)."""
     if property_id not in PROPERTIES:
-        raise BadRequest(f"unknown property {property_id!r}; the properties a query may give are "
-                         f"{', '.join(FILTERABLE)}")
+        raise BadRequest(
+            f"unknown property {property_id!r}; the properties a query may give are {', '.join(FILTERABLE)}"
+        )
     if property_id not in FILTERABLE:
-        raise BadRequest(f"property {property_id!r} is returned by data extension but cannot refine a query; "
-                         f"the properties a query may give are {', '.join(FILTERABLE)}")
+        raise BadRequest(
+            f"property {property_id!r} is returned by data extension but cannot refine a query; "
+            f"the properties a query may give are {', '.join(FILTERABLE)}"
+        )
     items = values if isinstance(values, list) else [values]
     try:
         codes = tuple(sorted({c for c in (parse_value(property_id, v) for v in items) if c is not None}))
@@ -146,9 +157,8 @@ def _v02_query(query: object) -> Query:
     if not isinstance(query, dict) or not isinstance(query.get("query", ""), str):
         raise BadRequest("must be an object with a 'query' string")
     properties = query.get("properties") or []
-    if not isinstance(properties, list) or not all(isinstance(p, dict) and "pid" in p and "v" in p
-                                                   for p in properties):
-        raise BadRequest("'properties' must be a list of {\"pid\": property id, \"v\": value(s)}")
+    if not isinstance(properties, list) or not all(isinstance(p, dict) and "pid" in p and "v" in p for p in properties):
+        raise BadRequest('\'properties\' must be a list of {"pid": property id, "v": value(s)}')
     conditions = tuple(c for p in properties if (c := condition(p["pid"], p["v"])) is not None)
     return Query(_text(query.get("query", "")), _types(query.get("type")), _limit(query.get("limit")), conditions)
 
@@ -186,7 +196,7 @@ def _v1_query(query: object) -> Query:
         if quantifier not in ("any", "all"):
             raise BadRequest(f"matchQuantifier {quantifier!r} is not supported (any, all)")
         values = value if isinstance(value, list) else [value]
-        for group in ([values] if quantifier == "any" else [[v] for v in values]):
+        for group in [values] if quantifier == "any" else [[v] for v in values]:
             found = condition(item.get("propertyId"), group, bool(item.get("required", False)))
             if found is not None:
                 conditions.append(found)
@@ -207,17 +217,21 @@ def _description(c: Candidate) -> str:
 
 def feature_name(feature: str) -> str:
     if feature.startswith("matched_"):
-        return f"the name that matched is its {feature[len('matched_'):]}"
+        return f"the name that matched is its {feature[len('matched_') :]}"
     if feature.startswith("property_"):
-        return f"it has the query's {feature[len('property_'):]}"
+        return f"it has the query's {feature[len('property_') :]}"
     return FEATURE_NAMES.get(feature, feature)
 
 
 def v02_candidate(c: Candidate) -> dict:
     kind = TYPES[c.type]
     return {
-        "id": c.id, "name": c.name, "score": c.score, "match": c.match,
-        "type": [{"id": kind.id, "name": kind.name}], "description": _description(c),
+        "id": c.id,
+        "name": c.name,
+        "score": c.score,
+        "match": c.match,
+        "type": [{"id": kind.id, "name": kind.name}],
+        "description": _description(c),
         "features": [{"id": key, "value": value} for key, value in sorted(c.features.items())],
     }
 

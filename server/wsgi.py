@@ -67,10 +67,11 @@ LOG_CONFIG = {
     "disable_existing_loggers": False,
     "formatters": {"generic": {"()": "logging.Formatter", "fmt": LOG_FORMAT, "datefmt": "%Y-%m-%d %H:%M:%S %z"}},
     "handlers": {"console": {"formatter": "generic", "class": "logging.StreamHandler", "stream": "ext://sys.stderr"}},
-    "loggers": {"_granian": {"handlers": ["console"], "level": "INFO", "propagate": False},
-                "granian.access": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "_granian": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "granian.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
-
 
 
 def app_factory() -> Flask:
@@ -104,8 +105,9 @@ def server_options(config: ServerConfig) -> dict[str, Any]:
 def serve(config: ServerConfig) -> None:
     """Check the store opens, then serve it until the server is stopped; raises StoreError first."""
     build_id, quads = probe_store(config.store_dir)  # fail fast, naming the path
-    startup_line = (f"metiers-kg: serving build {build_id} of {config.store_dir} "
-                    f"({quads} quads) at {config.endpoint_url}")
+    startup_line = (
+        f"metiers-kg: serving build {build_id} of {config.store_dir} ({quads} quads) at {config.endpoint_url}"
+    )
     with metrics_directory():  # before any worker imports prometheus_client
         server = Server("server.wsgi:app_factory", **server_options(config))
         server.on_startup(lambda: server_logger().info(startup_line))
@@ -130,8 +132,10 @@ def queue_handover_warning(workers: int, sysctl: Path) -> str | None:
             return None
     except OSError:
         return None  # another kernel: nothing known to advise
-    return (f"{sysctl} is 0: connections waiting for a worker that retires are reset instead of handed "
-            "to another worker; set 'sysctl -w net.ipv4.tcp_migrate_req=1' (README: Reliability)")
+    return (
+        f"{sysctl} is 0: connections waiting for a worker that retires are reset instead of handed "
+        "to another worker; set 'sysctl -w net.ipv4.tcp_migrate_req=1' (README: Reliability)"
+    )
 
 
 def probe_store(store_dir: Path) -> tuple[str, int]:

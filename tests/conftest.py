@@ -51,11 +51,18 @@ def seed(prefix: str) -> Path:
     return next(p for p in SEED_FILES if p.name.startswith(prefix))
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300,
-            cwd: Path = REPO) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 300, cwd: Path = REPO
+) -> subprocess.CompletedProcess:
     """Run ``metiers-kg`` as a user would, in a separate process."""
-    return subprocess.run([*CLI, *map(str, args)], capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, **(env or {})}, cwd=cwd)
+    return subprocess.run(
+        [*CLI, *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -79,7 +86,19 @@ def corpus_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subpro
     """
     where = tmp_path_factory.mktemp("corpus")
     store, rejections = where / "kg", where / "rejections.txt"
-    result = run_cli("build", "--seeds", SEEDS, *CORPUS_DIRS, "--keep-going", "--rejections", rejections,
-                     "--store", store, "--rome", FULL_ROME, timeout=900)
+    result = run_cli(
+        "build",
+        "--seeds",
+        SEEDS,
+        *CORPUS_DIRS,
+        "--keep-going",
+        "--rejections",
+        rejections,
+        "--store",
+        store,
+        "--rome",
+        FULL_ROME,
+        timeout=900,
+    )
     assert result.returncode == 3, result.stderr[-3000:]
     return store, result, rejections.read_text(encoding="utf-8")

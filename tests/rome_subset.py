@@ -36,8 +36,13 @@ def _named_in(label: str, text: str) -> bool:
     return any(f" {fold(form)} " in text for form in [label, *(gendered_forms(label) or ())])
 
 
-def write_subset(source: Path, target: Path, detailed_fiches: set[str], seed_text: str = "",
-                 skill_items: frozenset[str] = frozenset()) -> Path:
+def write_subset(
+    source: Path,
+    target: Path,
+    detailed_fiches: set[str],
+    seed_text: str = "",
+    skill_items: frozenset[str] = frozenset(),
+) -> Path:
     """The subset export in ``target``; it also keeps every appellation whose title ``seed_text`` holds
     (so that our sources' links to ROME appellations are the same as with the complete export), and
     the compétences and savoirs ``skill_items`` (codes OGR: those our skills meet, see seed_skill_items)."""
@@ -56,15 +61,21 @@ def write_subset(source: Path, target: Path, detailed_fiches: set[str], seed_tex
         header, *body = tables[name][2]
         return [dict(zip(header, row)) for row in body]
 
-    keep_fiche = {r["code_rome"] for r in rows("referentiel_code_rome")
-                  if r["code_rome"] in detailed_fiches or r["code_rome"][:3] in DETAILED_DOMAINES}
+    keep_fiche = {
+        r["code_rome"]
+        for r in rows("referentiel_code_rome")
+        if r["code_rome"] in detailed_fiches or r["code_rome"][:3] in DETAILED_DOMAINES
+    }
     links = [r for r in rows("liens_rome_referentiels") if r["code_rome"] in keep_fiche]
     items = {r["code_ogr"] for r in links} | set(skill_items)
     macros = {r["code_ogr_macro_comp"] for r in rows("referentiel_competence") if r["code_ogr"] in items}
     items |= macros
     folded = f" {fold(seed_text)} "
-    principal = {r["code_ogr"] for r in rows("referentiel_appellation")
-                 if r["classification"] == "PRINCIPALE" or (seed_text and _named_in(r["libelle_appellation_long"], folded))}
+    principal = {
+        r["code_ogr"]
+        for r in rows("referentiel_appellation")
+        if r["classification"] == "PRINCIPALE" or (seed_text and _named_in(r["libelle_appellation_long"], folded))
+    }
     filters = {
         "referentiel_appellation": lambda r: r["code_ogr"] in items or r["code_ogr"] in principal,
         "liens_rome_referentiels": lambda r: r["code_rome"] in keep_fiche or r["code_compo_bloc"] == "1",
@@ -96,10 +107,10 @@ def seed_skill_items(seeds: Path, export: Path) -> frozenset[str]:
     candidates and their equal titles, so that the skills' ROME alignment is the same with the subset."""
     from kg.alignment.align import merge_subjects
     from kg.alignment.rome_skills import KIND_PART, rome_skill_candidates, rome_skill_keys
-    from kg.core.text import key
     from kg.alignment.workflow import digests_of
-    from kg.mapping import Iris
+    from kg.core.text import key
     from kg.core.vocab import DEFAULT_BASE_IRI
+    from kg.mapping import Iris
 
     subjects = merge_subjects(s for d in digests_of(seeds, Iris(DEFAULT_BASE_IRI)) for s in d.subjects)
     found = set()

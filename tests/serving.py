@@ -82,9 +82,23 @@ def serving(store: Path, log: Path, *options: str, cwd: Path = REPO) -> Iterator
     port = free_port()
     with open(log, "wb") as log_file:
         process = subprocess.Popen(
-            [sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--host", "127.0.0.1",
-             "--port", str(port), *options],
-            cwd=cwd, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "kg.cli",
+                "serve",
+                "--store",
+                str(store),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                *options,
+            ],
+            cwd=cwd,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
             preexec_fn=_end_with_the_tests,
         )
     try:

@@ -46,8 +46,7 @@ def readme_curl_example() -> str:
 def test_the_readme_curl_example_answers_from_the_seeds(endpoint: str) -> None:
     command = readme_curl_example().replace("http://127.0.0.1:8000/sparql", endpoint)
     result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=30, check=True)
-    rows = [(row["occupation"].removeprefix(BASE), row["label"])
-            for row in csv.DictReader(io.StringIO(result.stdout))]
+    rows = [(row["occupation"].removeprefix(BASE), row["label"]) for row in csv.DictReader(io.StringIO(result.stdout))]
     assert rows == [  # both fiches and the four emploi-types of the référentiel coded M1810
         ("emploi-type/chef-de-projet-production", "Chef de projet production"),
         ("emploi-type/integrateur-d-exploitation", "Intégrateur d'exploitation"),
@@ -61,9 +60,12 @@ def test_the_readme_curl_example_answers_from_the_seeds(endpoint: str) -> None:
 def test_sparqlwrapper_reads_the_built_graph(endpoint: str) -> None:
     client = SPARQLWrapper(endpoint)
     client.setTimeout(20)
-    client.setQuery(PREFIXES + """
+    client.setQuery(
+        PREFIXES
+        + """
         SELECT ?family (COUNT(?e) AS ?n) WHERE { ?e a mkg:EmploiType ; mkg:family/skos:prefLabel ?family }
-        GROUP BY ?family ORDER BY ?family""")
+        GROUP BY ?family ORDER BY ?family"""
+    )
     client.setReturnFormat(JSON)
     counts = [int(row["n"]["value"]) for row in client.queryAndConvert()["results"]["bindings"]]
     assert sorted(counts) == [3, 5, 6, 7, 15] and sum(counts) == 36

@@ -35,8 +35,12 @@ def _alive(pid: int) -> bool:
 
 
 def test_a_killed_test_process_takes_its_server_with_it(built_store: Path, tmp_path: Path) -> None:
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(built_store), str(tmp_path / "serve.log")],
-                              cwd=REPO, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(built_store), str(tmp_path / "serve.log")],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     server = int(holder.stdout.readline())  # type: ignore[union-attr]  # printed once it is healthy
     assert _alive(server)
     holder.send_signal(signal.SIGKILL)  # no finally, no cleanup: as when a CI job is killed
@@ -47,8 +51,9 @@ def test_a_killed_test_process_takes_its_server_with_it(built_store: Path, tmp_p
     assert not _alive(server)
 
 
-def test_a_failing_build_leaves_the_running_server_serving_the_previous_build(built_store: Path,
-                                                                             tmp_path: Path) -> None:
+def test_a_failing_build_leaves_the_running_server_serving_the_previous_build(
+    built_store: Path, tmp_path: Path
+) -> None:
     """The README's promise, attacked: a build of a broken document into the store being served
     fails with its file and line, and the server goes on answering from the build it had."""
     import shutil
@@ -63,8 +68,12 @@ def test_a_failing_build_leaves_the_running_server_serving_the_previous_build(bu
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS, seeds)
     broken = seeds / "999_broken.md"
-    broken.write_text((SEEDS / next(p.name for p in SEEDS.iterdir() if p.name.startswith("000")))
-                      .read_text(encoding="utf-8").replace("- M1810", "- Z9999", 1), encoding="utf-8")
+    broken.write_text(
+        (SEEDS / next(p.name for p in SEEDS.iterdir() if p.name.startswith("000")))
+        .read_text(encoding="utf-8")
+        .replace("- M1810", "- Z9999", 1),
+        encoding="utf-8",
+    )
     count = {"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"}
     with serving(store, tmp_path / "serve.log") as (base, _process):
         before = requests.get(f"{base}/healthz", timeout=30).json()

@@ -36,6 +36,8 @@ from kg.alignment.model import (
     SKILL_TARGET,
     Mapping,
 )
+from kg.core.text import key
+from kg.mapping.iris import Iris
 from kg.sources.reference import (
     LabelIndex,
     concept_label,
@@ -44,8 +46,6 @@ from kg.sources.reference import (
     occupation_index,
     skill_index,
 )
-from kg.core.text import key
-from kg.mapping.iris import Iris
 
 MATCHER = "métiers-kg lexical matcher"
 CONFIDENCE_PREFERRED = 0.8  # the subject's title is ESCO's preferred label
@@ -65,18 +65,22 @@ def merge_subjects(subjects: Iterable[Subject]) -> dict[str, Subject]:
             merged[subject.iri] = subject
             continue
         merged[subject.iri] = Subject(
-            known.iri, known.kind, known.label,
+            known.iri,
+            known.kind,
+            known.label,
             tuple(sorted(set(known.labels_fr) | set(subject.labels_fr))),
             tuple(sorted(set(known.labels_en) | set(subject.labels_en))),
             tuple(sorted(set(known.rome) | set(subject.rome))),
             tuple(sorted(set(known.owners) | set(subject.owners))),
-            min(known.document, subject.document), known.line,
+            min(known.document, subject.document),
+            known.line,
         )
     return dict(sorted(merged.items()))
 
 
-def align_subjects(subjects: dict[str, Subject], decisions: dict[str, list[Mapping]], iris: Iris,
-                   date: str | None) -> list[Mapping]:
+def align_subjects(
+    subjects: dict[str, Subject], decisions: dict[str, list[Mapping]], iris: Iris, date: str | None
+) -> list[Mapping]:
     """ESCO occupation / skill mappings of every subject, and the ISCO groups they imply."""
     out: list[Mapping] = []
     for iri, subject in subjects.items():
@@ -116,13 +120,22 @@ def _lexical_match(subject: Subject, iris: Iris, date: str | None) -> Mapping | 
                 found[hit.uri] = (confidence, label, f"{hit.language} {kind} label '{hit.label}'")
     if len(found) != 1:
         return None  # nothing, or a title ESCO gives to several concepts: leave it to a reviewer
-    (uri, (confidence, label, how)), = found.items()
+    ((uri, (confidence, label, how)),) = found.items()
     return Mapping(
-        subject=subject.iri, predicate=CLOSE, object=uri, justification=LEXICAL, confidence=confidence,
-        author_id=str(iris.agent(MATCHER)), author_label=f"{MATCHER} {__version__}", date=date,
+        subject=subject.iri,
+        predicate=CLOSE,
+        object=uri,
+        justification=LEXICAL,
+        confidence=confidence,
+        author_id=str(iris.agent(MATCHER)),
+        author_label=f"{MATCHER} {__version__}",
+        date=date,
         comment=f"unreviewed: the title '{label}' is ESCO's {how}",
-        target=SKILL_TARGET if is_skill else OCCUPATION_TARGET, subject_label=subject.label,
-        object_label=concept_label(uri), subject_kind=subject.kind, tool=f"métiers-kg {__version__}",
+        target=SKILL_TARGET if is_skill else OCCUPATION_TARGET,
+        subject_label=subject.label,
+        object_label=concept_label(uri),
+        subject_kind=subject.kind,
+        tool=f"métiers-kg {__version__}",
     )
 
 
@@ -142,13 +155,23 @@ def derive_isco(mappings: list[Mapping], iris: Iris, date: str | None) -> list[M
         predicate = BROAD if BROAD in predicates else RELATED
         code = group.rsplit("C", 1)[-1]
         names = ", ".join(f"'{m.object_label or occupations[m.object].label_en}'" for m in via)
-        out.append(Mapping(
-            subject=subject, predicate=predicate, object=group, justification=CHAINING,
-            confidence=max(m.confidence for m in via), author_id=str(iris.agent("métiers-kg ISCO derivation")),
-            author_label=f"métiers-kg ISCO derivation {__version__}", date=date,
-            comment=f"ISCO-08 unit group {code} of the matched ESCO occupation(s) {names} (ESCO iscoGroup)",
-            target=ISCO_TARGET, subject_label=via[0].subject_label, object_label=isco_groups().get(code, ("",))[0],
-            subject_kind=via[0].subject_kind, basis=tuple(sorted(m.object for m in via)),
-            tool=f"métiers-kg {__version__}",
-        ))
+        out.append(
+            Mapping(
+                subject=subject,
+                predicate=predicate,
+                object=group,
+                justification=CHAINING,
+                confidence=max(m.confidence for m in via),
+                author_id=str(iris.agent("métiers-kg ISCO derivation")),
+                author_label=f"métiers-kg ISCO derivation {__version__}",
+                date=date,
+                comment=f"ISCO-08 unit group {code} of the matched ESCO occupation(s) {names} (ESCO iscoGroup)",
+                target=ISCO_TARGET,
+                subject_label=via[0].subject_label,
+                object_label=isco_groups().get(code, ("",))[0],
+                subject_kind=via[0].subject_kind,
+                basis=tuple(sorted(m.object for m in via)),
+                tool=f"métiers-kg {__version__}",
+            )
+        )
     return out

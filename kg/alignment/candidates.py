@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from kg.alignment.digest import SKILL_KINDS, Subject
 from kg.alignment.lexicon import Lexicon
-from kg.sources.reference import LabelIndex
 from kg.core.text import forms, words
+from kg.sources.reference import LabelIndex
 
 ROME_WEIGHT = 0.8  # the ROME fiche's title describes a wider group than the subject
 # The official ESCO–ROME mapping of an appellation of the subject's ROME fiche: France Travail's own
@@ -50,9 +50,15 @@ def _probes(subject: Subject, lexicon: Lexicon, rome_labels: dict[str, str]) -> 
     return probes
 
 
-def candidates(subject: Subject, index: LabelIndex, lexicon: Lexicon, rome_labels: dict[str, str],
-               limit: int = 5, official: dict[str, list[tuple[str, str, str]]] | None = None,
-               scheme: str = "ESCO") -> list[Candidate]:
+def candidates(
+    subject: Subject,
+    index: LabelIndex,
+    lexicon: Lexicon,
+    rome_labels: dict[str, str],
+    limit: int = 5,
+    official: dict[str, list[tuple[str, str, str]]] | None = None,
+    scheme: str = "ESCO",
+) -> list[Candidate]:
     """The ``limit`` best-scored concepts of ``index`` for ``subject`` (ties broken by IRI).
 
     ``scheme`` names the index's concepts in the evidence ("ESCO", or "ROME" for its compétences and savoirs).
@@ -66,8 +72,11 @@ def candidates(subject: Subject, index: LabelIndex, lexicon: Lexicon, rome_label
             for esco, relation, appellation in official.get(rome, ()):
                 score = OFFICIAL_WEIGHT[relation]
                 if esco in index.labels and score > best.get(esco, (0.0, ""))[0]:
-                    best[esco] = (score, f"official ESCO–ROME mapping: ROME {rome.rsplit('/', 1)[-1]} "
-                                         f"appellation '{appellation}' {relation}")
+                    best[esco] = (
+                        score,
+                        f"official ESCO–ROME mapping: ROME {rome.rsplit('/', 1)[-1]} "
+                        f"appellation '{appellation}' {relation}",
+                    )
     for label, language, weight, how in _probes(subject, lexicon, rome_labels):
         probe = frozenset(words(label))
         pool: set[str] = set()

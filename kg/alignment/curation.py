@@ -29,15 +29,23 @@ from kg.alignment.model import (
     SKOS_PREDICATES,
     Mapping,
 )
-from kg.sources.reference import concept_label, is_known
 from kg.core.errors import SourceError
 from kg.core.vocab import ESCO_ISCO, ESCO_OCCUPATION, ESCO_SKILL, SEMAPV
 from kg.sources.common import Source
+from kg.sources.reference import concept_label, is_known
 
 CURATION_RESOURCE = "curation.sssom.tsv"
 DATA_PREFIX = "kg"
-REQUIRED = ("subject_id", "predicate_id", "object_id", "mapping_justification", "confidence", "author_id",
-            "mapping_date", "comment")
+REQUIRED = (
+    "subject_id",
+    "predicate_id",
+    "object_id",
+    "mapping_justification",
+    "confidence",
+    "author_id",
+    "mapping_date",
+    "comment",
+)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # A ROME fiche, for an occupation its source files under no ROME code (kg.alignment.rome_candidates).
 ROME_FICHE = re.compile(rf"^{DATA_PREFIX}:rome/[A-N][0-9]{{4}}$")
@@ -80,12 +88,23 @@ class Curation:
 
     def _mapping(self, row: dict[str, str], line: int, base_iri: str) -> Mapping:
         obj = self.expand(row["object_id"], base_iri)
-        target = (OCCUPATION_TARGET if obj.startswith(ESCO_OCCUPATION) else SKILL_TARGET
-                  if obj.startswith(ESCO_SKILL) else ISCO_TARGET if obj.startswith(ESCO_ISCO) else
-                  ROME_FICHE_TARGET if ROME_FICHE.match(row["object_id"]) else "")
+        target = (
+            OCCUPATION_TARGET
+            if obj.startswith(ESCO_OCCUPATION)
+            else SKILL_TARGET
+            if obj.startswith(ESCO_SKILL)
+            else ISCO_TARGET
+            if obj.startswith(ESCO_ISCO)
+            else ROME_FICHE_TARGET
+            if ROME_FICHE.match(row["object_id"])
+            else ""
+        )
         if obj == NO_TERM_FOUND:
-            target = SKILL_TARGET if "/competence/" in row["subject_id"] or "/connaissance/" in row["subject_id"] \
+            target = (
+                SKILL_TARGET
+                if "/competence/" in row["subject_id"] or "/connaissance/" in row["subject_id"]
                 else OCCUPATION_TARGET
+            )
         return Mapping(
             subject=self.expand(row["subject_id"], base_iri),
             predicate=self.expand(row["predicate_id"], base_iri),
@@ -110,8 +129,10 @@ def parse_curation(text: str, path: Path) -> Curation:
     header = [line for line in text.splitlines() if line.startswith("#")]
     metadata, curie_map = _metadata(header)
     body_start = len(header) + 1  # line number of the column header
-    reader = csv.DictReader(io.StringIO("\n".join(l for l in text.splitlines() if not l.startswith("#"))),
-                            delimiter="\t")
+    reader = csv.DictReader(
+        io.StringIO("\n".join(text_line for text_line in text.splitlines() if not text_line.startswith("#"))),
+        delimiter="\t",
+    )
     missing = [column for column in REQUIRED if column not in (reader.fieldnames or [])]
     if missing:
         raise CurationError(path, f"missing column(s): {', '.join(missing)}", body_start)
@@ -170,10 +191,11 @@ def _check(row: dict[str, str], line: int, path: Path, curie_map: dict[str, str]
     prefix, _, local = row["object_id"].partition(":")
     obj = curie_map.get(prefix, "") + local if prefix in curie_map else row["object_id"]
     if obj != NO_TERM_FOUND and not is_known(obj) and not ROME_FICHE.match(row["object_id"]):
-        fail(f"object_id {row['object_id']!r} is not an ESCO occupation, ESCO skill or ISCO-08 group of reference/, "
-             f"nor a ROME fiche ({DATA_PREFIX}:rome/<code>)")
-    if not row["mapping_justification"].startswith("semapv:") or \
-            curie_map.get("semapv", SEMAPV) != SEMAPV:
+        fail(
+            f"object_id {row['object_id']!r} is not an ESCO occupation, ESCO skill or ISCO-08 group of reference/, "
+            f"nor a ROME fiche ({DATA_PREFIX}:rome/<code>)"
+        )
+    if not row["mapping_justification"].startswith("semapv:") or curie_map.get("semapv", SEMAPV) != SEMAPV:
         fail("mapping_justification must be a semapv: term (e.g. semapv:ManualMappingCuration)")
     try:
         confidence = float(row["confidence"])

@@ -107,15 +107,28 @@ def digest(mapped: MappedGraph) -> Digest:
             formations.append(Formation(str(s), _first(props, MKG.identifier), _first(props, SKOS.prefLabel)))
         if MKG.Mention in types:
             kind_iri = _first(props, MKG.mentionKind)
-            mentions.append(Mention(
-                str(s), kind_iri.rsplit("#", 1)[-1], _first(props, NIF.anchorOf),
-                int(_first(props, NIF.beginIndex)), int(_first(props, NIF.endIndex)), line, document,
-                tuple(sorted(str(o) for o in props.get(DCTERMS.references, []))),
-            ))
+            mentions.append(
+                Mention(
+                    str(s),
+                    kind_iri.rsplit("#", 1)[-1],
+                    _first(props, NIF.anchorOf),
+                    int(_first(props, NIF.beginIndex)),
+                    int(_first(props, NIF.endIndex)),
+                    line,
+                    document,
+                    tuple(sorted(str(o) for o in props.get(DCTERMS.references, []))),
+                )
+            )
         if SKOS.Concept in types and "/glossaire/" in str(s):
             glossary.append((_first(props, SKOS.prefLabel), str(s)))
-    return Digest(str(mapped.graph), tuple(subjects), tuple(formations), tuple(mentions), tuple(sorted(glossary)),
-                  tuple(sorted(named, key=lambda n: n.iri)))
+    return Digest(
+        str(mapped.graph),
+        tuple(subjects),
+        tuple(formations),
+        tuple(mentions),
+        tuple(sorted(glossary)),
+        tuple(sorted(named, key=lambda n: n.iri)),
+    )
 
 
 def _first(props: dict, predicate: URIRef) -> str:
@@ -123,8 +136,9 @@ def _first(props: dict, predicate: URIRef) -> str:
     return values[0] if values else ""
 
 
-def _subject(iri: str, kind: str, props: dict, by_subject: dict, owners: dict[str, list[str]],
-             document: str, line: int | None) -> Subject:
+def _subject(
+    iri: str, kind: str, props: dict, by_subject: dict, owners: dict[str, list[str]], document: str, line: int | None
+) -> Subject:
     french, english = [], []
     for predicate in (SKOS.prefLabel, SKOSXL.literalForm, SKOS.altLabel):
         for value in props.get(predicate, []):
@@ -133,10 +147,15 @@ def _subject(iri: str, kind: str, props: dict, by_subject: dict, owners: dict[st
     # An occupation also answers to the literal forms of its SKOS-XL appellations.
     for appellation in props.get(MKG.appellation, []):
         french.extend(str(v) for v in by_subject.get(appellation, {}).get(SKOSXL.literalForm, []))
-    label = (_first(props, SKOS.prefLabel) or _first(props, SKOSXL.literalForm))
+    label = _first(props, SKOS.prefLabel) or _first(props, SKOSXL.literalForm)
     return Subject(
-        iri=iri, kind=kind, label=label,
-        labels_fr=tuple(sorted(set(french))), labels_en=tuple(sorted(set(english))),
+        iri=iri,
+        kind=kind,
+        label=label,
+        labels_fr=tuple(sorted(set(french))),
+        labels_en=tuple(sorted(set(english))),
         rome=tuple(sorted(str(r) for r in props.get(MKG.romeFiche, []))),
-        owners=tuple(sorted(owners.get(iri, []))), document=document, line=line,
+        owners=tuple(sorted(owners.get(iri, []))),
+        document=document,
+        line=line,
     )

@@ -16,10 +16,10 @@ from rdflib import Literal, URIRef
 
 from kg.alignment.digest import Digest, Subject
 from kg.core.graph import GraphBuilder, MappedGraph
-from kg.mapping.core import add_provenance
-from kg.mapping.iris import Iris
 from kg.core.text import fold
 from kg.core.vocab import DCTERMS, MKG, RDF, SKOS
+from kg.mapping.core import add_provenance
+from kg.mapping.iris import Iris
 
 
 def _index(fiches: Iterable[Subject]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:

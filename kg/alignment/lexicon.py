@@ -30,10 +30,10 @@ class Lexicon:
         out: list[str] = []
         while remaining:
             for source, target in self.entries:
-                if tuple(remaining[:len(source)]) == source:
+                if tuple(remaining[: len(source)]) == source:
                     if target:
                         out.append(target)
-                    remaining = remaining[len(source):]
+                    remaining = remaining[len(source) :]
                     break
             else:
                 if remaining[0] in STOP_WORDS:

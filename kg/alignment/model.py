@@ -15,8 +15,9 @@ from kg.core.vocab import DCTERMS, SEMAPV, SKOS, SSSOM
 DCTERMS_REFERENCES = str(DCTERMS.references)
 NO_TERM_FOUND = SSSOM + "NoTermFound"
 
-EXACT, CLOSE, BROAD, NARROW, RELATED = (str(SKOS[name]) for name in
-                                        ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch"))
+EXACT, CLOSE, BROAD, NARROW, RELATED = (
+    str(SKOS[name]) for name in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
+)
 SKOS_PREDICATES = (EXACT, CLOSE, BROAD, NARROW, RELATED)
 # Strength order, used when several bases give one pair different predicates.
 STRENGTH = {EXACT: 5, CLOSE: 4, BROAD: 3, NARROW: 3, RELATED: 1, DCTERMS_REFERENCES: 0}

@@ -14,12 +14,12 @@ from __future__ import annotations
 from rdflib import Literal, URIRef
 
 from kg.alignment.model import NO_TERM_FOUND, Mapping
-from kg.sources.reference import esco_occupations, esco_skills, isco_groups
 from kg.core.graph import GraphBuilder, MappedGraph, integer
+from kg.core.vocab import DCTERMS, ESCO, ESCO_ISCO, MKG, OWL, PAV, PROV, RDF, RDFS, SKOS, SSSOM, XSD
 from kg.mapping.core import add_provenance
 from kg.mapping.iris import Iris
 from kg.sources.common import Source
-from kg.core.vocab import DCTERMS, ESCO, ESCO_ISCO, MKG, OWL, PAV, PROV, RDF, RDFS, SKOS, SSSOM, XSD
+from kg.sources.reference import esco_occupations, esco_skills, isco_groups
 
 ESCO_LICENCE = URIRef("https://eur-lex.europa.eu/eli/dec/2011/833/oj")
 
@@ -91,11 +91,16 @@ def esco_graph(mappings: list[Mapping], iris: Iris, tables: Source) -> MappedGra
         elif uri in skills:
             builder.add(node, RDF.type, ESCO.Skill)
             builder.add(node, SKOS.prefLabel, Literal(skills[uri].label_fr, lang="fr"))
-            builder.add(node, ESCO.skillType, URIRef("http://data.europa.eu/esco/skill-type/"
-                                                     + ("knowledge" if skills[uri].skill_type == "knowledge"
-                                                        else "skill")))
-        elif uri.startswith(ESCO_ISCO) and uri[len(ESCO_ISCO):] in groups:
-            code = uri[len(ESCO_ISCO):]
+            builder.add(
+                node,
+                ESCO.skillType,
+                URIRef(
+                    "http://data.europa.eu/esco/skill-type/"
+                    + ("knowledge" if skills[uri].skill_type == "knowledge" else "skill")
+                ),
+            )
+        elif uri.startswith(ESCO_ISCO) and uri[len(ESCO_ISCO) :] in groups:
+            code = uri[len(ESCO_ISCO) :]
             builder.add(node, RDF.type, ESCO.ISCOGroup)
             builder.add(node, SKOS.notation, Literal(code))
             builder.add(node, SKOS.prefLabel, Literal(groups[code][0], lang="en"))

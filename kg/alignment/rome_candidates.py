@@ -80,14 +80,22 @@ def rome_candidates(subject: Subject, titles: RomeTitles, iris: Iris, limit: int
             score = 1.0 if exact else round(2 * len(probe & title.words) / (len(probe) + len(title.words)), 3)
             if score >= MIN_SCORE and score > best.get(title.fiche, (0.0, ""))[0]:
                 how = "=" if exact else "~"
-                best[title.fiche] = (score, f"fr '{label}' {how} ROME appellation {title.appellation} "
-                                            f"'{title.label}' of {title.fiche}")
+                best[title.fiche] = (
+                    score,
+                    f"fr '{label}' {how} ROME appellation {title.appellation} '{title.label}' of {title.fiche}",
+                )
     ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
     return [Candidate(subject.iri, str(iris.rome(code)), score, evidence) for code, (score, evidence) in ranked]
 
 
-def rome_fiche_matches(subjects: dict[str, Subject], titles: RomeTitles, decisions: dict[str, list[Mapping]],
-                       fiche_labels: dict[str, str], iris: Iris, date: str | None) -> list[Mapping]:
+def rome_fiche_matches(
+    subjects: dict[str, Subject],
+    titles: RomeTitles,
+    decisions: dict[str, list[Mapping]],
+    fiche_labels: dict[str, str],
+    iris: Iris,
+    date: str | None,
+) -> list[Mapping]:
     """For every occupation with no ROME code: its reviewed ROME decisions, else the strict lexical match."""
     out: list[Mapping] = []
     for iri, subject in subjects.items():
@@ -95,9 +103,17 @@ def rome_fiche_matches(subjects: dict[str, Subject], titles: RomeTitles, decisio
             continue
         reviewed = [m for m in decisions.get(iri, ()) if m.target == ROME_FICHE_TARGET]
         if reviewed:
-            out.extend(Mapping(**{**m.__dict__, "subject_label": m.subject_label or subject.label,
-                                  "object_label": m.object_label or fiche_labels.get(m.object.rsplit("/", 1)[-1], ""),
-                                  "subject_kind": subject.kind}) for m in reviewed)
+            out.extend(
+                Mapping(
+                    **{
+                        **m.__dict__,
+                        "subject_label": m.subject_label or subject.label,
+                        "object_label": m.object_label or fiche_labels.get(m.object.rsplit("/", 1)[-1], ""),
+                        "subject_kind": subject.kind,
+                    }
+                )
+                for m in reviewed
+            )
             continue
         match = _strict_match(subject, titles, fiche_labels, iris, date)
         if match is not None:
@@ -105,19 +121,29 @@ def rome_fiche_matches(subjects: dict[str, Subject], titles: RomeTitles, decisio
     return sorted(out, key=Mapping.sort_key)
 
 
-def _strict_match(subject: Subject, titles: RomeTitles, fiche_labels: dict[str, str], iris: Iris,
-                  date: str | None) -> Mapping | None:
+def _strict_match(
+    subject: Subject, titles: RomeTitles, fiche_labels: dict[str, str], iris: Iris, date: str | None
+) -> Mapping | None:
     equal = {(label, t.fiche): t for label in subject.labels_fr for t in titles.by_key.get(key(label), ())}
     fiches = {fiche for _label, fiche in equal}
     if len(fiches) != 1:
         return None  # no equal title, or titles of several fiches: left to a reviewer
     (label, fiche), title = min(equal.items(), key=lambda item: (item[1].appellation, item[0][0]))
     return Mapping(
-        subject=subject.iri, predicate=BROAD, object=str(iris.rome(fiche)), justification=LEXICAL,
-        confidence=CONFIDENCE, author_id=str(iris.agent(MATCHER)), author_label=f"{MATCHER} {__version__}",
-        date=date, comment=f"unreviewed: the title '{label}' is ROME appellation {title.appellation} "
-                           f"'{title.label}' of fiche {fiche}; the source gives no ROME code",
-        target=ROME_FICHE_TARGET, subject_label=subject.label, object_label=fiche_labels.get(fiche, ""),
-        subject_kind=subject.kind, basis=(str(iris.rome_part("appellation", title.appellation)),),
+        subject=subject.iri,
+        predicate=BROAD,
+        object=str(iris.rome(fiche)),
+        justification=LEXICAL,
+        confidence=CONFIDENCE,
+        author_id=str(iris.agent(MATCHER)),
+        author_label=f"{MATCHER} {__version__}",
+        date=date,
+        comment=f"unreviewed: the title '{label}' is ROME appellation {title.appellation} "
+        f"'{title.label}' of fiche {fiche}; the source gives no ROME code",
+        target=ROME_FICHE_TARGET,
+        subject_label=subject.label,
+        object_label=fiche_labels.get(fiche, ""),
+        subject_kind=subject.kind,
+        basis=(str(iris.rome_part("appellation", title.appellation)),),
         tool=f"métiers-kg {__version__}",
     )

@@ -61,12 +61,18 @@ def disagreement(fiche: str, codes: set[str]) -> str | None:
     """Why the appellation's fiche contradicts the source's ROME codes, or None when it does not."""
     if not codes or any(code[:DOMAINE] == fiche[:DOMAINE] for code in codes):
         return None
-    return (f"its ROME fiche {fiche} is in no domaine professionnel of the source's ROME code(s) "
-            f"{', '.join(sorted(codes))}")
+    return (
+        f"its ROME fiche {fiche} is in no domaine professionnel of the source's ROME code(s) {', '.join(sorted(codes))}"
+    )
 
 
-def rome_appellation_links(subjects: dict[str, Subject], appellations: dict[str, str], iris: Iris,
-                           date: str | None, fiches: dict[str, str] | None = None) -> list[Mapping]:
+def rome_appellation_links(
+    subjects: dict[str, Subject],
+    appellations: dict[str, str],
+    iris: Iris,
+    date: str | None,
+    fiches: dict[str, str] | None = None,
+) -> list[Mapping]:
     """exactMatch from each of our occupations and appellations to the ROME appellations of the same title.
 
     ``fiches`` (appellation code → its fiche's ROME code) turns a title equal across trades into a
@@ -85,11 +91,24 @@ def rome_appellation_links(subjects: dict[str, Subject], appellations: dict[str,
                 target = str(iris.rome_part("appellation", code))
                 why = f"folded title '{label}' equals ROME appellation {code} '{appellations[code]}'"
                 against = disagreement(fiches[code], codes) if fiches and code in fiches else None
-                out.setdefault((subject.iri, target), Mapping(
-                    subject=subject.iri, predicate=EXACT, object=target, justification=LEXICAL,
-                    confidence=REJECTED_CONFIDENCE if against else CONFIDENCE,
-                    author_id=str(iris.agent("métiers-kg matcher")), author_label=f"métiers-kg matcher {__version__}",
-                    date=date, comment=f"rejected: {why}, but {against}" if against else why,
-                    target=ROME_APPELLATION_TARGET, subject_label=subject.label, object_label=appellations[code],
-                    subject_kind=subject.kind, negated=against is not None, tool=f"métiers-kg {__version__}"))
+                out.setdefault(
+                    (subject.iri, target),
+                    Mapping(
+                        subject=subject.iri,
+                        predicate=EXACT,
+                        object=target,
+                        justification=LEXICAL,
+                        confidence=REJECTED_CONFIDENCE if against else CONFIDENCE,
+                        author_id=str(iris.agent("métiers-kg matcher")),
+                        author_label=f"métiers-kg matcher {__version__}",
+                        date=date,
+                        comment=f"rejected: {why}, but {against}" if against else why,
+                        target=ROME_APPELLATION_TARGET,
+                        subject_label=subject.label,
+                        object_label=appellations[code],
+                        subject_kind=subject.kind,
+                        negated=against is not None,
+                        tool=f"métiers-kg {__version__}",
+                    ),
+                )
     return sorted(out.values(), key=Mapping.sort_key)

@@ -22,10 +22,10 @@ from kg.alignment.candidates import Candidate, candidates
 from kg.alignment.digest import Subject
 from kg.alignment.lexicon import lexicon
 from kg.alignment.model import CLOSE, LEXICAL, Mapping
-from kg.sources.reference import LabelIndex
 from kg.core.text import forms, key
 from kg.mapping.iris import Iris
 from kg.mapping.rome import export_stamp, rome_skill_labels
+from kg.sources.reference import LabelIndex
 
 ROME_SKILL_TARGET = "rome-skill"
 MATCHER = "métiers-kg lexical matcher"
@@ -62,8 +62,10 @@ def _skill_keys(kind: str, base_iri: str, export: Path, _stamp: tuple) -> dict[s
 def _skill_items(kind: str, base_iri: str, export: Path, _stamp: tuple) -> dict[str, str]:
     savoir_faire, savoirs = rome_skill_labels(export)
     iris = Iris(base_iri)
-    return {str(iris.rome_part(KIND_PART[kind], code)): label
-            for code, label in (savoir_faire if kind == "savoir-faire" else savoirs).items()}
+    return {
+        str(iris.rome_part(KIND_PART[kind], code)): label
+        for code, label in (savoir_faire if kind == "savoir-faire" else savoirs).items()
+    }
 
 
 @lru_cache(maxsize=4)
@@ -75,8 +77,9 @@ def _skill_index(kind: str, base_iri: str, export: Path, _stamp: tuple) -> Label
     return index
 
 
-def rome_skill_candidates(subject: Subject, base_iri: str, export: Path | None = None,
-                          limit: int = 3) -> list[Candidate]:
+def rome_skill_candidates(
+    subject: Subject, base_iri: str, export: Path | None = None, limit: int = 3
+) -> list[Candidate]:
     """The ``limit`` best-scored ROME compétences (savoir-faire) or savoirs (connaissance) of a skill."""
     if subject.kind not in KIND_PART:
         return []
@@ -84,24 +87,44 @@ def rome_skill_candidates(subject: Subject, base_iri: str, export: Path | None =
     return candidates(subject, index, lexicon(), {}, limit=limit, scheme="ROME")
 
 
-def rome_skill_links(subjects: dict[str, Subject], iris: Iris, date: str | None,
-                     export: Path | None = None) -> list[Mapping]:
+def rome_skill_links(
+    subjects: dict[str, Subject], iris: Iris, date: str | None, export: Path | None = None
+) -> list[Mapping]:
     """closeMatch of each skill whose title is exactly one ROME item's title."""
     out = []
     for subject in subjects.values():
         if subject.kind not in KIND_PART:
             continue
-        by_key, labels = rome_skill_keys(subject.kind, iris.base, export), rome_skill_items(subject.kind, iris.base, export)
-        found = {uri: label for label in subject.labels_fr if len(key(label).split()) >= MIN_WORDS
-                 for uri in by_key.get(key(label), ())}
+        by_key, labels = (
+            rome_skill_keys(subject.kind, iris.base, export),
+            rome_skill_items(subject.kind, iris.base, export),
+        )
+        found = {
+            uri: label
+            for label in subject.labels_fr
+            if len(key(label).split()) >= MIN_WORDS
+            for uri in by_key.get(key(label), ())
+        }
         if len(found) != 1:
             continue  # no ROME item of that title, or several: a reviewer's call
-        (uri, label), = found.items()
-        out.append(Mapping(
-            subject=subject.iri, predicate=CLOSE, object=uri, justification=LEXICAL, confidence=CONFIDENCE,
-            author_id=str(iris.agent(MATCHER)), author_label=f"{MATCHER} {__version__}", date=date,
-            comment=f"unreviewed: the title '{label}' is ROME {KIND_PART[subject.kind]} "
-                    f"{uri.rsplit('/', 1)[-1]} '{labels[uri]}'",
-            target=ROME_SKILL_TARGET, subject_label=subject.label, object_label=labels[uri],
-            subject_kind=subject.kind, tool=f"métiers-kg {__version__}"))
+        ((uri, label),) = found.items()
+        out.append(
+            Mapping(
+                subject=subject.iri,
+                predicate=CLOSE,
+                object=uri,
+                justification=LEXICAL,
+                confidence=CONFIDENCE,
+                author_id=str(iris.agent(MATCHER)),
+                author_label=f"{MATCHER} {__version__}",
+                date=date,
+                comment=f"unreviewed: the title '{label}' is ROME {KIND_PART[subject.kind]} "
+                f"{uri.rsplit('/', 1)[-1]} '{labels[uri]}'",
+                target=ROME_SKILL_TARGET,
+                subject_label=subject.label,
+                object_label=labels[uri],
+                subject_kind=subject.kind,
+                tool=f"métiers-kg {__version__}",
+            )
+        )
     return sorted(out, key=Mapping.sort_key)

@@ -15,12 +15,26 @@ import pyoxigraph as ox
 
 from kg import __version__
 from kg.alignment.model import MENTION_LINK, Mapping
-from kg.mapping.iris import AGENT_BASE
 from kg.core.vocab import DEFAULT_BASE_IRI
+from kg.mapping.iris import AGENT_BASE
 
-COLUMNS = ("subject_id", "subject_label", "subject_category", "predicate_id", "predicate_modifier", "object_id",
-           "object_label", "mapping_justification", "confidence", "author_id", "author_label", "mapping_date",
-           "mapping_tool", "see_also", "comment")
+COLUMNS = (
+    "subject_id",
+    "subject_label",
+    "subject_category",
+    "predicate_id",
+    "predicate_modifier",
+    "object_id",
+    "object_label",
+    "mapping_justification",
+    "confidence",
+    "author_id",
+    "author_label",
+    "mapping_date",
+    "mapping_tool",
+    "see_also",
+    "comment",
+)
 
 
 def curie_map(base_iri: str) -> dict[str, str]:
@@ -42,7 +56,7 @@ def contract(iri: str, prefixes: dict[str, str]) -> str:
     if best is None:
         return iri
     prefix = next(p for p, ns in sorted(prefixes.items()) if ns == best)
-    return f"{prefix}:{iri[len(best):]}"
+    return f"{prefix}:{iri[len(best) :]}"
 
 
 def _cell(text: str) -> str:
@@ -51,26 +65,42 @@ def _cell(text: str) -> str:
 
 def _row(m: Mapping, prefixes: dict[str, str]) -> list[str]:
     return [
-        contract(m.subject, prefixes), m.subject_label, m.subject_kind or m.target,
-        contract(m.predicate, prefixes), "Not" if m.negated else "", contract(m.object, prefixes), m.object_label,
-        contract(m.justification, prefixes), f"{m.confidence:g}", contract(m.author_id, prefixes), m.author_label,
-        m.date or "", m.tool or "", "|".join(contract(b, prefixes) for b in m.basis), m.comment,
+        contract(m.subject, prefixes),
+        m.subject_label,
+        m.subject_kind or m.target,
+        contract(m.predicate, prefixes),
+        "Not" if m.negated else "",
+        contract(m.object, prefixes),
+        m.object_label,
+        contract(m.justification, prefixes),
+        f"{m.confidence:g}",
+        contract(m.author_id, prefixes),
+        m.author_label,
+        m.date or "",
+        m.tool or "",
+        "|".join(contract(b, prefixes) for b in m.basis),
+        m.comment,
     ]
 
 
 def sssom_tsv(mappings: Iterable[Mapping], base_iri: str = DEFAULT_BASE_IRI, date: str | None = None) -> str:
     """The SSSOM TSV of the mappings (mention links left out), metadata first."""
     prefixes = curie_map(base_iri)
-    rows = sorted((_row(m, prefixes) for m in mappings if m.target != MENTION_LINK),
-                  key=lambda row: (row[0], row[5], row[3], row[4]))
-    header = ["# curie_map:", *(f"#   {p}: {ns}" for p, ns in sorted(prefixes.items())),
-              f"# mapping_set_id: {base_iri}alignment/mappings.sssom.tsv",
-              f"# mapping_set_version: \"{__version__}\"",
-              "# mapping_set_title: métiers-kg alignment of French occupations with ESCO and ISCO-08",
-              "# mapping_set_description: Reviewed decisions (semapv:ManualMappingCuration), unreviewed exact-title"
-              " matches (semapv:LexicalMatching), ISCO-08 groups derived from ESCO and links between sources"
-              " (semapv:MappingChaining).",
-              "# license: https://www.etalab.gouv.fr/licence-ouverte-open-licence/"]
+    rows = sorted(
+        (_row(m, prefixes) for m in mappings if m.target != MENTION_LINK),
+        key=lambda row: (row[0], row[5], row[3], row[4]),
+    )
+    header = [
+        "# curie_map:",
+        *(f"#   {p}: {ns}" for p, ns in sorted(prefixes.items())),
+        f"# mapping_set_id: {base_iri}alignment/mappings.sssom.tsv",
+        f'# mapping_set_version: "{__version__}"',
+        "# mapping_set_title: métiers-kg alignment of French occupations with ESCO and ISCO-08",
+        "# mapping_set_description: Reviewed decisions (semapv:ManualMappingCuration), unreviewed exact-title"
+        " matches (semapv:LexicalMatching), ISCO-08 groups derived from ESCO and links between sources"
+        " (semapv:MappingChaining).",
+        "# license: https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+    ]
     if date:
         header.append(f"# publication_date: {date}")
     lines = [*header, "\t".join(COLUMNS), *("\t".join(_cell(c) for c in row) for row in rows)]
@@ -107,23 +137,47 @@ def mappings_from_store(store: object) -> list[Mapping]:
     """Every (non-mention) mapping the store serves, rebuilt from its mkg:Mapping nodes."""
     out = []
     for row in store.query(MAPPINGS_QUERY):
+
         def value(name: str, row: object = row) -> str:
             term = row[name]
             return term.value if term is not None else ""
-        out.append(Mapping(
-            subject=value("s"), predicate=value("p"), object=value("o"), justification=value("just"),
-            confidence=float(value("conf")), author_id=value("author"), author_label=value("authorLabel"),
-            date=value("date") or None, comment=value("comment"), target="", subject_label=value("sl"),
-            object_label=value("ol"), subject_kind=value("cat"), negated=value("mod") == "Not",
-            basis=tuple(sorted(value("bases").split())), tool=value("tool") or None,
-        ))
+
+        out.append(
+            Mapping(
+                subject=value("s"),
+                predicate=value("p"),
+                object=value("o"),
+                justification=value("just"),
+                confidence=float(value("conf")),
+                author_id=value("author"),
+                author_label=value("authorLabel"),
+                date=value("date") or None,
+                comment=value("comment"),
+                target="",
+                subject_label=value("sl"),
+                object_label=value("ol"),
+                subject_kind=value("cat"),
+                negated=value("mod") == "Not",
+                basis=tuple(sorted(value("bases").split())),
+                tool=value("tool") or None,
+            )
+        )
     return out
 
 
 OWL, SSSOM = "http://www.w3.org/2002/07/owl#", "https://w3id.org/sssom/"
 PAV_AUTHORED, MKG_SOURCE_LINE = "http://purl.org/pav/authoredBy", "https://w3id.org/metiers-kg/ontology#sourceLine"
-CROSSWALK_COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_label",
-                     "mapping_justification", "author_id", "author_label", "comment")
+CROSSWALK_COLUMNS = (
+    "subject_id",
+    "subject_label",
+    "predicate_id",
+    "object_id",
+    "object_label",
+    "mapping_justification",
+    "author_id",
+    "author_label",
+    "comment",
+)
 LABELS_QUERY = """
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -155,8 +209,10 @@ def crosswalk_tsv(store: object, base_iri: str = DEFAULT_BASE_IRI) -> tuple[str,
     found = list(store.query(CROSSWALK_SET_QUERY))  # type: ignore[attr-defined]
     if not found:
         return None
-    meta = {name: (found[0][name].value if found[0][name] is not None else "")
-            for name in ("g", "set", "title", "version", "created", "objectVersion", "note", "doc")}
+    meta = {
+        name: (found[0][name].value if found[0][name] is not None else "")
+        for name in ("g", "set", "title", "version", "created", "objectVersion", "note", "doc")
+    }
     prefixes = curie_map(base_iri)
     nodes: dict[str, dict[str, str]] = {}  # the set's graph read whole: one pass, not a join per node
     for quad in store.quads(ox.NamedNode(meta["g"])):  # type: ignore[attr-defined]
@@ -168,18 +224,31 @@ def crosswalk_tsv(store: object, base_iri: str = DEFAULT_BASE_IRI) -> tuple[str,
     for node in (n for n in nodes.values() if n.get("is") and n.get(OWL + "annotatedSource")):
         subject, target, author = node[OWL + "annotatedSource"], node[OWL + "annotatedTarget"], node[PAV_AUTHORED]
         line = node.get(MKG_SOURCE_LINE, "")
-        rows.append([contract(subject, prefixes), labels.get(subject, ""),
-                     contract(node[OWL + "annotatedProperty"], prefixes), contract(target, prefixes), "",
-                     contract(node[SSSOM + "mapping_justification"], prefixes), contract(author, prefixes),
-                     labels.get(author, ""), f"{meta['doc']} line {line}" if meta["doc"] else f"line {line}"])
+        rows.append(
+            [
+                contract(subject, prefixes),
+                labels.get(subject, ""),
+                contract(node[OWL + "annotatedProperty"], prefixes),
+                contract(target, prefixes),
+                "",
+                contract(node[SSSOM + "mapping_justification"], prefixes),
+                contract(author, prefixes),
+                labels.get(author, ""),
+                f"{meta['doc']} line {line}" if meta["doc"] else f"line {line}",
+            ]
+        )
     rows.sort(key=lambda r: (r[0], r[3], r[2]))
-    header = ["# curie_map:", *(f"#   {p}: {ns}" for p, ns in sorted(prefixes.items())),
-              f"# mapping_set_id: {meta['set']}", f"# mapping_set_version: \"{meta['version']}\"",
-              f"# mapping_set_title: {_cell(meta['title'])}",
-              "# mapping_set_description: France's official mapping of ROME appellations to ESCO occupations, as"
-              " its publisher gives it; relations read from the ROME appellation to the ESCO occupation.",
-              f"# subject_source: {base_iri}rome/appellations",
-              "# object_source: http://data.europa.eu/esco/occupation"]
+    header = [
+        "# curie_map:",
+        *(f"#   {p}: {ns}" for p, ns in sorted(prefixes.items())),
+        f"# mapping_set_id: {meta['set']}",
+        f'# mapping_set_version: "{meta["version"]}"',
+        f"# mapping_set_title: {_cell(meta['title'])}",
+        "# mapping_set_description: France's official mapping of ROME appellations to ESCO occupations, as"
+        " its publisher gives it; relations read from the ROME appellation to the ESCO occupation.",
+        f"# subject_source: {base_iri}rome/appellations",
+        "# object_source: http://data.europa.eu/esco/occupation",
+    ]
     if meta["objectVersion"]:
         header.append(f"# object_source_version: {_cell(meta['objectVersion'])}")
     if meta["created"]:

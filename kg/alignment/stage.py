@@ -73,16 +73,18 @@ def prepare(base_iri: str | None = None, rome: Path | None = None) -> None:
             rome_skill_keys(kind, base_iri, rome)
 
 
-def align_corpus(digests: list[Digest], iris: Iris, reviewed: Curation | None = None,
-                 rome: Path | None = None) -> Alignment:
+def align_corpus(
+    digests: list[Digest], iris: Iris, reviewed: Curation | None = None, rome: Path | None = None
+) -> Alignment:
     """Every mapping of the corpus: reviewed or matched ESCO/ISCO, ROME fiches for occupations filed under
     none, cross-source links, mention links."""
     reviewed = reviewed or curation()
     date = decision_date()
     subjects = merge_subjects(s for d in digests for s in d.subjects)
     decisions = reviewed.decisions(iris.base)
-    esco_decisions = {s: kept for s, ms in decisions.items()
-                      if (kept := [m for m in ms if m.target != ROME_FICHE_TARGET])}
+    esco_decisions = {
+        s: kept for s, ms in decisions.items() if (kept := [m for m in ms if m.target != ROME_FICHE_TARGET])
+    }
     labels = rome_labels(iris, rome)
     mappings = align_subjects(subjects, esco_decisions, iris, date)
     fiche_labels = {code: label for code, label in rome_fiche_labels(rome)}
@@ -95,8 +97,9 @@ def align_corpus(digests: list[Digest], iris: Iris, reviewed: Curation | None = 
     return Alignment(tuple(mappings + links + mentions), subjects, stale, reviewed)
 
 
-def alignment_graphs(digests: list[Digest], iris: Iris,
-                     rome: Path | None = None) -> tuple[Alignment, list[MappedGraph]]:
+def alignment_graphs(
+    digests: list[Digest], iris: Iris, rome: Path | None = None
+) -> tuple[Alignment, list[MappedGraph]]:
     """The alignment of the corpus and its named graphs (mappings with evidence; ESCO/ISCO concepts reached)."""
     alignment = align_corpus(digests, iris, rome=rome)
     mappings = list(alignment.mappings)

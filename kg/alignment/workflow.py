@@ -22,7 +22,6 @@ from kg.alignment.lexicon import lexicon
 from kg.alignment.model import Mapping
 from kg.alignment.rome_candidates import needs_rome, rome_candidates
 from kg.alignment.rome_skills import rome_skill_candidates, rome_skill_items
-from kg.sources.reference import concept_label, occupation_index, skill_index
 from kg.alignment.sssom import contract, curie_map, sssom_tsv
 from kg.alignment.stage import (
     Alignment,
@@ -35,9 +34,19 @@ from kg.mapping import Iris, to_graph
 from kg.mapping.esco_rome import official_by_fiche
 from kg.mapping.rome import rome_appellation_fiches
 from kg.sources import list_documents, parse
+from kg.sources.reference import concept_label, occupation_index, skill_index
 
-CANDIDATE_COLUMNS = ("subject_id", "subject_label", "subject_category", "rank", "object_id", "object_label", "score",
-                     "evidence", "decision")
+CANDIDATE_COLUMNS = (
+    "subject_id",
+    "subject_label",
+    "subject_category",
+    "rank",
+    "object_id",
+    "object_label",
+    "score",
+    "evidence",
+    "decision",
+)
 
 
 def digests_of(seeds: Path, iris: Iris) -> list[Digest]:
@@ -74,25 +83,66 @@ def candidates_tsv(alignment: Alignment, iris: Iris, rome: Path | None = None) -
         found = candidates(subject, index, lexicon(), labels, limit=3 if is_skill else 5, official=official)
         mine = by_subject.get(iri, [])
         for rank, candidate in enumerate(found, start=1):
-            writer.writerow([contract(iri, prefixes), subject.label, subject.kind, rank,
-                             contract(candidate.object, prefixes), concept_label(candidate.object),
-                             f"{candidate.score:.3f}", candidate.evidence, _decision(mine, candidate.object)])
+            writer.writerow(
+                [
+                    contract(iri, prefixes),
+                    subject.label,
+                    subject.kind,
+                    rank,
+                    contract(candidate.object, prefixes),
+                    concept_label(candidate.object),
+                    f"{candidate.score:.3f}",
+                    candidate.evidence,
+                    _decision(mine, candidate.object),
+                ]
+            )
         if not found:
-            writer.writerow([contract(iri, prefixes), subject.label, subject.kind, 0, "", "", "", "no candidate",
-                             _decision(mine, "https://w3id.org/sssom/NoTermFound")])
+            writer.writerow(
+                [
+                    contract(iri, prefixes),
+                    subject.label,
+                    subject.kind,
+                    0,
+                    "",
+                    "",
+                    "",
+                    "no candidate",
+                    _decision(mine, "https://w3id.org/sssom/NoTermFound"),
+                ]
+            )
         rome_items = rome_skill_items(subject.kind, iris.base) if is_skill else {}
         for rank, candidate in enumerate(rome_skill_candidates(subject, iris.base), start=1):  # ROME's, after ESCO's
-            writer.writerow([contract(iri, prefixes), subject.label, subject.kind, rank,
-                             contract(candidate.object, prefixes), rome_items[candidate.object],
-                             f"{candidate.score:.3f}", candidate.evidence, _decision(mine, candidate.object)])
+            writer.writerow(
+                [
+                    contract(iri, prefixes),
+                    subject.label,
+                    subject.kind,
+                    rank,
+                    contract(candidate.object, prefixes),
+                    rome_items[candidate.object],
+                    f"{candidate.score:.3f}",
+                    candidate.evidence,
+                    _decision(mine, candidate.object),
+                ]
+            )
     for iri, subject in alignment.subjects.items():
         if not needs_rome(subject):
             continue
         mine = by_subject.get(iri, [])
         for rank, candidate in enumerate(rome_candidates(subject, titles, iris), start=1):
-            writer.writerow([contract(iri, prefixes), subject.label, subject.kind, rank,
-                             contract(candidate.object, prefixes), labels.get(candidate.object, ""),
-                             f"{candidate.score:.3f}", candidate.evidence, _decision(mine, candidate.object)])
+            writer.writerow(
+                [
+                    contract(iri, prefixes),
+                    subject.label,
+                    subject.kind,
+                    rank,
+                    contract(candidate.object, prefixes),
+                    labels.get(candidate.object, ""),
+                    f"{candidate.score:.3f}",
+                    candidate.evidence,
+                    _decision(mine, candidate.object),
+                ]
+            )
     return out.getvalue()
 
 

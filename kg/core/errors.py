@@ -45,7 +45,7 @@ class FicheParseError(SourceError):
 class ValidationError(MetiersKgError):
     """The mapped graph violates the SHACL shapes; carries the full report."""
 
-    def __init__(self, report: "object") -> None:
+    def __init__(self, report: object) -> None:
         self.report = report
         super().__init__(str(report))
 
@@ -55,8 +55,10 @@ class DocumentsRejectedError(MetiersKgError):
 
     def __init__(self, reasons: list[str]) -> None:
         self.reasons = reasons
-        super().__init__(f"{len(reasons)} reason(s) to refuse the build; nothing was written "
-                         "(--keep-going builds the valid documents)\n" + "\n".join(reasons))
+        super().__init__(
+            f"{len(reasons)} reason(s) to refuse the build; nothing was written "
+            "(--keep-going builds the valid documents)\n" + "\n".join(reasons)
+        )
 
 
 class StoreError(MetiersKgError):

@@ -60,8 +60,13 @@ def _triple_order(triple: Triple) -> tuple[str, str, str, str, str]:
     # Plain strings, so that sorting never runs rdflib's rich comparisons; kind, language and
     # datatype tell apart the terms that share a text (an IRI and a literal, "1" and "1"@fr).
     subject, predicate, obj = triple
-    return (str(subject), str(predicate), str(obj), type(obj).__name__,
-            f"{getattr(obj, 'language', None) or ''}^{getattr(obj, 'datatype', None) or ''}")
+    return (
+        str(subject),
+        str(predicate),
+        str(obj),
+        type(obj).__name__,
+        f"{getattr(obj, 'language', None) or ''}^{getattr(obj, 'datatype', None) or ''}",
+    )
 
 
 @lru_cache(maxsize=1 << 14)

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from kg.core.graph import GraphBuilder, MappedGraph
 from kg.mapping import formation as formation_mapping
 from kg.mapping import onisep as onisep_mapping
 from kg.mapping import referentiel as referentiel_mapping
 from kg.mapping import testimony as testimony_mapping
-from kg.core.graph import GraphBuilder, MappedGraph
 from kg.mapping.iris import Iris
 from kg.mapping.levels import levels_graph
 from kg.mapping.rome import rome_fiches_graph
@@ -37,8 +37,9 @@ def to_graph(document: Document, iris: Iris) -> MappedGraph:
 
 def ontology_graph(iris: Iris) -> MappedGraph:
     """The ontology, as reviewed Turtle, in its own named graph."""
-    graph = Graph().parse(data=(files("metiers_kg_data.ontology") / ONTOLOGY_RESOURCE).read_text("utf-8"),
-                          format="turtle")
+    graph = Graph().parse(
+        data=(files("metiers_kg_data.ontology") / ONTOLOGY_RESOURCE).read_text("utf-8"), format="turtle"
+    )
     builder = GraphBuilder(iris.graph("ontology"))
     for triple in graph:
         builder.add(*triple)

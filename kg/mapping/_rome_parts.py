@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from rdflib import URIRef
 
+from kg.core.vocab import DCTERMS, ESCO, ESCO_LABEL_ROLE, ESCO_SKILL_TYPE, MKG, PROV, RDF, SKOS, SKOSXL
 from kg.mapping.iris import Iris
 from kg.mapping.ntriples import NTriplesBuilder, boolean, integer, literal
 from kg.mapping.ntriples import iri as term_iri
 from kg.sources.rome import Appellation, Classified, Competence, FicheLink, RomeExport, RomeFiches, gendered_forms
-from kg.core.vocab import DCTERMS, ESCO, ESCO_LABEL_ROLE, ESCO_SKILL_TYPE, MKG, PROV, RDF, SKOS, SKOSXL
 
-@lru_cache(maxsize=None)
+
+@cache
 def T(term: URIRef) -> str:  # noqa: N802 - a vocabulary term as N-Triples
     return term_iri(str(term))
 
@@ -21,17 +22,28 @@ ROME_LICENCE = URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 PUBLISHER = "France Travail"
 SKILL, KNOWLEDGE = term_iri(ESCO_SKILL_TYPE + "skill"), term_iri(ESCO_SKILL_TYPE + "knowledge")
 LABEL_ROLES = (("masculin", term_iri(ESCO_LABEL_ROLE + "male")), ("feminin", term_iri(ESCO_LABEL_ROLE + "female")))
-LINK_PREDICATES = {"appellation": None, "savoir-faire": T(MKG.savoirFaire), "savoir-etre": T(MKG.savoirEtre),
-                   "savoir": T(MKG.savoir), "contexte": T(MKG.contexteTravail)}
+LINK_PREDICATES = {
+    "appellation": None,
+    "savoir-faire": T(MKG.savoirFaire),
+    "savoir-etre": T(MKG.savoirEtre),
+    "savoir": T(MKG.savoir),
+    "contexte": T(MKG.contexteTravail),
+}
 COEUR = {"Principale": T(MKG.coeurDeMetierPrincipal), "Émergente": T(MKG.coeurDeMetierEmergent)}
 RIASEC = {  # Holland's six types, as ROME names them (the export gives letters only)
-    "R": ("Réaliste", "Realistic"), "I": ("Investigateur", "Investigative"), "A": ("Artistique", "Artistic"),
-    "S": ("Social", "Social"), "E": ("Entreprenant", "Enterprising"), "C": ("Conventionnel", "Conventional"),
+    "R": ("Réaliste", "Realistic"),
+    "I": ("Investigateur", "Investigative"),
+    "A": ("Artistique", "Artistic"),
+    "S": ("Social", "Social"),
+    "E": ("Entreprenant", "Enterprising"),
+    "C": ("Conventionnel", "Conventional"),
 }
 SCHEMES = {  # part → (scheme, French and English titles)
     "appellations": ("Appellations du ROME 4.0", "ROME 4.0 job titles"),
-    "competences": ("Compétences du ROME 4.0 (savoir-faire, savoir-être, macro-compétences)",
-                    "ROME 4.0 skills (know-how, soft skills, macro-skills)"),
+    "competences": (
+        "Compétences du ROME 4.0 (savoir-faire, savoir-être, macro-compétences)",
+        "ROME 4.0 skills (know-how, soft skills, macro-skills)",
+    ),
     "savoirs": ("Savoirs du ROME 4.0", "ROME 4.0 knowledge"),
     "contextes": ("Contextes de travail du ROME 4.0", "ROME 4.0 work contexts"),
     "secteurs": ("Secteurs d'activité du ROME 4.0", "ROME 4.0 activity sectors"),
@@ -70,13 +82,20 @@ class PartsBuilder:
         """grand domaine → domaine → fiche, in the scheme <base>rome (IRIs and labels as before v4.60)."""
         scheme = term_iri(str(self.iris.rome_scheme()))
         self.b.add(scheme, T(RDF.type), T(SKOS.ConceptScheme))
-        self.b.add(scheme, T(SKOS.prefLabel), literal("ROME 4.0 — Répertoire opérationnel des métiers et des emplois", "fr"))
-        self.b.add(scheme, T(SKOS.prefLabel), literal("ROME 4.0 — French operational directory of trades and jobs", "en"))
+        self.b.add(
+            scheme, T(SKOS.prefLabel), literal("ROME 4.0 — Répertoire opérationnel des métiers et des emplois", "fr")
+        )
+        self.b.add(
+            scheme, T(SKOS.prefLabel), literal("ROME 4.0 — French operational directory of trades and jobs", "en")
+        )
         self.b.add(scheme, T(DCTERMS.publisher), literal(PUBLISHER))
         self.b.add(scheme, T(DCTERMS.license), T(ROME_LICENCE))
         self.b.add(scheme, T(DCTERMS.hasVersion), literal(fiches.version.release))
-        for level, cls, parent in ((fiches.grands_domaines, MKG.RomeGrandDomaine, None),
-                                   (fiches.domaines, MKG.RomeDomaine, 1), (fiches.fiches, MKG.RomeFiche, 3)):
+        for level, cls, parent in (
+            (fiches.grands_domaines, MKG.RomeGrandDomaine, None),
+            (fiches.domaines, MKG.RomeDomaine, 1),
+            (fiches.fiches, MKG.RomeFiche, 3),
+        ):
             for record in level:
                 concept = self.rome(record.code)
                 self.b.add(concept, T(RDF.type), T(cls))
@@ -124,9 +143,12 @@ class PartsBuilder:
 
     def flags(self, iri: str, record: object) -> None:
         """The O/N flags of a fiche or appellation (absent when the export leaves them empty)."""
-        for predicate, attribute in ((T(MKG.transitionNumerique), "transition_num"),
-                                     (T(MKG.transitionDemographique), "transition_demo"),
-                                     (T(MKG.emploiReglemente), "regulated"), (T(MKG.emploiCadre), "executive")):
+        for predicate, attribute in (
+            (T(MKG.transitionNumerique), "transition_num"),
+            (T(MKG.transitionDemographique), "transition_demo"),
+            (T(MKG.emploiReglemente), "regulated"),
+            (T(MKG.emploiCadre), "executive"),
+        ):
             value = getattr(record, attribute, None)
             if value is not None:
                 self.b.add(iri, predicate, boolean(value))
@@ -171,15 +193,19 @@ class PartsBuilder:
 
     def competence(self, c: Competence) -> None:
         iri = self.part("competence", c.code)
-        self.concept(iri, T(MKG.RomeMacroCompetence) if c.macro else T(MKG.RomeCompetence), "competences", c.code, c.label)
+        self.concept(
+            iri, T(MKG.RomeMacroCompetence) if c.macro else T(MKG.RomeCompetence), "competences", c.code, c.label
+        )
         self.b.add(iri, T(ESCO.skillType), SKILL)
         self.b.fr(iri, T(MKG.competenceCategory), c.category)
         self.b.fr(iri, T(MKG.competenceSubcategory), c.subcategory)
         self.b.fr(iri, T(SKOS.definition), c.definition)
         self.b.fr(iri, T(MKG.heterogeneity), c.heterogeneity)
         self.b.fr(iri, T(MKG.competenceOrigin), c.origin)
-        for predicate, flag in ((T(MKG.transitionEcologiqueItem), c.transition_eco),
-                                (T(MKG.transitionNumerique), c.transition_num)):
+        for predicate, flag in (
+            (T(MKG.transitionEcologiqueItem), c.transition_eco),
+            (T(MKG.transitionNumerique), c.transition_num),
+        ):
             if flag is not None:
                 self.b.add(iri, predicate, boolean(flag))
         self.riasec_of(iri, c.riasec_major, c.riasec_minor)
@@ -190,16 +216,25 @@ class PartsBuilder:
 
     def tree(self, macro: str, code: str) -> None:
         """domaine (4) → enjeu (4A) → objectif (4A1) → macro-compétence (4A101): notations, no labels."""
-        levels = (("competence/domaine", code[:1], T(MKG.RomeDomaineCompetences)),
-                  ("competence/enjeu", code[:2], T(MKG.RomeEnjeu)), ("competence/objectif", code[:3], T(MKG.RomeObjectif)))
+        levels = (
+            ("competence/domaine", code[:1], T(MKG.RomeDomaineCompetences)),
+            ("competence/enjeu", code[:2], T(MKG.RomeEnjeu)),
+            ("competence/objectif", code[:3], T(MKG.RomeObjectif)),
+        )
         below = macro
         self.b.add(macro, T(MKG.macroCompetenceCode), literal(code))
         for part, notation, cls in reversed(levels):
             concept = self.part(part, notation)
             self.concept(concept, cls, "competences", notation, None)
-            self.b.add(concept, T(SKOS.editorialNote), literal(
-                "Libellé non publié dans l'export open data du ROME (arborescence des compétences absente) ; "
-                "niveau reconstruit à partir des codes des macro-compétences.", "fr"))
+            self.b.add(
+                concept,
+                T(SKOS.editorialNote),
+                literal(
+                    "Libellé non publié dans l'export open data du ROME (arborescence des compétences absente) ; "
+                    "niveau reconstruit à partir des codes des macro-compétences.",
+                    "fr",
+                ),
+            )
             self.broader(below, concept)
             below = concept
         self.top(below, "competences")
@@ -216,8 +251,10 @@ class PartsBuilder:
             self.top(category, "savoirs")
             self.broader(sub, category)
             self.broader(iri, sub)
-            for predicate, flag in ((T(MKG.transitionEcologiqueItem), s.transition_eco),
-                                    (T(MKG.transitionNumerique), s.transition_num)):
+            for predicate, flag in (
+                (T(MKG.transitionEcologiqueItem), s.transition_eco),
+                (T(MKG.transitionNumerique), s.transition_num),
+            ):
                 if flag is not None:
                     self.b.add(iri, predicate, boolean(flag))
 
@@ -230,8 +267,13 @@ class PartsBuilder:
             self.broader(iri, kind)
 
     def links(self, export: RomeExport) -> None:
-        parts = {"appellation": "appellation", "savoir-faire": "competence", "savoir-etre": "competence",
-                 "savoir": "savoir", "contexte": "contexte"}
+        parts = {
+            "appellation": "appellation",
+            "savoir-faire": "competence",
+            "savoir-etre": "competence",
+            "savoir": "savoir",
+            "contexte": "contexte",
+        }
         for link in export.links:
             predicate = LINK_PREDICATES[link.kind]
             if predicate is None:
@@ -261,10 +303,11 @@ class PartsBuilder:
         self.classified(export.themes, "theme", "themes", T(MKG.RomeTheme))
         self.classified(export.interests, "centre-interet", "centres-interet", T(MKG.RomeCentreInteret))
         for links, part, predicate, principal in (
-                (export.fiche_sectors, "secteur", T(MKG.secteurActivite), T(MKG.secteurActivitePrincipal)),
-                (export.fiche_naf, "secteur-naf", T(MKG.secteurNaf), None),
-                (export.fiche_themes, "theme", T(MKG.theme), None),
-                (export.fiche_interests, "centre-interet", T(MKG.centreInteret), T(MKG.centreInteretPrincipal))):
+            (export.fiche_sectors, "secteur", T(MKG.secteurActivite), T(MKG.secteurActivitePrincipal)),
+            (export.fiche_naf, "secteur-naf", T(MKG.secteurNaf), None),
+            (export.fiche_themes, "theme", T(MKG.theme), None),
+            (export.fiche_interests, "centre-interet", T(MKG.centreInteret), T(MKG.centreInteretPrincipal)),
+        ):
             self.fiche_links(links, part, predicate, principal)
 
     def classified(self, records: tuple[Classified, ...], part: str, scheme: str, cls: str) -> None:
@@ -277,8 +320,7 @@ class PartsBuilder:
             else:
                 self.top(iri, scheme)
 
-    def fiche_links(self, links: tuple[FicheLink, ...], part: str, predicate: str,
-                    principal: str | None) -> None:
+    def fiche_links(self, links: tuple[FicheLink, ...], part: str, predicate: str, principal: str | None) -> None:
         for link in links:
             fiche, target = self.rome(link.fiche), self.part(part, link.target)
             self.b.add(fiche, predicate, target)

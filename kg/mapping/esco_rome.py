@@ -15,17 +15,21 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
-from kg.sources.reference import esco_occupations
+from kg.core.vocab import DCTERMS, MKG, OWL, PAV, PROV, RDF, RDFS, SEMAPV, SKOS, SSSOM, XSD
+from kg.mapping._rome_parts import T
 from kg.mapping.iris import Iris
 from kg.mapping.ntriples import NTriplesBuilder, iri, literal
-from kg.mapping._rome_parts import T
 from kg.sources.esco_rome import Crosswalk, parse_crosswalk
+from kg.sources.reference import esco_occupations
 from kg.sources.rome import RomeExport
-from kg.core.vocab import DCTERMS, MKG, OWL, PAV, PROV, RDF, RDFS, SEMAPV, SKOS, SSSOM, XSD
 
 CROSSWALK_RESOURCE = "FR_20230607_mapping_esco_rome.csv.gz"
-RELATIONS = {"skos:exactMatch": SKOS.exactMatch, "skos:closeMatch": SKOS.closeMatch,
-             "skos:broadMatch": SKOS.broadMatch, "skos:narrowMatch": SKOS.narrowMatch}
+RELATIONS = {
+    "skos:exactMatch": SKOS.exactMatch,
+    "skos:closeMatch": SKOS.closeMatch,
+    "skos:broadMatch": SKOS.broadMatch,
+    "skos:narrowMatch": SKOS.narrowMatch,
+}
 
 
 def default_crosswalk() -> Path:
@@ -96,6 +100,12 @@ def map_crosswalk(crosswalk: Crosswalk, export: RomeExport, iris: Iris, builder:
         b(fiche_iri, T(MKG.escoOccupation), o)
         if row.esco in occupations:
             b(fiche_iri, T(MKG.iscoGroup), iri(occupations[row.esco].isco_uri))
-    b(mapping_set, T(RDFS.comment), literal(
-        f"{len(crosswalk.rows) - left_out} of {len(crosswalk.rows)} rows imported; {left_out} name an appellation "
-        "that this ROME export does not have and are left out", "en"))
+    b(
+        mapping_set,
+        T(RDFS.comment),
+        literal(
+            f"{len(crosswalk.rows) - left_out} of {len(crosswalk.rows)} rows imported; {left_out} name an appellation "
+            "that this ROME export does not have and are left out",
+            "en",
+        ),
+    )

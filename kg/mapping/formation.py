@@ -10,11 +10,11 @@ from __future__ import annotations
 from rdflib import Literal
 
 from kg.core.graph import GraphBuilder, MappedGraph, integer
+from kg.core.vocab import MKG, RDF, SCHEMA, SKOS, XSD
 from kg.mapping.core import add_provenance
 from kg.mapping.iris import Iris
 from kg.mapping.onisep import add_section
 from kg.sources.formation import FicheFormation
-from kg.core.vocab import MKG, RDF, SCHEMA, SKOS, XSD
 
 
 def to_graph(fiche: FicheFormation, iris: Iris) -> MappedGraph:
@@ -39,8 +39,12 @@ def to_graph(fiche: FicheFormation, iris: Iris) -> MappedGraph:
         builder.add(formation, MKG.acronym, Literal(fiche.acronym.value), fiche.acronym.line)
     if fiche.duration is not None:
         if fiche.duration_iso is not None:
-            builder.add(formation, SCHEMA.timeToComplete, Literal(fiche.duration_iso, datatype=XSD.duration),
-                        fiche.duration.line)
+            builder.add(
+                formation,
+                SCHEMA.timeToComplete,
+                Literal(fiche.duration_iso, datatype=XSD.duration),
+                fiche.duration.line,
+            )
         builder.fr(formation, MKG.durationNote, fiche.duration.value, fiche.duration.line)
     if fiche.eqf_level is not None:
         builder.add(formation, MKG.certificationLevel, iris.eqf_level(fiche.eqf_level), fiche.certification.line)

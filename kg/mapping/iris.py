@@ -17,12 +17,32 @@ from kg.core.text import words
 from kg.core.vocab import DEFAULT_BASE_IRI, EQF
 
 AGENT_BASE = "https://w3id.org/metiers-kg/agent/"
-ROME_PARTS = frozenset({
-    "appellation", "competence", "competence/domaine", "competence/enjeu", "competence/objectif", "savoir",
-    "savoir/categorie", "contexte", "contexte/type", "secteur", "secteur-naf", "theme", "centre-interet", "riasec",
-    "appellations", "competences", "savoirs", "contextes", "secteurs", "secteurs-naf", "themes",
-    "centres-interet",
-})
+ROME_PARTS = frozenset(
+    {
+        "appellation",
+        "competence",
+        "competence/domaine",
+        "competence/enjeu",
+        "competence/objectif",
+        "savoir",
+        "savoir/categorie",
+        "contexte",
+        "contexte/type",
+        "secteur",
+        "secteur-naf",
+        "theme",
+        "centre-interet",
+        "riasec",
+        "appellations",
+        "competences",
+        "savoirs",
+        "contextes",
+        "secteurs",
+        "secteurs-naf",
+        "themes",
+        "centres-interet",
+    }
+)
 
 
 def slugify(text: str) -> str:

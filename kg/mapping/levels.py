@@ -5,9 +5,9 @@ from __future__ import annotations
 from rdflib import Literal, URIRef
 
 from kg.core.graph import GraphBuilder, MappedGraph, integer
+from kg.core.vocab import EQF, MKG, RDF, SKOS
 from kg.mapping.core import add_provenance
 from kg.mapping.iris import Iris
-from kg.core.vocab import EQF, MKG, RDF, SKOS
 
 # French levels after the baccalauréat and their EQF (CEC) levels, per the French national
 # qualifications framework (décret n° 2019-14): bac = 4, bac+2 = 5, bac+3 = 6, bac+5 = 7,
@@ -43,8 +43,9 @@ def levels_graph(iris: Iris) -> MappedGraph:
     return builder.result()
 
 
-def add_access_level(builder: GraphBuilder, iris: Iris, subject: URIRef, label: str,
-                     years_after_bac: int | None, line: int | None) -> None:
+def add_access_level(
+    builder: GraphBuilder, iris: Iris, subject: URIRef, label: str, years_after_bac: int | None, line: int | None
+) -> None:
     """Link to the shared level concept when the level is numeric; keep the words otherwise."""
     if years_after_bac is None or years_after_bac not in EQF_BY_YEARS_AFTER_BAC:
         builder.fr(subject, MKG.prerequisite, f"Niveau d'accès minimum : {label}", line)

@@ -76,5 +76,6 @@ def _rdflib(term: object) -> URIRef | BNode | Literal:
         return BNode(term.value)
     assert isinstance(term, ox.Literal)
     datatype = term.datatype.value
-    return Literal(term.value, lang=term.language,
-                   datatype=None if term.language or datatype == XSD_STRING else URIRef(datatype))
+    return Literal(
+        term.value, lang=term.language, datatype=None if term.language or datatype == XSD_STRING else URIRef(datatype)
+    )

@@ -5,11 +5,11 @@ from __future__ import annotations
 from rdflib import Literal, URIRef
 
 from kg.core.graph import GraphBuilder, MappedGraph, boolean, integer
+from kg.core.vocab import MKG, RDF, SCHEMA, SKOS, SKOSXL, XSD
 from kg.mapping.core import add_provenance
 from kg.mapping.iris import Iris
 from kg.mapping.levels import add_access_level
 from kg.sources.onisep import Fiche, GenderedLabel, Section
-from kg.core.vocab import MKG, RDF, SCHEMA, SKOS, SKOSXL, XSD
 
 
 def to_graph(fiche: Fiche, iris: Iris) -> MappedGraph:
@@ -64,8 +64,14 @@ def to_graph(fiche: Fiche, iris: Iris) -> MappedGraph:
             builder.add(salary, SCHEMA.minValue, Literal(str(fiche.salary.amount), datatype=XSD.decimal), line)
 
     if fiche.access_level is not None:
-        add_access_level(builder, iris, occupation, fiche.access_level.label,
-                         fiche.access_level.years_after_bac, fiche.access_level.line)
+        add_access_level(
+            builder,
+            iris,
+            occupation,
+            fiche.access_level.label,
+            fiche.access_level.years_after_bac,
+            fiche.access_level.line,
+        )
 
     for formation in fiche.formations:
         formation_iri = iris.formation(formation.id)
@@ -88,8 +94,9 @@ def to_graph(fiche: Fiche, iris: Iris) -> MappedGraph:
     return builder.result()
 
 
-def _add_gendered(builder: GraphBuilder, iris: Iris, occupation: URIRef, owner: URIRef,
-                  forms: GenderedLabel, title: str) -> list[URIRef]:
+def _add_gendered(
+    builder: GraphBuilder, iris: Iris, occupation: URIRef, owner: URIRef, forms: GenderedLabel, title: str
+) -> list[URIRef]:
     """Each gendered form becomes a SKOS-XL label, and a plain skos:altLabel for simple queries.
 
     Forms are alternative labels: SKOS allows one prefLabel per language (the title), and
@@ -110,8 +117,9 @@ def _add_gendered(builder: GraphBuilder, iris: Iris, occupation: URIRef, owner: 
     return made
 
 
-def add_section(builder: GraphBuilder, iris: Iris, occupation: URIRef, parent: URIRef,
-                 section: Section, path: tuple[int, ...]) -> None:
+def add_section(
+    builder: GraphBuilder, iris: Iris, occupation: URIRef, parent: URIRef, section: Section, path: tuple[int, ...]
+) -> None:
     section_iri = iris.section(occupation, path)
     builder.add(parent, MKG.section, section_iri, section.line)
     builder.locate(section_iri, section.line)

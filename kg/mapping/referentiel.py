@@ -6,13 +6,13 @@ import re
 
 from rdflib import Literal, URIRef
 
-from kg.core.text import key
 from kg.core.graph import GraphBuilder, MappedGraph, boolean, integer
+from kg.core.text import key
+from kg.core.vocab import DCTERMS, ESCO, MKG, RDF, SKOS, SKOSXL
 from kg.mapping.core import add_provenance
 from kg.mapping.iris import Iris, slugify
 from kg.mapping.levels import add_access_level
 from kg.sources.referentiel import EmploiType, Passerelle, Referentiel
-from kg.core.vocab import DCTERMS, ESCO, MKG, RDF, SKOS, SKOSXL
 
 ESCO_SKILL_TYPE = URIRef("http://data.europa.eu/esco/skill-type/skill")
 ESCO_KNOWLEDGE_TYPE = URIRef("http://data.europa.eu/esco/skill-type/knowledge")
@@ -66,8 +66,9 @@ def to_graph(ref: Referentiel, iris: Iris) -> MappedGraph:
     return builder.result()
 
 
-def _add_sub_family(builder: GraphBuilder, iris: Iris, scheme: URIRef, family: str,
-                    label: str | None, line: int | None) -> URIRef:
+def _add_sub_family(
+    builder: GraphBuilder, iris: Iris, scheme: URIRef, family: str, label: str | None, line: int | None
+) -> URIRef:
     """A sub-family; ``label=None`` makes the implicit one of a family that names none."""
     sub_iri = iris.sous_famille(family, label)
     builder.locate(sub_iri, line)
@@ -79,8 +80,15 @@ def _add_sub_family(builder: GraphBuilder, iris: Iris, scheme: URIRef, family: s
     return sub_iri
 
 
-def _add_emploi_type(builder: GraphBuilder, iris: Iris, scheme: URIRef, et: EmploiType, order: int,
-                     labelled: dict[URIRef, str], groups: dict[str, URIRef]) -> None:
+def _add_emploi_type(
+    builder: GraphBuilder,
+    iris: Iris,
+    scheme: URIRef,
+    et: EmploiType,
+    order: int,
+    labelled: dict[URIRef, str],
+    groups: dict[str, URIRef],
+) -> None:
     subject = iris.emploi_type(et.name)
     line = et.line
     builder.locate(subject, line)
@@ -89,8 +97,7 @@ def _add_emploi_type(builder: GraphBuilder, iris: Iris, scheme: URIRef, et: Empl
     builder.add(subject, SKOS.inScheme, scheme)
     builder.add(subject, MKG.order, integer(order))
     builder.add(subject, MKG.family, iris.famille(et.family), line)
-    sub_family = _add_sub_family(builder, iris, scheme, et.family, et.sub_family,
-                                 None if et.sub_family else line)
+    sub_family = _add_sub_family(builder, iris, scheme, et.family, et.sub_family, None if et.sub_family else line)
     builder.add(subject, MKG.subFamily, sub_family, line)
     if et.heading_recovered:
         builder.add(subject, MKG.headingRecovered, boolean(True), line)
@@ -108,15 +115,28 @@ def _add_emploi_type(builder: GraphBuilder, iris: Iris, scheme: URIRef, et: Empl
     if et.description is not None:
         builder.fr(subject, SKOS.definition, et.description.text, et.description.line)
     for item in et.savoir_faire:
-        _add_skill(builder, subject, iris.skill(item.text), MKG.SavoirFaire, ESCO_SKILL_TYPE, item.text, item.line,
-                   labelled)
+        _add_skill(
+            builder, subject, iris.skill(item.text), MKG.SavoirFaire, ESCO_SKILL_TYPE, item.text, item.line, labelled
+        )
     for item in et.connaissances:
-        _add_skill(builder, subject, iris.knowledge(item.text), MKG.Connaissance, ESCO_KNOWLEDGE_TYPE,
-                   item.text, item.line, labelled)
+        _add_skill(
+            builder,
+            subject,
+            iris.knowledge(item.text),
+            MKG.Connaissance,
+            ESCO_KNOWLEDGE_TYPE,
+            item.text,
+            item.line,
+            labelled,
+        )
     for variability in et.variability:
         builder.fr(subject, MKG.variability, f"{variability.aspect} : {variability.text}", variability.line)
-    for prop, item in ((MKG.externalRelations, et.external_relations), (MKG.internalRelations, et.internal_relations),
-                       (MKG.workplace, et.workplace), (MKG.careerPath, et.career_path)):
+    for prop, item in (
+        (MKG.externalRelations, et.external_relations),
+        (MKG.internalRelations, et.internal_relations),
+        (MKG.workplace, et.workplace),
+        (MKG.careerPath, et.career_path),
+    ):
         if item is not None:
             builder.fr(subject, prop, item.text, item.line)
     if et.prerequisite is not None:
@@ -133,19 +153,18 @@ def _add_emploi_type(builder: GraphBuilder, iris: Iris, scheme: URIRef, et: Empl
     for item in et.certifications:
         builder.fr(subject, MKG.certification, item.text, item.line)
     for passerelle in et.origins:
-        _add_passerelle(builder, iris, subject, passerelle, MKG.possibleOrigin, MKG.unresolvedOrigin, "origine",
-                        groups)
+        _add_passerelle(builder, iris, subject, passerelle, MKG.possibleOrigin, MKG.unresolvedOrigin, "origine", groups)
     for passerelle in et.evolutions:
-        _add_passerelle(builder, iris, subject, passerelle, MKG.possibleEvolution, MKG.unresolvedEvolution,
-                        "evolution", groups)
+        _add_passerelle(
+            builder, iris, subject, passerelle, MKG.possibleEvolution, MKG.unresolvedEvolution, "evolution", groups
+        )
     for rome in et.rome_codes:
         builder.add(subject, MKG.romeFiche, iris.rome(rome.code), rome.line)
     if et.rome_absence is not None:
         builder.fr(subject, MKG.romeAbsenceReason, et.rome_absence.reason, et.rome_absence.line)
 
 
-def _add_appellation(builder: GraphBuilder, iris: Iris, owner: URIRef, label: str, line: int,
-                     preferred: str) -> None:
+def _add_appellation(builder: GraphBuilder, iris: Iris, owner: URIRef, label: str, line: int, preferred: str) -> None:
     appellation = iris.appellation(owner, label)
     builder.add(owner, MKG.appellation, appellation, line)
     builder.locate(appellation, line)
@@ -155,8 +174,16 @@ def _add_appellation(builder: GraphBuilder, iris: Iris, owner: URIRef, label: st
         builder.fr(owner, SKOS.altLabel, label, line)
 
 
-def _add_skill(builder: GraphBuilder, owner: URIRef, skill: URIRef, skill_class: URIRef, skill_type: URIRef,
-               text: str, line: int, labelled: dict[URIRef, str]) -> None:
+def _add_skill(
+    builder: GraphBuilder,
+    owner: URIRef,
+    skill: URIRef,
+    skill_class: URIRef,
+    skill_type: URIRef,
+    text: str,
+    line: int,
+    labelled: dict[URIRef, str],
+) -> None:
     """One concept per phrase: the first wording is its label, later variants are alternative labels."""
     builder.add(owner, MKG.requiredSkill, skill, line)
     builder.locate(skill, line)
@@ -166,8 +193,16 @@ def _add_skill(builder: GraphBuilder, owner: URIRef, skill: URIRef, skill_class:
     builder.fr(skill, SKOS.prefLabel if first == text.strip() else SKOS.altLabel, text, line)
 
 
-def _add_passerelle(builder: GraphBuilder, iris: Iris, subject: URIRef, passerelle: Passerelle,
-                    resolved: URIRef, unresolved: URIRef, relation: str, groups: dict[str, URIRef]) -> None:
+def _add_passerelle(
+    builder: GraphBuilder,
+    iris: Iris,
+    subject: URIRef,
+    passerelle: Passerelle,
+    resolved: URIRef,
+    unresolved: URIRef,
+    relation: str,
+    groups: dict[str, URIRef],
+) -> None:
     """A resolved passerelle links emploi-types; any other is kept as a labelled mention with its line.
 
     A passerelle that names a family or sous-famille of the référentiel ("Famille : Conseil",
@@ -192,7 +227,7 @@ _GROUP_PREFIX = re.compile(r"^\s*(?:sous[\s-]*)?famille\s*:?\s*", re.IGNORECASE)
 
 
 def group_key(label: str) -> str:
-    """"Sous-famille : méthodes outils et qualité" and "Méthodes, outils et qualité" have one key."""
+    """ "Sous-famille : méthodes outils et qualité" and "Méthodes, outils et qualité" have one key."""
     return key(_GROUP_PREFIX.sub("", label))
 
 

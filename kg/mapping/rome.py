@@ -16,16 +16,22 @@ from pathlib import Path
 
 from rdflib import Literal
 
-from kg.mapping._rome_parts import PUBLISHER, ROME_LICENCE, T, PartsBuilder
 from kg.core.graph import GraphBuilder, MappedGraph
+from kg.core.vocab import DCTERMS, MKG, PROV, RDF, SKOS, XSD
+from kg.mapping._rome_parts import PUBLISHER, ROME_LICENCE, PartsBuilder, T
 from kg.mapping.core import add_provenance
 from kg.mapping.iris import Iris
 from kg.mapping.ntriples import NTriplesBuilder, literal
 from kg.sources.common import Source
 from kg.sources.rome import (
-    Appellation, RomeExport, RomeFiches, parse_export, read_appellations, read_fiches, read_skills,
+    Appellation,
+    RomeExport,
+    RomeFiches,
+    parse_export,
+    read_appellations,
+    read_fiches,
+    read_skills,
 )
-from kg.core.vocab import DCTERMS, MKG, PROV, RDF, SKOS, XSD
 
 ROME_EXPORT_RESOURCE = "rome4-v460.zip"
 
@@ -42,8 +48,11 @@ def default_export() -> Path:
 def export_stamp(export: Path | None = None) -> tuple[Path, tuple]:
     """The export's path and (name, mtime, size) of its files: what per-process caches of it are keyed by."""
     path = Path(export or default_export())
-    return path, tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size)
-                       for p in ([path, *sorted(path.iterdir())] if path.is_dir() else [path]) if p.exists())
+    return path, tuple(
+        (p.name, p.stat().st_mtime_ns, p.stat().st_size)
+        for p in ([path, *sorted(path.iterdir())] if path.is_dir() else [path])
+        if p.exists()
+    )
 
 
 def fiches_of(export: Path | None = None) -> RomeFiches:
@@ -69,8 +78,7 @@ def rome_appellations(export: Path | None = None) -> dict[str, str]:
 @lru_cache(maxsize=2)
 def _read_skills(path: Path, _stamps: tuple) -> tuple[dict[str, str], dict[str, str]]:
     competences, savoirs = read_skills(path)
-    return ({c.code: c.label for c in competences if c.category == SAVOIR_FAIRE},
-            {s.code: s.label for s in savoirs})
+    return ({c.code: c.label for c in competences if c.category == SAVOIR_FAIRE}, {s.code: s.label for s in savoirs})
 
 
 SAVOIR_FAIRE = "Savoir-faire"  # the compétences an emploi-type's savoir-faire compare with (not savoir-être)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from rdflib import Literal
 
 from kg.core.graph import GraphBuilder, MappedGraph, boolean, integer
+from kg.core.vocab import DCTERMS, MKG, NIF, RDF, SCHEMA, SKOS, XSD
 from kg.mapping.core import add_provenance
 from kg.mapping.iris import Iris, slugify
 from kg.sources.testimony import Testimony
-from kg.core.vocab import DCTERMS, MKG, NIF, RDF, SCHEMA, SKOS, XSD
 
 MENTION_KINDS = {
     "occupation": MKG.occupationMention,

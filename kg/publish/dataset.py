@@ -22,7 +22,6 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg import __version__
-from kg.mapping.iris import Iris
 from kg.core.vocab import (
     DCAT,
     DCTERMS,
@@ -39,6 +38,7 @@ from kg.core.vocab import (
     VOID,
     XSD,
 )
+from kg.mapping.iris import Iris
 from kg.publish.void_stats import Statistics, compute_statistics, link_targets
 
 __all__ = ["Distribution", "Publication", "Statistics", "compute_statistics", "describe", "link_targets", "to_turtle"]
@@ -46,26 +46,32 @@ __all__ = ["Distribution", "Publication", "Statistics", "compute_statistics", "d
 DESCRIPTION_PREFIXES = {**PREFIXES, "void": str(VOID), "dcat": str(DCAT), "foaf": str(FOAF), "spdx": str(SPDX)}
 
 LICENCE = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
-TITLE = {"fr": "métiers-kg — graphe de connaissances des métiers",
-         "en": "métiers-kg — knowledge graph of French occupations"}
+TITLE = {
+    "fr": "métiers-kg — graphe de connaissances des métiers",
+    "en": "métiers-kg — knowledge graph of French occupations",
+}
 DESCRIPTION = {
     "fr": "Fiches métiers et fiches formations de l'ONISEP, référentiel métiers OPIIEC de l'informatique, "
-          "témoignages et ROME 4.0 complet, en RDF aligné sur le ROME 4.0 et le modèle ESCO, validé par SHACL.",
+    "témoignages et ROME 4.0 complet, en RDF aligné sur le ROME 4.0 et le modèle ESCO, validé par SHACL.",
     "en": "ONISEP job descriptions and formation descriptions, the OPIIEC IT-sector job framework, testimonies "
-          "and the complete ROME 4.0, as RDF aligned with ROME 4.0 and the ESCO model, validated with SHACL.",
+    "and the complete ROME 4.0, as RDF aligned with ROME 4.0 and the ESCO model, validated with SHACL.",
 }
 # What the description counts: (class, French names, English names), each name (one, several).
-HOLDINGS = ((MKG.FicheMetier, ("fiche métier", "fiches métiers"), ("job description", "job descriptions")),
-            (MKG.Formation, ("formation", "formations"), ("formation", "formations")),
-            (MKG.EmploiType, ("emploi-type", "emplois-types"), ("emploi-type", "emploi-types")),
-            (MKG.Testimony, ("témoignage", "témoignages"), ("testimony", "testimonies")),
-            (MKG.RomeFiche, ("fiche ROME", "fiches ROME"), ("ROME fiche", "ROME fiches")),
-            (MKG.RomeAppellation, ("appellation ROME", "appellations ROME"), ("ROME appellation", "ROME appellations")))
+HOLDINGS = (
+    (MKG.FicheMetier, ("fiche métier", "fiches métiers"), ("job description", "job descriptions")),
+    (MKG.Formation, ("formation", "formations"), ("formation", "formations")),
+    (MKG.EmploiType, ("emploi-type", "emplois-types"), ("emploi-type", "emploi-types")),
+    (MKG.Testimony, ("témoignage", "témoignages"), ("testimony", "testimonies")),
+    (MKG.RomeFiche, ("fiche ROME", "fiches ROME"), ("ROME fiche", "ROME fiches")),
+    (MKG.RomeAppellation, ("appellation ROME", "appellations ROME"), ("ROME appellation", "ROME appellations")),
+)
 # The named graphs of one document: what their description says they hold.
-GRAPH_KINDS = (("graph/fiche/", "Fiche métier ONISEP", "ONISEP fiche métier"),
-               ("graph/formation/", "Fiche formation ONISEP", "ONISEP fiche formation"),
-               ("graph/referentiel/", "Référentiel métiers", "Job framework"),
-               ("graph/temoignage/", "Témoignage", "Testimony"))
+GRAPH_KINDS = (
+    ("graph/fiche/", "Fiche métier ONISEP", "ONISEP fiche métier"),
+    ("graph/formation/", "Fiche formation ONISEP", "ONISEP fiche formation"),
+    ("graph/referentiel/", "Référentiel métiers", "Job framework"),
+    ("graph/temoignage/", "Témoignage", "Testimony"),
+)
 KEYWORDS = ("métiers", "emploi", "compétences", "formations", "ROME", "ESCO", "ONISEP", "OPIIEC")
 PUBLISHER_NAME = "métiers-kg contributors"
 
@@ -82,8 +88,9 @@ FORMAT_INFO = {
     "nquads": FormatInfo("application/n-quads", "RDF_N_QUADS", "N-Quads", "N-Quads"),
     "trig": FormatInfo("application/trig", "RDF_TRIG", "TriG", "TriG"),
     "turtle": FormatInfo("text/turtle", "RDF_TURTLE", "Turtle", "Turtle"),
-    "sssom": FormatInfo("text/tab-separated-values", "TSV", None,
-                        "Correspondances ROME/ESCO/ISCO-08 au format SSSOM TSV"),
+    "sssom": FormatInfo(
+        "text/tab-separated-values", "TSV", None, "Correspondances ROME/ESCO/ISCO-08 au format SSSOM TSV"
+    ),
 }
 
 
@@ -131,7 +138,7 @@ def content_version(content_sha256: str) -> str:
 def fragment(iri: str) -> str:
     """A readable, stable fragment name for a class or property: its prefixed name, else a hash."""
     for prefix, namespace in sorted(DESCRIPTION_PREFIXES.items()):
-        local = iri[len(namespace):]
+        local = iri[len(namespace) :]
         if iri.startswith(namespace) and re.fullmatch(r"[A-Za-z0-9_-]+", local or "-"):
             return f"{prefix}-{local}"
     return "x-" + hashlib.sha256(iri.encode("utf-8")).hexdigest()[:16]
@@ -151,8 +158,9 @@ class _Triples:
         self.triples.add(ox.Triple(ox.NamedNode(s), ox.NamedNode(p), literal))
 
     def typed(self, s: str, p: str, value: object, datatype: str) -> None:
-        self.triples.add(ox.Triple(ox.NamedNode(s), ox.NamedNode(p),
-                                   ox.Literal(str(value), datatype=ox.NamedNode(XSD[datatype]))))
+        self.triples.add(
+            ox.Triple(ox.NamedNode(s), ox.NamedNode(p), ox.Literal(str(value), datatype=ox.NamedNode(XSD[datatype])))
+        )
 
     def sorted(self) -> list[ox.Triple]:
         return sort_triples(self.triples)
@@ -172,7 +180,7 @@ def describe(stats: Statistics, publication: Publication) -> list[ox.Triple]:
     _catalogue(out, stats, publication)
     described = {g for g, *_ in stats.graph_descriptions}
     for graph, count in stats.graphs:  # each named graph is a subset, with its own dump
-        name = graph[len(publication.base_iri):] if graph.startswith(publication.base_iri) else graph
+        name = graph[len(publication.base_iri) :] if graph.startswith(publication.base_iri) else graph
         out.iri(dataset, VOID + "subset", graph)
         out.iri(graph, RDF.type, VOID + "Dataset")
         out.iri(graph, RDF.type, DCAT + "Dataset")
@@ -198,7 +206,7 @@ def describe(stats: Statistics, publication: Publication) -> list[ox.Triple]:
 def _graph_descriptions(out: _Triples, stats: Statistics, publication: Publication) -> None:
     """What a self-describing graph (ROME) says of itself, and its class partitions (fiches, appellations…)."""
     for graph, predicate, value, tag in stats.graph_descriptions:
-        term = predicate[len(str(DCTERMS)):]
+        term = predicate[len(str(DCTERMS)) :]
         if term == "publisher":  # DCAT-AP wants an agent: the export names its publisher
             agent = publication.part("publisher-" + re.sub(r"[^A-Za-z0-9]+", "-", value).strip("-").lower())
             out.iri(graph, DCTERMS + "publisher", agent)
@@ -210,11 +218,15 @@ def _graph_descriptions(out: _Triples, stats: Statistics, publication: Publicati
             out.text(graph, DCAT + "version", value)
             out.text(graph, OWL.versionInfo, value)
         elif tag.startswith(str(XSD)) and tag != str(XSD.string):
-            out.typed(graph, predicate, value, tag[len(str(XSD)):])
+            out.typed(graph, predicate, value, tag[len(str(XSD)) :])
         else:
             out.text(graph, predicate, value, None if tag.startswith("http") else tag or None)
     for graph, cls, count in stats.graph_classes:
-        name = re.sub(r"[^A-Za-z0-9.-]+", "-", graph[len(publication.base_iri):] if graph.startswith(publication.base_iri) else graph)
+        name = re.sub(
+            r"[^A-Za-z0-9.-]+",
+            "-",
+            graph[len(publication.base_iri) :] if graph.startswith(publication.base_iri) else graph,
+        )
         node = publication.part(f"{name}-class-{fragment(cls)}")
         out.iri(graph, VOID + "classPartition", node)
         out.iri(node, VOID + "class", cls)
@@ -225,7 +237,7 @@ def _graph_description(name: str, graph: str) -> str:
     """A document's graph says which document it is; the others are named."""
     for prefix, french, _english in GRAPH_KINDS:
         if name.startswith(prefix):
-            return f"{french} {name[len(prefix):]} : le graphe nommé <{graph}> de métiers-kg."
+            return f"{french} {name[len(prefix) :]} : le graphe nommé <{graph}> de métiers-kg."
     return f"Le graphe nommé <{graph}> de métiers-kg."
 
 
@@ -239,8 +251,10 @@ def holdings_text(stats: Statistics) -> dict[str, str]:
     def listed(names: list[tuple[int, tuple[str, str]]], separator: str) -> str:
         return ", ".join(f"{n:,}".replace(",", separator) + f" {name[n > 1]}" for n, name in names)
 
-    return {"fr": f" Contient {listed([(n, fr) for n, fr, _ in present], chr(0x202F))}.",
-            "en": f" Holds {listed([(n, en) for n, _, en in present], ',')}."}
+    return {
+        "fr": f" Contient {listed([(n, fr) for n, fr, _ in present], chr(0x202F))}.",
+        "en": f" Holds {listed([(n, en) for n, _, en in present], ',')}.",
+    }
 
 
 def _void(out: _Triples, stats: Statistics, publication: Publication) -> None:
@@ -252,9 +266,14 @@ def _void(out: _Triples, stats: Statistics, publication: Publication) -> None:
         out.iri(dataset, VOID + "exampleResource", example)
     for name in sorted({FORMAT_INFO[d.format].feature for d in publication.distributions} - {None}):
         out.iri(dataset, VOID + "feature", FORMATS + name)
-    for key, value in (("triples", stats.triples), ("entities", stats.entities), ("classes", len(stats.classes)),
-                       ("properties", len(stats.properties)), ("distinctSubjects", stats.distinct_subjects),
-                       ("distinctObjects", stats.distinct_objects)):
+    for key, value in (
+        ("triples", stats.triples),
+        ("entities", stats.entities),
+        ("classes", len(stats.classes)),
+        ("properties", len(stats.properties)),
+        ("distinctSubjects", stats.distinct_subjects),
+        ("distinctObjects", stats.distinct_objects),
+    ):
         out.typed(dataset, VOID + key, value, "integer")
     used = {iri for iri, _ in stats.classes} | {iri for iri, _ in stats.properties}
     for namespace in sorted(set(PREFIXES.values())):

@@ -24,6 +24,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.alignment.sssom import crosswalk_tsv, mappings_from_store, sssom_tsv
+from kg.core.errors import StoreError
+from kg.core.vocab import DCAT, IANA_MEDIA_TYPES, OWL, PREFIXES, SPDX, VOID
 from kg.publish.dataset import (
     FORMAT_INFO,
     Distribution,
@@ -34,9 +36,7 @@ from kg.publish.dataset import (
     sort_triples,
     to_turtle,
 )
-from kg.core.errors import StoreError
 from kg.store import Store, current_build
-from kg.core.vocab import DCAT, IANA_MEDIA_TYPES, OWL, PREFIXES, SPDX, VOID
 
 FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -122,7 +122,7 @@ def default_dump_directory(store_dir: Path) -> Path:
 def graph_file_name(graph: str, base_iri: str) -> str:
     """``<base>graph/fiche/MET.717`` → ``graphs/fiche/MET.717.ttl.gz``; other IRIs by a hash."""
     prefix = base_iri + "graph/"
-    rest = graph[len(prefix):] if graph.startswith(prefix) else ""
+    rest = graph[len(prefix) :] if graph.startswith(prefix) else ""
     if rest and all(_SAFE_SEGMENT.fullmatch(segment) for segment in rest.split("/")):
         return f"{GRAPHS_DIR}/{rest}.ttl.gz"
     return f"{GRAPHS_DIR}/_other/{hashlib.sha256(graph.encode('utf-8')).hexdigest()[:16]}.ttl.gz"
@@ -141,8 +141,9 @@ def write_dump_set(store: Store, directory: Path, base_iri: str) -> DumpSet:
     """
     directory = Path(directory)
     if directory.exists() and any(directory.iterdir()) and not (directory / SUMS_FILE).is_file():
-        raise StoreError(f"{directory}: exists and is not a dump directory (no {SUMS_FILE}); "
-                         "give a new or empty directory")
+        raise StoreError(
+            f"{directory}: exists and is not a dump directory (no {SUMS_FILE}); give a new or empty directory"
+        )
     quads = sorted(store.quads(), key=_sort_key)
     nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
     version = content_version(hashlib.sha256(nquads).hexdigest())
@@ -189,8 +190,9 @@ def _write_gz(directory: Path, name: str, format_name: str, graph: str | None, p
     path = directory / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-    return Distribution(name=name, format=format_name, graph=graph, size=len(data),
-                        sha256=hashlib.sha256(data).hexdigest())
+    return Distribution(
+        name=name, format=format_name, graph=graph, size=len(data), sha256=hashlib.sha256(data).hexdigest()
+    )
 
 
 def _sha256_file(path: Path) -> str:
@@ -237,12 +239,14 @@ def read_dump_set(directory: Path) -> DumpSet:
             if not url:
                 continue  # the SPARQL access, not a file
             checksum = values[(node, SPDX + "checksum")][0]
-            files.append(Distribution(
-                name=url[0][len(base_iri + "dumps/"):],
-                format=by_media[values[(node, DCAT + "mediaType")][0]],
-                graph=None if owner == dataset else owner,
-                size=int(values[(node, DCAT + "byteSize")][0]),
-                sha256=values[(checksum, SPDX + "checksumValue")][0],
-            ))
+            files.append(
+                Distribution(
+                    name=url[0][len(base_iri + "dumps/") :],
+                    format=by_media[values[(node, DCAT + "mediaType")][0]],
+                    graph=None if owner == dataset else owner,
+                    size=int(values[(node, DCAT + "byteSize")][0]),
+                    sha256=values[(checksum, SPDX + "checksumValue")][0],
+                )
+            )
     version = values[(dataset, str(OWL.versionInfo))][0]
     return DumpSet(directory, base_iri, version, tuple(sorted(files, key=lambda f: f.name)))

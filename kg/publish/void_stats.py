@@ -30,12 +30,14 @@ class LinkTarget:
 def link_targets(base_iri: str) -> tuple[LinkTarget, ...]:
     """ROME (our SKOS rendering of it, its own named graph) and ESCO occupations, skills and ISCO-08."""
     return (
-        LinkTarget("rome", "ROME 4.0", (base_iri + "rome/",),
-                   "https://www.francetravail.org/opendata/repertoire-operationnel-des-meti.html"),
-        LinkTarget("esco", "ESCO", (str(ESCO_OCCUPATION), str(ESCO_SKILL)),
-                   "https://esco.ec.europa.eu/"),
-        LinkTarget("isco", "ISCO-08 (ESCO)", (str(ISCO),),
-                   "https://esco.ec.europa.eu/"),
+        LinkTarget(
+            "rome",
+            "ROME 4.0",
+            (base_iri + "rome/",),
+            "https://www.francetravail.org/opendata/repertoire-operationnel-des-meti.html",
+        ),
+        LinkTarget("esco", "ESCO", (str(ESCO_OCCUPATION), str(ESCO_SKILL)), "https://esco.ec.europa.eu/"),
+        LinkTarget("isco", "ISCO-08 (ESCO)", (str(ISCO),), "https://esco.ec.europa.eu/"),
     )
 
 
@@ -63,11 +65,16 @@ class Statistics:
 
 DISTINCT = "{ SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
 GRAPH_TERMS = ("title", "description", "hasVersion", "issued", "dateAccepted", "license", "publisher", "rights")
-GRAPH_DESCRIPTIONS = ("SELECT ?g ?p ?o (COALESCE(LANG(?o), '') AS ?lang) (IF(isLiteral(?o), STR(DATATYPE(?o)), '') AS ?dt) "
-                      "WHERE { GRAPH ?g { ?g ?p ?o } VALUES ?p { " + " ".join(f"<{DCT}{t}>" for t in GRAPH_TERMS)
-                      + " } } ORDER BY ?g ?p ?o")
-GRAPH_CLASSES = (f"SELECT ?g ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?g <{DCT}title> ?t . ?s a ?c }} }} "
-                 "GROUP BY ?g ?c ORDER BY ?g ?c")
+GRAPH_DESCRIPTIONS = (
+    "SELECT ?g ?p ?o (COALESCE(LANG(?o), '') AS ?lang) (IF(isLiteral(?o), STR(DATATYPE(?o)), '') AS ?dt) "
+    "WHERE { GRAPH ?g { ?g ?p ?o } VALUES ?p { "
+    + " ".join(f"<{DCT}{t}>" for t in GRAPH_TERMS)
+    + " } } ORDER BY ?g ?p ?o"
+)
+GRAPH_CLASSES = (
+    f"SELECT ?g ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?g <{DCT}title> ?t . ?s a ?c }} }} "
+    "GROUP BY ?g ?c ORDER BY ?g ?c"
+)
 
 
 def _rows(store: Store, query: str) -> list[tuple[str, ...]]:
@@ -87,30 +94,51 @@ def _str_literal(text: str) -> str:
 
 def compute_statistics(store: Store, base_iri: str) -> Statistics:
     """Every figure by SPARQL over the union of the named graphs, sorted."""
-    totals = [int(n) for n in _rows(store, "SELECT (COUNT(*) AS ?t) (COUNT(DISTINCT ?s) AS ?ds) "
-                                           f"(COUNT(DISTINCT ?o) AS ?do) WHERE {DISTINCT}")[0]]
-    entities = _rows(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o "
-                            f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {_str_literal(base_iri)})) }}")[0][0]
-    graph_sources = _rows(store, "SELECT DISTINCT ?g ?d WHERE { GRAPH ?g { ?g <http://www.w3.org/ns/prov#"
-                                 "wasDerivedFrom> ?d } } ORDER BY ?g ?d")
+    totals = [
+        int(n)
+        for n in _rows(
+            store, f"SELECT (COUNT(*) AS ?t) (COUNT(DISTINCT ?s) AS ?ds) (COUNT(DISTINCT ?o) AS ?do) WHERE {DISTINCT}"
+        )[0]
+    ]
+    entities = _rows(
+        store,
+        "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o "
+        f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {_str_literal(base_iri)})) }}",
+    )[0][0]
+    graph_sources = _rows(
+        store,
+        "SELECT DISTINCT ?g ?d WHERE { GRAPH ?g { ?g <http://www.w3.org/ns/prov#wasDerivedFrom> ?d } } ORDER BY ?g ?d",
+    )
     links: list[tuple[str, str, int]] = []
     for target in link_targets(base_iri):
         inside = " || ".join(f"STRSTARTS(STR(?o), {_str_literal(ns)})" for ns in target.namespaces)
         from_inside = inside.replace("?o", "?s")
-        query = (f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o "
-                 f"FILTER(isIRI(?o) && ({inside}) && !({from_inside})) }} }} GROUP BY ?p ORDER BY ?p")
+        query = (
+            f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o "
+            f"FILTER(isIRI(?o) && ({inside}) && !({from_inside})) }} }} GROUP BY ?p ORDER BY ?p"
+        )
         links += [(target.key, p, n) for p, n in _counts(store, query)]
-    sources = _rows(store, f"SELECT ?d (MIN(?t) AS ?title) WHERE {{ ?d a <{MKG.SourceDocument}> "
-                           f"OPTIONAL {{ ?d <{DCT}title> ?t }} }} GROUP BY ?d ORDER BY ?d")
-    examples = [row[0] for cls in (MKG.FicheMetier, MKG.EmploiType)
-                for row in _rows(store, f"SELECT ?s WHERE {{ ?s a <{cls}> }} ORDER BY ?s LIMIT 1")]
-    created: str | None = _rows(store, "SELECT (MAX(?t) AS ?c) WHERE { ?a <http://www.w3.org/ns/prov#endedAtTime> ?t }"
-                                )[0][0]
+    sources = _rows(
+        store,
+        f"SELECT ?d (MIN(?t) AS ?title) WHERE {{ ?d a <{MKG.SourceDocument}> "
+        f"OPTIONAL {{ ?d <{DCT}title> ?t }} }} GROUP BY ?d ORDER BY ?d",
+    )
+    examples = [
+        row[0]
+        for cls in (MKG.FicheMetier, MKG.EmploiType)
+        for row in _rows(store, f"SELECT ?s WHERE {{ ?s a <{cls}> }} ORDER BY ?s LIMIT 1")
+    ]
+    created: str | None = _rows(
+        store, "SELECT (MAX(?t) AS ?c) WHERE { ?a <http://www.w3.org/ns/prov#endedAtTime> ?t }"
+    )[0][0]
     if not created:
         date = build_date()
         created = str(date) if date is not None else None
     return Statistics(
-        triples=totals[0], entities=int(entities), distinct_subjects=totals[1], distinct_objects=totals[2],
+        triples=totals[0],
+        entities=int(entities),
+        distinct_subjects=totals[1],
+        distinct_objects=totals[2],
         classes=_counts(store, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"),
         properties=_counts(store, f"SELECT ?p (COUNT(*) AS ?n) WHERE {DISTINCT} GROUP BY ?p ORDER BY ?p"),
         graphs=_counts(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"),

@@ -40,9 +40,16 @@ SUPPORT_FROM = 80.0  # a name scoring this much supports its entity (ties are br
 ROME_CODE = re.compile(r"^[A-N]\d{4}$")
 MAX_QUERY = 500  # characters of a query that are read
 
+
 def _analyzer() -> tantivy.TextAnalyzer:
-    return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tantivy.Filter.lowercase())
-            .filter(tantivy.Filter.stemmer("french")).filter(tantivy.Filter.ascii_fold()).build())
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.stemmer("french"))
+        .filter(tantivy.Filter.ascii_fold())
+        .build()
+    )
+
 
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
@@ -51,6 +58,7 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("label", stored=True, tokenizer_name=ANALYZER, index_option="position")
     builder.add_text_field("kind", stored=True, tokenizer_name="raw")
     return builder.build()
+
 
 def write_index(store: Store, directory: Path) -> int:
     """Index every name of ``store`` (and the vendored ESCO tables) into ``directory``; returns the name count."""
@@ -69,13 +77,17 @@ def write_entities(entities: Iterable[Entity], directory: Path) -> int:
     acronym_labels: list[str] = []
     count = 0
     for entity in entities:
-        table[entity.iri] = [entity.type, entity.label, entity.description, [list(link) for link in entity.links],
-                             list(entity.codes)]
+        table[entity.iri] = [
+            entity.type,
+            entity.label,
+            entity.description,
+            [list(link) for link in entity.links],
+            list(entity.codes),
+        ]
         for code in (*entity.codes, entity.iri):
             codes.setdefault(code.casefold(), []).append(entity.iri)
         for name in entity.names:
-            writer.add_document(tantivy.Document(entity=entity.iri, type=entity.type, label=name.label,
-                                                 kind=name.kind))
+            writer.add_document(tantivy.Document(entity=entity.iri, type=entity.type, label=name.label, kind=name.kind))
             words.update(set(fold(name.label).split()))
             count += 1
             if TYPES[entity.type].occupation:
@@ -84,8 +96,18 @@ def write_entities(entities: Iterable[Entity], directory: Path) -> int:
     writer.wait_merging_threads()
     rarity = {word: round(math.log(count / df), 2) for word, df in sorted(words.items())}
     with open(directory / ENTITIES_FILE, "w", encoding="utf-8") as out:
-        json.dump({"entities": table, "codes": codes, "rarity": rarity, "acronyms": mine_acronyms(acronym_labels),
-                   "names": count}, out, ensure_ascii=False, sort_keys=True)
+        json.dump(
+            {
+                "entities": table,
+                "codes": codes,
+                "rarity": rarity,
+                "acronyms": mine_acronyms(acronym_labels),
+                "names": count,
+            },
+            out,
+            ensure_ascii=False,
+            sort_keys=True,
+        )
         out.flush()
         os.fsync(out.fileno())
     return count
@@ -113,6 +135,7 @@ class Candidate:
     features: dict[str, float | bool]
     matched_label: str
     matched_kind: str
+
 
 class SearchIndex:
     """One build's index, read-only; safe to share between threads (tantivy searchers are)."""
@@ -173,8 +196,19 @@ class SearchIndex:
         for iri in self._codes.get(identifier.strip().casefold(), []):
             type_id, label, description = self._entities[iri][:3]
             if not types or type_id in types:
-                found.append(Candidate(iri, type_id, label, description, 100.0, False,
-                                       {"identifier": True, "label_similarity": 0.0}, identifier.strip(), "identifier"))
+                found.append(
+                    Candidate(
+                        iri,
+                        type_id,
+                        label,
+                        description,
+                        100.0,
+                        False,
+                        {"identifier": True, "label_similarity": 0.0},
+                        identifier.strip(),
+                        "identifier",
+                    )
+                )
         return [Candidate(**{**c.__dict__, "match": len(found) == 1}) for c in found]
 
     def _query(self, text: str, types: tuple[str, ...], within: Collection[str] | None = None) -> tantivy.Query | None:
@@ -186,17 +220,20 @@ class SearchIndex:
         for term in terms:
             should.append((tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "label", term)))
             if len(term) >= FUZZY_FROM and not any(word.startswith(term) for word in known):
-                fuzzy = tantivy.Query.fuzzy_term_query(self._schema, "label", term, distance=1,
-                                                       transposition_cost_one=True)
+                fuzzy = tantivy.Query.fuzzy_term_query(
+                    self._schema, "label", term, distance=1, transposition_cost_one=True
+                )
                 should.append((tantivy.Occur.Should, tantivy.Query.boost_query(fuzzy, 0.5)))
         query = tantivy.Query.boolean_query(should)
         if types:
             kinds = tantivy.Query.boolean_query(
-                [(tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "type", t)) for t in types])
+                [(tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "type", t)) for t in types]
+            )
             query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, kinds)])
         if within is not None:
             entities = tantivy.Query.const_score_query(  # a filter: adds nothing to the BM25
-                tantivy.Query.term_set_query(self._schema, "entity", sorted(within)), 0.0)
+                tantivy.Query.term_set_query(self._schema, "entity", sorted(within)), 0.0
+            )
             query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, entities)])
         return query
 
@@ -206,7 +243,9 @@ class SearchIndex:
         for bm25, address in hits:
             doc = self._searcher.doc(address)
             entity, kind = doc["entity"][0], doc["kind"][0]
-            names.extend((bm25, entity, variant, kind, folded) for variant, folded in self._label_titles(doc["label"][0]))
+            names.extend(
+                (bm25, entity, variant, kind, folded) for variant, folded in self._label_titles(doc["label"][0])
+            )
         return names
 
     def _variant_titles(self, label: str) -> tuple[tuple[str, str], ...]:
@@ -214,8 +253,14 @@ class SearchIndex:
         the token-set ratio keeps are prepared word by word."""
         return tuple((v, f) for v, f in ((v, fold(v)) for v in variants(label)) if f)
 
-    def _scored(self, text: str, reading: str, types: tuple[str, ...], best: dict[str, _Hit],
-                within: Collection[str] | None = None) -> None:
+    def _scored(
+        self,
+        text: str,
+        reading: str,
+        types: tuple[str, ...],
+        best: dict[str, _Hit],
+        within: Collection[str] | None = None,
+    ) -> None:
         """Score the candidates of one reading of the query into ``best`` (entity → its best name).
 
         tantivy gets ``text`` as written (its stemmer expects the accents), the scorer its folded ``reading``
@@ -228,8 +273,9 @@ class SearchIndex:
         names = self._names(self._searcher.search(query, CANDIDATE_DOCS).hits)
         if not names:
             return
-        cheap = process.cdist([t.folded for t in titles], [n[4] for n in names],
-                              scorer=fuzz.token_set_ratio).max(axis=0)
+        cheap = process.cdist([t.folded for t in titles], [n[4] for n in names], scorer=fuzz.token_set_ratio).max(
+            axis=0
+        )
         chosen = set(sorted(range(len(names)), key=lambda i: -cheap[i])[:RESCORED])
         chosen.update(range(min(len(names), RESCORED_BY_BM25)))
         for i in sorted(chosen):
@@ -246,8 +292,9 @@ class SearchIndex:
             else:
                 best[entity] = _Hit(hit.sim, hit.kind, max(bm25, hit.bm25), hit.reading, hit.support + supports)
 
-    def search(self, text: str, types: tuple[str, ...] = (), limit: int = 10,
-               within: Collection[str] | None = None) -> list[Candidate]:
+    def search(
+        self, text: str, types: tuple[str, ...] = (), limit: int = 10, within: Collection[str] | None = None
+    ) -> list[Candidate]:
         """The best ``limit`` entities for ``text`` (among ``within`` if given): by identifier if it is
         one, else by name, re-ranked."""
         looked_up = [c for c in self.lookup(text, types) if within is None or c.id in within]
@@ -261,8 +308,7 @@ class SearchIndex:
         expanded = expand(folded, self.abbreviations)
         if expanded is not None:
             self._scored(expanded, expanded, types, best, within)
-        ordered = sorted(best.items(), key=lambda item: (-item[1].sim.score, -item[1].support, -item[1].bm25,
-                                                         item[0]))
+        ordered = sorted(best.items(), key=lambda item: (-item[1].sim.score, -item[1].support, -item[1].bm25, item[0]))
         by_type: dict[str, list[float]] = {}  # over every candidate: a match does not depend on ``limit``
         for iri, hit in ordered:
             by_type.setdefault(self._entities[iri][0], []).append(hit.sim.score)
@@ -273,11 +319,17 @@ class SearchIndex:
             # a match is judged among the candidates of one type (the fiche and its appellation do not compete)
             matched = type_id not in first_of_type and is_match(by_type[type_id])
             first_of_type.add(type_id)
-            features = {"label_similarity": hit.sim.score, "exact_label": hit.sim.exact, "bm25": round(hit.bm25, 3),
-                        f"matched_{hit.kind}": True, "names_matched": hit.support,
-                        "abbreviations_expanded": hit.reading == expanded}
-            candidates.append(Candidate(iri, type_id, label, description, hit.sim.score, matched, features,
-                                        hit.sim.matched, hit.kind))
+            features = {
+                "label_similarity": hit.sim.score,
+                "exact_label": hit.sim.exact,
+                "bm25": round(hit.bm25, 3),
+                f"matched_{hit.kind}": True,
+                "names_matched": hit.support,
+                "abbreviations_expanded": hit.reading == expanded,
+            }
+            candidates.append(
+                Candidate(iri, type_id, label, description, hit.sim.score, matched, features, hit.sim.matched, hit.kind)
+            )
         return candidates
 
     def _prefix_query(self, prefix: str, types: tuple[str, ...]) -> tantivy.Query | None:
@@ -290,16 +342,36 @@ class SearchIndex:
             for term in self._analyzer.analyze(word):
                 options = [(tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "label", term))]
                 if len(term) >= FUZZY_FROM:
-                    options.append((tantivy.Occur.Should, tantivy.Query.fuzzy_term_query(
-                        self._schema, "label", term, distance=1, transposition_cost_one=True)))
+                    options.append(
+                        (
+                            tantivy.Occur.Should,
+                            tantivy.Query.fuzzy_term_query(
+                                self._schema, "label", term, distance=1, transposition_cost_one=True
+                            ),
+                        )
+                    )
                 must.append((tantivy.Occur.Must, tantivy.Query.boolean_query(options)))
         starts = {fold(words[-1]), *self._analyzer.analyze(words[-1])} - {""}
-        must.append((tantivy.Occur.Must, tantivy.Query.boolean_query(
-            [(tantivy.Occur.Should, tantivy.Query.regex_query(self._schema, "label", f"{start}.*"))
-             for start in sorted(starts)])))
+        must.append(
+            (
+                tantivy.Occur.Must,
+                tantivy.Query.boolean_query(
+                    [
+                        (tantivy.Occur.Should, tantivy.Query.regex_query(self._schema, "label", f"{start}.*"))
+                        for start in sorted(starts)
+                    ]
+                ),
+            )
+        )
         if types:
-            must.append((tantivy.Occur.Must, tantivy.Query.boolean_query(
-                [(tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "type", t)) for t in types])))
+            must.append(
+                (
+                    tantivy.Occur.Must,
+                    tantivy.Query.boolean_query(
+                        [(tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "type", t)) for t in types]
+                    ),
+                )
+            )
         return tantivy.Query.boolean_query(must)
 
     def suggest(self, prefix: str, types: tuple[str, ...] = (), limit: int = 10, offset: int = 0) -> list[Candidate]:
@@ -307,7 +379,7 @@ class SearchIndex:
         names that start with it first, shortest first; then the others by similarity."""
         looked_up = self.lookup(prefix, types)
         if looked_up:
-            return looked_up[offset:offset + limit]
+            return looked_up[offset : offset + limit]
         folded = fold(prefix[:200])
         query = self._prefix_query(prefix[:200], types)
         title = self._prepared(folded)
@@ -322,12 +394,23 @@ class SearchIndex:
                 key = (0, len(name), label) if name.startswith(folded) else (1, -score, label)
                 if entity not in best or key < best[entity][0]:
                     best[entity] = (key, score, variant, kind)
-        ranked = sorted(best.items(), key=lambda item: (item[1][0], item[0]))[offset:offset + limit]
+        ranked = sorted(best.items(), key=lambda item: (item[1][0], item[0]))[offset : offset + limit]
         candidates = []
         for iri, (_, score, variant, kind) in ranked:
             type_id, label, description = self._entities[iri][:3]
-            candidates.append(Candidate(iri, type_id, label, description, score, False,
-                                        {"label_similarity": score, f"matched_{kind}": True}, variant, kind))
+            candidates.append(
+                Candidate(
+                    iri,
+                    type_id,
+                    label,
+                    description,
+                    score,
+                    False,
+                    {"label_similarity": score, f"matched_{kind}": True},
+                    variant,
+                    kind,
+                )
+            )
         return candidates
 
 
@@ -342,8 +425,14 @@ def store_index(store_dir: Path) -> Path:
 
 def build_index(target: Path) -> Path:
     """The index of build ``target`` or, for a build without one, of the newest earlier build that has one."""
-    builds = sorted((p for p in target.parent.iterdir() if (p / INDEX_DIR).is_dir()
-                     and not p.name.endswith(".partial") and p.name <= target.name), reverse=True)
+    builds = sorted(
+        (
+            p
+            for p in target.parent.iterdir()
+            if (p / INDEX_DIR).is_dir() and not p.name.endswith(".partial") and p.name <= target.name
+        ),
+        reverse=True,
+    )
     if not builds:
         raise StoreError(f"{target}: this build has no search index; run 'metiers-kg build'")
     return builds[0] / INDEX_DIR

@@ -21,8 +21,19 @@ from kg.core.errors import MetiersKgError
 from kg.search.index import SearchIndex
 
 ROME_TYPES = ("RomeFiche", "RomeAppellation")  # one search: the fiche and its appellation side by side
-COLUMNS = ("rome_code", "rome_label", "rome_appellation", "rome_appellation_code", "rome_score", "rome_match",
-           "esco_occupation", "esco_label", "isco_group", "esco_score", "esco_match")
+COLUMNS = (
+    "rome_code",
+    "rome_label",
+    "rome_appellation",
+    "rome_appellation_code",
+    "rome_score",
+    "rome_match",
+    "esco_occupation",
+    "esco_label",
+    "isco_group",
+    "esco_score",
+    "esco_match",
+)
 DELIMITERS = ",;\t|"
 PARALLEL_FROM = 2000  # distinct titles: below this, one process (starting workers costs more)
 CHUNK = 250
@@ -44,9 +55,10 @@ def read_table(data: bytes, name: str, column: str) -> Table:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise MatchInputError(f"{name}:{line}: not UTF-8 (byte 0x{data[exc.start]:02X}); save the file as "
-                              "CSV UTF-8") from None
+        line = data[: exc.start].count(b"\n") + 1
+        raise MatchInputError(
+            f"{name}:{line}: not UTF-8 (byte 0x{data[exc.start]:02X}); save the file as CSV UTF-8"
+        ) from None
     if not text.strip():
         raise MatchInputError(f"{name}: empty file; expected a header line naming the column {column!r}")
     first = text.splitlines()[0]
@@ -69,14 +81,25 @@ def match_title(index: SearchIndex, title: str) -> list[str]:
     esco = next(iter(index.search(title, ("EscoOccupation",), 2)), None) if found else None
     cells = [""] * len(COLUMNS)
     if fiche is not None:
-        appellation = next((c for c in found if c.type == "RomeAppellation"
-                            and fiche.id in index.links(c.id, "fiche")), None)
-        cells[0:6] = [index.code(fiche.id), fiche.name, appellation.name if appellation else "",
-                      index.code(appellation.id) if appellation else "",
-                      f"{fiche.score:g}", "true" if fiche.match else "false"]
+        appellation = next(
+            (c for c in found if c.type == "RomeAppellation" and fiche.id in index.links(c.id, "fiche")), None
+        )
+        cells[0:6] = [
+            index.code(fiche.id),
+            fiche.name,
+            appellation.name if appellation else "",
+            index.code(appellation.id) if appellation else "",
+            f"{fiche.score:g}",
+            "true" if fiche.match else "false",
+        ]
     if esco is not None:
-        cells[6:11] = [esco.id, esco.name, next(iter(index.links(esco.id, "isco")), ""), f"{esco.score:g}",
-                       "true" if esco.match else "false"]
+        cells[6:11] = [
+            esco.id,
+            esco.name,
+            next(iter(index.links(esco.id, "isco")), ""),
+            f"{esco.score:g}",
+            "true" if esco.match else "false",
+        ]
     return cells
 
 
@@ -93,11 +116,12 @@ def _match_chunk(titles: list[str]) -> list[list[str]]:
     return [match_title(_worker_index, title) for title in titles]
 
 
-def match_titles(directory: Path, titles: list[str], workers: int,
-                 progress: Callable[[int], None] = lambda n: None) -> dict[str, list[str]]:
+def match_titles(
+    directory: Path, titles: list[str], workers: int, progress: Callable[[int], None] = lambda n: None
+) -> dict[str, list[str]]:
     """Each distinct title → its output columns; ``progress(n)`` after every n titles matched."""
     distinct = sorted(set(titles))
-    chunks = [distinct[i:i + CHUNK] for i in range(0, len(distinct), CHUNK)]
+    chunks = [distinct[i : i + CHUNK] for i in range(0, len(distinct), CHUNK)]
     results: dict[str, list[str]] = {}
     if workers <= 1 or len(distinct) < PARALLEL_FROM:
         index = SearchIndex(directory)

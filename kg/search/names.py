@@ -8,15 +8,19 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kg.sources.reference import esco_occupations, esco_skills
 from kg.core.vocab import SPARQL_PREFIXES
-from kg.search.types import TYPES
+from kg.sources.reference import esco_occupations, esco_skills
 from kg.store import Store
 
 # index type → the ontology classes whose members it holds (macro-compétences are ROME compétences too)
-GRAPH_TYPES = {"RomeFiche": ("RomeFiche",), "RomeAppellation": ("RomeAppellation",), "FicheMetier": ("FicheMetier",),
-               "EmploiType": ("EmploiType",), "RomeCompetence": ("RomeCompetence", "RomeMacroCompetence"),
-               "RomeSavoir": ("RomeSavoir",)}
+GRAPH_TYPES = {
+    "RomeFiche": ("RomeFiche",),
+    "RomeAppellation": ("RomeAppellation",),
+    "FicheMetier": ("FicheMetier",),
+    "EmploiType": ("EmploiType",),
+    "RomeCompetence": ("RomeCompetence", "RomeMacroCompetence"),
+    "RomeSavoir": ("RomeSavoir",),
+}
 
 # kind says which label matched: its own preferred / alternative / short label, a gender form, or the
 # label of one of its appellations (a ROME fiche is found by its appellations' names too). One plain
@@ -40,16 +44,21 @@ FICHE_METIER_PATTERNS = (
     "?m a mkg:FicheMetier ; mkg:romeFiche ?fiche ; skos:altLabel ?label",
     "?m a mkg:FicheMetier ; mkg:romeFiche ?fiche ; mkg:appellation ?x . ?x skosxl:literalForm ?label",
 )
-CROSSWALK = SPARQL_PREFIXES + """SELECT ?appellation ?relation ?esco WHERE { ?m a mkg:CrosswalkMapping ; owl:annotatedSource ?appellation ;
+CROSSWALK = (
+    SPARQL_PREFIXES
+    + """SELECT ?appellation ?relation ?esco WHERE { ?m a mkg:CrosswalkMapping ; owl:annotatedSource ?appellation ;
   owl:annotatedProperty ?relation ; owl:annotatedTarget ?esco }"""
+)
 EXACT_MATCH = "http://www.w3.org/2004/02/skos/core#exactMatch"
 CODE_PATTERNS = ("?entity skos:notation ?code", "?entity mkg:codeOgr ?code")
 FICHE_PATTERNS = ("?entity skos:broader ?fiche", "?entity mkg:romeFiche ?fiche")
 
 
 def _select(class_name: str, pattern: str, variables: str, extra: str = "") -> str:
-    return (SPARQL_PREFIXES + f"SELECT {variables} WHERE {{ ?entity a mkg:{class_name} . {pattern} {extra}"
-            f" FILTER(!isLiteral(?label) || lang(?label) IN (\"fr\", \"en\", \"\")) }}")
+    return (
+        SPARQL_PREFIXES + f"SELECT {variables} WHERE {{ ?entity a mkg:{class_name} . {pattern} {extra}"
+        f' FILTER(!isLiteral(?label) || lang(?label) IN ("fr", "en", "")) }}'
+    )
 
 
 def _classes() -> Iterator[tuple[str, str]]:
@@ -93,8 +102,9 @@ def _crosswalk(store: Store, held_out: frozenset[str]) -> tuple[dict[str, list[s
     return {a: [uri for _, uri in pairs] for a, pairs in ordered.items()}, {a: not p[0][0] for a, p in ordered.items()}
 
 
-def _labels(store: Store, held_out: frozenset[str], crosswalk: dict[str, list[str]],
-            exact: dict[str, bool]) -> Iterator[tuple[str, str, str, str, str]]:
+def _labels(
+    store: Store, held_out: frozenset[str], crosswalk: dict[str, list[str]], exact: dict[str, bool]
+) -> Iterator[tuple[str, str, str, str, str]]:
     for type_id, class_name in _classes():
         for kind, pattern in LABEL_PATTERNS.items():
             for row in store.query(_select(class_name, pattern, "?entity ?label")):
@@ -107,7 +117,9 @@ def _labels(store: Store, held_out: frozenset[str], crosswalk: dict[str, list[st
             if row["entity"].value not in held_out:
                 yield row["fiche"].value, "RomeFiche", row["label"].value, "appellation", row["label"].language or ""
     for pattern in FICHE_METIER_PATTERNS:
-        for row in store.query(SPARQL_PREFIXES + f"SELECT ?fiche ?label WHERE {{ {pattern} . ?fiche a mkg:RomeFiche }}"):
+        for row in store.query(
+            SPARQL_PREFIXES + f"SELECT ?fiche ?label WHERE {{ {pattern} . ?fiche a mkg:RomeFiche }}"
+        ):
             yield row["fiche"].value, "RomeFiche", row["label"].value, "ficheMetier", row["label"].language or ""
     occupations = esco_occupations()
     for appellation, uris in crosswalk.items():
@@ -138,8 +150,12 @@ def graph_entities(store: Store, held_out: frozenset[str] = frozenset()) -> Iter
             for row in store.query(_select(class_name, pattern, "?entity ?code", "").replace("?label", "?code")):
                 codes[row["entity"].value].add(row["code"].value)
         for pattern in FICHE_PATTERNS:
-            query = _select(class_name, pattern, "?entity ?fiche ?code ?label",
-                            ". ?fiche a mkg:RomeFiche ; skos:notation ?code ; skos:prefLabel ?label")
+            query = _select(
+                class_name,
+                pattern,
+                "?entity ?fiche ?code ?label",
+                ". ?fiche a mkg:RomeFiche ; skos:notation ?code ; skos:prefLabel ?label",
+            )
             for row in store.query(query):
                 fiches[row["entity"].value].add(f"{row['code'].value} {row['label'].value}")
                 links[row["entity"].value].append(("fiche", row["fiche"].value))
@@ -147,10 +163,15 @@ def graph_entities(store: Store, held_out: frozenset[str] = frozenset()) -> Iter
         links[appellation] += [("esco", uri) for uri in uris]
     for entity in sorted(names):
         own = sorted(names[entity], key=lambda n: (n.kind != "prefLabel", n.language != "fr", n.label))
-        yield Entity(entity, types[entity], own[0].label, tuple(sorted(codes[entity])),
-                     " · ".join(sorted(codes[entity]) + sorted(fiches[entity])),
-                     tuple(sorted(set(names[entity]), key=lambda n: (n.kind, n.language, n.label))),
-                     tuple(dict.fromkeys(sorted(links[entity], key=_link_order))))
+        yield Entity(
+            entity,
+            types[entity],
+            own[0].label,
+            tuple(sorted(codes[entity])),
+            " · ".join(sorted(codes[entity]) + sorted(fiches[entity])),
+            tuple(sorted(set(names[entity]), key=lambda n: (n.kind, n.language, n.label))),
+            tuple(dict.fromkeys(sorted(links[entity], key=_link_order))),
+        )
 
 
 def esco_entities() -> Iterator[Entity]:
@@ -159,8 +180,15 @@ def esco_entities() -> Iterator[Entity]:
         labels += [(alt, "altLabel", "fr") for alt in occupation.alt_fr]
         labels += [(alt, "altLabel", "en") for alt in occupation.alt_en]
         names = tuple(Name(uri, "EscoOccupation", label, kind, lang) for label, kind, lang in labels if label)
-        yield Entity(uri, "EscoOccupation", occupation.label_fr or occupation.label_en, (uri,),
-                     f"ISCO-08 {occupation.isco_group}", names, (("isco", occupation.isco_group),))
+        yield Entity(
+            uri,
+            "EscoOccupation",
+            occupation.label_fr or occupation.label_en,
+            (uri,),
+            f"ISCO-08 {occupation.isco_group}",
+            names,
+            (("isco", occupation.isco_group),),
+        )
 
 
 def esco_skill_entities() -> Iterator[Entity]:
@@ -168,9 +196,14 @@ def esco_skill_entities() -> Iterator[Entity]:
         labels = [(skill.label_fr, "prefLabel")] + [(alt, "altLabel") for alt in skill.alt_fr]
         names = tuple(Name(uri, "EscoSkill", label, kind, "fr") for label, kind in labels if label)
         if names:
-            yield Entity(uri, "EscoSkill", skill.label_fr or names[0].label, (uri,),
-                         "ESCO " + ("connaissance" if skill.skill_type == "knowledge" else "aptitude/compétence"),
-                         names)
+            yield Entity(
+                uri,
+                "EscoSkill",
+                skill.label_fr or names[0].label,
+                (uri,),
+                "ESCO " + ("connaissance" if skill.skill_type == "knowledge" else "aptitude/compétence"),
+                names,
+            )
 
 
 def all_entities(store: Store, held_out: frozenset[str] = frozenset()) -> Iterator[Entity]:

@@ -36,8 +36,10 @@ FICHE_PATHS = {
 # ?entity → ?esco, its ESCO occupations: a fiche's from the crosswalk, others' from their own mappings
 ESCO_PATHS = {
     "RomeFiche": "?entity mkg:escoOccupation ?esco .",
-    **{t: f"?entity ?match ?esco . {MATCHES} FILTER(STRSTARTS(STR(?esco), \"{OCCUPATION}\"))"
-       for t in ("RomeAppellation", "FicheMetier", "EmploiType")},
+    **{
+        t: f'?entity ?match ?esco . {MATCHES} FILTER(STRSTARTS(STR(?esco), "{OCCUPATION}"))'
+        for t in ("RomeAppellation", "FicheMetier", "EmploiType")
+    },
 }
 
 
@@ -50,21 +52,46 @@ class Property:
     filterable: bool  # whether a query may give it (``properties`` / 1.0 ``conditions``)
 
 
-PROPERTIES: dict[str, Property] = {p.id: p for p in (
-    Property("romeCode", "Code ROME", "the code of the ROME fiche(s) (M1810)", "str", True),
-    Property("romeTitle", "Intitulé ROME", "the title of the ROME fiche(s)", "str", False),
-    Property("romeFiche", "Fiche ROME", "the ROME fiche(s), as entities (code or IRI in queries)", "entity", True),
-    Property("domaine", "Domaine professionnel ROME", "the ROME domaine (M18) of the fiche(s)", "entity", True),
-    Property("grandDomaine", "Grand domaine ROME", "the ROME grand domaine (M) of the fiche(s)", "entity", True),
-    Property("escoOccupation", "Occupation ESCO", "the ESCO occupation(s): an appellation's from the official "
-             "ESCO–ROME mapping, a fiche's from its appellations'", "entity", True),
-    Property("iscoGroup", "Groupe ISCO-08", "the ISCO-08 group(s) of its ESCO occupations (a query's code "
-             "matches its subgroups: 25 matches 2511)", "entity", True),
-    Property("appellations", "Appellations", "the names it is known by: a fiche's ROME appellations, an "
-             "appellation's gender forms, an ESCO occupation's mapped ROME appellations", "str", False),
-    Property("competences", "Compétences principales", "the savoir-faire at the heart of its ROME fiche(s) "
-             "(cœur de métier principal)", "entity", False),
-)}
+PROPERTIES: dict[str, Property] = {
+    p.id: p
+    for p in (
+        Property("romeCode", "Code ROME", "the code of the ROME fiche(s) (M1810)", "str", True),
+        Property("romeTitle", "Intitulé ROME", "the title of the ROME fiche(s)", "str", False),
+        Property("romeFiche", "Fiche ROME", "the ROME fiche(s), as entities (code or IRI in queries)", "entity", True),
+        Property("domaine", "Domaine professionnel ROME", "the ROME domaine (M18) of the fiche(s)", "entity", True),
+        Property("grandDomaine", "Grand domaine ROME", "the ROME grand domaine (M) of the fiche(s)", "entity", True),
+        Property(
+            "escoOccupation",
+            "Occupation ESCO",
+            "the ESCO occupation(s): an appellation's from the official "
+            "ESCO–ROME mapping, a fiche's from its appellations'",
+            "entity",
+            True,
+        ),
+        Property(
+            "iscoGroup",
+            "Groupe ISCO-08",
+            "the ISCO-08 group(s) of its ESCO occupations (a query's code matches its subgroups: 25 matches 2511)",
+            "entity",
+            True,
+        ),
+        Property(
+            "appellations",
+            "Appellations",
+            "the names it is known by: a fiche's ROME appellations, an "
+            "appellation's gender forms, an ESCO occupation's mapped ROME appellations",
+            "str",
+            False,
+        ),
+        Property(
+            "competences",
+            "Compétences principales",
+            "the savoir-faire at the heart of its ROME fiche(s) (cœur de métier principal)",
+            "entity",
+            False,
+        ),
+    )
+}
 FILTERABLE = tuple(p.id for p in PROPERTIES.values() if p.filterable)
 
 
@@ -76,13 +103,17 @@ def _scope(type_id: str, iris: Iterable[str] | None) -> str:
 
 
 def _fiche_query(type_id: str, iris: Iterable[str] | None, tail: str, variables: str) -> str:
-    return (SPARQL_PREFIXES + f"SELECT DISTINCT ?entity {variables} WHERE {{ {_scope(type_id, iris)} "
-            f"{FICHE_PATHS[type_id]} {tail} }}")
+    return (
+        SPARQL_PREFIXES + f"SELECT DISTINCT ?entity {variables} WHERE {{ {_scope(type_id, iris)} "
+        f"{FICHE_PATHS[type_id]} {tail} }}"
+    )
 
 
-CODE_AND_NAME = "skos:notation ?code ; skos:prefLabel ?name . BIND(CONCAT(?code, \" \", ?name) AS ?label)"
-CORE_ITEMS = ("?core mkg:linkFiche ?fiche ; mkg:linkItem ?value ; mkg:coherence mkg:coeurDeMetierPrincipal . "
-              "?value skos:prefLabel ?label")
+CODE_AND_NAME = 'skos:notation ?code ; skos:prefLabel ?name . BIND(CONCAT(?code, " ", ?name) AS ?label)'
+CORE_ITEMS = (
+    "?core mkg:linkFiche ?fiche ; mkg:linkItem ?value ; mkg:coherence mkg:coeurDeMetierPrincipal . "
+    "?value skos:prefLabel ?label"
+)
 # property → (what follows the fiche path, the variables it binds: ?value and ?label)
 FICHE_PROPERTIES = {
     "romeCode": ("?fiche skos:notation ?label . BIND(?label AS ?value)", "?value ?label"),
@@ -129,7 +160,10 @@ def _esco_of(store: Store, by_type: Scope) -> dict[str, set[str]]:
             for iri in iris if iris is not None else esco_occupations():
                 found[iri].add(iri)
         elif type_id in ESCO_PATHS:
-            query = SPARQL_PREFIXES + f"SELECT DISTINCT ?entity ?esco WHERE {{ {_scope(type_id, iris)} {ESCO_PATHS[type_id]} }}"
+            query = (
+                SPARQL_PREFIXES
+                + f"SELECT DISTINCT ?entity ?esco WHERE {{ {_scope(type_id, iris)} {ESCO_PATHS[type_id]} }}"
+            )
             for row in store.select(query):
                 found[row["entity"].value].add(row["esco"].value)
     return found
@@ -145,11 +179,13 @@ def _isco_of(store: Store, by_type: Scope, esco: dict[str, set[str]]) -> dict[st
     for type_id, iris in by_type.items():
         if type_id == "EscoOccupation" or iris == []:
             continue
-        query = SPARQL_PREFIXES + (f"SELECT ?entity ?isco WHERE {{ {_scope(type_id, iris)} ?entity ?match ?isco . "
-                            f"VALUES ?match {{ mkg:iscoGroup {MATCH_PREDICATES} }} "
-                            f"FILTER(STRSTARTS(STR(?isco), \"{ISCO_GROUP}\")) }}")
+        query = SPARQL_PREFIXES + (
+            f"SELECT ?entity ?isco WHERE {{ {_scope(type_id, iris)} ?entity ?match ?isco . "
+            f"VALUES ?match {{ mkg:iscoGroup {MATCH_PREDICATES} }} "
+            f'FILTER(STRSTARTS(STR(?isco), "{ISCO_GROUP}")) }}'
+        )
         for row in store.select(query):
-            found[row["entity"].value].add(row["isco"].value[len(ISCO_GROUP):])
+            found[row["entity"].value].add(row["isco"].value[len(ISCO_GROUP) :])
     return found
 
 
@@ -166,8 +202,10 @@ def property_values(store: Store, property_id: str, by_type: Scope) -> dict[str,
         entity_kind = PROPERTIES[property_id].value == "entity"
         for type_id, iris in by_type.items():
             if property_id == "appellations":
-                query = (SPARQL_PREFIXES + f"SELECT DISTINCT ?entity ?label WHERE {{ {_scope(type_id, iris)} "
-                         f"{APPELLATION_PATTERNS[type_id]} }}")
+                query = (
+                    SPARQL_PREFIXES + f"SELECT DISTINCT ?entity ?label WHERE {{ {_scope(type_id, iris)} "
+                    f"{APPELLATION_PATTERNS[type_id]} }}"
+                )
             else:
                 tail, variables = FICHE_PROPERTIES[property_id]
                 query = _fiche_query(type_id, iris, tail, variables)

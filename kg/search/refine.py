@@ -26,8 +26,14 @@ class Condition:
     required: bool = False
 
 
-def refined_search(index: SearchIndex, facets: Facets | None, text: str, types: tuple[str, ...], limit: int,
-                   conditions: tuple[Condition, ...]) -> list[Candidate]:
+def refined_search(
+    index: SearchIndex,
+    facets: Facets | None,
+    text: str,
+    types: tuple[str, ...],
+    limit: int,
+    conditions: tuple[Condition, ...],
+) -> list[Candidate]:
     """``index.search`` with the conditions applied (``facets`` is needed only when there are some)."""
     if not conditions or facets is None:
         return index.search(text, types, limit)

@@ -20,14 +20,25 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-MATCH_MIN = 95.0  # an automatic match needs at least this score ... (a name lent by ESCO or a fiche métier never has it)
+MATCH_MIN = (
+    95.0  # an automatic match needs at least this score ... (a name lent by ESCO or a fiche métier never has it)
+)
 MATCH_GAP = 8.0  # ... and this lead over the next candidate (calibrated on bench/search_accuracy.py)
 # how much a name counts, by what it is to the entity (a fiche's names lent by fiches métiers or ESCO less)
-KIND_WEIGHT = {"prefLabel": 1.0, "genderForm": 1.0, "shortLabel": 1.0, "altLabel": 0.98, "appellation": 0.98,
-               "ficheMetier": 0.93, "esco": 0.92}
-STOPWORDS = frozenset("a au aux avec chez d de des du en et l la le les ou par pour sur un une dans".split()
-                      # job-ad noise ("Vendeur H/F", "… - CDI") and the endings of inclusive writing ("vendeur·euse")
-                      + "h f hf fh cdi cdd x e euse rice trice ere ienne enne ive".split())
+KIND_WEIGHT = {
+    "prefLabel": 1.0,
+    "genderForm": 1.0,
+    "shortLabel": 1.0,
+    "altLabel": 0.98,
+    "appellation": 0.98,
+    "ficheMetier": 0.93,
+    "esco": 0.92,
+}
+STOPWORDS = frozenset(
+    "a au aux avec chez d de des du en et l la le les ou par pour sur un une dans".split()
+    # job-ad noise ("Vendeur H/F", "… - CDI") and the endings of inclusive writing ("vendeur·euse")
+    + "h f hf fh cdi cdd x e euse rice trice ere ienne enne ive".split()
+)
 HEAD_WEIGHT = 1.5  # the first content word of a title is its head noun
 QUERY_SHARE, NAME_SHARE = 0.65, 0.35  # exponents: the query's words found matter more than the name's
 WHOLE_FROM = 95.0  # a ratio of the titles without spaces this high counts even when the words differ
@@ -63,7 +74,7 @@ def variants(label: str) -> list[str]:
     if right_words[0].casefold() in FEMININE_ENDINGS:  # "Brodeur/euse à la main": the ending is no title
         return [label, " ".join(left_words + right_words[1:])]
     if len(right_words) > len(left_words):  # "Vendeur" / "Vendeuse en boulangerie": the complement is shared
-        return [label, " ".join(left_words + right_words[len(left_words):]), right]
+        return [label, " ".join(left_words + right_words[len(left_words) :]), right]
     return [label, left, right]
 
 
@@ -84,8 +95,13 @@ class Title:
     weights: tuple[float, ...]
 
 
-def prepare(text: str, stem: Stemmer, rarity: Mapping[str, float], default_rarity: float,
-            abbreviations: Mapping[str, str] | None = None) -> Title:
+def prepare(
+    text: str,
+    stem: Stemmer,
+    rarity: Mapping[str, float],
+    default_rarity: float,
+    abbreviations: Mapping[str, str] | None = None,
+) -> Title:
     """``abbreviations``: an acronym the title also spells out ("… ressources humaines -DRH-") is dropped."""
     folded = fold(text)
     words = content_words(folded)
@@ -139,7 +155,7 @@ def title_similarity(query: Title, name: Title) -> float:
     if not query.words or not name.words:
         return 0.0
     query_share, name_share, in_order = _alignment(query, name)
-    by_words = 100 * query_share ** QUERY_SHARE * name_share ** NAME_SHARE * (1.0 if in_order else ORDER_COST)
+    by_words = 100 * query_share**QUERY_SHARE * name_share**NAME_SHARE * (1.0 if in_order else ORDER_COST)
     # the same letters with words joined or split ("helpdesk" / "help desk", "aide soignant" / "aide-soignant")
     whole = fuzz.ratio(query.folded.replace(" ", ""), name.folded.replace(" ", ""))
     return min(NOT_SAME_MAX, max(by_words, 0.97 * whole if whole >= WHOLE_FROM else 0.0))

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Union
 
 from kg.core.errors import UnknownDocumentKindError, UnreadableSourceError
 from kg.sources import formation, onisep, referentiel, testimony
 from kg.sources.common import read_source
 
-Document = Union[onisep.Fiche, formation.FicheFormation, referentiel.Referentiel, testimony.Testimony]
+Document = onisep.Fiche | formation.FicheFormation | referentiel.Referentiel | testimony.Testimony
 
 # Order matters: the most specific detectors first; the testimony comes last, and takes only
 # prose with a testimony's shape (first-person account, no record fields), never any prose.

@@ -87,9 +87,13 @@ def parse_salary(text: str, line: int) -> Salary | None:
     low, high = (_amount(v) * scale if v else None for v in (money.group("low"), money.group("high")))
     gross = _GROSS.search(folded)
     return Salary(
-        amount=low, currency="EUR", period=min(periods)[1],
+        amount=low,
+        currency="EUR",
+        period=min(periods)[1],
         gross=None if gross is None else gross.group("word").startswith("brut"),
-        text=text, line=line, max_amount=high,
+        text=text,
+        line=line,
+        max_amount=high,
     )
 
 

@@ -6,8 +6,8 @@ ones; a global alignment (Needleman-Wunsch) pairs them and shows what is left ov
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from kg.core.errors import FicheParseError
 from kg.sources._referentiel_blocks import RawBlock, block_appellations, ends_early

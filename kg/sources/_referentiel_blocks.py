@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.core.errors import FicheParseError
-from kg.sources.common import RomeAbsence, RomeCode
 from kg.sources._referentiel_text import clean_line, heading_name, normalise, strip_bullet
+from kg.sources.common import RomeAbsence, RomeCode
 
 # Section ids in template order; the rank tells when a block-opening section starts a new block.
 _SECTION_NAMES = {
@@ -299,9 +299,7 @@ def block_appellations(lines: list[str], block: RawBlock) -> list[str]:
     return found
 
 
-def parse_block(
-    lines: list[str], block: RawBlock, path: Path, name: str, open_last_line: int | None
-) -> BlockFields:
+def parse_block(lines: list[str], block: RawBlock, path: Path, name: str, open_last_line: int | None) -> BlockFields:
     """The fields of one block; ``open_last_line`` is the document's unterminated last line."""
     fields = BlockFields()
     for sid, content in _sections(lines, block):
@@ -340,9 +338,7 @@ def parse_block(
         elif sid == "career":
             fields.career = _joined(content, "\n")
         elif sid == "passerelles":
-            parts = _split(
-                content, {"origines possibles": "origins", "evolutions possibles": "evolutions"}, "origins"
-            )
+            parts = _split(content, {"origines possibles": "origins", "evolutions possibles": "evolutions"}, "origins")
             fields.origins += passerelle_labels(parts["origins"])
             fields.evolutions += passerelle_labels(parts.get("evolutions", []))
         elif sid == "rome":
@@ -357,9 +353,7 @@ def parse_block(
 _BAC = re.compile(r"\bbac\b(?:\s*\+\s*(\d+))?", re.IGNORECASE)
 _YEARS = r"(?:ans|années|annees|an)\b"
 _RANGE = re.compile(rf"(\d+)\s*(?:à|a|-|–|et)\s*(\d+)\s*{_YEARS}", re.IGNORECASE)
-_AT_LEAST = re.compile(
-    rf"(?:au moins|au minimum|minimum|plus de)\s*(?:de\s*)?(\d+)\s*{_YEARS}", re.IGNORECASE
-)
+_AT_LEAST = re.compile(rf"(?:au moins|au minimum|minimum|plus de)\s*(?:de\s*)?(\d+)\s*{_YEARS}", re.IGNORECASE)
 _ONE = re.compile(rf"(\d+)\s*{_YEARS}", re.IGNORECASE)
 
 

@@ -168,9 +168,7 @@ def _glossary_stop(raw: str, text: str, later_titles: list[str]) -> bool:
 
 def parse_glossary(lines: list[str], sommaire: Sommaire) -> list[tuple[str, str, int]]:
     """(term, definition, line) for each glossary term; definitions' paragraphs joined by a blank line."""
-    start = next(
-        (i for i in range(sommaire.end, len(lines)) if normalise(clean_line(lines[i])) == "glossaire"), None
-    )
+    start = next((i for i in range(sommaire.end, len(lines)) if normalise(clean_line(lines[i])) == "glossaire"), None)
     if start is None:
         return []
     glossary_rank = next(
@@ -241,7 +239,7 @@ def parse_table(lines: list[str], begin: int) -> tuple[list[TableRow], int | Non
         cells = [clean_line(cell) for cell in raw.split("\t")]
         cells += [""] * (len(names) - len(cells))
 
-        def cell(col: int | None) -> str:
+        def cell(col: int | None, cells: list[str] = cells) -> str:
             return cells[col] if col is not None and col < len(cells) else ""
 
         page = cell(col_page)

@@ -7,8 +7,8 @@ emploi-type name; everything here is generic so that re-issued référentiels pa
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from difflib import SequenceMatcher
-from typing import Iterable
 
 from kg.core.text import fold
 

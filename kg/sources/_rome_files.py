@@ -86,8 +86,11 @@ def open_export(path: Path) -> Export:
         entries = {p.name: p.read_bytes for p in sorted(path.iterdir()) if p.is_file()}
     elif path.is_file() and zipfile.is_zipfile(path):
         archive = zipfile.ZipFile(path)
-        entries = {Path(info.filename).name: (lambda info=info: archive.read(info))
-                   for info in archive.infolist() if not info.is_dir()}
+        entries = {
+            Path(info.filename).name: (lambda info=info: archive.read(info))
+            for info in archive.infolist()
+            if not info.is_dir()
+        }
     elif path.exists():
         raise UnreadableSourceError(path, "not a ROME export: expected a folder or a zip of unix_*_utf8.csv files")
     else:
@@ -126,10 +129,15 @@ def read_version(export: Export) -> Version:
         raise FicheParseError(export.where(member), "no 'Numero de version : N' line", 1)
     if not tag.endswith(number) or tag == number:
         raise FicheParseError(export.where(member), f"says version {number} but the file names say v{tag}", line)
-    return Version(tag=tag, number=number, release=f"{tag[:-len(number)]}.{number}",
-                   published=_iso_date(export, member, fields.get("date de publication")),
-                   validated=_iso_date(export, member, fields.get("date de validation")),
-                   title=fields.get("titre/commentaire", (None, 0))[0], line=line)
+    return Version(
+        tag=tag,
+        number=number,
+        release=f"{tag[: -len(number)]}.{number}",
+        published=_iso_date(export, member, fields.get("date de publication")),
+        validated=_iso_date(export, member, fields.get("date de validation")),
+        title=fields.get("titre/commentaire", (None, 0))[0],
+        line=line,
+    )
 
 
 def _iso_date(export: Export, member: str, found: tuple[str, int] | None) -> str | None:
@@ -145,8 +153,9 @@ def read_file(export: Export, name: str, columns: tuple[str, ...]) -> ExportFile
     """The rows of one needed file, which must have at least ``columns`` and well-formed rows."""
     if name not in export.members:
         tag = FILE_NAME.match(next(iter(export.members.values()))[0])["tag"]
-        raise UnreadableSourceError(export.where(f"unix_{name}_v{tag}_utf8.csv"),
-                                    "missing: this file of the ROME export is needed")
+        raise UnreadableSourceError(
+            export.where(f"unix_{name}_v{tag}_utf8.csv"), "missing: this file of the ROME export is needed"
+        )
     member, data = export.members[name]
     where = export.where(member)
     encoding = "utf-8"
@@ -158,8 +167,15 @@ def read_file(export: Export, name: str, columns: tuple[str, ...]) -> ExportFile
         encoding = LEGACY_ENCODING[name]
         text = data.decode(encoding, errors="strict")
     rows, repaired = _rows(where, text, columns)
-    return ExportFile(name=name, member=member, path=where, sha256=hashlib.sha256(data).hexdigest(), encoding=encoding,
-                      rows=rows, repaired_apostrophes=repaired)
+    return ExportFile(
+        name=name,
+        member=member,
+        path=where,
+        sha256=hashlib.sha256(data).hexdigest(),
+        encoding=encoding,
+        rows=rows,
+        repaired_apostrophes=repaired,
+    )
 
 
 def _decode(where: Path, data: bytes, encoding: str) -> str:
@@ -168,7 +184,8 @@ def _decode(where: Path, data: bytes, encoding: str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise UnreadableSourceError(
-            where, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})", line) from None
+            where, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})", line
+        ) from None
     return text.removeprefix("\ufeff")
 
 

@@ -8,37 +8,90 @@ from collections import defaultdict
 from kg.core.errors import FicheParseError
 from kg.sources._rome_files import Export, ExportFile, Row, read_file
 from kg.sources._rome_types import (
-    Appellation, Classified, Competence, Contexte, Fiche, FicheLink, Labelled, Link, Mobility, Savoir,
+    Appellation,
+    Classified,
+    Competence,
+    Contexte,
+    Fiche,
+    FicheLink,
+    Labelled,
+    Link,
+    Mobility,
+    Savoir,
 )
 
 # The columns the model reads, per needed file: a missing file or column fails the build.
 FICHE_FILES = {
     "grand_domaine": ("code_grand_domaine", "libelle_grand_domaine"),
     "domaine_professionnel": ("code_domaine_professionnel", "libelle_domaine_professionnel"),
-    "referentiel_code_rome": ("code_rome", "code_ogr", "libelle_rome", "transition_eco", "transition_num",
-                              "transition_demo", "emploi_reglemente", "emploi_cadre", "code_rome_parent"),
+    "referentiel_code_rome": (
+        "code_rome",
+        "code_ogr",
+        "libelle_rome",
+        "transition_eco",
+        "transition_num",
+        "transition_demo",
+        "emploi_reglemente",
+        "emploi_cadre",
+        "code_rome_parent",
+    ),
     "referentiel_code_rome_riasec": ("code_rome", "riasec_majeur", "riasec_mineur"),
     "texte": ("code_rome", "libelle_type_texte", "position_phrase", "libelle_texte"),
 }
 FILES = {
     **FICHE_FILES,
-    "referentiel_appellation": ("code_ogr", "libelle_appellation_long", "libelle_appellation_court", "code_rome",
-                                "transition_eco", "transition_num", "transition_demo", "emploi_reglemente",
-                                "emploi_cadre", "classification", "peu_usite"),
-    "referentiel_competence": ("code_ogr", "nature", "libelle_competence", "definition", "code_ogr_macro_comp",
-                               "code_macro_comp", "cat_comp", "sous_cat_comp", "transition_eco", "transition_num",
-                               "libelle_heterogeneite", "libelle_origine"),
+    "referentiel_appellation": (
+        "code_ogr",
+        "libelle_appellation_long",
+        "libelle_appellation_court",
+        "code_rome",
+        "transition_eco",
+        "transition_num",
+        "transition_demo",
+        "emploi_reglemente",
+        "emploi_cadre",
+        "classification",
+        "peu_usite",
+    ),
+    "referentiel_competence": (
+        "code_ogr",
+        "nature",
+        "libelle_competence",
+        "definition",
+        "code_ogr_macro_comp",
+        "code_macro_comp",
+        "cat_comp",
+        "sous_cat_comp",
+        "transition_eco",
+        "transition_num",
+        "libelle_heterogeneite",
+        "libelle_origine",
+    ),
     "referentiel_macro_competence_riasec": ("code_ogr", "riasec_majeur", "riasec_mineur"),
-    "referentiel_savoir": ("code_ogr_savoir", "libelle_savoir", "categorie_savoir", "sous_categorie_savoir",
-                           "transition_eco", "transition_num"),
-    "referentiel_contexte_travail": ("code_ogr", "libelle_cont_travail", "code_type_cont_trav",
-                                     "libelle_type_cont_trav"),
+    "referentiel_savoir": (
+        "code_ogr_savoir",
+        "libelle_savoir",
+        "categorie_savoir",
+        "sous_categorie_savoir",
+        "transition_eco",
+        "transition_num",
+    ),
+    "referentiel_contexte_travail": (
+        "code_ogr",
+        "libelle_cont_travail",
+        "code_type_cont_trav",
+        "libelle_type_cont_trav",
+    ),
     "liens_rome_referentiels": ("code_rome", "code_compo_bloc", "code_rubrique", "code_ogr"),
     "coherence_item": ("code_rome", "code_ogr", "coeur_metier"),
     "rubrique_mobilite": ("code_rome", "code_rome_cible", "numero_ordre"),
     "secteur_activite": ("code_sect_activite", "libelle_sect_activite", "definition_sect_activite"),
-    "sous_secteur_activite": ("code_ss_sect_activite", "libelle_ss_sect_activite", "definition_ss_sect_activite",
-                              "code_sect_activite"),
+    "sous_secteur_activite": (
+        "code_ss_sect_activite",
+        "libelle_ss_sect_activite",
+        "definition_ss_sect_activite",
+        "code_sect_activite",
+    ),
     "arborescence_secteur_activite": ("code_sect_activite", "code_ss_sect_activite", "code_rome", "principal"),
     "secteur_naf": ("code_secteur_naf", "libelle_secteur_naf"),
     "arborescence_secteur_naf": ("code_secteur_naf", "code_rome"),
@@ -55,8 +108,14 @@ TEXT_KINDS = {"definition": "definition", "acces_metier": "access"}
 COEUR_DE_METIER = frozenset({"Principale", "Émergente"})
 FLAGS = {"O": True, "N": False, "": None, "oui": True, "non": False}
 # (bloc, rubrique) of liens_rome_referentiels → what the code_ogr names.
-LINK_KINDS = {("1", ""): "fiche", ("2", ""): "appellation", ("5", "1"): "savoir-faire",
-              ("5", "2"): "savoir-etre", ("5", "3"): "savoir", ("6", ""): "contexte"}
+LINK_KINDS = {
+    ("1", ""): "fiche",
+    ("2", ""): "appellation",
+    ("5", "1"): "savoir-faire",
+    ("5", "2"): "savoir-etre",
+    ("5", "3"): "savoir",
+    ("6", ""): "contexte",
+}
 
 
 def open_files(export: Export, wanted: dict[str, tuple[str, ...]]) -> dict[str, ExportFile]:
@@ -97,8 +156,9 @@ def _known(f: ExportFile, row: Row, column: str, known, what: str) -> str:
     return value
 
 
-def labelled(opened: dict[str, ExportFile], name: str, code: str, label: str,
-             parents: set[str] | None = None) -> tuple[Labelled, ...]:
+def labelled(
+    opened: dict[str, ExportFile], name: str, code: str, label: str, parents: set[str] | None = None
+) -> tuple[Labelled, ...]:
     f, seen, out = opened[name], set(), []
     for row in f.rows:
         value = _required(f, row, code)
@@ -154,15 +214,25 @@ def fiches(opened: dict[str, ExportFile], domaines: set[str]) -> tuple[Fiche, ..
         rows.append(row)
     riasec = _riasec(opened, "referentiel_code_rome_riasec", seen)
     texts = _texts(opened, seen)
-    return tuple(Fiche(
-        code=row["code_rome"], ogr=_required(f, row, "code_ogr"), label=_required(f, row, "libelle_rome"),
-        line=row.line, transition_eco=row["transition_eco"] or None, transition_num=_flag(f, row, "transition_num"),
-        transition_demo=_flag(f, row, "transition_demo"), regulated=_flag(f, row, "emploi_reglemente"),
-        executive=_flag(f, row, "emploi_cadre"), v3_parent=row["code_rome_parent"] or None,
-        riasec_major=riasec.get(row["code_rome"], (None, None))[0],
-        riasec_minor=riasec.get(row["code_rome"], (None, None))[1],
-        definition=texts.get((row["code_rome"], "definition"), ()), access=texts.get((row["code_rome"], "access"), ()),
-    ) for row in rows)
+    return tuple(
+        Fiche(
+            code=row["code_rome"],
+            ogr=_required(f, row, "code_ogr"),
+            label=_required(f, row, "libelle_rome"),
+            line=row.line,
+            transition_eco=row["transition_eco"] or None,
+            transition_num=_flag(f, row, "transition_num"),
+            transition_demo=_flag(f, row, "transition_demo"),
+            regulated=_flag(f, row, "emploi_reglemente"),
+            executive=_flag(f, row, "emploi_cadre"),
+            v3_parent=row["code_rome_parent"] or None,
+            riasec_major=riasec.get(row["code_rome"], (None, None))[0],
+            riasec_minor=riasec.get(row["code_rome"], (None, None))[1],
+            definition=texts.get((row["code_rome"], "definition"), ()),
+            access=texts.get((row["code_rome"], "access"), ()),
+        )
+        for row in rows
+    )
 
 
 def appellations(opened: dict[str, ExportFile], fiche_codes) -> tuple[Appellation, ...]:
@@ -174,12 +244,22 @@ def appellations(opened: dict[str, ExportFile], fiche_codes) -> tuple[Appellatio
         if classification not in ("PRINCIPALE", "SYNONYME"):
             raise _fail(f, row, f"classification {classification!r} is not PRINCIPALE or SYNONYME")
         label = _required(f, row, "libelle_appellation_long")
-        out.append(Appellation(
-            code=code, label=label, short_label=row["libelle_appellation_court"] or label,
-            fiche=_known(f, row, "code_rome", fiche_codes, "ROME fiche"), principal=classification == "PRINCIPALE",
-            rarely_used=bool(_flag(f, row, "peu_usite")), transition_eco=row["transition_eco"] or None,
-            transition_num=_flag(f, row, "transition_num"), transition_demo=_flag(f, row, "transition_demo"),
-            regulated=_flag(f, row, "emploi_reglemente"), executive=_flag(f, row, "emploi_cadre"), line=row.line))
+        out.append(
+            Appellation(
+                code=code,
+                label=label,
+                short_label=row["libelle_appellation_court"] or label,
+                fiche=_known(f, row, "code_rome", fiche_codes, "ROME fiche"),
+                principal=classification == "PRINCIPALE",
+                rarely_used=bool(_flag(f, row, "peu_usite")),
+                transition_eco=row["transition_eco"] or None,
+                transition_num=_flag(f, row, "transition_num"),
+                transition_demo=_flag(f, row, "transition_demo"),
+                regulated=_flag(f, row, "emploi_reglemente"),
+                executive=_flag(f, row, "emploi_cadre"),
+                line=row.line,
+            )
+        )
     return tuple(out)
 
 
@@ -202,14 +282,25 @@ def competences(opened: dict[str, ExportFile]) -> tuple[Competence, ...]:
         parent = row["code_ogr_macro_comp"] or None
         if parent is not None and parent not in macros:
             raise _fail(f, row, f"code_ogr_macro_comp {parent} is not a known macro-compétence")
-        out.append(Competence(
-            code=code, macro=macro, label=_required(f, row, "libelle_competence"),
-            definition=row["definition"] or None, parent=parent, tree_code=tree_code,
-            category=_required(f, row, "cat_comp"), subcategory=row["sous_cat_comp"] or None,
-            transition_eco=_flag(f, row, "transition_eco"), transition_num=_flag(f, row, "transition_num"),
-            heterogeneity=row["libelle_heterogeneite"] or None, origin=row["libelle_origine"] or None,
-            riasec_major=riasec.get(code, (None, None))[0], riasec_minor=riasec.get(code, (None, None))[1],
-            line=row.line))
+        out.append(
+            Competence(
+                code=code,
+                macro=macro,
+                label=_required(f, row, "libelle_competence"),
+                definition=row["definition"] or None,
+                parent=parent,
+                tree_code=tree_code,
+                category=_required(f, row, "cat_comp"),
+                subcategory=row["sous_cat_comp"] or None,
+                transition_eco=_flag(f, row, "transition_eco"),
+                transition_num=_flag(f, row, "transition_num"),
+                heterogeneity=row["libelle_heterogeneite"] or None,
+                origin=row["libelle_origine"] or None,
+                riasec_major=riasec.get(code, (None, None))[0],
+                riasec_minor=riasec.get(code, (None, None))[1],
+                line=row.line,
+            )
+        )
     return tuple(out)
 
 
@@ -218,9 +309,17 @@ def savoirs(opened: dict[str, ExportFile]) -> tuple[Savoir, ...]:
     for row in f.rows:
         code = _required(f, row, "code_ogr_savoir")
         _unique(f, row, seen, code)
-        out.append(Savoir(code, _required(f, row, "libelle_savoir"), _required(f, row, "categorie_savoir"),
-                          _required(f, row, "sous_categorie_savoir"), _flag(f, row, "transition_eco"),
-                          _flag(f, row, "transition_num"), row.line))
+        out.append(
+            Savoir(
+                code,
+                _required(f, row, "libelle_savoir"),
+                _required(f, row, "categorie_savoir"),
+                _required(f, row, "sous_categorie_savoir"),
+                _flag(f, row, "transition_eco"),
+                _flag(f, row, "transition_num"),
+                row.line,
+            )
+        )
     return tuple(out)
 
 
@@ -229,23 +328,42 @@ def contextes(opened: dict[str, ExportFile]) -> tuple[Contexte, ...]:
     for row in f.rows:
         code = _required(f, row, "code_ogr")
         _unique(f, row, seen, code)
-        out.append(Contexte(code, _required(f, row, "libelle_cont_travail"), _required(f, row, "code_type_cont_trav"),
-                            _required(f, row, "libelle_type_cont_trav"), row.line))
+        out.append(
+            Contexte(
+                code,
+                _required(f, row, "libelle_cont_travail"),
+                _required(f, row, "code_type_cont_trav"),
+                _required(f, row, "libelle_type_cont_trav"),
+                row.line,
+            )
+        )
     return tuple(out)
 
 
-def links(opened: dict[str, ExportFile], fiche_codes: dict, appellations: set[str], competences: set[str],
-          savoirs: set[str], contextes: set[str]) -> tuple[Link, ...]:
+def links(
+    opened: dict[str, ExportFile],
+    fiche_codes: dict,
+    appellations: set[str],
+    competences: set[str],
+    savoirs: set[str],
+    contextes: set[str],
+) -> tuple[Link, ...]:
     """Every fiche link, with the coeur-de-métier flag of ``coherence_item`` joined on (fiche, code)."""
-    targets = {"appellation": appellations, "savoir-faire": competences, "savoir-etre": competences,
-               "savoir": savoirs, "contexte": contextes}
+    targets = {
+        "appellation": appellations,
+        "savoir-faire": competences,
+        "savoir-etre": competences,
+        "savoir": savoirs,
+        "contexte": contextes,
+    }
     f, rows = opened["liens_rome_referentiels"], []
     for row in f.rows:
         fiche = _known(f, row, "code_rome", fiche_codes, "ROME fiche")
         kind = LINK_KINDS.get((row["code_compo_bloc"], row["code_rubrique"]))
         if kind is None:
-            raise _fail(f, row, f"bloc {row['code_compo_bloc']!r} rubrique {row['code_rubrique']!r} is not a "
-                                "known kind of link")
+            raise _fail(
+                f, row, f"bloc {row['code_compo_bloc']!r} rubrique {row['code_rubrique']!r} is not a known kind of link"
+            )
         if kind == "fiche":
             if row["code_ogr"] != fiche_codes[fiche].ogr:
                 raise _fail(f, row, f"code_ogr {row['code_ogr']} is not the code OGR of {fiche}")
@@ -281,23 +399,39 @@ def mobilities(opened: dict[str, ExportFile], fiche_codes) -> tuple[Mobility, ..
     return tuple(out)
 
 
-def classified(opened: dict[str, ExportFile], name: str, code: str, label: str, definition: str | None,
-               parent: str | None = None, parents: set[str] | None = None) -> tuple[Classified, ...]:
+def classified(
+    opened: dict[str, ExportFile],
+    name: str,
+    code: str,
+    label: str,
+    definition: str | None,
+    parent: str | None = None,
+    parents: set[str] | None = None,
+) -> tuple[Classified, ...]:
     f, seen, out = opened[name], set(), []
     for row in f.rows:
         value = _required(f, row, code)
         _unique(f, row, seen, value)
         up = _known(f, row, parent, parents or set(), "parent code") if parent else None
-        out.append(Classified(value, _required(f, row, label), (row[definition] or None) if definition else None,
-                              up, row.line))
+        out.append(
+            Classified(value, _required(f, row, label), (row[definition] or None) if definition else None, up, row.line)
+        )
     return tuple(out)
 
 
 def sectors(opened: dict[str, ExportFile]) -> tuple[Classified, ...]:
-    top = classified(opened, "secteur_activite", "code_sect_activite", "libelle_sect_activite",
-                     "definition_sect_activite")
-    sub = classified(opened, "sous_secteur_activite", "code_ss_sect_activite", "libelle_ss_sect_activite",
-                     "definition_ss_sect_activite", parent="code_sect_activite", parents={s.code for s in top})
+    top = classified(
+        opened, "secteur_activite", "code_sect_activite", "libelle_sect_activite", "definition_sect_activite"
+    )
+    sub = classified(
+        opened,
+        "sous_secteur_activite",
+        "code_ss_sect_activite",
+        "libelle_ss_sect_activite",
+        "definition_ss_sect_activite",
+        parent="code_sect_activite",
+        parents={s.code for s in top},
+    )
     clash = {s.code for s in top} & {s.code for s in sub}
     if clash:
         f = opened["sous_secteur_activite"]
@@ -310,8 +444,9 @@ def naf_sectors(opened: dict[str, ExportFile]) -> tuple[Classified, ...]:
     return classified(opened, "secteur_naf", "code_secteur_naf", "libelle_secteur_naf", None)
 
 
-def fiche_links(opened: dict[str, ExportFile], name: str, column: str, known: set[str], fiche_codes,
-                fallback: str | None = None) -> tuple[FicheLink, ...]:
+def fiche_links(
+    opened: dict[str, ExportFile], name: str, column: str, known: set[str], fiche_codes, fallback: str | None = None
+) -> tuple[FicheLink, ...]:
     """Fiche → secteur / NAF sector / thème / centre d'intérêt rows (the most specific code given)."""
     f, out, seen = opened[name], [], set()
     for row in f.rows:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import Callable
+from collections.abc import Callable
 
 _TOKEN = re.compile(r"[^\W_]+(?:[-‐][^\W_]+)*(?:['’‘](?=[^\W_]))?|\S")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
@@ -59,28 +59,78 @@ for _pair in _OCC_PAIRS:
         _OCCUPATIONS[_form] = _pair.split("/")[0]
 # Heads that are also adjectives or verbs ("responsable de", "conseiller les", "chargé de gérer").
 _NEEDS_DETERMINER = {
-    "responsable", "cadre", "expert", "comptable", "assistant", "agent", "conseiller", "manager", "chargé",
+    "responsable",
+    "cadre",
+    "expert",
+    "comptable",
+    "assistant",
+    "agent",
+    "conseiller",
+    "manager",
+    "chargé",
     "attaché",
 }
 _NEEDS_COMPLEMENT = {"chargé", "attaché", "agent"}
 _DETERMINERS = set("le la les l' un une des du au aux d'un d'une son sa ses leur leurs ce cet cette notre".split())
 
-_ORG_HEADS = tuple(tuple(h.split()) for h in (
-    "centre hospitalier régional universitaire", "centre hospitalier universitaire",
-    "centre hospitalier régional", "centre hospitalier", "groupe hospitalier",
-    "groupement hospitalier de territoire", "hôpital", "hôpitaux", "clinique", "polyclinique", "université",
-    "institut", "école", "faculté", "pôle", "cellule", "service", "direction", "département", "laboratoire",
-    "agence", "ministère", "association", "fédération", "société", "syndicat", "conseil", "académie",
-    "fondation", "centre", "unité", "groupe", "entreprise", "mairie", "région",
-))
+_ORG_HEADS = tuple(
+    tuple(h.split())
+    for h in (
+        "centre hospitalier régional universitaire",
+        "centre hospitalier universitaire",
+        "centre hospitalier régional",
+        "centre hospitalier",
+        "groupe hospitalier",
+        "groupement hospitalier de territoire",
+        "hôpital",
+        "hôpitaux",
+        "clinique",
+        "polyclinique",
+        "université",
+        "institut",
+        "école",
+        "faculté",
+        "pôle",
+        "cellule",
+        "service",
+        "direction",
+        "département",
+        "laboratoire",
+        "agence",
+        "ministère",
+        "association",
+        "fédération",
+        "société",
+        "syndicat",
+        "conseil",
+        "académie",
+        "fondation",
+        "centre",
+        "unité",
+        "groupe",
+        "entreprise",
+        "mairie",
+        "région",
+    )
+)
 _ORG_ACRONYMS = set("CHU CHRU CHR CH CHI CHS CHG GHU GHT AP-HP APHP IUT IFSI IFMEM ARS CLCC INSA ESN SSII".split())
 _DEGREE_WORDS = {"licence", "master", "mastère", "doctorat", "bachelor", "baccalauréat", "bac"}
 _DEGREE_ACRONYMS = set("BTS BTSA DUT BUT CAP BEP DEUG DEUST DEA DESS DIU MBA".split())
 _DEGREE_GRADES = {"pro", "professionnelle", "professionnel", "générale", "général", "technologique"}
-_DIPLOMA_QUALIFIERS = tuple(tuple(q.split()) for q in (
-    "d' état", "d' ingénieur", "national", "universitaire", "interuniversitaire", "inter-universitaire",
-    "de technicien supérieur", "d' études supérieures", "d' université",
-))
+_DIPLOMA_QUALIFIERS = tuple(
+    tuple(q.split())
+    for q in (
+        "d' état",
+        "d' ingénieur",
+        "national",
+        "universitaire",
+        "interuniversitaire",
+        "inter-universitaire",
+        "de technicien supérieur",
+        "d' études supérieures",
+        "d' université",
+    )
+)
 _NOT_PROPER = {w.capitalize() for w in _STOP} | {"Aujourd'", "Après", "Avant", "Depuis", "Puis", "Enfin"}
 _NOT_PROPER_KEYS = {_key(w) for w in _NOT_PROPER} | {h[0] for h in _ORG_HEADS} | _DEGREE_WORDS
 
@@ -117,8 +167,13 @@ class _Tokens:
         if i >= len(self):
             return False
         word = self.words[i]
-        return (word[:1].isupper() and len(word) >= 2 and self.keys[i] not in _NOT_PROPER_KEYS
-                and word not in _ORG_ACRONYMS and word not in _DEGREE_ACRONYMS)
+        return (
+            word[:1].isupper()
+            and len(word) >= 2
+            and self.keys[i] not in _NOT_PROPER_KEYS
+            and word not in _ORG_ACRONYMS
+            and word not in _DEGREE_ACRONYMS
+        )
 
     def adjectives(self, i: int, limit: int = 2) -> int:
         while limit and self.is_lower_word(i) and self.keys[i] not in _OCCUPATIONS:
@@ -212,7 +267,7 @@ def _occupation(t: _Tokens, i: int) -> int | None:
         after = t.complement(end, _PREPS)
         if after is None:
             break
-        if lemma == "cadre" and t.keys[end + 1:after] != ["santé"]:
+        if lemma == "cadre" and t.keys[end + 1 : after] != ["santé"]:
             return None  # "dans le cadre de …" is not an occupation
         end = after
     if lemma in _NEEDS_COMPLEMENT and end == i + 1:
@@ -221,7 +276,9 @@ def _occupation(t: _Tokens, i: int) -> int | None:
 
 
 _MATCHERS: tuple[tuple[str, Callable[[_Tokens, int], int | None]], ...] = (
-    ("organisation", _organisation), ("diploma", _diploma), ("occupation", _occupation),
+    ("organisation", _organisation),
+    ("diploma", _diploma),
+    ("occupation", _occupation),
 )
 
 
@@ -234,8 +291,10 @@ def find_mentions(
     """
     term_spans: list[tuple[int, int, str]] = []
     other_spans: list[tuple[int, int, str]] = []
-    patterns = [re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", 0 if term.isupper() else re.IGNORECASE)
-                for term in sorted(terms, key=len, reverse=True)]
+    patterns = [
+        re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", 0 if term.isupper() else re.IGNORECASE)
+        for term in sorted(terms, key=len, reverse=True)
+    ]
     for text, offset in paragraphs:
         for pattern in patterns:
             term_spans.extend((offset + m.start(), offset + m.end(), "term") for m in pattern.finditer(text))
@@ -255,6 +314,6 @@ def find_mentions(
     mentions = []
     for start, end, kind in sorted(chosen):
         offset = offsets[bisect.bisect_right(offsets, start) - 1]
-        mention = texts[offset][start - offset:end - offset]
+        mention = texts[offset][start - offset : end - offset]
         mentions.append((kind, mention, start, end, bisect.bisect_right(line_starts, start)))
     return mentions

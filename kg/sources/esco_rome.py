@@ -54,12 +54,14 @@ def parse_crosswalk(path: Path) -> Crosswalk:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise UnreadableSourceError(path, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
-                                    raw[: exc.start].count(b"\n") + 1) from None
+        raise UnreadableSourceError(
+            path, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", raw[: exc.start].count(b"\n") + 1
+        ) from None
     lines = text.splitlines()
     head: dict[str, str] = {}
-    number = 0
-    for number, line in enumerate(lines, start=1):
+    number = 0  # the blank line that ends the header
+    for line in lines:
+        number += 1
         if not line.strip():
             break
         key, _, value = line.partition(",")
@@ -79,18 +81,33 @@ def parse_crosswalk(path: Path) -> Crosswalk:
             continue
         if len(record) != len(header):
             raise FicheParseError(path, f"{len(record)} fields, the header has {len(header)}", offset)
-        esco, code, relation = (record[index[c]].strip() for c in
-                                ("classification 1 ID", "classification 2 ID", "mapping relation"))
+        esco, code, relation = (
+            record[index[c]].strip() for c in ("classification 1 ID", "classification 2 ID", "mapping relation")
+        )
         if not ESCO_OCCUPATION.match(esco):
             raise FicheParseError(path, f"{esco!r} is not an ESCO occupation IRI", offset)
         if not code.isdigit():
             raise FicheParseError(path, f"ROME appellation code {code!r} is not an OGR code", offset)
         if relation not in RELATIONS:
             raise FicheParseError(path, f"mapping relation {relation!r} is not one of {', '.join(RELATIONS)}", offset)
-        rows.append(CrosswalkRow(code, record[index["classification 2 prefered label"]].strip(), relation, esco,
-                                 record[index.get("classification 1 prefered label", 0)].strip(), offset))
+        rows.append(
+            CrosswalkRow(
+                code,
+                record[index["classification 2 prefered label"]].strip(),
+                relation,
+                esco,
+                record[index.get("classification 1 prefered label", 0)].strip(),
+                offset,
+            )
+        )
     day = re.fullmatch(r"(\d{2})/(\d{2})/(\d{4})", head.get("mapping project version date", ""))
-    return Crosswalk(path=path, sha256=hashlib.sha256(data).hexdigest(), project=head.get("mapping project name", ""),
-                     author=head["mapping project author"], version=head["mapping project version"],
-                     date=f"{day[3]}-{day[2]}-{day[1]}" if day else None,
-                     esco_version=head.get("classification 1 version", ""), rows=tuple(rows))
+    return Crosswalk(
+        path=path,
+        sha256=hashlib.sha256(data).hexdigest(),
+        project=head.get("mapping project name", ""),
+        author=head["mapping project author"],
+        version=head["mapping project version"],
+        date=f"{day[3]}-{day[2]}-{day[1]}" if day else None,
+        esco_version=head.get("classification 1 version", ""),
+        rows=tuple(rows),
+    )

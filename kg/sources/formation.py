@@ -55,8 +55,15 @@ class FicheFormation:
     occupations: tuple[NamedOccupation, ...]
 
 
-_FIELDS = {"code scolarite": "schooling_code", "duree": "duration", "niveau de certification": "certification",
-           "type": "formation_type", "type de formation": "formation_type", "sigle": "acronym", "lien": "link"}
+_FIELDS = {
+    "code scolarite": "schooling_code",
+    "duree": "duration",
+    "niveau de certification": "certification",
+    "type": "formation_type",
+    "type de formation": "formation_type",
+    "sigle": "acronym",
+    "lien": "link",
+}
 _OCCUPATIONS = {"metiers associes", "metier associe", "debouches", "metiers"}
 _FILE_ID = re.compile(r"^(FOR\.\d+)(?:\.[^.]+)?$")
 _TITLE = re.compile(r"^#[ \t]+(?P<title>\S.*)$")
@@ -70,14 +77,17 @@ _LEVEL = re.compile(r"^niveau\s+(?P<n>\d{1,2})\b")
 
 # Detection: a `# title` line and at least three of these (a fiche métier has none of them).
 _LOOKS_TITLE = re.compile(r"^[ \t]*#[ \t]+\S", re.M)
-_LOOKS = tuple(re.compile(pattern, re.M | re.IGNORECASE) for pattern in (
-    r"^[ \t]*##[ \t]*Informations générales[ \t]*$",
-    r"^[ \t]*##[ \t]*Métiers associés[ \t]*$",
-    r"^[ \t]*\*\*[ \t]*Durée[ \t]*(?::[ \t]*\*\*|\*\*[ \t]*:)",
-    r"^[ \t]*\*\*[ \t]*Niveau de certification[ \t]*(?::[ \t]*\*\*|\*\*[ \t]*:)",
-    r"^[ \t]*\*\*[ \t]*Type[ \t]*(?::[ \t]*\*\*|\*\*[ \t]*:)",
-    r"^[ \t]*\*\*[ \t]*Code scolarité[ \t]*(?::[ \t]*\*\*|\*\*[ \t]*:)",
-))
+_LOOKS = tuple(
+    re.compile(pattern, re.M | re.IGNORECASE)
+    for pattern in (
+        r"^[ \t]*##[ \t]*Informations générales[ \t]*$",
+        r"^[ \t]*##[ \t]*Métiers associés[ \t]*$",
+        r"^[ \t]*\*\*[ \t]*Durée[ \t]*(?::[ \t]*\*\*|\*\*[ \t]*:)",
+        r"^[ \t]*\*\*[ \t]*Niveau de certification[ \t]*(?::[ \t]*\*\*|\*\*[ \t]*:)",
+        r"^[ \t]*\*\*[ \t]*Type[ \t]*(?::[ \t]*\*\*|\*\*[ \t]*:)",
+        r"^[ \t]*\*\*[ \t]*Code scolarité[ \t]*(?::[ \t]*\*\*|\*\*[ \t]*:)",
+    )
+)
 
 
 def looks_like(text: str) -> bool:
@@ -127,17 +137,28 @@ def parse_text(text: str, source: Source) -> FicheFormation:
         raise error("missing title line '# …' (the formation's name)", 1)
     identifier = _FILE_ID.match(path.name)
     if identifier is None:
-        raise error("a fiche formation carries its ONISEP identifier in its file name only: "
-                    f"expected a file named FOR.n.md, not {path.name!r}", title[1])
+        raise error(
+            "a fiche formation carries its ONISEP identifier in its file name only: "
+            f"expected a file named FOR.n.md, not {path.name!r}",
+            title[1],
+        )
     if "formation_type" not in fields or not fields["formation_type"].value:
         raise error("missing '**Type:**' field (master, BTS, diplôme d'ingénieur…)", title[1])
     duration, certification, link = fields.get("duration"), fields.get("certification"), fields.get("link")
     return FicheFormation(
-        source=source, id=identifier.group(1), title=title[0], title_line=title[1],
-        formation_type=fields["formation_type"], schooling_code=_nonempty(fields.get("schooling_code")),
-        duration=_nonempty(duration), duration_iso=_duration(duration),
-        certification=_nonempty(certification), eqf_level=_eqf_level(certification, error),
-        acronym=_nonempty(fields.get("acronym")), link=_link(link, error), rncp=_rncp(link, error),
+        source=source,
+        id=identifier.group(1),
+        title=title[0],
+        title_line=title[1],
+        formation_type=fields["formation_type"],
+        schooling_code=_nonempty(fields.get("schooling_code")),
+        duration=_nonempty(duration),
+        duration_iso=_duration(duration),
+        certification=_nonempty(certification),
+        eqf_level=_eqf_level(certification, error),
+        acronym=_nonempty(fields.get("acronym")),
+        link=_link(link, error),
+        rncp=_rncp(link, error),
         sections=tuple(d.freeze() for d in roots if fold(d.title) not in _OCCUPATIONS | {"informations generales"}),
         occupations=tuple(occupations),
     )
@@ -149,11 +170,12 @@ class _Draft:
     level: int
     line: int
     lines: list[str] = field(default_factory=list)
-    children: list["_Draft"] = field(default_factory=list)
+    children: list[_Draft] = field(default_factory=list)
 
     def freeze(self) -> Section:
-        return Section(self.title, self.level, "\n".join(self.lines), self.line,
-                       tuple(child.freeze() for child in self.children))
+        return Section(
+            self.title, self.level, "\n".join(self.lines), self.line, tuple(child.freeze() for child in self.children)
+        )
 
 
 def _nonempty(value: Field | None) -> Field | None:

@@ -24,8 +24,16 @@ from kg.sources._onisep_fields import (
 from kg.sources.common import RomeAbsence, RomeCode, Source
 
 __all__ = [
-    "AccessLevel", "Fiche", "Formation", "GenderedLabel", "LabelledItem", "OtherAppellation", "Salary",
-    "Section", "looks_like", "parse_text",
+    "AccessLevel",
+    "Fiche",
+    "Formation",
+    "GenderedLabel",
+    "LabelledItem",
+    "OtherAppellation",
+    "Salary",
+    "Section",
+    "looks_like",
+    "parse_text",
 ]
 
 
@@ -50,8 +58,8 @@ class Section:
     level: int
     text: str
     line: int
-    subsections: tuple["Section", ...] = ()
-    items: tuple["LabelledItem", ...] = ()
+    subsections: tuple[Section, ...] = ()
+    items: tuple[LabelledItem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,7 +101,6 @@ class Fiche:
     interests: tuple[LabelledItem, ...]
 
 
-
 # The explicit reason a fiche without ROME code carries (the fiche lists none; nothing is guessed here).
 ROME_NOT_GIVEN = "Code ROME non fourni par la source"
 
@@ -109,28 +116,39 @@ _FORMATION = re.compile(r"^(?P<label>.*?)\s*\(\s*ID\s*:\s*(?P<id>[^()]*?)\s*\)$"
 
 # Bold markers whose blocks feed structured fields (keys accent- and case-folded).
 _MARKER_KINDS = {
-    "id": "id", "appellations": "appellations", "appellation": "appellations",
-    "codes rome": "rome", "code rome": "rome", "niveau d'acces minimum": "level",
-    "statuts possibles": "statuses", "statut possible": "statuses", "statuts": "statuses",
+    "id": "id",
+    "appellations": "appellations",
+    "appellation": "appellations",
+    "codes rome": "rome",
+    "code rome": "rome",
+    "niveau d'acces minimum": "level",
+    "statuts possibles": "statuses",
+    "statut possible": "statuses",
+    "statuts": "statuses",
 }
 # Sections whose bullets also feed structured fields (the sections themselves are kept).
 _SECTION_KINDS = {
-    "autres appellations": "other_appellations", "formations recommandees": "formations",
-    "centres d'interet": "interests", "centre d'interet": "interests", "centres d'interets": "interests",
+    "autres appellations": "other_appellations",
+    "formations recommandees": "formations",
+    "centres d'interet": "interests",
+    "centre d'interet": "interests",
+    "centres d'interets": "interests",
 }
 
 # Detection: a `# title` line plus at least two of these markers (or a valid ID line alone).
 _LOOKS_ID = re.compile(r"^[ \t]*\*\*[ \t]*ID[ \t]*(?::[ \t]*\*\*|\*\*[ \t]*:)[ \t]*MET\.\d+[ \t]*$", re.M)
 _LOOKS_TITLE = re.compile(r"^[ \t]*#[ \t]+\S", re.M)
-_LOOKS_MARKERS = tuple(re.compile(pattern, re.M | re.IGNORECASE) for pattern in (
-    r"^[ \t]*\*\*[ \t]*ID[ \t]*(?::[ \t]*\*\*|\*\*[ \t]*:)",
-    r"^[ \t]*\*\*[ \t]*Appellations[ \t]*(?::[ \t]*\*\*|\*\*[ \t]*:)",
-    r"^[ \t]*\*\*[ \t]*Codes? ROME[ \t]*(?::[ \t]*\*\*|\*\*[ \t]*:)",
-    r"^[ \t]*#{2,}[ \t]*Formations recommandées[ \t]*$",
-    r"^[ \t]*\*\*[ \t]*Niveau d['’]accès minimum[ \t]*(?::[ \t]*\*\*|\*\*[ \t]*:)",
-    r"^[ \t]*\*\*[ \t]*Statuts possibles[ \t]*(?::[ \t]*\*\*|\*\*[ \t]*:)",
-))
-
+_LOOKS_MARKERS = tuple(
+    re.compile(pattern, re.M | re.IGNORECASE)
+    for pattern in (
+        r"^[ \t]*\*\*[ \t]*ID[ \t]*(?::[ \t]*\*\*|\*\*[ \t]*:)",
+        r"^[ \t]*\*\*[ \t]*Appellations[ \t]*(?::[ \t]*\*\*|\*\*[ \t]*:)",
+        r"^[ \t]*\*\*[ \t]*Codes? ROME[ \t]*(?::[ \t]*\*\*|\*\*[ \t]*:)",
+        r"^[ \t]*#{2,}[ \t]*Formations recommandées[ \t]*$",
+        r"^[ \t]*\*\*[ \t]*Niveau d['’]accès minimum[ \t]*(?::[ \t]*\*\*|\*\*[ \t]*:)",
+        r"^[ \t]*\*\*[ \t]*Statuts possibles[ \t]*(?::[ \t]*\*\*|\*\*[ \t]*:)",
+    )
+)
 
 
 def looks_like(text: str) -> bool:
@@ -157,8 +175,8 @@ class _Draft:
     level: int
     line: int
     paragraphs: list[list[str]] = field(default_factory=list)
-    children: list["_Draft"] = field(default_factory=list)
-    items: list["LabelledItem"] = field(default_factory=list)
+    children: list[_Draft] = field(default_factory=list)
+    items: list[LabelledItem] = field(default_factory=list)
     text_line: int | None = None  # first line of own text (the salary points there)
     open: bool = False
 
@@ -171,8 +189,9 @@ class _Draft:
 
     def freeze(self) -> Section:
         text = "\n\n".join("\n".join(lines) for lines in self.paragraphs)
-        return Section(self.title, self.level, text, self.line, tuple(c.freeze() for c in self.children),
-                       tuple(self.items))
+        return Section(
+            self.title, self.level, text, self.line, tuple(c.freeze() for c in self.children), tuple(self.items)
+        )
 
 
 @dataclass
@@ -228,11 +247,21 @@ class _Parser:
         others = tuple(self.other_appellation(o) for o in self.others)
         absence = None if self.rome else RomeAbsence(ROME_NOT_GIVEN, self.id[1])
         return Fiche(
-            source=self.source, id=self.id[0], id_line=self.id[1], title=self.title[0],
-            title_line=self.title[1], appellation=self.appellation, other_appellations=others,
-            rome_codes=tuple(self.rome), rome_absence=absence, sections=tuple(sections), salary=salary,
+            source=self.source,
+            id=self.id[0],
+            id_line=self.id[1],
+            title=self.title[0],
+            title_line=self.title[1],
+            appellation=self.appellation,
+            other_appellations=others,
+            rome_codes=tuple(self.rome),
+            rome_absence=absence,
+            sections=tuple(sections),
+            salary=salary,
             salary_text=salary_text,
-            access_level=self.level, formations=tuple(self.formations), statuses=tuple(self.statuses),
+            access_level=self.level,
+            formations=tuple(self.formations),
+            statuses=tuple(self.statuses),
             interests=tuple(self.interests),
         )
 

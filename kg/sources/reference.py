@@ -103,8 +103,14 @@ def _split(text: str) -> tuple[str, ...]:
 def esco_occupations() -> dict[str, EscoOccupation]:
     """Every ESCO occupation of the vendored table, by IRI."""
     return {
-        row["uri"]: EscoOccupation(row["uri"], row["isco_group"], row["label_en"], _split(row["alt_labels_en"]),
-                                   row["label_fr"], _split(row["alt_labels_fr"]))
+        row["uri"]: EscoOccupation(
+            row["uri"],
+            row["isco_group"],
+            row["label_en"],
+            _split(row["alt_labels_en"]),
+            row["label_fr"],
+            _split(row["alt_labels_fr"]),
+        )
         for row in _rows("esco_occupations_labels.csv")
     }
 
@@ -146,8 +152,8 @@ def concept_label(uri: str) -> str:
         return esco_occupations()[uri].label_en
     if uri.startswith(ESCO_SKILL) and uri in esco_skills():
         return esco_skills()[uri].label_fr
-    if uri.startswith(ESCO_ISCO) and uri[len(ESCO_ISCO):] in isco_groups():
-        return isco_groups()[uri[len(ESCO_ISCO):]][0]
+    if uri.startswith(ESCO_ISCO) and uri[len(ESCO_ISCO) :] in isco_groups():
+        return isco_groups()[uri[len(ESCO_ISCO) :]][0]
     return ""
 
 

@@ -147,9 +147,7 @@ class Referentiel:
 
 
 _SOMMAIRE_LINE = re.compile(r"^\s*Sommaire\s*$", re.MULTILINE | re.IGNORECASE)
-_FAMILY_CHAPTER = re.compile(
-    r"fiches?\s+emplois?[\s-]*types?\s+(?:de\s+la\s+|des\s+|du\s+)?famille", re.IGNORECASE
-)
+_FAMILY_CHAPTER = re.compile(r"fiches?\s+emplois?[\s-]*types?\s+(?:de\s+la\s+|des\s+|du\s+)?famille", re.IGNORECASE)
 _ROME_HEADER = re.compile(r"^\s*Codes?\s*(?:\(s\))?\s+ROME\s*$", re.MULTILINE | re.IGNORECASE)
 _HEADING_LINE = re.compile(
     r"^\s*(?:Version\s*:\s*\d+\s*)?(?:\*\*)?\s*Emploi[\s-]*Type\s*:", re.MULTILINE | re.IGNORECASE
@@ -194,8 +192,7 @@ def parse_text(text: str, source: Source) -> Referentiel:
     raw_blocks = blocks_.segment(lines, begin, len(lines))
     named = name_blocks(lines, raw_blocks, entries, rows, row_targets, path, _SAME_NAME)
     parsed = [
-        (block, entry, blocks_.parse_block(lines, block, path, entry.name, open_last_line))
-        for block, entry in named
+        (block, entry, blocks_.parse_block(lines, block, path, entry.name, open_last_line)) for block, entry in named
     ]
 
     table_pairs = [(row.appellation, target) for row, target in zip(rows, row_targets) if target]
@@ -211,16 +208,10 @@ def parse_text(text: str, source: Source) -> Referentiel:
     emploi_types = []
     for block, entry, fields in parsed:
         sub_family = next(
-            (
-                row.sub_family
-                for row, target in zip(rows, row_targets)
-                if target == entry.name and row.sub_family
-            ),
+            (row.sub_family for row, target in zip(rows, row_targets) if target == entry.name and row.sub_family),
             None,
         )
-        emploi_types.append(
-            _emploi_type(block, entry, fields, families[entry.family].label, sub_family, resolver)
-        )
+        emploi_types.append(_emploi_type(block, entry, fields, families[entry.family].label, sub_family, resolver))
     return Referentiel(
         source=source,
         title=title[0],
@@ -327,9 +318,7 @@ def _emploi_type(
     prerequisite = None
     if fields.prerequisite is not None:
         level, years, low, high = blocks_.prerequisite_figures(fields.prerequisite.text)
-        prerequisite = Prerequisite(
-            fields.prerequisite.text, fields.prerequisite.line, level, years, low, high
-        )
+        prerequisite = Prerequisite(fields.prerequisite.text, fields.prerequisite.line, level, years, low, high)
     return EmploiType(
         name=entry.name,
         line=block.line,

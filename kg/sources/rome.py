@@ -12,16 +12,43 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.core.text import fold
 from kg.sources import _rome_records as records
 from kg.sources._rome_files import Export, ExportFile, Version, open_export, read_version
-from kg.core.text import fold
 from kg.sources._rome_types import (
-    Appellation, Classified, Competence, Contexte, Fiche, FicheLink, Labelled, Link, Mobility, Savoir, Sector,
+    Appellation,
+    Classified,
+    Competence,
+    Contexte,
+    Fiche,
+    FicheLink,
+    Labelled,
+    Link,
+    Mobility,
+    Savoir,
+    Sector,
 )
 
-__all__ = ["Appellation", "Classified", "Competence", "Contexte", "Fiche", "FicheLink", "Labelled", "Link",
-           "Mobility", "RomeExport", "gendered_forms", "RomeFiches", "Savoir", "Sector", "Version", "parse_export", "read_appellations",
-           "read_fiches"]
+__all__ = [
+    "Appellation",
+    "Classified",
+    "Competence",
+    "Contexte",
+    "Fiche",
+    "FicheLink",
+    "Labelled",
+    "Link",
+    "Mobility",
+    "RomeExport",
+    "gendered_forms",
+    "RomeFiches",
+    "Savoir",
+    "Sector",
+    "Version",
+    "parse_export",
+    "read_appellations",
+    "read_fiches",
+]
 
 
 @dataclass(frozen=True)
@@ -79,7 +106,7 @@ def gendered_forms(label: str) -> tuple[str, str] | None:
     stem_left, stem_right = fold(head[0]), fold(words[0])
     if len(stem_left) < 3 or stem_left[:3] != stem_right[:3]:
         return None
-    rest = " ".join(words[len(head):])
+    rest = " ".join(words[len(head) :])
     return (f"{left} {rest}" if rest else left), right
 
 
@@ -92,8 +119,13 @@ def checksum(export: Export) -> str:
 def _fiches(export: Export, opened: dict[str, ExportFile]) -> RomeFiches:
     version = read_version(export)
     grands = records.labelled(opened, "grand_domaine", "code_grand_domaine", "libelle_grand_domaine")
-    domaines = records.labelled(opened, "domaine_professionnel", "code_domaine_professionnel",
-                                "libelle_domaine_professionnel", parents={g.code for g in grands})
+    domaines = records.labelled(
+        opened,
+        "domaine_professionnel",
+        "code_domaine_professionnel",
+        "libelle_domaine_professionnel",
+        parents={g.code for g in grands},
+    )
     fiches = records.fiches(opened, {d.code for d in domaines})
     files = tuple((f.member, f.sha256, f.encoding) for f in opened.values())
     return RomeFiches(export.path, version, checksum(export), files, grands, domaines, fiches)
@@ -109,16 +141,22 @@ def read_fiches(path: Path) -> RomeFiches:
 def read_appellations(path: Path) -> tuple[Appellation, ...]:
     """The appellations of the export at ``path`` (what the alignment of our sources needs)."""
     export = open_export(path)
-    opened = records.open_files(export, {**records.FICHE_FILES, "referentiel_appellation":
-                                         records.FILES["referentiel_appellation"]})
+    opened = records.open_files(
+        export, {**records.FICHE_FILES, "referentiel_appellation": records.FILES["referentiel_appellation"]}
+    )
     return records.appellations(opened, {f.code: f for f in _fiches(export, opened).fiches})
 
 
 def read_skills(path: Path) -> tuple[tuple[Competence, ...], tuple[Savoir, ...]]:
     """The compétences and savoirs of the export at ``path`` (what the alignment of our skills needs)."""
     export = open_export(path)
-    opened = records.open_files(export, {name: records.FILES[name] for name in (
-        "referentiel_competence", "referentiel_macro_competence_riasec", "referentiel_savoir")})
+    opened = records.open_files(
+        export,
+        {
+            name: records.FILES[name]
+            for name in ("referentiel_competence", "referentiel_macro_competence_riasec", "referentiel_savoir")
+        },
+    )
     return records.competences(opened), records.savoirs(opened)
 
 
@@ -132,29 +170,58 @@ def parse_export(path: Path) -> RomeExport:
     competences = records.competences(opened)
     savoirs = records.savoirs(opened)
     contextes = records.contextes(opened)
-    links = records.links(opened, fiche_codes, {a.code for a in appellations},
-                          {c.code for c in competences}, {s.code for s in savoirs}, {c.code for c in contextes})
+    links = records.links(
+        opened,
+        fiche_codes,
+        {a.code for a in appellations},
+        {c.code for c in competences},
+        {s.code for s in savoirs},
+        {c.code for c in contextes},
+    )
     sectors = records.sectors(opened)
     naf = records.naf_sectors(opened)
     themes = records.classified(opened, "themes", "code_theme", "libelle_theme", "definition_theme")
-    interests = records.classified(opened, "centre_interet", "code_centre_interet", "libelle_centre_interet",
-                                   "definition_centre_interet")
+    interests = records.classified(
+        opened, "centre_interet", "code_centre_interet", "libelle_centre_interet", "definition_centre_interet"
+    )
     sector_codes = {s.code for s in sectors}
     return RomeExport(
-        fiches=RomeFiches(head.path, head.version, head.checksum,
-                          tuple((f.member, f.sha256, f.encoding) for f in opened.values()),
-                          head.grands_domaines, head.domaines, head.fiches),
-        appellations=appellations, competences=competences, savoirs=savoirs, contextes=contextes, links=links,
+        fiches=RomeFiches(
+            head.path,
+            head.version,
+            head.checksum,
+            tuple((f.member, f.sha256, f.encoding) for f in opened.values()),
+            head.grands_domaines,
+            head.domaines,
+            head.fiches,
+        ),
+        appellations=appellations,
+        competences=competences,
+        savoirs=savoirs,
+        contextes=contextes,
+        links=links,
         mobilities=records.mobilities(opened, fiche_codes),
-        sectors=sectors, naf_sectors=naf, themes=themes, interests=interests,
-        fiche_sectors=records.fiche_links(opened, "arborescence_secteur_activite", "code_ss_sect_activite",
-                                          sector_codes, fiche_codes, fallback="code_sect_activite"),
-        fiche_naf=records.fiche_links(opened, "arborescence_secteur_naf", "code_secteur_naf",
-                                      {s.code for s in naf}, fiche_codes),
-        fiche_themes=records.fiche_links(opened, "arborescence_thematique", "code_theme",
-                                         {t.code for t in themes}, fiche_codes),
-        fiche_interests=records.fiche_links(opened, "arborescence_centre_interet", "code_centre_interet",
-                                            {i.code for i in interests}, fiche_codes),
+        sectors=sectors,
+        naf_sectors=naf,
+        themes=themes,
+        interests=interests,
+        fiche_sectors=records.fiche_links(
+            opened,
+            "arborescence_secteur_activite",
+            "code_ss_sect_activite",
+            sector_codes,
+            fiche_codes,
+            fallback="code_sect_activite",
+        ),
+        fiche_naf=records.fiche_links(
+            opened, "arborescence_secteur_naf", "code_secteur_naf", {s.code for s in naf}, fiche_codes
+        ),
+        fiche_themes=records.fiche_links(
+            opened, "arborescence_thematique", "code_theme", {t.code for t in themes}, fiche_codes
+        ),
+        fiche_interests=records.fiche_links(
+            opened, "arborescence_centre_interet", "code_centre_interet", {i.code for i in interests}, fiche_codes
+        ),
         quirks=_quirks(export, opened),
     )
 
@@ -164,19 +231,25 @@ def _quirks(export: Export, opened: dict[str, ExportFile]) -> tuple[str, ...]:
     notes = []
     for f in opened.values():
         if f.repaired_apostrophes:
-            notes.append(f"{f.member}: doubled apostrophes ('') read as one apostrophe in {f.repaired_apostrophes} "
-                         "fields (an escaping artefact of the export)")
+            notes.append(
+                f"{f.member}: doubled apostrophes ('') read as one apostrophe in {f.repaired_apostrophes} "
+                "fields (an escaping artefact of the export)"
+            )
         if f.encoding != "utf-8":
             notes.append(f"{f.member}: encoded in {f.encoding} despite its _utf8 name; decoded as {f.encoding}")
     for name, (member, data) in sorted(export.members.items()):
         if name not in opened and len(data.strip().splitlines()) <= 1:
             notes.append(f"{member}: holds only its header (no rows); not needed by the model")
     if "arborescence_competences" not in export.members:
-        notes.append("the competence tree file (arborescence_competences) is not in the export: domaines de "
-                     "compétences, enjeux and objectifs are rebuilt from the macro-compétence codes "
-                     "(e.g. 4A101 → 4, 4A, 4A1) and carry notations only; their labels are not published "
-                     "in this export and none is invented")
+        notes.append(
+            "the competence tree file (arborescence_competences) is not in the export: domaines de "
+            "compétences, enjeux and objectifs are rebuilt from the macro-compétence codes "
+            "(e.g. 4A101 → 4, 4A, 4A1) and carry notations only; their labels are not published "
+            "in this export and none is invented"
+        )
     else:
-        notes.append("the competence tree file (arborescence_competences) is present but not read: the tree is "
-                     "rebuilt from the macro-compétence codes, with notations only")
+        notes.append(
+            "the competence tree file (arborescence_competences) is present but not read: the tree is "
+            "rebuilt from the macro-compétence codes, with notations only"
+        )
     return tuple(notes)

@@ -92,8 +92,7 @@ _HONORIFICS = {"dr", "dr.", "pr", "pr.", "me", "mme", "m.", "docteur", "professe
 _SENTENCE_END = re.compile(r"[.!?…][\"»”)\]]*$")
 
 
-_FIRST_PERSON = re.compile(r"(?<![\w'’])(?:je|j['’]|me|m['’]|moi|mon|ma|mes|nous|notre|nos)(?![\w'’])",
-                           re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"(?<![\w'’])(?:je|j['’]|me|m['’]|moi|mon|ma|mes|nous|notre|nos)(?![\w'’])", re.IGNORECASE)
 _RECORD_FIELD = re.compile(r"^[ \t]*\*\*[^*\n]{1,60}?(?::[ \t]*\*\*|\*\*[ \t]*:)", re.M)
 
 
@@ -155,8 +154,9 @@ def parse_text(text: str, source: Source) -> Testimony:
     author = _find_author(lines, kinds)
     paragraphs = _paragraphs(text, lines, starts, kinds)
     if not paragraphs:
-        raise FicheParseError(source.path, "testimony has no body paragraph (only title, notes or links)",
-                              title_line or 1)
+        raise FicheParseError(
+            source.path, "testimony has no body paragraph (only title, notes or links)", title_line or 1
+        )
     defined = {entry[0] for entry in glossary}
     for paragraph in paragraphs:
         for use in _MARKER_USE.finditer(paragraph.text):
@@ -175,8 +175,15 @@ def parse_text(text: str, source: Source) -> Testimony:
     if title is None:
         title = f"Témoignage de {author.name}" if author else _first_words(paragraphs[0].text)
     return Testimony(
-        source=source, title=title, title_derived=derived, text=text, paragraphs=tuple(paragraphs),
-        glossary=terms, author=author, mentions=tuple(mentions), related=tuple(related),
+        source=source,
+        title=title,
+        title_derived=derived,
+        text=text,
+        paragraphs=tuple(paragraphs),
+        glossary=terms,
+        author=author,
+        mentions=tuple(mentions),
+        related=tuple(related),
     )
 
 
@@ -192,8 +199,16 @@ def _find_title(lines: list[str], kinds: list[str | None]) -> tuple[str | None, 
         kinds[first] = "title"
         return " ".join(heading.group("title").split()), first + 1
     words = line.split()
-    if (len(words) > 15 or len(line) > 150 or line[-1] in ".,;:" or line[0].islower() or _is_byline(line)
-            or _FOOTNOTE.match(line) or _RELATED_HEADER.match(line) or _BULLET.match(line)):
+    if (
+        len(words) > 15
+        or len(line) > 150
+        or line[-1] in ".,;:"
+        or line[0].islower()
+        or _is_byline(line)
+        or _FOOTNOTE.match(line)
+        or _RELATED_HEADER.match(line)
+        or _BULLET.match(line)
+    ):
         return None, None
     if _UNDERLINE.match(after):
         kinds[second] = "title"
@@ -228,8 +243,9 @@ def _find_footnotes(lines: list[str], kinds: list[str | None], source: Source) -
         kinds[i] = "footnote"
         marker = int(match.group("marker"))
         if marker in notes:
-            raise FicheParseError(source.path, f"footnote [{marker}] is defined twice (first at line "
-                                               f"{notes[marker][3]})", i + 1)
+            raise FicheParseError(
+                source.path, f"footnote [{marker}] is defined twice (first at line {notes[marker][3]})", i + 1
+            )
         entry = _GLOSSARY_ENTRY.match(match.group("body"))
         term = entry and " ".join(entry.group("term").strip("*_ ").split())
         if entry and term and len(term.split()) <= 6:
@@ -246,9 +262,15 @@ def _is_name(line: str) -> bool:
     if words and words[0].casefold() in _HONORIFICS:
         words = words[1:]
     capitals = [w for w in words if _NAME_WORD.match(w) and not any(c.isdigit() for c in w)]
-    return (2 <= len(capitals) <= 4 and bool(words) and words[0] in capitals and words[-1] in capitals
-            and all(w in capitals or w.casefold() in _NAME_PARTICLES for w in words)
-            and not _SENTENCE_END.search(line) and not _RELATED_HEADER.match(line))
+    return (
+        2 <= len(capitals) <= 4
+        and bool(words)
+        and words[0] in capitals
+        and words[-1] in capitals
+        and all(w in capitals or w.casefold() in _NAME_PARTICLES for w in words)
+        and not _SENTENCE_END.search(line)
+        and not _RELATED_HEADER.match(line)
+    )
 
 
 def _is_byline(line: str) -> bool:
@@ -267,8 +289,8 @@ def _find_author(lines: list[str], kinds: list[str | None]) -> Author | None:
     name, affiliation = None, []
     for back in (2, 3, 1):
         if len(free) > back and _is_name(lines[free[-back]].strip()):
-            if all(_is_affiliation(lines[i]) for i in free[len(free) - back + 1:]):
-                name, affiliation = free[-back], free[len(free) - back + 1:]
+            if all(_is_affiliation(lines[i]) for i in free[len(free) - back + 1 :]):
+                name, affiliation = free[-back], free[len(free) - back + 1 :]
                 break
     if name is None and len(free) >= 2 and _is_byline(lines[free[0]].strip()):
         name = free[0]
@@ -285,8 +307,11 @@ def _find_author(lines: list[str], kinds: list[str | None]) -> Author | None:
 def _paragraphs(text: str, lines: list[str], starts: list[int], kinds: list[str | None]) -> list[Paragraph]:
     """Blank-line blocks when the text is hard-wrapped, else one paragraph per line (joined when
     a line stops mid-sentence and the next one starts in lower case). Headings and rules are skipped."""
-    body = [i for i, kind in enumerate(kinds)
-            if kind is None and not _MD_HEADING.match(lines[i].strip()) and any(c.isalnum() for c in lines[i])]
+    body = [
+        i
+        for i, kind in enumerate(kinds)
+        if kind is None and not _MD_HEADING.match(lines[i].strip()) and any(c.isalnum() for c in lines[i])
+    ]
     groups: list[list[int]] = []
     for i in body:
         if groups and groups[-1][-1] == i - 1:

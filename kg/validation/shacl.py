@@ -82,8 +82,10 @@ class Report:
     def __str__(self) -> str:
         if not self.results:
             return f"SHACL: {self.triples} triples conform to the shapes"
-        head = (f"SHACL: {len(self.violations)} violation(s), "
-                f"{len(self.results) - len(self.violations)} other result(s) in {self.triples} triples")
+        head = (
+            f"SHACL: {len(self.violations)} violation(s), "
+            f"{len(self.results) - len(self.violations)} other result(s) in {self.triples} triples"
+        )
         return "\n".join([head, *(f"  {result}" for result in self.results)])
 
 
@@ -144,8 +146,16 @@ class _DataGraph(Graph):
     query, same bindings, same results: only the parse is shared.
     """
 
-    def query(self, query_object, processor="sparql", result="sparql", initNs=None,  # type: ignore[override]  # noqa: N803
-              initBindings=None, use_store_provided=True, **kwargs):  # noqa: N803
+    def query(
+        self,
+        query_object,
+        processor="sparql",
+        result="sparql",
+        initNs=None,  # type: ignore[override]  # noqa: N803
+        initBindings=None,
+        use_store_provided=True,
+        **kwargs,
+    ):  # noqa: N803
         if isinstance(query_object, str) and not initNs and "base" not in kwargs:
             # The namespaces rdflib would give the query (the graph's own bindings) are part of the key.
             namespaces = tuple(sorted((prefix, str(iri)) for prefix, iri in self.namespaces()))
@@ -154,8 +164,14 @@ class _DataGraph(Graph):
 
 
 _PATH_STEPS = (SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath)
-_PREDICATE_PARAMETERS = (SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals, SH.targetSubjectsOf,
-                         SH.targetObjectsOf)
+_PREDICATE_PARAMETERS = (
+    SH.equals,
+    SH.disjoint,
+    SH.lessThan,
+    SH.lessThanOrEquals,
+    SH.targetSubjectsOf,
+    SH.targetObjectsOf,
+)
 # Constraints that may read any predicate of a node: with one of these, every triple is validated.
 _OPEN_ENDED = (SH.closed, SH.ask, SH.validator, SH.nodeValidator, SH.propertyValidator, SH.target, SH.js)
 
@@ -234,7 +250,11 @@ def validate(graphs: list[MappedGraph], every_triple: bool = False) -> Report:
             if predicates is None or triple[1] in predicates:
                 data.add(triple)
     conforms, results_graph, _ = pyshacl.validate(
-        data, shacl_graph=shapes_graph(), inference="none", advanced=False, allow_warnings=True,
+        data,
+        shacl_graph=shapes_graph(),
+        inference="none",
+        advanced=False,
+        allow_warnings=True,
     )
     results = sorted(
         (_violation(results_graph, result, graphs) for result in results_graph.subjects(None, SH.ValidationResult)),
@@ -250,10 +270,10 @@ def _report_order(v: Violation) -> tuple:
 def merge_reports(reports: Iterable[Report]) -> Report:
     """One report for several batches; results about shared reference graphs are counted once."""
     reports = list(reports)
-    results = sorted(set().union(*(r.results for r in reports)),
-                     key=_report_order)
-    return Report(conforms=all(r.conforms for r in reports), results=tuple(results),
-                  triples=sum(r.triples for r in reports))
+    results = sorted(set().union(*(r.results for r in reports)), key=_report_order)
+    return Report(
+        conforms=all(r.conforms for r in reports), results=tuple(results), triples=sum(r.triples for r in reports)
+    )
 
 
 def _violation(results: Graph, result: Node, graphs: list[MappedGraph]) -> Violation:

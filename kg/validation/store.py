@@ -23,13 +23,26 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from kg.validation.shacl import Report, Violation
 from kg.core.vocab import RDFS, SH
+from kg.validation.shacl import Report, Violation
 
 ROME_SHAPES_RESOURCE = "rome-shapes.ttl"
 ONTOLOGY_RESOURCE = "metiers-kg.ttl"
-SUPPORTED = {SH.path, SH.minCount, SH.maxCount, SH["class"], SH.datatype, SH.pattern, SH.flags, SH["in"],
-             SH.hasValue, SH.message, SH.severity, SH.name, SH.description}
+SUPPORTED = {
+    SH.path,
+    SH.minCount,
+    SH.maxCount,
+    SH["class"],
+    SH.datatype,
+    SH.pattern,
+    SH.flags,
+    SH["in"],
+    SH.hasValue,
+    SH.message,
+    SH.severity,
+    SH.name,
+    SH.description,
+}
 
 
 @dataclass(frozen=True)
@@ -77,14 +90,18 @@ def _group_query(targets: tuple[str, ...], path: str, group: list[Constraint]) -
             present = f"SUM(IF(BOUND(?value) && ?value = {constraint.value}, 1, 0))"
             aggregates.append(f"({present} AS ?h{i})")
             conditions.append(f"{present} = 0")
-    return (f"SELECT ?focus {' '.join(aggregates)} WHERE {{ "
-            f"VALUES ?class {{ {' '.join(f'<{t}>' for t in targets)} }} ?focus a ?class . "
-            f"OPTIONAL {{ ?focus <{path}> ?value }} }} GROUP BY ?focus HAVING ({' || '.join(conditions)})")
+    return (
+        f"SELECT ?focus {' '.join(aggregates)} WHERE {{ "
+        f"VALUES ?class {{ {' '.join(f'<{t}>' for t in targets)} }} ?focus a ?class . "
+        f"OPTIONAL {{ ?focus <{path}> ?value }} }} GROUP BY ?focus HAVING ({' || '.join(conditions)})"
+    )
 
 
 def _failed_values(store: ox.Store, focus: str, constraint: Constraint) -> list[str]:
-    query = (f"SELECT DISTINCT ?value WHERE {{ <{focus}> <{constraint.path}> ?value "
-             f"FILTER(!COALESCE({constraint.value_test()}, false)) }}")
+    query = (
+        f"SELECT DISTINCT ?value WHERE {{ <{focus}> <{constraint.path}> ?value "
+        f"FILTER(!COALESCE({constraint.value_test()}, false)) }}"
+    )
     return [str(row["value"]) for row in store.query(query, use_default_graph_as_union=True)]
 
 
@@ -104,8 +121,10 @@ def _constraints_of(shapes: Graph, ontology: Graph, node_shape: Node) -> Iterato
     for prop in shapes.objects(node_shape, SH.property):
         used = set(shapes.predicates(prop, None))
         if not used <= SUPPORTED:
-            raise ValueError(f"shape {prop} of {node_shape} uses {sorted(map(str, used - SUPPORTED))}, which "
-                             "kg.validation.store does not compile; validate that graph with pySHACL instead")
+            raise ValueError(
+                f"shape {prop} of {node_shape} uses {sorted(map(str, used - SUPPORTED))}, which "
+                "kg.validation.store does not compile; validate that graph with pySHACL instead"
+            )
         path = shapes.value(prop, SH.path)
         if not isinstance(path, URIRef):
             raise ValueError(f"shape {prop} of {node_shape}: only IRI paths are compiled")
@@ -130,10 +149,12 @@ def _constraints_of(shapes: Graph, ontology: Graph, node_shape: Node) -> Iterato
 
 @lru_cache(maxsize=1)
 def rome_constraints() -> tuple[Constraint, ...]:
-    shapes = Graph().parse(data=(files("metiers_kg_data.shapes") / ROME_SHAPES_RESOURCE).read_text("utf-8"),
-                           format="turtle")
-    ontology = Graph().parse(data=(files("metiers_kg_data.ontology") / ONTOLOGY_RESOURCE).read_text("utf-8"),
-                             format="turtle")
+    shapes = Graph().parse(
+        data=(files("metiers_kg_data.shapes") / ROME_SHAPES_RESOURCE).read_text("utf-8"), format="turtle"
+    )
+    ontology = Graph().parse(
+        data=(files("metiers_kg_data.ontology") / ONTOLOGY_RESOURCE).read_text("utf-8"), format="turtle"
+    )
     node_shapes = sorted(set(shapes.subjects(SH.targetClass, None)))
     return tuple(c for shape in node_shapes for c in _constraints_of(shapes, ontology, shape))
 
@@ -161,8 +182,18 @@ def validate_store(store: ox.Store, constraints: tuple[Constraint, ...] | None =
                     hits = [None] if count > c.value else []
                 else:
                     hits = [None] if int(row[f"h{i}"].value) == 0 else []
-                results.update(Violation(severity=c.severity, message=c.message, focus=focus, path=c.path,
-                                         value=value, source=None, line=None) for value in hits)
+                results.update(
+                    Violation(
+                        severity=c.severity,
+                        message=c.message,
+                        focus=focus,
+                        path=c.path,
+                        value=value,
+                        source=None,
+                        line=None,
+                    )
+                    for value in hits
+                )
     ordered = sorted(results, key=lambda v: (v.focus, v.path or "", v.message, v.value or ""))
     conforms = not any(r.severity == "Violation" for r in ordered)
     return Report(conforms=conforms, results=tuple(ordered), triples=len(store))

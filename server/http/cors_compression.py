@@ -22,14 +22,18 @@ from flask_cors import CORS
 from server.config import ServerConfig
 from server.http.negotiation import GRAPH_OFFERS, RESULTS_OFFERS
 
-COMPRESSED_TYPES = sorted({offer.media_type for offer in RESULTS_OFFERS + GRAPH_OFFERS}
-                          | {"text/plain", "text/html", "application/trig", "application/n-quads"})
+COMPRESSED_TYPES = sorted(
+    {offer.media_type for offer in RESULTS_OFFERS + GRAPH_OFFERS}
+    | {"text/plain", "text/html", "application/trig", "application/n-quads"}
+)
 COMPRESS_MIN_SIZE = 500  # bytes: smaller answers go as they are
 # Pages run only the scripts and styles this server sends (YASGUI's editor sets inline styles); an IRI
 # such as javascript:… shown in a page cannot run; answers are never sniffed as another type.
-CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-                           "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'self'; "
-                           "form-action 'self'")
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'self'; "
+    "form-action 'self'"
+)
 ENCODINGS = ["gzip", "deflate"]  # in the server's order of preference
 GZIP_LEVEL = 6
 DEFLATE_LEVEL = -1  # zlib's default
@@ -46,11 +50,16 @@ def compress(body: bytes, encoding: str) -> bytes:
 
 def install(app: Flask, config: ServerConfig, exposed: tuple[str, ...] = ()) -> None:
     """CORS and compression for every answer; ``exposed``: the app's own headers scripts may read."""
-    CORS(app, resources={r"/*": {"origins": list(config.cors_origins)}},
-         methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
-         allow_headers=["Accept", "Authorization", "Content-Type", "If-None-Match", "If-Modified-Since"],
-         expose_headers=["ETag", "Last-Modified", "Location", *exposed],
-         supports_credentials=False, max_age=86400, vary_header=True)
+    CORS(
+        app,
+        resources={r"/*": {"origins": list(config.cors_origins)}},
+        methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
+        allow_headers=["Accept", "Authorization", "Content-Type", "If-None-Match", "If-Modified-Since"],
+        expose_headers=["ETag", "Last-Modified", "Location", *exposed],
+        supports_credentials=False,
+        max_age=86400,
+        vary_header=True,
+    )
     app.config.update(
         COMPRESS_MIMETYPES=COMPRESSED_TYPES,
         COMPRESS_ALGORITHM=ENCODINGS,

@@ -36,9 +36,7 @@ class NotAcceptableError(QueryError):
     def __init__(self, accept: str, available: list[str]) -> None:
         self.accept = accept
         self.available = available
-        super().__init__(
-            f"no acceptable representation for Accept: {accept!r}; available: {', '.join(available)}"
-        )
+        super().__init__(f"no acceptable representation for Accept: {accept!r}; available: {', '.join(available)}")
 
 
 class UpdateRefusedError(QueryError):
@@ -94,8 +92,9 @@ STATUS_BY_ERROR: tuple[tuple[type[Exception], int], ...] = (
 
 def plain(message: str, status: int, headers: dict[str, str] | None = None) -> Response:
     """A text/plain error body ending with a newline (readable with curl)."""
-    return Response(message.rstrip("\n") + "\n", status=status, headers=headers,
-                    content_type="text/plain; charset=utf-8")
+    return Response(
+        message.rstrip("\n") + "\n", status=status, headers=headers, content_type="text/plain; charset=utf-8"
+    )
 
 
 def _known(error: Exception) -> Response:

@@ -124,8 +124,9 @@ class Preferences:
         return choose(self.accept, offers)
 
 
-def choose(accept: str | None, offers: Sequence[Representation],
-           fallbacks: Sequence[Representation] = ()) -> Representation:
+def choose(
+    accept: str | None, offers: Sequence[Representation], fallbacks: Sequence[Representation] = ()
+) -> Representation:
     """The best of ``offers`` for ``accept`` (server order breaks ties), then of ``fallbacks``
     (never named in the 406 that NotAcceptableError becomes when nothing will do)."""
     ranges = parse_accept(accept)

@@ -18,12 +18,12 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from flask import Request, Response
 
-from server.linked_data.describe import Linker, sort_triples
 from kg.core.vocab import MKG_NS, ONTOLOGY_IRI, PREFIXES
-from server.linked_data import jsonld
-from server.http.caching import CACHE_CONTROL
 from server.http import negotiation
+from server.http.caching import CACHE_CONTROL
 from server.http.representations import HTML, JSON_LD_ALIAS, RDF, Representation
+from server.linked_data import jsonld
+from server.linked_data.describe import Linker, sort_triples
 from server.runtime.query_runner import Channel
 from server.runtime.services import services
 
@@ -61,7 +61,7 @@ def empty_document(offer: Representation, message: str) -> bytes:
     body = ox.serialize([], format=offer.format)
     if offer.format in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES):
         line = CONTROL_CHARACTERS.sub("?", message)  # one comment line, whatever the path held
-        body = f"# {line}\n".encode("utf-8") + body
+        body = f"# {line}\n".encode() + body
     return body
 
 
@@ -71,11 +71,11 @@ def make_linker(base_iri: str, script_root: str) -> Linker:
 
     def link(iri: str) -> str | None:
         if iri.startswith(ontology_ns):
-            return f"{script_root}/ontology#{iri[len(ontology_ns):]}"
+            return f"{script_root}/ontology#{iri[len(ontology_ns) :]}"
         if iri == ONTOLOGY_IRI:
             return f"{script_root}/ontology"
         if base_iri.endswith("/") and iri.startswith(base_iri) and len(iri) > len(base_iri):
-            return f"{script_root}/" + quote(iri[len(base_iri):], safe="/#:@!$&'()*+,;=-._~%")
+            return f"{script_root}/" + quote(iri[len(base_iri) :], safe="/#:@!$&'()*+,;=-._~%")
         return None
 
     return link
@@ -96,7 +96,8 @@ def finish(response: Response, request: Request, *, negotiated: bool, path: str 
         response.vary.add("Accept")
     if path is not None:
         response.headers["Link"] = ", ".join(
-            f'<{href}>; rel="alternate"; type="{offer.media_type}"' for href, offer in alternates(path))
+            f'<{href}>; rel="alternate"; type="{offer.media_type}"' for href, offer in alternates(path)
+        )
         if negotiated and response.status_code == 200:
             chosen = response.mimetype
             suffix = next((o.suffix for o in PAGE_OFFERS if o.media_type == chosen), None)

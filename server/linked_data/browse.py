@@ -21,7 +21,12 @@ bp = Blueprint("browse", __name__)
 # kind → (class, page title, what the count column counts, the triple pattern counted for ?s)
 KINDS = {
     "metier": ("mkg:FicheMetier", "Fiches métiers", "formations recommandées", "?s mkg:recommendedFormation ?x"),
-    "formation": ("mkg:Formation", "Formations", "fiches métiers qui la recommandent", "?x mkg:recommendedFormation ?s"),
+    "formation": (
+        "mkg:Formation",
+        "Formations",
+        "fiches métiers qui la recommandent",
+        "?x mkg:recommendedFormation ?s",
+    ),
     "emploi-type": ("mkg:EmploiType", "Emplois-types", "codes ROME", "?s mkg:romeFiche ?x"),
     "rome": ("mkg:RomeFiche", "Fiches ROME", "métiers et emplois-types", "?x mkg:romeFiche ?s"),
 }
@@ -40,19 +45,29 @@ def _entries(kind: str) -> list[Entry]:
     key = f"browse:{kind}"
     if key not in handle.memo:
         base = services().config.base_iri
-        rows = handle.store.query(SPARQL_PREFIXES + f"""SELECT ?s (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?x) AS ?n) WHERE {{
-            ?s a {cls} ; skos:prefLabel ?l . FILTER(lang(?l) = "fr") OPTIONAL {{ {pattern} }} }} GROUP BY ?s""")
-        entries = [Entry(r["label"].value, r["s"].value[len(base):], int(r["n"].value))
-                   for r in rows if r["s"].value.startswith(base)]
+        rows = handle.store.query(
+            SPARQL_PREFIXES
+            + f"""SELECT ?s (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?x) AS ?n) WHERE {{
+            ?s a {cls} ; skos:prefLabel ?l . FILTER(lang(?l) = "fr") OPTIONAL {{ {pattern} }} }} GROUP BY ?s"""
+        )
+        entries = [
+            Entry(r["label"].value, r["s"].value[len(base) :], int(r["n"].value))
+            for r in rows
+            if r["s"].value.startswith(base)
+        ]
         handle.memo[key] = sorted(entries, key=lambda e: (fold(e.label), e.path))
     return handle.memo[key]  # type: ignore[return-value]
 
 
 # What the home page says the graph holds: (class, label), in the order shown.
-HOLDINGS = (("mkg:FicheMetier", "fiche métier", "fiches métiers"), ("mkg:Formation", "formation", "formations"),
-            ("mkg:EmploiType", "emploi-type", "emplois-types"), ("mkg:Testimony", "témoignage", "témoignages"),
-            ("mkg:RomeFiche", "fiche ROME", "fiches ROME"), ("mkg:RomeAppellation", "appellation ROME",
-                                                              "appellations ROME"))
+HOLDINGS = (
+    ("mkg:FicheMetier", "fiche métier", "fiches métiers"),
+    ("mkg:Formation", "formation", "formations"),
+    ("mkg:EmploiType", "emploi-type", "emplois-types"),
+    ("mkg:Testimony", "témoignage", "témoignages"),
+    ("mkg:RomeFiche", "fiche ROME", "fiches ROME"),
+    ("mkg:RomeAppellation", "appellation ROME", "appellations ROME"),
+)
 BROWSABLE = {cls: kind for kind, (cls, *_rest) in KINDS.items()}
 
 
@@ -73,13 +88,29 @@ def holdings() -> tuple[list[Holding], Holding]:
     handle = services().stores.current()
     if "holdings" not in handle.memo:
         values = " ".join(cls for cls, *_labels in HOLDINGS)
-        rows = handle.store.query(SPARQL_PREFIXES + f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{
-            VALUES ?c {{ {values} }} ?s a ?c }} GROUP BY ?c""")
+        rows = handle.store.query(
+            SPARQL_PREFIXES
+            + f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+            VALUES ?c {{ {values} }} ?s a ?c }} GROUP BY ?c"""
+        )
         counts = {r["c"].value: int(r["n"].value) for r in rows}
-        found = [Holding(one if counts.get(MKG_NS + cls[4:], 0) == 1 else many, counts.get(MKG_NS + cls[4:], 0),
-                         BROWSABLE.get(cls)) for cls, one, many in HOLDINGS]
-        described = next(iter(handle.store.query(SPARQL_PREFIXES + """SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {
-            ?s a mkg:Formation ; mkg:formationType ?t }""")))["n"].value
+        found = [
+            Holding(
+                one if counts.get(MKG_NS + cls[4:], 0) == 1 else many,
+                counts.get(MKG_NS + cls[4:], 0),
+                BROWSABLE.get(cls),
+            )
+            for cls, one, many in HOLDINGS
+        ]
+        described = next(
+            iter(
+                handle.store.query(
+                    SPARQL_PREFIXES
+                    + """SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {
+            ?s a mkg:Formation ; mkg:formationType ?t }"""
+                )
+            )
+        )["n"].value
         handle.memo["holdings"] = ([h for h in found if h.count], Holding("fiches formations", int(described), None))
     return handle.memo["holdings"]  # type: ignore[return-value]
 
@@ -100,5 +131,12 @@ def browse(kind: str):  # noqa: ANN201 -- a page, or the resource view's answer
     entries = _entries(kind)
     letters = [(letter, list(group)) for letter, group in groupby(entries, key=_initial)]
     _cls, title, counted, _pattern = KINDS[kind]
-    return render_template("browse.html", title=title, counted=counted, total=len(entries), letters=letters,
-                           kinds=[(k, v[1]) for k, v in KINDS.items()], current=kind)
+    return render_template(
+        "browse.html",
+        title=title,
+        counted=counted,
+        total=len(entries),
+        letters=letters,
+        kinds=[(k, v[1]) for k, v in KINDS.items()],
+        current=kind,
+    )

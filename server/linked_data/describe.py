@@ -25,24 +25,29 @@ The page model (:class:`ResourcePage`) is plain data: ``server/templates`` rende
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import groupby
 
-import re
-
 import pyoxigraph as ox
 
-from server.linked_data.page_labels import FEATURED_INCOMING, INVERSES, LABELS, PLAIN_DATATYPES, inverse_label
 from kg.core.vocab import DCTERMS, MKG, NIF, OWL, PREFIXES, RDF, RDFS, SCHEMA, SKOS, SKOSXL, SSSOM
 from kg.publish.dataset import sort_triples
-from server.linked_data.rome_view import FICHE_SHOWN, QUALIFIED, USES, FicheView, Usage, rome_views
 from kg.publish.void_stats import link_targets
+from server.linked_data.page_labels import FEATURED_INCOMING, INVERSES, LABELS, PLAIN_DATATYPES, inverse_label
+from server.linked_data.rome_view import FICHE_SHOWN, QUALIFIED, USES, FicheView, Usage, rome_views
 
 INCOMING_LIMIT = 1000
-LABEL_PREDICATES = (str(SKOS.prefLabel), str(RDFS.label), str(SKOSXL.literalForm), str(SCHEMA.name),
-                    str(DCTERMS.title), str(NIF.anchorOf))  # in order of preference; a mention's is its text
+LABEL_PREDICATES = (
+    str(SKOS.prefLabel),
+    str(RDFS.label),
+    str(SKOSXL.literalForm),
+    str(SCHEMA.name),
+    str(DCTERMS.title),
+    str(NIF.anchorOf),
+)  # in order of preference; a mention's is its text
 TYPE, SECTION, ORDER, VALUE = str(RDF.type), str(MKG.section), str(MKG.order), str(RDF.value)
 LIST_ITEM, POSITION = str(SCHEMA.itemListElement), str(SCHEMA.position)
 BULLET = re.compile(r"^[-*•]\s+")  # how a list entry is marked in a section's text
@@ -105,7 +110,7 @@ def graphs_query(iri: str) -> str:
 def curie(iri: str) -> str | None:
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
+            return f"{prefix}:{iri[len(namespace) :]}"
     return None
 
 
@@ -144,7 +149,7 @@ class Section:
     href: str
     title: str
     blocks: tuple[Block, ...]
-    children: tuple["Section", ...]
+    children: tuple[Section, ...]
 
 
 @dataclass(frozen=True)
@@ -179,7 +184,9 @@ class ResourcePage:
     incoming_truncated: bool
     featured: tuple[Row, ...] = ()  # incoming links a reader came for, under their inverse label
     mappings: tuple[MappingRow, ...] = ()
-    rome_fiche: FicheView | None = None  # a ROME fiche as France Travail's fiche shows it (server.linked_data.rome_view)
+    rome_fiche: FicheView | None = (
+        None  # a ROME fiche as France Travail's fiche shows it (server.linked_data.rome_view)
+    )
     rome_usage: Usage | None = None  # the ROME fiches that use a ROME item
 
 
@@ -189,7 +196,8 @@ class Graph:
     def __init__(self, triples: Iterable[ox.Triple]) -> None:
         self.triples = sort_triples(set(triples))  # a CONSTRUCT may yield a triple twice
         self.out: dict[str, dict[str, list[ox.NamedNode | ox.Literal | ox.BlankNode]]] = defaultdict(
-            lambda: defaultdict(list))
+            lambda: defaultdict(list)
+        )
         self.into: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for t in self.triples:
             self.out[t.subject.value][t.predicate.value].append(t.object)
@@ -234,14 +242,16 @@ class PageBuilder:
         text = text or self.graph.label(iri) or LABELS.get(iri) or curie(iri) or iri
         return Term(text, iri=iri, href=self.linker(iri) or iri)
 
-    def rows(self, subject: str, skip: frozenset[str] = frozenset(),
-             shown: frozenset[str] = frozenset()) -> tuple[Row, ...]:
+    def rows(
+        self, subject: str, skip: frozenset[str] = frozenset(), shown: frozenset[str] = frozenset()
+    ) -> tuple[Row, ...]:
         """A row per predicate, values in order and once each; ``shown`` IRIs are left out (already on the page)."""
         found = self.graph.out.get(subject, {})
         rows = []
         for p, values in found.items():
-            terms = tuple(dict.fromkeys(self.term(o) for o in values if not (
-                isinstance(o, ox.NamedNode) and o.value in shown)))
+            terms = tuple(
+                dict.fromkeys(self.term(o) for o in values if not (isinstance(o, ox.NamedNode) and o.value in shown))
+            )
             if p not in skip and terms:
                 rows.append(Row(self.iri_term(p), terms))
         return tuple(sorted(rows, key=lambda r: (r.predicate.text.lower(), r.predicate.iri or "")))
@@ -250,24 +260,32 @@ class PageBuilder:
         """The mapping node as one table row, or None when it lacks a subject, relation or target."""
         out = self.graph.out.get(node, {})
         first = {p: values[0] for p, values in out.items() if values}
-        source, relation, target = (first.get(str(p)) for p in
-                                    (OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget))
+        source, relation, target = (
+            first.get(str(p)) for p in (OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget)
+        )
         if source is None or relation is None or target is None:
             return None
         justification = first.get(str(SSSOM.mapping_justification))
         confidence = first.get(str(SSSOM.confidence))
         comments = self.graph.literals(node, str(RDFS.comment))
         modifier = first.get(str(SSSOM.predicate_modifier))
-        return MappingRow(self.term(source), self.term(relation), modifier is not None and modifier.value == "Not",
-                          self.term(target), confidence.value if confidence is not None else "",
-                          self.term(justification) if justification is not None else None,
-                          comments[0].value if comments else "")
+        return MappingRow(
+            self.term(source),
+            self.term(relation),
+            modifier is not None and modifier.value == "Not",
+            self.term(target),
+            confidence.value if confidence is not None else "",
+            self.term(justification) if justification is not None else None,
+            comments[0].value if comments else "",
+        )
 
     def section(self, iri: str, seen: set[str]) -> Section:
         seen.add(iri)
         text = "\n\n".join(lit.value for lit in self.graph.literals(iri, VALUE))
-        items = sorted((o.value for o in self.graph.out.get(iri, {}).get(LIST_ITEM, []) if isinstance(o, ox.NamedNode)),
-                       key=lambda item: self.order(item, POSITION))
+        items = sorted(
+            (o.value for o in self.graph.out.get(iri, {}).get(LIST_ITEM, []) if isinstance(o, ox.NamedNode)),
+            key=lambda item: self.order(item, POSITION),
+        )
         seen.update(items)
         blocks = text_blocks(text, [self.graph.label(item) or "" for item in items])
         children = self.sections_of(iri, seen)
@@ -306,15 +324,20 @@ def parts_of(graph: Graph, iri: str) -> set[str]:
     prefix = iri + "/"
 
     def linked_parts(subject: str) -> set[str]:
-        return {o.value for values in graph.out.get(subject, {}).values() for o in values
-                if isinstance(o, ox.NamedNode) and o.value.startswith(prefix)}
+        return {
+            o.value
+            for values in graph.out.get(subject, {}).values()
+            for o in values
+            if isinstance(o, ox.NamedNode) and o.value.startswith(prefix)
+        }
 
     first = linked_parts(iri)
     return first | {p for mid in first for p in linked_parts(mid)}
 
 
-def resource_page(iri: str, triples: Iterable[ox.Triple], linker: Linker, base_iri: str,
-                  incoming_limit: int = INCOMING_LIMIT) -> ResourcePage:
+def resource_page(
+    iri: str, triples: Iterable[ox.Triple], linker: Linker, base_iri: str, incoming_limit: int = INCOMING_LIMIT
+) -> ResourcePage:
     """The page model of a description (see the module docstring for what it holds)."""
     graph = Graph(triples)
     build = PageBuilder(graph, linker)
@@ -324,15 +347,22 @@ def resource_page(iri: str, triples: Iterable[ox.Triple], linker: Linker, base_i
     sections = build.sections_of(iri, seen)
     parts = parts_of(graph, iri)
     shown_parts = tuple(Part(build.iri_term(s), build.rows(s)) for s in sorted(parts - seen))
-    targets = [ns for target in link_targets(base_iri) for ns in target.namespaces
-               if not iri.startswith(ns) and not ns.startswith(iri + "/")]  # ROME's own structure is no link
+    targets = [
+        ns
+        for target in link_targets(base_iri)
+        for ns in target.namespaces
+        if not iri.startswith(ns) and not ns.startswith(iri + "/")
+    ]  # ROME's own structure is no link
     alignments = []
     for row in build.rows(iri):
         linked = tuple(v for v in row.values if v.iri and any(v.iri.startswith(ns) for ns in targets))
         if linked:
             alignments.append(Row(row.predicate, linked))
-    mapping_nodes = sorted(n for n, o in graph.out.items() if str(MKG.Mapping) in
-                           {t.value for t in o.get(TYPE, []) if isinstance(t, ox.NamedNode)} and n != iri)
+    mapping_nodes = sorted(
+        n
+        for n, o in graph.out.items()
+        if str(MKG.Mapping) in {t.value for t in o.get(TYPE, []) if isinstance(t, ox.NamedNode)} and n != iri
+    )
     mappings = tuple(m for m in (build.mapping(n) for n in mapping_nodes) if m is not None)
     fiche, usage = rome_views(graph, build, iri)
     qualified = {n for n, o in graph.out.items() if QUALIFIED & {t.value for t in o.get(TYPE, [])}}
@@ -352,8 +382,11 @@ def resource_page(iri: str, triples: Iterable[ox.Triple], linker: Linker, base_i
         iri=iri,
         label=graph.label(iri) or local_name(iri),
         types=types,
-        rows=build.rows(iri, frozenset({TYPE, SECTION}) | (FICHE_SHOWN if fiche else frozenset()),
-                        frozenset(v.iri for r in alignments for v in r.values if v.iri)),
+        rows=build.rows(
+            iri,
+            frozenset({TYPE, SECTION}) | (FICHE_SHOWN if fiche else frozenset()),
+            frozenset(v.iri for r in alignments for v in r.values if v.iri),
+        ),
         alignments=tuple(alignments),
         sections=sections,
         parts=shown_parts,

@@ -22,18 +22,22 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
-from server.linked_data.describe import Graph, PageBuilder, Row, Term
-from kg.publish.dumps import DUMPS_DIR, SUMS_FILE, VOID_FILE, DumpSet, dumps_lock, read_dump_set, write_dump_set
 from kg.core.errors import StoreError
 from kg.core.vocab import DCTERMS, OWL, RDF, VOID
+from kg.publish.dumps import DUMPS_DIR, SUMS_FILE, VOID_FILE, DumpSet, dumps_lock, read_dump_set, write_dump_set
 from server.http.representations import TURTLE, Representation
 from server.linked_data.answers import BY_SUFFIX, DATA_OFFERS, PAGE_OFFERS, choose, finish, make_linker, serialize
+from server.linked_data.describe import Graph, PageBuilder, Row, Term
 from server.runtime.services import services
 from server.runtime.store_provider import StoreHandle
 
 bp = Blueprint("dumps", __name__)
 EXTENSION = "metiers_kg_dumps"
-CONTENT_TYPES = {".gz": "application/gzip", ".ttl": TURTLE.media_type, "": "text/plain"}  # send_file adds text's charset
+CONTENT_TYPES = {
+    ".gz": "application/gzip",
+    ".ttl": TURTLE.media_type,
+    "": "text/plain",
+}  # send_file adds text's charset
 
 
 class DumpCache:
@@ -98,6 +102,7 @@ def current_dumps() -> DumpSet:
 
 # -- views -----------------------------------------------------------------------------------------
 
+
 @bp.route("/dumps/", methods=["GET"])
 def index() -> Response:
     """The downloads, with sizes, checksums and the version, as a page."""
@@ -115,8 +120,13 @@ def download(name: str) -> Response:
         abort(404)
     suffix = next((s for s in CONTENT_TYPES if s and name.endswith(s)), "")
     sums = {f.name: f.sha256 for f in dump_set.files}
-    response = send_file(dump_set.directory / name, mimetype=CONTENT_TYPES[suffix], conditional=True,
-                         etag=sums.get(name, True), download_name=name.rsplit("/", 1)[-1])
+    response = send_file(
+        dump_set.directory / name,
+        mimetype=CONTENT_TYPES[suffix],
+        conditional=True,
+        etag=sums.get(name, True),
+        download_name=name.rsplit("/", 1)[-1],
+    )
     return response
 
 
@@ -154,6 +164,7 @@ def describe_dataset(forced: Representation | None, offers: tuple[Representation
 
 # -- the dataset page's model, read back from void.ttl ------------------------------------------------
 
+
 @dataclass(frozen=True)
 class DatasetPage:
     title: str
@@ -170,8 +181,14 @@ class DatasetPage:
     files: tuple[tuple[str, str, str, int, str], ...]  # (href, name, what, size, sha256)
 
 
-FIGURES = (("triples", "triplets"), ("entities", "entités"), ("classes", "classes"), ("properties", "propriétés"),
-           ("distinctSubjects", "sujets distincts"), ("distinctObjects", "objets distincts"))
+FIGURES = (
+    ("triples", "triplets"),
+    ("entities", "entités"),
+    ("classes", "classes"),
+    ("properties", "propriétés"),
+    ("distinctSubjects", "sujets distincts"),
+    ("distinctObjects", "objets distincts"),
+)
 
 
 def dataset_page(dump_set: DumpSet) -> DatasetPage:
@@ -186,8 +203,7 @@ def dataset_page(dump_set: DumpSet) -> DatasetPage:
 
     def partition(kind: str, key: str, count: str) -> tuple[Row, ...]:
         nodes = [o.value for o in out.get(VOID + kind, [])]
-        rows = [Row(build.iri_term(first(n, VOID + key) or n), (Term(first(n, VOID + count) or "0"),))
-                for n in nodes]
+        rows = [Row(build.iri_term(first(n, VOID + key) or n), (Term(first(n, VOID + count) or "0"),)) for n in nodes]
         return tuple(sorted(rows, key=lambda r: r.predicate.iri or ""))
 
     linksets = []
@@ -198,12 +214,20 @@ def dataset_page(dump_set: DumpSet) -> DatasetPage:
         linksets.append((title, None, first(top, VOID + "triples") or "0"))
         for sub in sorted(o.value for o in graph.out.get(top, {}).get(VOID + "subset", [])):
             predicate = first(sub, VOID + "linkPredicate")
-            linksets.append((title, build.iri_term(predicate).text if predicate else None,
-                             first(sub, VOID + "triples") or "0"))
+            linksets.append(
+                (title, build.iri_term(predicate).text if predicate else None, first(sub, VOID + "triples") or "0")
+            )
     licence = first(dataset, str(DCTERMS.license))
-    files = tuple((f"{request.script_root}/dumps/{f.name}", f.name,
-                   f"{f.format}" + (f", graphe {f.graph[len(dump_set.base_iri):]}" if f.graph else ", graphe complet"),
-                   f.size, f.sha256) for f in sorted(dump_set.files, key=lambda f: (f.graph is not None, f.name)))
+    files = tuple(
+        (
+            f"{request.script_root}/dumps/{f.name}",
+            f.name,
+            f"{f.format}" + (f", graphe {f.graph[len(dump_set.base_iri) :]}" if f.graph else ", graphe complet"),
+            f.size,
+            f.sha256,
+        )
+        for f in sorted(dump_set.files, key=lambda f: (f.graph is not None, f.name))
+    )
     return DatasetPage(
         title=graph.text_in(dataset, str(DCTERMS.title), "fr") or dataset,
         description=graph.text_in(dataset, str(DCTERMS.description), "fr") or "",
@@ -218,4 +242,3 @@ def dataset_page(dump_set: DumpSet) -> DatasetPage:
         sources=tuple(build.iri_term(o.value) for o in out.get(str(DCTERMS.source), [])),
         files=files,
     )
-

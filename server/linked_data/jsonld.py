@@ -17,8 +17,8 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
-from kg.publish.dataset import sort_triples
 from kg.core.vocab import PREFIXES, RDF, XSD
+from kg.publish.dataset import sort_triples
 from server.http.caching import CACHE_CONTROL
 from server.runtime.services import services
 
@@ -41,8 +41,8 @@ def context_url() -> str:
 
 def compact_iri(iri: str) -> str:
     for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace) and not iri[len(namespace):].startswith("//"):
-            return f"{prefix}:{iri[len(namespace):]}"
+        if iri.startswith(namespace) and len(iri) > len(namespace) and not iri[len(namespace) :].startswith("//"):
+            return f"{prefix}:{iri[len(namespace) :]}"
     return iri
 
 
@@ -69,9 +69,10 @@ def compact(triples: Iterable[ox.Triple], context_reference: object) -> bytes:
             node.setdefault("@type", []).append(compact_iri(triple.object.value))
         else:
             node.setdefault(compact_iri(triple.predicate.value), []).append(_value(triple.object))
-    graph = [{"@id": node_id, **{key: values[0] if len(values) == 1 else values
-                                 for key, values in sorted(node.items())}}
-             for node_id, node in sorted(nodes.items())]
+    graph = [
+        {"@id": node_id, **{key: values[0] if len(values) == 1 else values for key, values in sorted(node.items())}}
+        for node_id, node in sorted(nodes.items())
+    ]
     document = {"@context": context_reference, "@graph": graph}
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 

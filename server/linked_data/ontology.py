@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from flask import Response, render_template, request
 
-from server.linked_data.describe import Graph, PageBuilder, Row, Term, local_name
 from kg.core.vocab import MKG_NS, ONTOLOGY_IRI, OWL, RDF, RDFS, SKOS
 from server.http.representations import Representation
 from server.linked_data.answers import PAGE_OFFERS, choose, fetch, finish, make_linker, serialize
+from server.linked_data.describe import Graph, PageBuilder, Row, Term, local_name
 from server.runtime.services import services
 
 KINDS = (  # (rdf:type, heading), in page order; a term goes under the first kind it has
@@ -48,8 +48,7 @@ class OntologyDoc:
 
 def ontology_query() -> str:
     """The graph that declares the ontology: its IRI is fixed, so it is found whatever the data's base."""
-    return (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ <{ONTOLOGY_IRI}> a <{OWL.Ontology}> . "
-            "?s ?p ?o } }")
+    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ <{ONTOLOGY_IRI}> a <{OWL.Ontology}> . ?s ?p ?o }} }}"
 
 
 def document(graph: Graph, builder: PageBuilder) -> OntologyDoc:
@@ -59,15 +58,18 @@ def document(graph: Graph, builder: PageBuilder) -> OntologyDoc:
     for subject in sorted(s for s in graph.out if s.startswith(namespace)):
         types = [o.value for o in graph.out[subject].get(str(RDF.type), [])]
         heading = next((h for kind, h in KINDS if kind in types), OTHER)
-        grouped.setdefault(heading, []).append(TermDoc(
-            anchor=subject[len(namespace):],
-            iri=subject,
-            labels={lang: text for lang in ("fr", "en") if (text := graph.text_in(subject, str(RDFS.label), lang))},
-            definitions={lang: text for lang in ("fr", "en")
-                         if (text := graph.text_in(subject, str(SKOS.definition), lang))},
-            types=tuple(builder.iri_term(t) for t in sorted(types)),
-            rows=builder.rows(subject, DOCUMENTED),
-        ))
+        grouped.setdefault(heading, []).append(
+            TermDoc(
+                anchor=subject[len(namespace) :],
+                iri=subject,
+                labels={lang: text for lang in ("fr", "en") if (text := graph.text_in(subject, str(RDFS.label), lang))},
+                definitions={
+                    lang: text for lang in ("fr", "en") if (text := graph.text_in(subject, str(SKOS.definition), lang))
+                },
+                types=tuple(builder.iri_term(t) for t in sorted(types)),
+                rows=builder.rows(subject, DOCUMENTED),
+            )
+        )
     order = [h for _, h in KINDS] + [OTHER]
     sections = tuple((h, tuple(grouped[h])) for h in order if h in grouped)
     title = graph.text_in(ONTOLOGY_IRI, "http://purl.org/dc/terms/title", "fr") or local_name(ONTOLOGY_IRI)
@@ -81,8 +83,9 @@ def respond(forced: Representation | None) -> Response:
     offer = forced or choose(request.headers.get("Accept"), PAGE_OFFERS)
     path = f"{request.script_root}/ontology"
     if not fetched.triples:  # a store built without the ontology graph
-        return Response(f"<{ONTOLOGY_IRI}> is not in this store\n", status=404,
-                        content_type="text/plain; charset=utf-8")
+        return Response(
+            f"<{ONTOLOGY_IRI}> is not in this store\n", status=404, content_type="text/plain; charset=utf-8"
+        )
     if offer.format is not None:
         response = Response(serialize(fetched.triples, offer), content_type=offer.content_type)
     else:

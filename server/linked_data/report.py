@@ -51,10 +51,18 @@ def report() -> Response:
 
 NAMES = {"fiches": "Fiches métiers", "emploi_types": "Emplois-types", "appellations": "Appellations"}
 WORDS = {  # the report's keys (SKOS match types, SEMAPV justifications, mention kinds) in French
-    "exactMatch": "exacte", "closeMatch": "proche", "broadMatch": "plus large", "narrowMatch": "plus étroite",
-    "relatedMatch": "associée", "ManualMappingCuration": "revue manuelle", "LexicalMatching": "correspondance lexicale",
-    "MappingChaining": "chaînage de correspondances", "occupationMention": "métier", "organisationMention": "organisation",
-    "diplomaMention": "diplôme", "termMention": "terme",
+    "exactMatch": "exacte",
+    "closeMatch": "proche",
+    "broadMatch": "plus large",
+    "narrowMatch": "plus étroite",
+    "relatedMatch": "associée",
+    "ManualMappingCuration": "revue manuelle",
+    "LexicalMatching": "correspondance lexicale",
+    "MappingChaining": "chaînage de correspondances",
+    "occupationMention": "métier",
+    "organisationMention": "organisation",
+    "diplomaMention": "diplôme",
+    "termMention": "terme",
 }
 
 

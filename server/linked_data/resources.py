@@ -18,11 +18,10 @@ from urllib.parse import quote, urlsplit
 
 from flask import Blueprint, Response, render_template, request
 
-from server.linked_data.describe import description_query, graphs_query, resource_page
 from kg.publish.dumps import graph_file_name
 from server.http.errors import NotAcceptableError
-from server.linked_data import ontology as ontology_page
 from server.http.representations import Representation
+from server.linked_data import ontology as ontology_page
 from server.linked_data.answers import (
     PAGE_OFFERS,
     choose,
@@ -33,6 +32,7 @@ from server.linked_data.answers import (
     serialize,
     split_suffix,
 )
+from server.linked_data.describe import description_query, graphs_query, resource_page
 from server.runtime.services import services
 
 bp = Blueprint("resources", __name__)
@@ -48,7 +48,7 @@ def candidates(path: str) -> list[tuple[str, Representation | None]]:
     """(path relative to the base, format forced by a suffix) to try, most specific first."""
     prefix = base_path()
     if prefix and path.startswith(prefix + "/"):
-        path = path[len(prefix) + 1:]
+        path = path[len(prefix) + 1 :]
     found: list[tuple[str, Representation | None]] = []
     suffixed = split_suffix(path)
     if suffixed is not None:
@@ -75,7 +75,7 @@ def resource(path: str) -> Response:
         if fetched.triples:
             iri, forced = base + relative, offer
             break
-    local = request.script_root + "/" + quote(iri[len(base):], safe="/:@!$&'()*+,;=-._~%")
+    local = request.script_root + "/" + quote(iri[len(base) :], safe="/:@!$&'()*+,;=-._~%")
     if fetched is None or not fetched.triples:
         return not_found(iri, forced, local)
     offer = forced or choose(request.headers.get("Accept"), PAGE_OFFERS)
@@ -84,8 +84,9 @@ def resource(path: str) -> Response:
         page = resource_page(iri, fetched.triples, linker, base)
         query = description_query(iri)
         graphs = [(g, linker(g), _graph_dump(g, base)) for g in fetched.graphs]
-        body = render_template("resource.html", page=page, graphs=graphs, path=local,
-                               query=query, query_href=editor_link(query))
+        body = render_template(
+            "resource.html", page=page, graphs=graphs, path=local, query=query, query_href=editor_link(query)
+        )
         response = Response(body, content_type=offer.content_type)
     else:
         response = Response(serialize(fetched.triples, offer), content_type=offer.content_type)
@@ -124,4 +125,3 @@ def _after(response: Response) -> Response:
     """Like /sparql: a description that outran its limit may leave a runaway to stop."""
     response.call_on_close(services().runner.stop_if_runaway)
     return response
-

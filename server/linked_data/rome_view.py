@@ -24,15 +24,38 @@ if TYPE_CHECKING:  # server.linked_data.describe builds these views: only its ty
 TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 BROADER, NARROWER, DEFINITION = str(SKOS.broader), str(SKOS.narrower), str(SKOS.definition)
 ROME_FICHE, APPELLATION = str(MKG.RomeFiche), str(MKG.RomeAppellation)
-ITEM_CLASSES = frozenset(str(c) for c in (MKG.RomeCompetence, MKG.RomeMacroCompetence, MKG.RomeSavoir,
-                                          MKG.RomeContexte, MKG.RomeAppellation))
-USES = {str(MKG.savoirFaire): "savoir-faire", str(MKG.savoirEtre): "savoir-être", str(MKG.savoir): "savoir",
-        str(MKG.contexteTravail): "contexte de travail"}
+ITEM_CLASSES = frozenset(
+    str(c) for c in (MKG.RomeCompetence, MKG.RomeMacroCompetence, MKG.RomeSavoir, MKG.RomeContexte, MKG.RomeAppellation)
+)
+USES = {
+    str(MKG.savoirFaire): "savoir-faire",
+    str(MKG.savoirEtre): "savoir-être",
+    str(MKG.savoir): "savoir",
+    str(MKG.contexteTravail): "contexte de travail",
+}
 # What the fiche view shows: the generic "Description" table leaves these out.
-FICHE_SHOWN = frozenset([*USES, *(str(p) for p in (
-    MKG.mobilite, MKG.riasecMajeur, MKG.riasecMineur, MKG.secteurActivite, MKG.secteurActivitePrincipal,
-    MKG.principalAppellation, MKG.accesMetier, SKOS.definition, SKOS.narrower, MKG.centreInteret,
-    MKG.centreInteretPrincipal, MKG.romeFiche))])
+FICHE_SHOWN = frozenset(
+    [
+        *USES,
+        *(
+            str(p)
+            for p in (
+                MKG.mobilite,
+                MKG.riasecMajeur,
+                MKG.riasecMineur,
+                MKG.secteurActivite,
+                MKG.secteurActivitePrincipal,
+                MKG.principalAppellation,
+                MKG.accesMetier,
+                SKOS.definition,
+                SKOS.narrower,
+                MKG.centreInteret,
+                MKG.centreInteretPrincipal,
+                MKG.romeFiche,
+            )
+        ),
+    ]
+)
 QUALIFIED = frozenset((str(MKG.CoeurDeMetier), str(MKG.Mobilite)))
 
 
@@ -93,8 +116,9 @@ class RomeViews:
         self.into = graph.into.get(iri, {})
 
     def objects(self, subject: str, predicate: str) -> list[str]:
-        return sorted({o.value for o in self.graph.out.get(subject, {}).get(predicate, [])
-                       if isinstance(o, ox.NamedNode)})
+        return sorted(
+            {o.value for o in self.graph.out.get(subject, {}).get(predicate, []) if isinstance(o, ox.NamedNode)}
+        )
 
     def types(self, subject: str) -> set[str]:
         return set(self.objects(subject, TYPE))
@@ -127,8 +151,15 @@ class RomeViews:
 
     def grouped(self, items: list[str], flags: dict[str, str]) -> tuple[Group, ...]:
         """Items under their broader concept (contexte → type, compétence → macro-compétence)."""
-        return tuple(sorted((self.group(parent, self.sort([self.entry(m, flags.get(m, "")) for m in members]))
-                             for parent, members in self.broader_of(items).items()), key=group_key))
+        return tuple(
+            sorted(
+                (
+                    self.group(parent, self.sort([self.entry(m, flags.get(m, "")) for m in members]))
+                    for parent, members in self.broader_of(items).items()
+                ),
+                key=group_key,
+            )
+        )
 
     def grouped_twice(self, items: list[str], flags: dict[str, str]) -> tuple[Group, ...]:
         """Items under their broader concept, under its own (savoir → sub-category → category)."""
@@ -136,7 +167,8 @@ class RomeViews:
         for sub, members in self.broader_of(items).items():
             tops = self.objects(sub, BROADER) if sub else []
             by_top[tops[0] if tops else None].append(
-                self.group(sub, self.sort([self.entry(m, flags.get(m, "")) for m in members])))
+                self.group(sub, self.sort([self.entry(m, flags.get(m, "")) for m in members]))
+            )
         return tuple(sorted((self.group(top, (), tuple(groups)) for top, groups in by_top.items()), key=group_key))
 
     def savoir_faire(self, flags: dict[str, str]) -> tuple[Group, ...]:
@@ -157,21 +189,34 @@ class RomeViews:
         principal = set(self.objects(self.iri, str(MKG.principalAppellation)))
         appellations = self.objects(self.iri, NARROWER)  # a fiche's narrower concepts are its appellations
         mobility_nodes = [n for n in self.into.get(str(MKG.linkFiche), []) if str(MKG.Mobilite) in self.types(n)]
-        ranked = sorted((self.build.order(n)[0], self.objects(n, str(MKG.mobiliteCible))[0]) for n in mobility_nodes
-                        if self.objects(n, str(MKG.mobiliteCible)))
+        ranked = sorted(
+            (self.build.order(n)[0], self.objects(n, str(MKG.mobiliteCible))[0])
+            for n in mobility_nodes
+            if self.objects(n, str(MKG.mobiliteCible))
+        )
         ours = self.into.get(str(MKG.romeFiche), [])
         return FicheView(
-            definition=self.texts(DEFINITION), access=self.texts(str(MKG.accesMetier)),
-            appellations=tuple(sorted((self.entry(a, "principale" if a in principal else "") for a in appellations),
-                                      key=lambda e: (e.flag != "principale", e.term.text.lower()))),
+            definition=self.texts(DEFINITION),
+            access=self.texts(str(MKG.accesMetier)),
+            appellations=tuple(
+                sorted(
+                    (self.entry(a, "principale" if a in principal else "") for a in appellations),
+                    key=lambda e: (e.flag != "principale", e.term.text.lower()),
+                )
+            ),
             savoir_faire=self.savoir_faire(flags),
-            savoir_etre=self.sort([self.entry(i, flags.get(i, "")) for i in self.objects(self.iri, str(MKG.savoirEtre))]),
+            savoir_etre=self.sort(
+                [self.entry(i, flags.get(i, "")) for i in self.objects(self.iri, str(MKG.savoirEtre))]
+            ),
             savoirs=self.grouped_twice(self.objects(self.iri, str(MKG.savoir)), flags),
             contextes=self.grouped(self.objects(self.iri, str(MKG.contexteTravail)), flags),
             mobilities=tuple(self.entry(target, str(rank)) for rank, target in ranked),
             mobilities_from=self.sort([self.entry(s) for s in set(self.into.get(str(MKG.mobilite), []))]),
-            riasec=tuple(self.entry(r, flag) for p, flag in ((MKG.riasecMajeur, "majeur"), (MKG.riasecMineur, "mineur"))
-                         for r in self.objects(self.iri, str(p))),
+            riasec=tuple(
+                self.entry(r, flag)
+                for p, flag in ((MKG.riasecMajeur, "majeur"), (MKG.riasecMineur, "mineur"))
+                for r in self.objects(self.iri, str(p))
+            ),
             secteurs=self.flagged(str(MKG.secteurActivite), str(MKG.secteurActivitePrincipal)),
             interests=self.flagged(str(MKG.centreInteret), str(MKG.centreInteretPrincipal)),
             fiches_metiers=self.sort([self.entry(s) for s in ours if str(MKG.FicheMetier) in self.types(s)]),
@@ -180,8 +225,12 @@ class RomeViews:
 
     def flagged(self, predicate: str, principal: str) -> tuple[Entry, ...]:
         main = set(self.objects(self.iri, principal))
-        return tuple(sorted((self.entry(o, "principal" if o in main else "") for o in self.objects(self.iri, predicate)),
-                            key=lambda e: (e.flag == "", e.term.text.lower())))
+        return tuple(
+            sorted(
+                (self.entry(o, "principal" if o in main else "") for o in self.objects(self.iri, predicate)),
+                key=lambda e: (e.flag == "", e.term.text.lower()),
+            )
+        )
 
     def usage(self) -> Usage:
         """The fiches that use this item, by kind of link, with their coeur-de-métier level; for an appellation, our titles."""
@@ -190,8 +239,10 @@ class RomeViews:
             for fiche in self.objects(node, str(MKG.linkFiche)):
                 found = self.objects(node, str(MKG.coherence))
                 levels[fiche] = f"cœur de métier ({self.graph.label(found[0])})" if found else ""
-        by_kind = [(kind, self.sort([self.entry(f, levels.get(f, "")) for f in set(self.into.get(predicate, []))]))
-                   for predicate, kind in USES.items()]
+        by_kind = [
+            (kind, self.sort([self.entry(f, levels.get(f, "")) for f in set(self.into.get(predicate, []))]))
+            for predicate, kind in USES.items()
+        ]
         if APPELLATION in self.types(self.iri):
             by_kind.append(("appellation", self.sort([self.entry(f) for f in self.objects(self.iri, BROADER)])))
         titles = self.sort([self.entry(s) for s in set(self.into.get(str(SKOS.exactMatch), []))])

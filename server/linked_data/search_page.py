@@ -58,8 +58,11 @@ def groups(index: SearchIndex, query: str, types: tuple[str, ...], limit: int) -
     link = make_linker(services().config.base_iri, request.script_root)
     found = []
     for type_id in types:
-        hits = [Hit(c.id, c.name, _code(index, c), c.score, c.match, c.matched_label, link(c.id) or c.id)
-                for c in index.search(query, (type_id,), limit) if c.score >= MIN_SCORE]
+        hits = [
+            Hit(c.id, c.name, _code(index, c), c.score, c.match, c.matched_label, link(c.id) or c.id)
+            for c in index.search(query, (type_id,), limit)
+            if c.score >= MIN_SCORE
+        ]
         if hits:
             found.append(Group(type_id, TYPES[type_id].name, hits))
     return found
@@ -86,8 +89,13 @@ def search() -> Response:
     types = (type_filter,) if type_filter in TYPES else tuple(TYPES)
     found = groups(current_index(), query[:MAX_QUERY], types, _limit()) if query else []
     if _wants_json():
-        return jsonify({"query": query, "truncated": len(query) > MAX_QUERY,
-                        "groups": [asdict(g) for g in found]})
-    body = render_template("search.html", query=query, groups=found, truncated=len(query) > MAX_QUERY,
-                           types=TYPES, type_filter=type_filter if type_filter in TYPES else "")
+        return jsonify({"query": query, "truncated": len(query) > MAX_QUERY, "groups": [asdict(g) for g in found]})
+    body = render_template(
+        "search.html",
+        query=query,
+        groups=found,
+        truncated=len(query) > MAX_QUERY,
+        types=TYPES,
+        type_filter=type_filter if type_filter in TYPES else "",
+    )
     return Response(body, mimetype="text/html")

@@ -68,14 +68,26 @@ class Metrics:
 
         disable_created_metrics()  # no *_created series: they double the output and nobody graphs them
         self.registry = CollectorRegistry()
-        self.requests = Counter("metiers_kg_requests", "HTTP requests answered",
-                                ["endpoint", "method", "status"], registry=self.registry)
-        self.latency = Histogram("metiers_kg_request_duration_seconds", "Time to answer, to the last byte sent",
-                                 ["endpoint"], buckets=LATENCY_BUCKETS, registry=self.registry)
-        self.sizes = Histogram("metiers_kg_response_bytes", "Size of response bodies in bytes",
-                               ["endpoint"], buckets=SIZE_BUCKETS, registry=self.registry)
-        self.timeouts = Counter("metiers_kg_query_timeouts", "Queries stopped at the time limit",
-                                registry=self.registry)
+        self.requests = Counter(
+            "metiers_kg_requests", "HTTP requests answered", ["endpoint", "method", "status"], registry=self.registry
+        )
+        self.latency = Histogram(
+            "metiers_kg_request_duration_seconds",
+            "Time to answer, to the last byte sent",
+            ["endpoint"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.sizes = Histogram(
+            "metiers_kg_response_bytes",
+            "Size of response bodies in bytes",
+            ["endpoint"],
+            buckets=SIZE_BUCKETS,
+            registry=self.registry,
+        )
+        self.timeouts = Counter(
+            "metiers_kg_query_timeouts", "Queries stopped at the time limit", registry=self.registry
+        )
 
     def exposition(self) -> tuple[bytes, str]:
         from prometheus_client import (
@@ -174,8 +186,16 @@ def install(app: Flask, metrics: Metrics, runner_timeouts: Any) -> None:
                 metrics.timeouts.inc()
                 fields["timeout"] = True
             if endpoint.startswith(("sparql", "graph_store")):
-                line = {"ts": round(time.time(), 3), "method": method, "path": path, "status": status,
-                        "ms": round(elapsed * 1000, 2), "bytes": body.sent, "aborted": body.failed, **fields}
+                line = {
+                    "ts": round(time.time(), 3),
+                    "method": method,
+                    "path": path,
+                    "status": status,
+                    "ms": round(elapsed * 1000, 2),
+                    "bytes": body.sent,
+                    "aborted": body.failed,
+                    **fields,
+                }
                 logger.info(json.dumps(line, ensure_ascii=False))
 
         response.response = _Counted(response.response, done)  # type: ignore[assignment]

@@ -46,8 +46,13 @@ def _watch(limit_bytes: int, logger: logging.Logger) -> None:
     while True:
         used = resident_bytes()
         if used >= limit_bytes:
-            logger.error("worker %d exits: its memory reached %d MiB (limit %d MiB, --max-worker-memory); "
-                         "the requests in flight in it are cut", os.getpid(), used // MIB, limit_bytes // MIB)
+            logger.error(
+                "worker %d exits: its memory reached %d MiB (limit %d MiB, --max-worker-memory); "
+                "the requests in flight in it are cut",
+                os.getpid(),
+                used // MIB,
+                limit_bytes // MIB,
+            )
             for handler in logger.handlers:
                 handler.flush()
             os._exit(MEMORY_EXIT_CODE)

@@ -104,8 +104,13 @@ class _Cancelled(Exception):
 
 # What crosses from the executor to the request thread: tagged tuples (cheap on the hot path, and
 # narrowed by their tag for the type checker).
-Event = (tuple[Literal["begin"], object] | tuple[Literal["chunk"], bytes] | tuple[Literal["all"], tuple[object, bytes]]
-         | tuple[Literal["error"], BaseException] | tuple[Literal["end"], None])
+Event = (
+    tuple[Literal["begin"], object]
+    | tuple[Literal["chunk"], bytes]
+    | tuple[Literal["all"], tuple[object, bytes]]
+    | tuple[Literal["error"], BaseException]
+    | tuple[Literal["end"], None]
+)
 
 
 class Channel:
@@ -221,8 +226,9 @@ class _Waiter:
 class ResultStream:
     """A query that has produced its first bytes: what they are, and an iterator over all of them."""
 
-    def __init__(self, representation: object, first: Event, waiter: _Waiter | None,
-                 complete: bytes | None = None) -> None:
+    def __init__(
+        self, representation: object, first: Event, waiter: _Waiter | None, complete: bytes | None = None
+    ) -> None:
         self.representation = representation
         self._first = first
         self._waiter = waiter
@@ -262,8 +268,13 @@ class _Executor:
 class QueryRunner:
     """A pool of executor threads per process running jobs under a per-query time budget."""
 
-    def __init__(self, timeout: float, exit_action: ExitAction = exit_worker,
-                 chunk_size: int = CHUNK_SIZE, threads: int = EXECUTOR_THREADS) -> None:
+    def __init__(
+        self,
+        timeout: float,
+        exit_action: ExitAction = exit_worker,
+        chunk_size: int = CHUNK_SIZE,
+        threads: int = EXECUTOR_THREADS,
+    ) -> None:
         self.timeout = timeout
         self.exit_action = exit_action
         self.chunk_size = chunk_size
@@ -322,8 +333,11 @@ class QueryRunner:
         if not stuck:
             return
         deadline = time.monotonic() + EXIT_GRACE_SECONDS
-        unstoppable = [channel for channel in stuck
-                       if not channel.done.wait(max(deadline - time.monotonic(), 0.0)) and not channel.reported]
+        unstoppable = [
+            channel
+            for channel in stuck
+            if not channel.done.wait(max(deadline - time.monotonic(), 0.0)) and not channel.reported
+        ]
         if unstoppable:
             for channel in unstoppable:
                 channel.reported = True  # one exit action per runaway, however many responses close

@@ -37,8 +37,14 @@ def truncation_headers(cap: int) -> dict[str, str]:
     return {TRUNCATED_HEADER: f"max-rows={cap}"}
 
 
-def write_solutions(out: BinaryIO, variables: Sequence[str], rows: Sequence[ox.QuerySolution],
-                    format: ox.QueryResultsFormat, truncated: bool, cap: int) -> None:
+def write_solutions(
+    out: BinaryIO,
+    variables: Sequence[str],
+    rows: Sequence[ox.QuerySolution],
+    format: ox.QueryResultsFormat,
+    truncated: bool,
+    cap: int,
+) -> None:
     """Serialise ``rows`` (already cut to the cap) in one of the four SPARQL results formats."""
     if format == ox.QueryResultsFormat.JSON:
         _json(out, variables, rows, truncated)
@@ -63,9 +69,14 @@ def _json_term(term: object) -> dict[str, object]:
             value["datatype"] = term.datatype.value
         return value
     if isinstance(term, ox.Triple):
-        return {"type": "triple", "value": {"subject": _json_term(term.subject),
-                                            "predicate": _json_term(term.predicate),
-                                            "object": _json_term(term.object)}}
+        return {
+            "type": "triple",
+            "value": {
+                "subject": _json_term(term.subject),
+                "predicate": _json_term(term.predicate),
+                "object": _json_term(term.object),
+            },
+        }
     raise TypeError(f"unexpected term {term!r}")
 
 
@@ -89,21 +100,26 @@ def _xml_term(term: object) -> str:
             return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
         return f"<literal>{escape(term.value)}</literal>"
     if isinstance(term, ox.Triple):
-        return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
-                f"</predicate><object>{_xml_term(term.object)}</object></triple>")
+        return (
+            f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
+            f"</predicate><object>{_xml_term(term.object)}</object></triple>"
+        )
     raise TypeError(f"unexpected term {term!r}")
 
 
-def _xml(out: BinaryIO, variables: Sequence[str], rows: Sequence[ox.QuerySolution], truncated: bool,
-         cap: int) -> None:
+def _xml(out: BinaryIO, variables: Sequence[str], rows: Sequence[ox.QuerySolution], truncated: bool, cap: int) -> None:
     head = "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
     if truncated:
         head += f'<link href="urn:metiers-kg:truncated:max-rows={cap}"/>'
-    out.write(('<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-               f"<head>{head}</head><results>").encode())
+    out.write(
+        (
+            f'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>{head}</head><results>'
+        ).encode()
+    )
     for row in rows:
-        bindings = "".join(f"<binding name={quoteattr(v)}>{_xml_term(row[v])}</binding>"
-                           for v in variables if row[v] is not None)
+        bindings = "".join(
+            f"<binding name={quoteattr(v)}>{_xml_term(row[v])}</binding>" for v in variables if row[v] is not None
+        )
         out.write(f"<result>{bindings}</result>".encode())
     out.write(b"</results></sparql>")
 
@@ -129,8 +145,9 @@ def _csv(out: BinaryIO, variables: Sequence[str], rows: Sequence[ox.QuerySolutio
 
 def _tsv(out: BinaryIO, variables: Sequence[str], rows: Sequence[ox.QuerySolution]) -> None:
     out.write(("\t".join(f"?{v}" for v in variables) + "\n").encode())
-    _write_all(out, (("\t".join("" if row[v] is None else str(row[v]) for v in variables) + "\n").encode()
-                     for row in rows))
+    _write_all(
+        out, (("\t".join("" if row[v] is None else str(row[v]) for v in variables) + "\n").encode() for row in rows)
+    )
 
 
 def _write_all(out: BinaryIO, pieces: Iterable[bytes]) -> None:

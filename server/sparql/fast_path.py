@@ -35,11 +35,13 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from server.sparql.capped_results import TRUNCATED_HEADER
 from server.http.caching import entity_tag, revalidates
+from server.http.cors_compression import COMPRESS_MIN_SIZE, ENCODINGS, compress
 from server.ops.metrics import QUERY_LOG_CHARS, STARTED, Metrics, request_logger
-from server.sparql.plain_request import read_plain
 from server.runtime.services import Services
+from server.runtime.store_provider import StoreHandle
+from server.sparql.capped_results import TRUNCATED_HEADER
+from server.sparql.plain_request import read_plain
 from server.sparql.query import (
     EVALUATED,
     FORM,
@@ -51,8 +53,6 @@ from server.sparql.query import (
     answer_headers,
     validator_headers,
 )
-from server.runtime.store_provider import StoreHandle
-from server.http.cors_compression import COMPRESS_MIN_SIZE, ENCODINGS, compress
 
 REPLAY = "metiers_kg.replay"  # environ key: (store handle, logged query) set by the view on a replayable answer
 ENDPOINT = "sparql.sparql"  # the Flask endpoint of /sparql, as metrics label it
@@ -62,8 +62,15 @@ MAX_KEY_BODY = 64 * 1024  # POST bodies up to this size are part of a key; large
 
 OK = "200 OK"
 # the headers an answer decides itself (server.sparql.query.answer_headers); the app adds the rest
-ANSWER_HEADERS = {"content-type", "content-length", "etag", "last-modified", "cache-control", TRUNCATED_HEADER.lower(),
-                  "content-encoding"}
+ANSWER_HEADERS = {
+    "content-type",
+    "content-length",
+    "etag",
+    "last-modified",
+    "cache-control",
+    TRUNCATED_HEADER.lower(),
+    "content-encoding",
+}
 MAX_FRAMES = 32  # distinct Accept-Encoding values learnt; others go to Flask
 
 Frame = tuple[list[tuple[str, str]], str | None]  # the headers the app adds, and the encoding it applies
@@ -116,8 +123,18 @@ class FastPath:
             since = environ.get("HTTP_IF_MODIFIED_SINCE")
             if if_none_match is not None or since is not None:
                 fresh = revalidates(if_none_match, since, self._entity_tag(handle), handle.modified[0])
-        key = ("replay", 304 if fresh else 200, method, path, query_string, content_type, body,
-               environ.get("HTTP_ACCEPT"), environ.get("HTTP_ACCEPT_ENCODING"), environ.get("HTTP_ORIGIN"))
+        key = (
+            "replay",
+            304 if fresh else 200,
+            method,
+            path,
+            query_string,
+            content_type,
+            body,
+            environ.get("HTTP_ACCEPT"),
+            environ.get("HTTP_ACCEPT_ENCODING"),
+            environ.get("HTTP_ORIGIN"),
+        )
         entry = handle.results.get(key)
         if entry is not None:
             (status, headers, logged), payload = entry
@@ -132,8 +149,16 @@ class FastPath:
             return self._through_flask(environ, start_response, key, learn=len(self._frames) < MAX_FRAMES)
         return self._evaluate(environ, start_response, key, handle, parsed, started, frame)
 
-    def _evaluate(self, environ: dict, start_response: Callable[..., Any], key: tuple, handle: StoreHandle,
-                  parsed: SparqlRequest, started: float, frame: Frame) -> Iterable[bytes]:
+    def _evaluate(
+        self,
+        environ: dict,
+        start_response: Callable[..., Any],
+        key: tuple,
+        handle: StoreHandle,
+        parsed: SparqlRequest,
+        started: float,
+        frame: Frame,
+    ) -> Iterable[bytes]:
         """Answer a plain query without Flask; a failure or a streamed answer goes on to Flask, evaluated."""
         timeouts_before = self.found.runner.thread_timeouts
         try:
@@ -154,12 +179,12 @@ class FastPath:
         logged = parsed.query[:QUERY_LOG_CHARS]
         if result.kept:
             handle.results.put(key, (OK, tuple(headers), logged), payload)
-        self._record(environ["REQUEST_METHOD"], environ["PATH_INFO"], 200, len(payload), logged,
-                     result.cache, started)
+        self._record(environ["REQUEST_METHOD"], environ["PATH_INFO"], 200, len(payload), logged, result.cache, started)
         return [payload]
 
-    def _through_flask(self, environ: dict, start_response: Callable[..., Any], key: tuple,
-                       learn: bool = False) -> Iterable[bytes]:
+    def _through_flask(
+        self, environ: dict, start_response: Callable[..., Any], key: tuple, learn: bool = False
+    ) -> Iterable[bytes]:
         """Let Flask answer; keep the answer when the view marked it replayable.
 
         ``learn``: the request is a plain query (``server.sparql.plain_request``); a complete answer to it
@@ -206,8 +231,7 @@ class FastPath:
             self._validators = (handle, etag, headers)
         return etag, headers
 
-    def _record(self, method: str, path: str, status: int, sent: int, logged: str, cache: str,
-                started: float) -> None:
+    def _record(self, method: str, path: str, status: int, sent: int, logged: str, cache: str, started: float) -> None:
         """What ``server.ops.metrics`` records for a request answered by Flask: counters and the log line."""
         elapsed = time.perf_counter() - started
         counter = self._counters.get((method, status))
@@ -216,9 +240,22 @@ class FastPath:
         counter.inc()
         self._latency.observe(elapsed)
         self._sizes.observe(sent)
-        self.logger.info(json.dumps({"ts": round(time.time(), 3), "method": method, "path": path, "status": status,
-                                     "ms": round(elapsed * 1000, 2), "bytes": sent, "aborted": False,
-                                     "query": logged, "cache": cache}, ensure_ascii=False))
+        self.logger.info(
+            json.dumps(
+                {
+                    "ts": round(time.time(), 3),
+                    "method": method,
+                    "path": path,
+                    "status": status,
+                    "ms": round(elapsed * 1000, 2),
+                    "bytes": sent,
+                    "aborted": False,
+                    "query": logged,
+                    "cache": cache,
+                },
+                ensure_ascii=False,
+            )
+        )
 
 
 def _read_small_body(environ: dict, content_type: str) -> bytes | None:

@@ -50,8 +50,9 @@ def graph_store() -> Response:
         if fmt is not ox.RdfFormat.RDF_XML:  # brackets of Turtle and JSON-LD: the parsers recurse on them
             check_nesting(data.decode("utf-8", errors="replace"), "body", chains=False)
         elif b"<!entity" in data.lower():  # entity expansion turns a few hundred bytes into gigabytes
-            raise MalformedRequestError("RDF/XML bodies with entity declarations (<!ENTITY …>) are refused; "
-                                        "write the values out")
+            raise MalformedRequestError(
+                "RDF/XML bodies with entity declarations (<!ENTITY …>) are refused; write the values out"
+            )
         base = target.value if isinstance(target, ox.NamedNode) else found.config.base_iri
         replace = request.method == "PUT"
         job = write_job(found.config.store_dir, lambda store: _write(store, target, data, fmt, base, replace))
@@ -81,9 +82,11 @@ def read_graph(target: Target) -> Response:
         if isinstance(target, ox.NamedNode) and not store.contains_named_graph(target):
             raise NotFound(f"no graph <{target.value}> in the store")
         channel.begin(representation)
-        ox.serialize((ox.Triple(q.subject, q.predicate, q.object)
-                      for q in store.quads_for_pattern(None, None, None, target)),
-                     channel, format=representation.format)
+        ox.serialize(
+            (ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, target)),
+            channel,
+            format=representation.format,
+        )
 
     stream = found.runner.run(job)
     body = stream.complete if stream.complete is not None else iter(stream)
@@ -101,8 +104,7 @@ def _write(store: Store, target: Target, data: bytes, fmt: ox.RdfFormat, base: s
     oxi = store.oxigraph
     existed = _exists(oxi, target) if isinstance(target, ox.NamedNode) else True
     try:
-        triples = [ox.Quad(t.subject, t.predicate, t.object, target)
-                   for t in ox.parse(data, format=fmt, base_iri=base)]
+        triples = [ox.Quad(t.subject, t.predicate, t.object, target) for t in ox.parse(data, format=fmt, base_iri=base)]
     except SyntaxError as error:
         raise MalformedRequestError(f"the body is not valid {fmt.name}: {error}") from None
     store.touched.add(target.value if isinstance(target, ox.NamedNode) else DEFAULT_GRAPH)

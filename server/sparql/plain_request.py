@@ -77,6 +77,7 @@ def _request(environ: dict, fields: list[tuple[str, str]], body_query: str | Non
         query=queries[0],
         default_graphs=tuple(value for name, value in fields if name == "default-graph-uri"),
         named_graphs=tuple(value for name, value in fields if name == "named-graph-uri"),
-        preferences=Preferences(accept=environ.get("HTTP_ACCEPT"),
-                                formats=tuple(value for name, value in fields if name == "format")),
+        preferences=Preferences(
+            accept=environ.get("HTTP_ACCEPT"), formats=tuple(value for name, value in fields if name == "format")
+        ),
     )

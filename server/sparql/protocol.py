@@ -23,15 +23,14 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Request, Response, current_app, request
 from werkzeug.datastructures import MultiDict
 
-from server.http.errors import MalformedRequestError, QueryTimeoutError, UnsupportedContentTypeError, UpdateRefusedError
-from server.sparql import editor as ui
-from server.sparql.fast_path import REPLAY
 from server.http.caching import entity_tag, not_modified
-from server.ops.metrics import QUERY_LOG_CHARS, note
+from server.http.errors import MalformedRequestError, QueryTimeoutError, UnsupportedContentTypeError, UpdateRefusedError
 from server.http.negotiation import Preferences
 from server.http.representations import Representation
-from server.sparql.service_description import description_job
+from server.ops.metrics import QUERY_LOG_CHARS, note
 from server.runtime.services import Services, services
+from server.sparql import editor as ui
+from server.sparql.fast_path import REPLAY
 from server.sparql.query import (
     EVALUATED,
     FORM,
@@ -42,6 +41,7 @@ from server.sparql.query import (
     answer_headers,
     validator_headers,
 )
+from server.sparql.service_description import description_job
 from server.sparql.update import UpdateRequest, authorize, sparql_update, write_job
 
 SPARQL_UPDATE = "application/sparql-update"
@@ -49,8 +49,10 @@ READABLE_BODIES = [FORM, SPARQL_QUERY, SPARQL_UPDATE]
 MAX_BODY_BYTES = 1024 * 1024  # a query, not a data upload (larger bodies: 413, via MAX_CONTENT_LENGTH)
 MAX_UPDATE_BYTES = 64 * 1024 * 1024  # an authorised update may carry data (INSERT DATA)
 
-USAGE = ("send a SPARQL query as GET /sparql?query=…, or POST it as the 'query' field of an "
-         f"{FORM} body, or as the whole body with Content-Type: {SPARQL_QUERY}")
+USAGE = (
+    "send a SPARQL query as GET /sparql?query=…, or POST it as the 'query' field of an "
+    f"{FORM} body, or as the whole body with Content-Type: {SPARQL_QUERY}"
+)
 
 bp = Blueprint("sparql", __name__)
 
@@ -121,8 +123,9 @@ def service_description(found: Services) -> Response:
     preferences = Preferences(accept=request.headers.get("Accept"), formats=tuple(request.args.getlist("format")))
     stream = found.runner.run(description_job(handle, endpoint, found.config, preferences))
     representation: Representation = stream.representation  # type: ignore[assignment]
-    return Response(stream.complete if stream.complete is not None else iter(stream),
-                    content_type=representation.content_type)
+    return Response(
+        stream.complete if stream.complete is not None else iter(stream), content_type=representation.content_type
+    )
 
 
 def read_request(req: Request) -> SparqlRequest | UpdateRequest | None:
@@ -178,8 +181,9 @@ def _read_update(req: Request) -> UpdateRequest:
             raise MalformedRequestError("give either 'query' or 'update', not both")
     if not update.strip():
         raise MalformedRequestError("missing or empty update")
-    return UpdateRequest(update, tuple(_all(req, params, "using-graph-uri")),
-                         tuple(_all(req, params, "using-named-graph-uri")))
+    return UpdateRequest(
+        update, tuple(_all(req, params, "using-graph-uri")), tuple(_all(req, params, "using-named-graph-uri"))
+    )
 
 
 def _all(req: Request, params: MultiDict[str, str], name: str) -> list[str]:
@@ -200,8 +204,9 @@ def _check_form_encoding(body: bytes) -> None:
         parse_qsl(body.decode("ascii"), keep_blank_values=True, errors="strict")
     except UnicodeDecodeError as error:
         raise MalformedRequestError(
-            f"the form body is not percent-encoded UTF-8 (byte {error.object[error.start:error.start + 1]!r} "
-            f"at offset {error.start}); encode each field as UTF-8, then percent-encode it") from None
+            f"the form body is not percent-encoded UTF-8 (byte {error.object[error.start : error.start + 1]!r} "
+            f"at offset {error.start}); encode each field as UTF-8, then percent-encode it"
+        ) from None
 
 
 def _body_text(req: Request) -> str:

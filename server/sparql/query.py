@@ -23,17 +23,17 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from server.http.errors import MalformedRequestError, QuerySyntaxError
-from server.sparql.capped_results import take, truncation_headers, write_solutions
 from server.http.caching import CACHE_CONTROL, fixed_by_build
+from server.http.errors import MalformedRequestError, QuerySyntaxError
 from server.http.negotiation import Preferences, QueryForm
 from server.http.representations import Representation
 from server.runtime.query_runner import Channel, Job, ResultStream
 from server.runtime.services import Services
-from server.sparql.service_guard import check_calls
-from server.sparql.text import check_nesting, names_dataset
-from server.sparql.syntax_errors import explain
 from server.runtime.store_provider import StoreHandle
+from server.sparql.capped_results import take, truncation_headers, write_solutions
+from server.sparql.service_guard import check_calls
+from server.sparql.syntax_errors import explain
+from server.sparql.text import check_nesting, names_dataset
 
 FORM = "application/x-www-form-urlencoded"  # the two bodies a query may come in (SPARQL 1.1 Protocol)
 SPARQL_QUERY = "application/sparql-query"
@@ -92,8 +92,7 @@ class Evaluated:
         return self.outcome
 
 
-def answer(found: Services, handle: StoreHandle, parsed: SparqlRequest,
-           evaluated: Evaluated | None = None) -> Answer:
+def answer(found: Services, handle: StoreHandle, parsed: SparqlRequest, evaluated: Evaluated | None = None) -> Answer:
     """The build's cached answer, or a fresh evaluation (``evaluated``'s, if the lean path made it)."""
     if evaluated is not None:
         return evaluated.result()

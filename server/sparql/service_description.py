@@ -30,7 +30,6 @@ COUNTS_KEY = "graph-triple-counts"
 COUNT_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 
-
 def _sd(name: str) -> ox.NamedNode:
     return ox.NamedNode(SD + name)
 
@@ -40,15 +39,15 @@ def graph_counts(handle: StoreHandle) -> tuple[int, list[tuple[str, int]]]:
     cached = handle.memo.get(COUNTS_KEY)
     if cached is None:
         store = handle.store.oxigraph
-        named = sorted((row["g"].value, int(row["n"].value))
-                       for row in store.query(COUNT_QUERY))
+        named = sorted((row["g"].value, int(row["n"].value)) for row in store.query(COUNT_QUERY))
         default = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
         cached = handle.memo[COUNTS_KEY] = (default, named)
     return cached
 
 
-def description(endpoint: str, config: ServerConfig, default_triples: int,
-                named: list[tuple[str, int]]) -> Iterator[ox.Triple]:
+def description(
+    endpoint: str, config: ServerConfig, default_triples: int, named: list[tuple[str, int]]
+) -> Iterator[ox.Triple]:
     """The description's triples (plain terms: no query results involved)."""
     service, dataset, default_graph = ox.BlankNode("service"), ox.BlankNode("dataset"), ox.BlankNode("default")
     yield ox.Triple(service, RDF_TYPE, _sd("Service"))
@@ -61,8 +60,7 @@ def description(endpoint: str, config: ServerConfig, default_triples: int,
     yield ox.Triple(service, _sd("feature"), _sd("UnionDefaultGraph"))
     if config.service_allowlist:
         yield ox.Triple(service, _sd("feature"), _sd("BasicFederatedQuery"))
-    yield ox.Triple(service, _sd("defaultEntailmentRegime"),
-                    ox.NamedNode(ENTAILMENT + "Simple"))
+    yield ox.Triple(service, _sd("defaultEntailmentRegime"), ox.NamedNode(ENTAILMENT + "Simple"))
     yield ox.Triple(service, _sd("defaultDataset"), dataset)
     yield ox.Triple(dataset, RDF_TYPE, _sd("Dataset"))
     yield ox.Triple(dataset, _sd("defaultGraph"), default_graph)
@@ -86,8 +84,11 @@ def description_job(handle: StoreHandle, endpoint: str, config: ServerConfig, pr
     def job(channel: Channel) -> None:
         default_triples, named = graph_counts(handle)
         channel.begin(representation)
-        ox.serialize(description(endpoint, config, default_triples, named), channel,
-                     format=representation.format,
-                     prefixes={"sd": str(SD), "void": str(VOID), "formats": str(FORMATS)})
+        ox.serialize(
+            description(endpoint, config, default_triples, named),
+            channel,
+            format=representation.format,
+            prefixes={"sd": str(SD), "void": str(VOID), "formats": str(FORMATS)},
+        )
 
     return job

@@ -42,14 +42,16 @@ def check_calls(text: str, allowed: Iterable[str], base_iri: str | None, kind: s
             raise ServiceRefusedError(
                 f"this {kind} mentions {' or '.join(keywords)}, and its endpoints could not be checked "
                 f"(the checker could not read it: {str(error).splitlines()[0][:200]}); "
-                "it is not run") from None
+                "it is not run"
+            ) from None
         return
     for target in sorted(targets, key=lambda t: t or ""):
         if target is None or target not in allowed:
             shown = "a variable endpoint" if target is None else f"<{target}>"
             raise ServiceRefusedError(
                 f"{'/'.join(keywords)} {shown} is not allowed on this server; allowed endpoints: "
-                + (", ".join(f"<{s}>" for s in sorted(allowed)) or "none (start it with --service-allow IRI)"))
+                + (", ".join(f"<{s}>" for s in sorted(allowed)) or "none (start it with --service-allow IRI)")
+            )
 
 
 def _lexed(text: str, base_iri: str | None, keywords: tuple[str, ...]) -> Iterator[str | None]:

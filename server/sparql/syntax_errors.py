@@ -19,8 +19,10 @@ QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
 PREFIXED_NAME_END = re.compile(r"(?<![\w:<])([A-Za-z][\w.-]*)?:[\w.%\\-]*$")
 STRING_START = re.compile(r"""["']""")
 # Spans that cannot hold a prefixed name, blanked (same length, so offsets stay) before looking for one.
-OPAQUE = re.compile(r'"""(?:[^\\]|\\.)*?"""|\'\'\'(?:[^\\]|\\.)*?\'\'\'|"(?:[^"\\\n]|\\.)*"|'
-                    r"'(?:[^'\\\n]|\\.)*'|<[^<>\"{}|^`\\\s]*>|#[^\n]*")
+OPAQUE = re.compile(
+    r'"""(?:[^\\]|\\.)*?"""|\'\'\'(?:[^\\]|\\.)*?\'\'\'|"(?:[^"\\\n]|\\.)*"|'
+    r"'(?:[^'\\\n]|\\.)*'|<[^<>\"{}|^`\\\s]*>|#[^\n]*"
+)
 DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 USED = re.compile(r"(?<![\w?$:.-])([A-Za-z][\w.-]*)?:(?=[\w%\\]|\s|$)")
 MAX_EXPECTED = 8
@@ -52,8 +54,9 @@ def _reason(query: str, line: int, column: int, before: str, expected: str) -> t
         start = before.rfind("<")
         return "invalid IRI (an IRI cannot contain spaces, quotes or <>{}|^`\\)", start + 1 if start >= 0 else column
     if "The SELECT contains a variable that is unbound" in expected:
-        return ("SELECT names a variable that is neither grouped (GROUP BY) nor computed by an aggregate "
-                "(COUNT, SAMPLE…)"), column
+        return (
+            "SELECT names a variable that is neither grouped (GROUP BY) nor computed by an aggregate (COUNT, SAMPLE…)"
+        ), column
     if STRING_START.search(before) and _in_open_string(before):
         return "the string is not closed (missing quote)", column
     tokens = _tokens(expected)
@@ -61,7 +64,7 @@ def _reason(query: str, line: int, column: int, before: str, expected: str) -> t
     expecting = f"expected {listed}" if tokens else "unexpected text"
     if _at_end(query, line, column):
         return f"the query ends too early; {expecting}", column
-    found = query.split("\n")[line - 1][column - 1:].split()
+    found = query.split("\n")[line - 1][column - 1 :].split()
     near = f" near {found[0][:30]!r}" if found else ""
     return f"{expecting}{near}", column
 
@@ -101,5 +104,5 @@ def _in_open_string(before: str) -> bool:
 
 def _at_end(query: str, line: int, column: int) -> bool:
     lines = query.split("\n")
-    rest = "\n".join([lines[line - 1][column - 1:], *lines[line:]]) if 0 < line <= len(lines) else ""
+    rest = "\n".join([lines[line - 1][column - 1 :], *lines[line:]]) if 0 < line <= len(lines) else ""
     return not rest.strip()

@@ -27,7 +27,8 @@ from urllib.parse import urljoin
 
 from server.http.errors import MalformedRequestError
 
-_TOKEN = re.compile(r"""
+_TOKEN = re.compile(
+    r"""
     (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
               |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
@@ -42,7 +43,9 @@ _TOKEN = re.compile(r"""
   | (?P<unbracket>[)\]])
   | (?P<space>\s+)
   | (?P<other>.)
-""", re.VERBOSE | re.DOTALL)
+""",
+    re.VERBOSE | re.DOTALL,
+)
 
 
 @dataclass(frozen=True)
@@ -83,13 +86,13 @@ def service_targets(query: str, base_iri: str | None, keyword: str = "SERVICE") 
     base = base_iri or ""
     stream = list(tokens(query))
     for index, token in enumerate(stream):
-        following = stream[index + 1:index + 3]
+        following = stream[index + 1 : index + 3]
         if token.is_word("BASE") and following and following[0].kind == "iri":
             base = urljoin(base, following[0].text[1:-1])
         elif token.is_word("PREFIX") and len(following) == 2 and following[1].kind == "iri":
             prefixes[following[0].text.rstrip(":")] = urljoin(base, following[1].text[1:-1])
         elif token.is_word(keyword):
-            rest = stream[index + 1:index + 3]
+            rest = stream[index + 1 : index + 3]
             if rest and rest[0].is_word("SILENT"):
                 rest = rest[1:]
             if not rest:
@@ -135,7 +138,9 @@ def names_dataset(query: str) -> bool:
     return any(t.depth == 0 and t.is_word("FROM") for t in tokens(query))
 
 
-MAX_NESTING = 64  # brackets ({, (, [) open at once: real queries stay far below; blank-node nesting costs O(n⁴) to parse
+MAX_NESTING = (
+    64  # brackets ({, (, [) open at once: real queries stay far below; blank-node nesting costs O(n⁴) to parse
+)
 MAX_CHAIN = 5000  # operators, keywords and separators along one path of nested groups (1 + 1 + …, UNION, OPTIONAL…)
 
 
@@ -186,7 +191,10 @@ def check_nesting(text: str, what: str = "query", chains: bool = True) -> None:
     if deepest > MAX_NESTING:
         problem = f"brackets nest {deepest} levels deep; this server accepts at most {MAX_NESTING}"
     else:
-        problem = (f"{longest} operators or clauses are chained in nested groups; "
-                   f"this server accepts at most {MAX_CHAIN}")
-    raise MalformedRequestError(f"the {what} is too deeply nested at line {line}, column {column}: {problem} "
-                     "(split it, or use VALUES for long lists)")
+        problem = (
+            f"{longest} operators or clauses are chained in nested groups; this server accepts at most {MAX_CHAIN}"
+        )
+    raise MalformedRequestError(
+        f"the {what} is too deeply nested at line {line}, column {column}: {problem} "
+        "(split it, or use VALUES for long lists)"
+    )

@@ -31,6 +31,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Request
 
+from kg.store import Store, revise_current
+from server.config import BEARER_TOKEN, ServerConfig
 from server.http.errors import (
     CredentialsError,
     MalformedRequestError,
@@ -38,12 +40,10 @@ from server.http.errors import (
     UpdateFailedError,
     UpdateRefusedError,
 )
-from kg.store import Store, revise_current
-from server.config import BEARER_TOKEN, ServerConfig
 from server.runtime.query_runner import Channel, Job
 from server.sparql.service_guard import check_calls
-from server.sparql.text import add_using, check_nesting, has_own_dataset, service_targets
 from server.sparql.syntax_errors import explain
+from server.sparql.text import add_using, check_nesting, has_own_dataset, service_targets
 
 WRITER_WAIT_SECONDS = 30.0  # how long a write queues behind others before giving up (503)
 
@@ -75,8 +75,9 @@ def check_authorization(authorization: str | None, config: ServerConfig) -> None
         raise CredentialsError("updates need the server's token: send 'Authorization: Bearer <token>'", 401)
     token = credentials.strip()
     if not token or not BEARER_TOKEN.fullmatch(token):
-        raise CredentialsError("the Authorization header is not 'Bearer <token>' (RFC 6750 token characters)",
-                               400, "invalid_request")
+        raise CredentialsError(
+            "the Authorization header is not 'Bearer <token>' (RFC 6750 token characters)", 400, "invalid_request"
+        )
     if not hmac.compare_digest(token.encode(), config.update_token.encode()):
         raise CredentialsError("the Bearer token does not match the server's update token", 401, "invalid_token")
 
@@ -94,8 +95,9 @@ class UpdateRequest:
         if not (self.using_graphs or self.using_named_graphs):
             return self.update
         if has_own_dataset(self.update):
-            raise MalformedRequestError("using-graph-uri / using-named-graph-uri cannot be combined with "
-                                        "USING or WITH in the update itself")
+            raise MalformedRequestError(
+                "using-graph-uri / using-named-graph-uri cannot be combined with USING or WITH in the update itself"
+            )
         for iri in self.using_graphs + self.using_named_graphs:
             try:
                 ox.NamedNode(iri)

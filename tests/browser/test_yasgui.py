@@ -46,11 +46,19 @@ def browser(server: str) -> Iterator[object]:
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM  # type: ignore[assignment]
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=1280,1100", "--no-first-run", "--disable-extensions"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,1100",
+        "--no-first-run",
+        "--disable-extensions",
+    ):
         options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER, log_output=subprocess.DEVNULL),
-                              options=options)
+    driver = webdriver.Chrome(
+        service=Service(executable_path=CHROMEDRIVER, log_output=subprocess.DEVNULL), options=options
+    )
     driver.set_page_load_timeout(WAIT)
     try:
         yield driver
@@ -69,15 +77,18 @@ def test_an_example_query_runs_and_shows_its_result_table(browser, server: str) 
     browser.find_element(By.CSS_SELECTOR, 'button.example[data-example="rome-m1810"]').click()
     assert "rome:M1810" in browser.execute_script("return window.metiersKgYasgui.getTab().getQuery()")
     browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
-    rows = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".yasr table.dataTable tbody tr td a")
-                      and d.find_elements(By.CSS_SELECTOR, ".yasr table.dataTable tbody tr"))
+    rows = wait.until(
+        lambda d: (
+            d.find_elements(By.CSS_SELECTOR, ".yasr table.dataTable tbody tr td a")
+            and d.find_elements(By.CSS_SELECTOR, ".yasr table.dataTable tbody tr")
+        )
+    )
     table = browser.find_element(By.CSS_SELECTOR, ".yasr table.dataTable").text
     assert "administrateur/trice de logiciels de laboratoire" in table
     assert len(rows) >= 2  # MET.717 and the emploi-types under M1810
     OUTPUT.mkdir(exist_ok=True)
     browser.save_screenshot(str(OUTPUT / "yasgui-rome-m1810.png"))
-    hosts = browser.execute_script(
-        "return performance.getEntriesByType('resource').map(e => new URL(e.name).host)")
+    hosts = browser.execute_script("return performance.getEntriesByType('resource').map(e => new URL(e.name).host)")
     assert set(hosts) <= {server.removeprefix("http://")}, hosts  # nothing fetched from elsewhere
 
 
@@ -108,8 +119,16 @@ def test_an_iri_in_the_results_opens_on_this_server(browser, server: str) -> Non
     wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, ".yasqe .CodeMirror")))
     browser.find_element(By.CSS_SELECTOR, 'button.example[data-example="rome-m1810"]').click()
     browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
-    link = wait.until(lambda d: next((a for a in d.find_elements(By.CSS_SELECTOR, ".yasr table.dataTable td a")
-                                      if a.get_attribute("href").endswith("/metier/MET.717")), None))
+    link = wait.until(
+        lambda d: next(
+            (
+                a
+                for a in d.find_elements(By.CSS_SELECTOR, ".yasr table.dataTable td a")
+                if a.get_attribute("href").endswith("/metier/MET.717")
+            ),
+            None,
+        )
+    )
     assert link.get_attribute("href") == "https://w3id.org/metiers-kg/metier/MET.717"  # shown as the IRI it is
     windows = set(browser.window_handles)
     link.click()
@@ -133,13 +152,16 @@ def test_a_query_error_is_shown_as_one_readable_line(browser, server: str) -> No
     browser.get(server + "/")
     wait = WebDriverWait(browser, WAIT)
     wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, ".yasqe .CodeMirror")))
-    browser.execute_script("window.metiersKgYasgui.getTab().setQuery(arguments[0])",
-                           "SELECT * WHERE { ?s a mkg:FicheMetier }")
+    browser.execute_script(
+        "window.metiersKgYasgui.getTab().setQuery(arguments[0])", "SELECT * WHERE { ?s a mkg:FicheMetier }"
+    )
     browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
     shown = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".yasr .errorResult"))[0]
     wait.until(lambda _d: "not declared" in shown.text)
     OUTPUT.mkdir(exist_ok=True)
     browser.save_screenshot(str(OUTPUT / "yasgui-query-error.png"))
-    assert ("SPARQL syntax error at line 1, column 23: prefix mkg: is not declared; "
-            "add: PREFIX mkg: <https://w3id.org/metiers-kg/ontology#>") in shown.text
+    assert (
+        "SPARQL syntax error at line 1, column 23: prefix mkg: is not declared; "
+        "add: PREFIX mkg: <https://w3id.org/metiers-kg/ontology#>"
+    ) in shown.text
     assert "Prefix not found" not in shown.text and "\\u{" not in shown.text

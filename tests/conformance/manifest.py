@@ -26,10 +26,15 @@ HTS = rdflib.Namespace("http://www.w3.org/2011/http-statusCodes#")
 CNT = rdflib.Namespace("http://www.w3.org/2011/content#")
 UT = rdflib.Namespace("http://www.w3.org/2009/sparql/tests/test-update#")
 
-TABULAR = {"application/sparql-results+xml", "application/sparql-results+json", "text/csv",
-           "text/tab-separated-values", "application/json", "application/xml"}
-BOOLEAN = {"application/sparql-results+xml", "application/sparql-results+json", "application/json",
-           "application/xml"}
+TABULAR = {
+    "application/sparql-results+xml",
+    "application/sparql-results+json",
+    "text/csv",
+    "text/tab-separated-values",
+    "application/json",
+    "application/xml",
+}
+BOOLEAN = {"application/sparql-results+xml", "application/sparql-results+json", "application/json", "application/xml"}
 RDF = {"application/rdf+xml", "text/turtle", "application/n-triples", "text/plain", "application/xhtml+xml"}
 
 
@@ -67,8 +72,12 @@ def protocol_tests(manifest: Path = PROTOCOL_MANIFEST) -> list[ProtocolTest]:
 def _test(graph: rdflib.Graph, entry: rdflib.URIRef) -> ProtocolTest:
     action = graph.value(entry, MF.action)
     requests_ = tuple(_request(graph, node) for node in Collection(graph, graph.value(action, HT.requests)))
-    data = tuple(sorted((Path(str(graph.value(d, UT.graph))).name, str(graph.value(d, rdflib.RDFS.label)))
-                        for d in graph.objects(entry, UT.graphData)))
+    data = tuple(
+        sorted(
+            (Path(str(graph.value(d, UT.graph))).name, str(graph.value(d, rdflib.RDFS.label)))
+            for d in graph.objects(entry, UT.graphData)
+        )
+    )
     return ProtocolTest(str(entry).rsplit("#", 1)[1], str(graph.value(entry, MF.name)), requests_, data)
 
 
@@ -87,9 +96,15 @@ def _request(graph: rdflib.Graph, node: rdflib.term.Node) -> Request:
     statuses = frozenset(int(str(s).rsplit("StatusCode", 1)[1][0]) for s in graph.objects(response, MF.expectedStatus))
     expected_boolean = graph.value(response, MF.expectedBoolean)
     form = graph.value(response, MF.expectedFormat)
-    return Request(str(graph.value(node, HT.methodName)), str(graph.value(node, HT.absolutePath)),
-                   tuple(headers), body, statuses, str(form) if form is not None else None,
-                   None if expected_boolean is None else bool(expected_boolean.toPython()))
+    return Request(
+        str(graph.value(node, HT.methodName)),
+        str(graph.value(node, HT.absolutePath)),
+        tuple(headers),
+        body,
+        statuses,
+        str(form) if form is not None else None,
+        None if expected_boolean is None else bool(expected_boolean.toPython()),
+    )
 
 
 def check(base: str, test: ProtocolTest, session: requests.Session) -> list[str]:
@@ -97,13 +112,16 @@ def check(base: str, test: ProtocolTest, session: requests.Session) -> list[str]
     problems = []
     for index, req in enumerate(test.requests):
         # The manifest's paths start with /sparql/; ours is /sparql (the manifest says to substitute).
-        path = "/sparql" + req.path[len("/sparql/"):] if req.path.startswith("/sparql/") else req.path
-        response = session.request(req.method, base + path, data=req.body, headers=dict(req.headers),
-                                   timeout=30, allow_redirects=False)
+        path = "/sparql" + req.path[len("/sparql/") :] if req.path.startswith("/sparql/") else req.path
+        response = session.request(
+            req.method, base + path, data=req.body, headers=dict(req.headers), timeout=30, allow_redirects=False
+        )
         where = f"request {index + 1} ({req.method} {req.path[:60]})"
         if response.status_code // 100 not in req.statuses:
-            problems.append(f"{where}: status {response.status_code}, expected "
-                            f"{'/'.join(f'{s}xx' for s in sorted(req.statuses))}: {response.text[:200]}")
+            problems.append(
+                f"{where}: status {response.status_code}, expected "
+                f"{'/'.join(f'{s}xx' for s in sorted(req.statuses))}: {response.text[:200]}"
+            )
             continue
         media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
         if req.form == "tabular" and media_type not in TABULAR:

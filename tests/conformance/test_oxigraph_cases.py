@@ -21,8 +21,12 @@ from tests.serving import serving
 pytestmark = pytest.mark.slow
 
 SELECT = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
-JSON, XML, CSV, TSV = ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-                       "text/tab-separated-values")
+JSON, XML, CSV, TSV = (
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+)
 # Oxigraph's test name → (Accept, the media type it expects, or the status)
 NEGOTIATION: dict[str, tuple[str, str | int]] = {
     "get_query_accept_star": ("*/*", JSON),
@@ -30,10 +34,14 @@ NEGOTIATION: dict[str, tuple[str, str | int]] = {
     "get_query_accept_specific_exclusion": ("*/*;q=1, application/sparql-results+json;q=0, text/csv;q=0.5", XML),
     "get_query_accept_wildcard_exclusion": ("text/*, text/csv;q=0", TSV),
     "get_query_accept_parameter_specificity": (
-        "text/csv;charset=utf-8;q=0, text/csv;q=1, text/tab-separated-values;q=0.5", TSV),
+        "text/csv;charset=utf-8;q=0, text/csv;q=1, text/tab-separated-values;q=0.5",
+        TSV,
+    ),
     "get_query_accept_non_matching_parameter": ("text/csv;header=absent;q=0, text/csv;q=1", CSV),
     "get_query_accept_incompatible_charset": (
-        "text/csv;charset=iso-8859-1;q=0, text/csv;q=1, application/sparql-results+json;q=0.5", CSV),
+        "text/csv;charset=iso-8859-1;q=0, text/csv;q=1, application/sparql-results+json;q=0.5",
+        CSV,
+    ),
     "get_query_accept_good": ("application/sparql-results+json;charset=utf-8", JSON),
     "get_query_accept_bad": ("application/foo", 406),
     "get_query_accept_explicit_priority": ("text/foo;q=0.5 , text/json ; q = 0.7", "text/json"),
@@ -64,8 +72,9 @@ def test_content_negotiation_as_oxigraph_expects(endpoint: str, case: str) -> No
 
 
 def test_the_store_offers_turtle_to_text_star(endpoint: str) -> None:  # get_store_accept_substar
-    answer = requests.get(endpoint.replace("/sparql", "/store"), params={"default": ""}, timeout=30,
-                          headers={"Accept": "text/*"})
+    answer = requests.get(
+        endpoint.replace("/sparql", "/store"), params={"default": ""}, timeout=30, headers={"Accept": "text/*"}
+    )
     assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/turtle")
 
 
@@ -73,8 +82,11 @@ REFUSALS = {
     "post_unknown_query": ({"Content-Type": "application/sparql-todo"}, b"SELECT", 415),
     "post_sparql_wrong_form": ({"Content-Type": "application/x-www-form-urlencoded"}, b"", 400),
     "post_bad_query": ({"Content-Type": "application/sparql-query"}, b"SELECT * WHERE", 400),
-    "post_sparql_update_read_only": ({"Content-Type": "application/sparql-update"},
-                                     b"INSERT DATA { <urn:a> <urn:b> <urn:c> }", 403),
+    "post_sparql_update_read_only": (
+        {"Content-Type": "application/sparql-update"},
+        b"INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        403,
+    ),
 }
 
 

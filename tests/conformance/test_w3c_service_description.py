@@ -24,8 +24,12 @@ SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 SHAPES = Path(__file__).resolve().parent / "sd-shapes.ttl"
 MANIFEST = W3C / "service-description" / "manifest.ttl"
-RDF_TYPES = {"text/turtle": "turtle", "application/n-triples": "nt", "application/rdf+xml": "xml",
-             "application/ld+json": "json-ld"}
+RDF_TYPES = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "xml",
+    "application/ld+json": "json-ld",
+}
 KASEI = "http://kasei.us/2009/09/sparql/data/"
 
 
@@ -68,8 +72,10 @@ def test_conforms_to_schema(read_only_server: str) -> None:
     conforms, _, report = pyshacl.validate(graph, shacl_graph=rdflib.Graph().parse(SHAPES, format="turtle"))
     service = next(graph.subjects(rdflib.RDF.type, SD.Service))
     dataset = graph.value(service, SD.defaultDataset)
-    counts = {str(graph.value(node, SD.name)): int(graph.value(graph.value(node, SD.graph), VOID.triples))
-              for node in graph.objects(dataset, SD.namedGraph)}
+    counts = {
+        str(graph.value(node, SD.name)): int(graph.value(graph.value(node, SD.graph), VOID.triples))
+        for node in graph.objects(dataset, SD.namedGraph)
+    }
     default_count = int(graph.value(graph.value(dataset, SD.defaultGraph), VOID.triples))
     ok = conforms and counts == {f"{KASEI}data{i}.rdf": 1 for i in (1, 2, 3)} and default_count == 3
     record("SPARQL 1.1 Service Description", ok)

@@ -10,7 +10,7 @@ import pytest
 from rdflib import Dataset, Graph
 
 from kg.store import Store
-from tests.conftest import SEEDS, SEED_FILES, run_cli
+from tests.conftest import SEED_FILES, SEEDS, run_cli
 
 BASE = "https://w3id.org/metiers-kg/"
 PREFIXES = """
@@ -35,9 +35,12 @@ def scalar(store_dir: Path, query: str) -> str:
 
 
 def test_each_document_has_its_own_named_graph_with_provenance(built_store: Path) -> None:
-    rows = select(built_store, """
+    rows = select(
+        built_store,
+        """
         SELECT ?g ?file ?sha WHERE { GRAPH ?g { ?g prov:wasDerivedFrom ?src . ?src dcterms:title ?file ;
-                                                   mkg:sha256 ?sha } } ORDER BY ?file""")
+                                                   mkg:sha256 ?sha } } ORDER BY ?file""",
+    )
     by_file = {row["file"]: row for row in rows}
     for path in SEED_FILES:
         assert by_file[path.name]["sha"] == hashlib.sha256(path.read_bytes()).hexdigest()
@@ -58,29 +61,69 @@ def test_reference_graphs_are_present(built_store: Path) -> None:
 def test_rome_scheme_holds_every_rome_4_fiche(built_store: Path) -> None:
     assert scalar(built_store, "SELECT (COUNT(*) AS ?n) WHERE { ?f a mkg:RomeFiche }") == "1584"
     assert scalar(built_store, "SELECT (COUNT(*) AS ?n) WHERE { ?f a mkg:RomeGrandDomaine }") == "14"
-    assert scalar(built_store, f"""SELECT ?label WHERE {{ <{BASE}rome/M1810> skos:broader/skos:broader ?gd .
-                                    ?gd skos:prefLabel ?label }}""") == "Support à l'entreprise"
+    assert (
+        scalar(
+            built_store,
+            f"""SELECT ?label WHERE {{ <{BASE}rome/M1810> skos:broader/skos:broader ?gd .
+                                    ?gd skos:prefLabel ?label }}""",
+        )
+        == "Support à l'entreprise"
+    )
 
 
 def test_default_graph_is_the_union_of_all_graphs(built_store: Path) -> None:
-    rows = select(built_store, f"""
+    rows = select(
+        built_store,
+        f"""
         SELECT ?label ?rome WHERE {{ <{BASE}metier/MET.717> skos:prefLabel ?label ; mkg:romeFiche ?r .
-                                     ?r skos:prefLabel ?rome }}""")
-    assert rows == [{"label": "administrateur/trice de logiciels de laboratoire",
-                     "rome": "Technicien / Technicienne d'exploitation informatique"}]
+                                     ?r skos:prefLabel ?rome }}""",
+    )
+    assert rows == [
+        {
+            "label": "administrateur/trice de logiciels de laboratoire",
+            "rome": "Technicien / Technicienne d'exploitation informatique",
+        }
+    ]
 
 
 def test_fiche_figures(built_store: Path) -> None:
-    assert scalar(built_store, f"""SELECT (COUNT(?f) AS ?n) WHERE {{
-        <{BASE}metier/MET.717> mkg:recommendedFormation ?f }}""") == "11"
-    assert scalar(built_store, f"""SELECT (COUNT(?f) AS ?n) WHERE {{
-        <{BASE}metier/MET.15> mkg:recommendedFormation ?f }}""") == "9"
-    assert scalar(built_store, f"""SELECT ?v WHERE {{ <{BASE}metier/MET.15> mkg:startingSalary
-        [ schema:value ?v ; schema:currency "EUR" ; schema:unitText "MONTH" ] }}""") == "2415"
-    assert scalar(built_store, f"""SELECT ?eqf WHERE {{ <{BASE}metier/MET.717> mkg:minimumAccessLevel ?l .
-        ?l mkg:eqfLevel ?eqf }}""") == "6"
-    shared = select(built_store, f"""SELECT ?f WHERE {{ <{BASE}metier/MET.717> mkg:recommendedFormation ?f .
-        <{BASE}metier/MET.15> mkg:recommendedFormation ?f }} ORDER BY ?f""")
+    assert (
+        scalar(
+            built_store,
+            f"""SELECT (COUNT(?f) AS ?n) WHERE {{
+        <{BASE}metier/MET.717> mkg:recommendedFormation ?f }}""",
+        )
+        == "11"
+    )
+    assert (
+        scalar(
+            built_store,
+            f"""SELECT (COUNT(?f) AS ?n) WHERE {{
+        <{BASE}metier/MET.15> mkg:recommendedFormation ?f }}""",
+        )
+        == "9"
+    )
+    assert (
+        scalar(
+            built_store,
+            f"""SELECT ?v WHERE {{ <{BASE}metier/MET.15> mkg:startingSalary
+        [ schema:value ?v ; schema:currency "EUR" ; schema:unitText "MONTH" ] }}""",
+        )
+        == "2415"
+    )
+    assert (
+        scalar(
+            built_store,
+            f"""SELECT ?eqf WHERE {{ <{BASE}metier/MET.717> mkg:minimumAccessLevel ?l .
+        ?l mkg:eqfLevel ?eqf }}""",
+        )
+        == "6"
+    )
+    shared = select(
+        built_store,
+        f"""SELECT ?f WHERE {{ <{BASE}metier/MET.717> mkg:recommendedFormation ?f .
+        <{BASE}metier/MET.15> mkg:recommendedFormation ?f }} ORDER BY ?f""",
+    )
     assert [row["f"] for row in shared] == [BASE + "formation/FOR.10363", BASE + "formation/FOR.5965"]
 
 
@@ -89,12 +132,21 @@ def test_referentiel_figures(built_store: Path) -> None:
     assert scalar(built_store, "SELECT (COUNT(*) AS ?n) WHERE { ?f a mkg:Famille }") == "5"
     absent = select(built_store, """SELECT ?reason WHERE { ?e a mkg:EmploiType ; mkg:romeAbsenceReason ?reason }""")
     assert [row["reason"] for row in absent] == ["Non pertinent"] * 3
-    assert scalar(built_store, """SELECT (COUNT(*) AS ?n) WHERE {
-        ?e a mkg:EmploiType . FILTER NOT EXISTS { ?e mkg:family ?f } }""") == "0"
+    assert (
+        scalar(
+            built_store,
+            """SELECT (COUNT(*) AS ?n) WHERE {
+        ?e a mkg:EmploiType . FILTER NOT EXISTS { ?e mkg:family ?f } }""",
+        )
+        == "0"
+    )
 
 
 def test_testimony_glossary(built_store: Path) -> None:
-    rows = select(built_store, "SELECT ?t WHERE { ?d a mkg:Testimony ; mkg:glossary/^skos:inScheme/skos:prefLabel ?t } ORDER BY ?t")
+    rows = select(
+        built_store,
+        "SELECT ?t WHERE { ?d a mkg:Testimony ; mkg:glossary/^skos:inScheme/skos:prefLabel ?t } ORDER BY ?t",
+    )
     assert [row["t"] for row in rows] == ["DSI", "PACS", "SIR", "SRC"]
 
 
@@ -103,12 +155,15 @@ def test_base_iri_is_configurable(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     store = Store.open_current(tmp_path / "s")
     assert bool(store.query(PREFIXES + "ASK { <http://example.org/kg/metier/MET.15> a mkg:FicheMetier }"))
-    assert not bool(store.query(PREFIXES + f"ASK {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?s), '{BASE}metier')) }}"))
+    assert not bool(
+        store.query(PREFIXES + f"ASK {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?s), '{BASE}metier')) }}")
+    )
 
 
 @pytest.mark.parametrize("fmt,suffix", [("turtle", "ttl"), ("nquads", "nq"), ("trig", "trig")])
-def test_dumps_of_two_builds_are_byte_identical_and_load_back(tmp_path: Path, built_store: Path,
-                                                              fmt: str, suffix: str) -> None:
+def test_dumps_of_two_builds_are_byte_identical_and_load_back(
+    tmp_path: Path, built_store: Path, fmt: str, suffix: str
+) -> None:
     other = tmp_path / "again"
     assert run_cli("build", "--seeds", SEEDS, "--store", other).returncode == 0
     first, second = tmp_path / f"a.{suffix}", tmp_path / f"b.{suffix}"
@@ -117,13 +172,13 @@ def test_dumps_of_two_builds_are_byte_identical_and_load_back(tmp_path: Path, bu
     assert first.read_bytes() == second.read_bytes()
     store = Store.open_current(built_store)
     if fmt == "turtle":
-        assert len(Graph().parse(first, format="turtle")) == len(set((q.subject, q.predicate, q.object)
-                                                                      for q in store.quads()))
+        assert len(Graph().parse(first, format="turtle")) == len(
+            set((q.subject, q.predicate, q.object) for q in store.quads())
+        )
     else:
         dataset = Dataset()
         dataset.parse(first, format=fmt)
-        assert sum(len(g) for g in dataset.graphs() if g.identifier != dataset.default_graph.identifier) \
-            == len(store)
+        assert sum(len(g) for g in dataset.graphs() if g.identifier != dataset.default_graph.identifier) == len(store)
 
 
 def test_gzip_dump_is_reproducible(tmp_path: Path, built_store: Path) -> None:
@@ -142,8 +197,9 @@ def test_parallel_batches_build_the_same_graph_as_one_process(tmp_path: Path) ->
     single = build(SEEDS, tmp_path / "single", BASE, workers=1)
     parallel = build(SEEDS, tmp_path / "parallel", BASE, batch_size=1, workers=2)
     assert parallel.quads == single.quads and parallel.graphs == single.graphs
-    assert serialize(Store.open_current(tmp_path / "parallel"), "nquads") == \
-        serialize(Store.open_current(tmp_path / "single"), "nquads")
+    assert serialize(Store.open_current(tmp_path / "parallel"), "nquads") == serialize(
+        Store.open_current(tmp_path / "single"), "nquads"
+    )
 
 
 def test_parallel_build_reports_a_bad_document_with_its_file_and_line(tmp_path: Path) -> None:
@@ -173,14 +229,15 @@ def test_batch_plan_gives_every_core_the_same_work() -> None:
     assert sum(plan) == 2870 and len(plan) % 2 == 0 and max(plan) <= 1000
     costs, start = [], 0
     for size in plan:
-        costs.append(sum(heavy_then_light[start:start + size]))
+        costs.append(sum(heavy_then_light[start : start + size]))
         start += size
     assert max(costs) - min(costs) <= 10  # even cost, to one heavy document
     assert batch_plan([1] * 5, 2) == [5] and batch_plan([], 2) == [0]
 
 
-def test_name_index_written_beside_the_alignment_is_the_index_of_the_whole_store(tmp_path: Path,
-                                                                                 built_store: Path) -> None:
+def test_name_index_written_beside_the_alignment_is_the_index_of_the_whole_store(
+    tmp_path: Path, built_store: Path
+) -> None:
     """The build writes the name index while it aligns (kg.build._finish): the graphs it adds after
     must give no name, so the index is the same as one written from the finished store."""
     from kg.build_records import INDEX_DIR

@@ -46,9 +46,9 @@ def bad_seed_cases() -> list[tuple[str, bytes, str, str | None]]:
 
 
 @pytest.mark.parametrize("case,content,words,line", bad_seed_cases(), ids=[c[0] for c in bad_seed_cases()])
-def test_bad_input_fails_with_file_and_line_and_leaves_the_store(store_with_seeds: Path, tmp_path: Path,
-                                                                 case: str, content: bytes, words: str,
-                                                                 line: str | None) -> None:
+def test_bad_input_fails_with_file_and_line_and_leaves_the_store(
+    store_with_seeds: Path, tmp_path: Path, case: str, content: bytes, words: str, line: str | None
+) -> None:
     seeds = seeds_copy(tmp_path)
     bad = seeds / f"999_{case}.txt"
     bad.write_bytes(content)
@@ -120,8 +120,9 @@ def test_build_refuses_an_invalid_base_iri(tmp_path: Path) -> None:
 def test_two_documents_for_the_same_fiche_are_refused(tmp_path: Path) -> None:
     seeds = seeds_copy(tmp_path)
     text = seed("000").read_text(encoding="utf-8")
-    (seeds / "999_copy.txt").write_text(text.replace("## Présentation", "## Présentation du métier", 1),
-                                        encoding="utf-8")
+    (seeds / "999_copy.txt").write_text(
+        text.replace("## Présentation", "## Présentation du métier", 1), encoding="utf-8"
+    )
     result = run_cli("build", "--seeds", seeds, "--store", tmp_path / "store")
     assert result.returncode == 1 and "999_copy.txt:1: describes the same resource as" in result.stderr
 
@@ -134,7 +135,6 @@ def test_a_byte_identical_copy_is_the_same_document_and_built_once(tmp_path: Pat
     assert result.returncode == 0, result.stderr
     assert f"{corpus / 'MET.717.md'}: skipped, byte-identical to {seeds / seed('000').name}" in result.stderr
     assert "built " in result.stderr and " 4 documents," in result.stderr
-
 
 
 def test_every_option_has_help_and_the_help_shows_defaults() -> None:
@@ -150,8 +150,13 @@ def test_every_option_has_help_and_the_help_shows_defaults() -> None:
     build = run_cli("build", "--help").stdout
     assert "(default: var/store)" in " ".join(build.split()) and "SOURCE_DATE_EPOCH" in build
     serve = " ".join(run_cli("serve", "--help").stdout.split())
-    for default in ("default: var/store", "default: 127.0.0.1", "default: 8000", "default: 30",
-                    "default: the one the store was built with"):
+    for default in (
+        "default: var/store",
+        "default: 127.0.0.1",
+        "default: 8000",
+        "default: 30",
+        "default: the one the store was built with",
+    ):
         assert default in serve, default
 
 
@@ -160,8 +165,14 @@ def test_build_defaults_to_var_store_like_serve_and_says_when_the_graph_has_no_d
     import subprocess
     import sys
 
-    result = subprocess.run([sys.executable, "-m", "kg.cli", "build", "--seeds", str(SEEDS)], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=300, env=env)
+    result = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "build", "--seeds", str(SEEDS)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
     assert result.returncode == 0, result.stderr
     assert len(Store.open_current(tmp_path / "var" / "store")) > 0
     assert "SOURCE_DATE_EPOCH is not set, so the graph has no build date" in result.stderr

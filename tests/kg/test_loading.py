@@ -28,8 +28,9 @@ def test_files_of_several_formats_go_to_the_named_graph(tmp_path: Path) -> None:
     (tmp_path / "b.nt").write_text(NTRIPLES)
     (tmp_path / "c.trig").write_text(TRIG)
     store = tmp_path / "store"
-    result = run_cli("load", "--store", store, "--graph", GRAPH, tmp_path / "a.ttl", tmp_path / "b.nt",
-                     tmp_path / "c.trig")
+    result = run_cli(
+        "load", "--store", store, "--graph", GRAPH, tmp_path / "a.ttl", tmp_path / "b.nt", tmp_path / "c.trig"
+    )
     assert result.returncode == 0, result.stderr
     assert count(store, GRAPH) == 4
     assert count(store, "https://example.org/g2") == 1  # a dataset's own named graphs are kept
@@ -47,12 +48,19 @@ def test_load_adds_to_a_built_store_without_touching_the_other_graphs(built_stor
     assert current_build(store) != current_build(built_store)  # copy-on-write: a new build
 
 
-@pytest.mark.parametrize("name,content,words", [
-    ("broken.ttl", '@prefix ex: <https://example.org/> .\nex:a ex:p "ok" .\nex:b ex:p "unterminated .\n',
-     "broken.ttl"),
-    ("data.csv", "a,b\n", "unknown RDF file extension"),
-    ("missing.ttl", None, "no such file"),
-], ids=["syntax-error", "unknown-extension", "missing-file"])
+@pytest.mark.parametrize(
+    "name,content,words",
+    [
+        (
+            "broken.ttl",
+            '@prefix ex: <https://example.org/> .\nex:a ex:p "ok" .\nex:b ex:p "unterminated .\n',
+            "broken.ttl",
+        ),
+        ("data.csv", "a,b\n", "unknown RDF file extension"),
+        ("missing.ttl", None, "no such file"),
+    ],
+    ids=["syntax-error", "unknown-extension", "missing-file"],
+)
 def test_a_bad_file_loads_nothing(tmp_path: Path, name: str, content: str | None, words: str) -> None:
     store = tmp_path / "store"
     (tmp_path / "good.ttl").write_text(TURTLE)

@@ -21,21 +21,37 @@ def report(built_store: Path):
 
 
 def test_rome_coverage_is_complete(report) -> None:
-    assert report.rome["fiches"] == {"total": 2, "with_rome_link": 2, "with_explicit_reason": 0, "by_reason": {},
-                                     "without_either": 0, "share_link_or_reason": 100.0,
-                                     "without_code_matched_to_rome_fiche": {"total": 0}}
-    assert report.rome["emploi_types"] == {"total": 36, "with_rome_link": 33, "with_explicit_reason": 3,
-                                           "by_reason": {"Non pertinent": 3},
-                                           "without_either": 0, "share_link_or_reason": 100.0,
-                                           # their ROME candidates (share one word of two) are for a reviewer
-                                           "without_code_matched_to_rome_fiche": {"total": 0}}
+    assert report.rome["fiches"] == {
+        "total": 2,
+        "with_rome_link": 2,
+        "with_explicit_reason": 0,
+        "by_reason": {},
+        "without_either": 0,
+        "share_link_or_reason": 100.0,
+        "without_code_matched_to_rome_fiche": {"total": 0},
+    }
+    assert report.rome["emploi_types"] == {
+        "total": 36,
+        "with_rome_link": 33,
+        "with_explicit_reason": 3,
+        "by_reason": {"Non pertinent": 3},
+        "without_either": 0,
+        "share_link_or_reason": 100.0,
+        # their ROME candidates (share one word of two) are for a reviewer
+        "without_code_matched_to_rome_fiche": {"total": 0},
+    }
 
 
 def test_esco_coverage_by_match_type(report) -> None:
     emplois = report.esco["emploi_types"]
     assert (emplois["total"], emplois["matched"], emplois["share_matched"]) == (36, 33, 91.7)
-    assert emplois["by_match_type"] == {"exactMatch": 4, "closeMatch": 25, "broadMatch": 4, "narrowMatch": 1,
-                                        "relatedMatch": 1}
+    assert emplois["by_match_type"] == {
+        "exactMatch": 4,
+        "closeMatch": 25,
+        "broadMatch": 4,
+        "narrowMatch": 1,
+        "relatedMatch": 1,
+    }
     assert emplois["by_justification"] == {"ManualMappingCuration": 33}
     assert emplois["reviewed_no_esco_equivalent"] == 3
     assert emplois["unmatched"] == ["Gestionnaire de contrats", "Gestionnaire de services", "Manager de ressources"]
@@ -46,21 +62,39 @@ def test_esco_coverage_by_match_type(report) -> None:
 
 
 def test_isco_groups_are_consistent_with_esco(report) -> None:
-    assert report.isco == {"with_isco_group": {"fiches": 2, "emploi_types": 32, "appellations": 14},
-                           "isco_links": 51, "consistent_with_esco": 51, "inconsistent": 0}
+    assert report.isco == {
+        "with_isco_group": {"fiches": 2, "emploi_types": 32, "appellations": 14},
+        "isco_links": 51,
+        "consistent_with_esco": 51,
+        "inconsistent": 0,
+    }
 
 
 def test_skills_are_deduplicated_and_partly_matched(report) -> None:
-    assert report.skills == {"skills": 337, "phrases": 397, "with_esco_skill": 21, "with_rome_competence": 0,
-                             "with_rome_savoir": 9}
+    assert report.skills == {
+        "skills": 337,
+        "phrases": 397,
+        "with_esco_skill": 21,
+        "with_rome_competence": 0,
+        "with_rome_savoir": 9,
+    }
 
 
 def test_mapping_counts(report) -> None:
     # + 18 exactMatch (LexicalMatching) from our titles to the ROME appellations of the same title (and 8 rejected)
-    assert report.mappings["by_predicate"] == {"broadMatch": 56, "closeMatch": 63, "exactMatch": 29,
-                                               "narrowMatch": 4, "references": 29, "relatedMatch": 11}
-    assert report.mappings["by_justification"] == {"LexicalMatching": 66, "ManualMappingCuration": 67,
-                                                   "MappingChaining": 59}
+    assert report.mappings["by_predicate"] == {
+        "broadMatch": 56,
+        "closeMatch": 63,
+        "exactMatch": 29,
+        "narrowMatch": 4,
+        "references": 29,
+        "relatedMatch": 11,
+    }
+    assert report.mappings["by_justification"] == {
+        "LexicalMatching": 66,
+        "ManualMappingCuration": 67,
+        "MappingChaining": 59,
+    }
     assert report.mappings["rejected_candidates"] == {"count": 21}
     assert report.cross_source == {"relatedMatch": 8}
 
@@ -68,9 +102,12 @@ def test_mapping_counts(report) -> None:
 def test_rome_export_counts(report) -> None:
     """On the tests' smaller export (tests/rome_subset.py); tests/kg/test_rome.py has the complete one's."""
     figures = report.rome_export
-    assert (figures["fiches"], figures["our_links_to_rome_appellations"],
-            figures["our_titles_linked_to_rome_appellations"], figures["rejected_rome_appellation_candidates"]) == (
-        1584, 18, 18, 8)
+    assert (
+        figures["fiches"],
+        figures["our_links_to_rome_appellations"],
+        figures["our_titles_linked_to_rome_appellations"],
+        figures["rejected_rome_appellation_candidates"],
+    ) == (1584, 18, 18, 8)
     assert 0 < figures["appellations_with_official_esco_mapping"] < figures["appellations"]
 
 
@@ -104,9 +141,17 @@ def test_shacl_warnings_are_counted_from_the_store(report) -> None:
     sh = "http://www.w3.org/ns/shacl#"
     graph = ox.NamedNode(BASE + "graph/validation")
     result = ox.NamedNode(BASE + "validation/result-1")
-    store.bulk_add([ox.Quad(result, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                            ox.NamedNode(sh + "ValidationResult"), graph),
-                    ox.Quad(result, ox.NamedNode(sh + "resultSeverity"), ox.NamedNode(sh + "Warning"), graph)])
+    store.bulk_add(
+        [
+            ox.Quad(
+                result,
+                ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                ox.NamedNode(sh + "ValidationResult"),
+                graph,
+            ),
+            ox.Quad(result, ox.NamedNode(sh + "resultSeverity"), ox.NamedNode(sh + "Warning"), graph),
+        ]
+    )
     assert quality_report(store).shacl == {"Warning": 1}
 
 

@@ -12,12 +12,11 @@ import pyshacl
 import pytest
 from rdflib import Graph, URIRef
 
-from kg.core.vocab import DEFAULT_BASE_IRI
+from kg.core.vocab import DEFAULT_BASE_IRI, PREFIXES
 from kg.mapping.rome import default_export
 from kg.rome_stage import cache_key
 from kg.store import Store, current_build
 from kg.validation.store import rome_constraints, validate_store
-from kg.core.vocab import PREFIXES
 from tests.conftest import SEEDS, run_cli
 
 BASE = "https://w3id.org/metiers-kg/"
@@ -47,12 +46,25 @@ def values(store: Path, query: str) -> list[tuple[str, ...]]:
 
 
 def test_counts_in_the_graph(full_store: Path) -> None:
-    for cls, expected in (("mkg:RomeFiche", 1584), ("mkg:RomeGrandDomaine", 14), ("mkg:RomeDomaine", 110),
-                          ("mkg:RomeAppellation", 13120), ("mkg:RomeCompetence", 17810),
-                          ("mkg:RomeMacroCompetence", 507), ("mkg:RomeObjectif", 84), ("mkg:RomeEnjeu", 32),
-                          ("mkg:RomeDomaineCompetences", 6), ("mkg:RomeSavoir", 15354), ("mkg:RomeContexte", 179),
-                          ("mkg:RomeContexteType", 6), ("mkg:RomeSavoirCategorie", 32), ("mkg:Mobilite", 14912),
-                          ("mkg:CoeurDeMetier", 20631), ("mkg:RomeTheme", 17), ("mkg:RomeCentreInteret", 30)):
+    for cls, expected in (
+        ("mkg:RomeFiche", 1584),
+        ("mkg:RomeGrandDomaine", 14),
+        ("mkg:RomeDomaine", 110),
+        ("mkg:RomeAppellation", 13120),
+        ("mkg:RomeCompetence", 17810),
+        ("mkg:RomeMacroCompetence", 507),
+        ("mkg:RomeObjectif", 84),
+        ("mkg:RomeEnjeu", 32),
+        ("mkg:RomeDomaineCompetences", 6),
+        ("mkg:RomeSavoir", 15354),
+        ("mkg:RomeContexte", 179),
+        ("mkg:RomeContexteType", 6),
+        ("mkg:RomeSavoirCategorie", 32),
+        ("mkg:Mobilite", 14912),
+        ("mkg:CoeurDeMetier", 20631),
+        ("mkg:RomeTheme", 17),
+        ("mkg:RomeCentreInteret", 30),
+    ):
         assert count(full_store, f"GRAPH <{ROME_GRAPH}> {{ ?x a {cls} }}") == expected, cls
     links = " ".join(f"{{ ?f mkg:{p} ?x }} UNION" for p in ("savoirFaire", "savoirEtre", "savoir"))
     assert count(full_store, f"{links} {{ ?f mkg:contexteTravail ?x }}") == 49440 + 5255 + 35861 + 13663
@@ -61,7 +73,8 @@ def test_counts_in_the_graph(full_store: Path) -> None:
 
 def test_domaines_have_their_real_names(full_store: Path) -> None:
     assert values(full_store, f"SELECT ?l WHERE {{ <{BASE}rome/M18> skos:prefLabel ?l }}") == [
-        ("Systèmes d'information et de télécommunication",)]
+        ("Systèmes d'information et de télécommunication",)
+    ]
 
 
 def test_a_fiche_as_france_travail_shows_it(full_store: Path) -> None:
@@ -69,31 +82,48 @@ def test_a_fiche_as_france_travail_shows_it(full_store: Path) -> None:
     assert values(full_store, f"SELECT ?ogr WHERE {{ {fiche} mkg:codeOgr ?ogr }}") == [("6",)]
     [(definition,)] = values(full_store, f"SELECT ?d WHERE {{ {fiche} skos:definition ?d }}")
     assert definition.startswith("Réalise des travaux agricoles mécanisés.\nAménage et prépare les terrains")
-    order = values(full_store, f"""SELECT ?to ?n WHERE {{ ?m mkg:linkFiche {fiche} ; mkg:mobiliteCible ?t ;
-                                    mkg:order ?n . ?t skos:notation ?to }} ORDER BY ?n""")
+    order = values(
+        full_store,
+        f"""SELECT ?to ?n WHERE {{ ?m mkg:linkFiche {fiche} ; mkg:mobiliteCible ?t ;
+                                    mkg:order ?n . ?t skos:notation ?to }} ORDER BY ?n""",
+    )
     assert [n for _, n in order] == [str(i) for i in range(1, len(order) + 1)] and ("A1102", "6") in order
     assert values(full_store, f"SELECT ?r WHERE {{ {fiche} mkg:riasecMajeur/skos:notation ?r }}") == [("R",)]
 
 
 def test_gendered_labels_are_skos_xl_with_esco_roles(full_store: Path) -> None:
-    rows = values(full_store, f"""SELECT ?form ?role WHERE {{ <{BASE}rome/appellation/11987> skosxl:altLabel ?l .
+    rows = values(
+        full_store,
+        f"""SELECT ?form ?role WHERE {{ <{BASE}rome/appellation/11987> skosxl:altLabel ?l .
                                   ?l skosxl:literalForm ?form ; esco:hasLabelRole ?role ;
-                                     prov:wasAttributedTo ?who }} ORDER BY ?form""")
-    assert rows == [("Chauffeur de machines agricoles", "http://data.europa.eu/esco/label-role/male"),
-                    ("Chauffeuse de machines agricoles", "http://data.europa.eu/esco/label-role/female")]
+                                     prov:wasAttributedTo ?who }} ORDER BY ?form""",
+    )
+    assert rows == [
+        ("Chauffeur de machines agricoles", "http://data.europa.eu/esco/label-role/male"),
+        ("Chauffeuse de machines agricoles", "http://data.europa.eu/esco/label-role/female"),
+    ]
 
 
 def test_competence_tree_levels_say_their_labels_are_not_published(full_store: Path) -> None:
     assert count(full_store, "?o a mkg:RomeObjectif FILTER NOT EXISTS { ?o skos:prefLabel ?l }") == 84
     assert count(full_store, "?o a mkg:RomeObjectif ; skos:editorialNote ?n") == 84
-    assert count(full_store, """?c a mkg:RomeCompetence ; skos:broader/skos:broader/skos:broader/skos:broader
-                                ?d . ?d a mkg:RomeDomaineCompetences""") == 17810
+    assert (
+        count(
+            full_store,
+            """?c a mkg:RomeCompetence ; skos:broader/skos:broader/skos:broader/skos:broader
+                                ?d . ?d a mkg:RomeDomaineCompetences""",
+        )
+        == 17810
+    )
 
 
 def test_graph_provenance_and_version(full_store: Path) -> None:
-    rows = values(full_store, f"""SELECT ?v ?issued ?publisher WHERE {{ GRAPH <{ROME_GRAPH}> {{
+    rows = values(
+        full_store,
+        f"""SELECT ?v ?issued ?publisher WHERE {{ GRAPH <{ROME_GRAPH}> {{
                                   <{ROME_GRAPH}> dcterms:hasVersion ?v ; dcterms:issued ?issued ;
-                                  dcterms:publisher ?publisher }} }}""")
+                                  dcterms:publisher ?publisher }} }}""",
+    )
     assert rows == [("4.60", "2025-09-18", "France Travail")]
     assert count(full_store, f"<{ROME_GRAPH}> skos:editorialNote ?n") == 4
 
@@ -120,16 +150,20 @@ def test_compiled_shapes_find_what_pyshacl_finds(tmp_path: Path) -> None:
     store.load(data.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ROME_GRAPH))
     ours = {(v.focus, v.path, v.message) for v in validate_store(store).results}
     shapes = Graph().parse(REPO / "shapes" / "rome-shapes.ttl")
-    _, results, _ = pyshacl.validate(graph, shacl_graph=shapes, ont_graph=Graph().parse(
-        REPO / "ontology" / "metiers-kg.ttl"), inference="none")
+    _, results, _ = pyshacl.validate(
+        graph, shacl_graph=shapes, ont_graph=Graph().parse(REPO / "ontology" / "metiers-kg.ttl"), inference="none"
+    )
     sh = "http://www.w3.org/ns/shacl#"
-    theirs = {(str(results.value(r, URIRef(sh + "focusNode"))), str(results.value(r, URIRef(sh + "resultPath"))),
-               str(results.value(r, URIRef(sh + "resultMessage"))))
-              for r in results.subjects(URIRef(sh + "focusNode"), None)}
+    theirs = {
+        (
+            str(results.value(r, URIRef(sh + "focusNode"))),
+            str(results.value(r, URIRef(sh + "resultPath"))),
+            str(results.value(r, URIRef(sh + "resultMessage"))),
+        )
+        for r in results.subjects(URIRef(sh + "focusNode"), None)
+    }
     assert ours == theirs and len(ours) >= 8
     assert len(rome_constraints()) > 40
-
-
 
 
 def test_a_broken_export_fails_the_build_and_leaves_the_store(full_store: Path, tmp_path: Path) -> None:
@@ -153,17 +187,33 @@ def test_a_broken_export_fails_the_build_and_leaves_the_store(full_store: Path, 
 
 def test_the_official_esco_rome_mapping_is_its_own_mapping_set(full_store: Path) -> None:
     graph = BASE + "graph/esco-rome"
-    rows = values(full_store, f"""SELECT ?p (COUNT(?m) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?m a mkg:CrosswalkMapping ;
+    rows = values(
+        full_store,
+        f"""SELECT ?p (COUNT(?m) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?m a mkg:CrosswalkMapping ;
                                   owl:annotatedProperty ?p ; dcterms:isPartOf ?set ; pav:authoredBy ?who }} }}
-                                  GROUP BY ?p ORDER BY ?p""")
+                                  GROUP BY ?p ORDER BY ?p""",
+    )
     skos = "http://www.w3.org/2004/02/skos/core#"
-    assert rows == [(skos + "broadMatch", "5086"), (skos + "closeMatch", "4597"), (skos + "exactMatch", "1144"),
-                    (skos + "narrowMatch", "291")]
-    assert values(full_store, f"""SELECT ?v ?author WHERE {{ <{BASE}mapping-set/esco-rome> sssom:mapping_set_version ?v ;
-                                  pav:authoredBy/rdfs:label ?author }}""") == [("V1.4", "Pôle emploi - France")]
+    assert rows == [
+        (skos + "broadMatch", "5086"),
+        (skos + "closeMatch", "4597"),
+        (skos + "exactMatch", "1144"),
+        (skos + "narrowMatch", "291"),
+    ]
+    assert values(
+        full_store,
+        f"""SELECT ?v ?author WHERE {{ <{BASE}mapping-set/esco-rome> sssom:mapping_set_version ?v ;
+                                  pav:authoredBy/rdfs:label ?author }}""",
+    ) == [("V1.4", "Pôle emploi - France")]
     # Read ROME → ESCO: the bond manager is narrower than ESCO's wealth manager.
-    assert values(full_store, f"""SELECT ?p WHERE {{ <{BASE}rome/appellation/15305> ?p ?o .
-                                  ?o skos:prefLabel "gestionnaire de patrimoine financier"@fr }}""") == []
+    assert (
+        values(
+            full_store,
+            f"""SELECT ?p WHERE {{ <{BASE}rome/appellation/15305> ?p ?o .
+                                  ?o skos:prefLabel "gestionnaire de patrimoine financier"@fr }}""",
+        )
+        == []
+    )
     assert count(full_store, f"""<{BASE}rome/appellation/15305> skos:broadMatch ?o""") == 1
     assert count(full_store, "SELECT DISTINCT ?f WHERE { ?f mkg:escoOccupation ?o }") == 1421
     assert count(full_store, "SELECT DISTINCT ?f WHERE { ?f mkg:iscoGroup ?o }") == 1420
@@ -173,8 +223,12 @@ def test_the_official_esco_rome_mapping_is_its_own_mapping_set(full_store: Path)
     found = crosswalk_tsv(Store.open_current(full_store), BASE)
     assert found is not None and found[0] == graph
     rows = [line.split("\t") for line in found[1].splitlines()[1:] if not line.startswith("#")][1:]
-    assert Counter(row[2] for row in rows) == {"skos:broadMatch": 5086, "skos:closeMatch": 4597,
-                                               "skos:exactMatch": 1144, "skos:narrowMatch": 291}
+    assert Counter(row[2] for row in rows) == {
+        "skos:broadMatch": 5086,
+        "skos:closeMatch": 4597,
+        "skos:exactMatch": 1144,
+        "skos:narrowMatch": 291,
+    }
     assert len({row[8] for row in rows}) == 11118  # one per line of the file
 
 
@@ -182,23 +236,37 @@ def test_quality_report_counts_the_rome_export(full_store: Path) -> None:
     from kg.publish.report import quality_report
 
     assert quality_report(Store.open_current(full_store)).rome_export == {
-        "fiches": 1584, "appellations": 13120, "fiches_with_official_esco_mapping": 1421,
-        "appellations_with_official_esco_mapping": 11118, "our_links_to_rome_appellations": 18,
-        "our_titles_linked_to_rome_appellations": 18, "rejected_rome_appellation_candidates": 8}
+        "fiches": 1584,
+        "appellations": 13120,
+        "fiches_with_official_esco_mapping": 1421,
+        "appellations_with_official_esco_mapping": 11118,
+        "our_links_to_rome_appellations": 18,
+        "our_titles_linked_to_rome_appellations": 18,
+        "rejected_rome_appellation_candidates": 8,
+    }
 
 
 def test_an_occupation_filed_under_a_rome_fiche_inherits_its_official_esco_candidates() -> None:
     from kg.alignment.candidates import candidates
     from kg.alignment.digest import Subject
     from kg.alignment.lexicon import lexicon
-    from kg.sources.reference import occupation_index
     from kg.mapping.esco_rome import official_by_fiche
     from kg.mapping.iris import Iris
     from kg.mapping.rome import rome_appellation_fiches
+    from kg.sources.reference import occupation_index
 
     official = official_by_fiche(rome_appellation_fiches(FULL), Iris())
-    subject = Subject(iri=BASE + "emploi-type/x", kind="emploi-type", label="Zzz", labels_fr=("Zzz",), labels_en=(),
-                      rome=(BASE + "rome/M1805",), owners=(), document="x", line=None)
+    subject = Subject(
+        iri=BASE + "emploi-type/x",
+        kind="emploi-type",
+        label="Zzz",
+        labels_fr=("Zzz",),
+        labels_en=(),
+        rome=(BASE + "rome/M1805",),
+        owners=(),
+        document="x",
+        line=None,
+    )
     found = candidates(subject, occupation_index(), lexicon(), {}, limit=50, official=official)
     assert found and all(c.evidence.startswith("official ESCO–ROME mapping: ROME M1805 appellation ") for c in found)
     assert {c.object for c in found} <= {esco for esco, _, _ in official[BASE + "rome/M1805"]}

@@ -11,16 +11,18 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.core.errors import StoreError
 from kg.build_records import INDEX_DIR
+from kg.core.errors import StoreError
 from kg.store import Store, build_info, current_build, new_build, revise_current, settle_base_iri, written_graphs
 
 EX = "http://example.org/"
 
 
 def quads(n: int, graph: str = "g") -> list[ox.Quad]:
-    return [ox.Quad(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(f"{EX}p"), ox.Literal(str(i)), ox.NamedNode(EX + graph))
-            for i in range(n)]
+    return [
+        ox.Quad(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(f"{EX}p"), ox.Literal(str(i)), ox.NamedNode(EX + graph))
+        for i in range(n)
+    ]
 
 
 def build(store_dir: Path, n: int) -> None:

@@ -8,17 +8,21 @@ import pytest
 from rdflib import Literal, URIRef
 
 from kg.build import _references
+from kg.core.vocab import ESCO, MKG, RDF, SCHEMA, SH, SKOS
 from kg.mapping import Iris, to_graph
 from kg.sources import list_documents, parse
 from kg.validation.shacl import read_predicates, shapes_graph, validate
-from kg.core.vocab import ESCO, MKG, RDF, SCHEMA, SH, SKOS
 from tests.conftest import CORPUS, SEED_FILES
 
 BASE = "https://w3id.org/metiers-kg/"
 IRIS = Iris(BASE)
 FORMATION_TYPE = "a fiche formation has exactly one type (master, BTS…), a mkg:FormationType"
-CORPUS_SAMPLE = ("fiches-metiers/MET.108.md", "fiches-metiers/MET.357.md", "fiches-formations/FOR.10363.md",
-                 "fiches-formations/FOR.1000.md")
+CORPUS_SAMPLE = (
+    "fiches-metiers/MET.108.md",
+    "fiches-metiers/MET.357.md",
+    "fiches-formations/FOR.10363.md",
+    "fiches-formations/FOR.1000.md",
+)
 
 
 def _graphs(paths) -> list:
@@ -29,9 +33,11 @@ def _broken(graphs: list) -> list:
     """The same graphs with one fault of each kind the shapes check, each in its own document."""
     fiche, formation = URIRef(f"{BASE}metier/MET.108"), URIRef(f"{BASE}formation/FOR.10363")
     faults = {
-        f"{BASE}graph/fiche/MET.108": [(fiche, MKG.romeFiche, URIRef(f"{BASE}rome/Z9999")),  # sh:class
-                                       (fiche, SKOS.prefLabel, Literal("second title", lang="fr")),  # sh:maxCount
-                                       (fiche, MKG.identifier, Literal("MET-108"))],  # sh:pattern
+        f"{BASE}graph/fiche/MET.108": [
+            (fiche, MKG.romeFiche, URIRef(f"{BASE}rome/Z9999")),  # sh:class
+            (fiche, SKOS.prefLabel, Literal("second title", lang="fr")),  # sh:maxCount
+            (fiche, MKG.identifier, Literal("MET-108")),
+        ],  # sh:pattern
         f"{BASE}graph/formation/FOR.10363": [(formation, MKG.formationType, Literal("master"))],  # targetSubjectsOf
     }
     out = []
@@ -62,8 +68,12 @@ def test_same_report_on_the_seeds() -> None:
 
 @pytest.mark.slow
 def test_same_report_on_the_corpus() -> None:
-    paths = sorted(p for d in ("fiches-metiers", "fiches-formations") for p in list_documents(CORPUS / d)
-                   if p.name != "MET.8099.md")  # the malformed fiche has no graph
+    paths = sorted(
+        p
+        for d in ("fiches-metiers", "fiches-formations")
+        for p in list_documents(CORPUS / d)
+        if p.name != "MET.8099.md"
+    )  # the malformed fiche has no graph
     assert _same(_graphs(paths)) == ()
 
 

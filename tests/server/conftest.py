@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 import pytest
@@ -17,6 +18,9 @@ from flask.testing import FlaskClient
 from kg.store import new_build
 from server.app import create_app
 from server.config import ServerConfig
+
+if TYPE_CHECKING:
+    import rdflib
 from server.runtime.services import EXTENSION
 
 EX = "https://example.org/"
@@ -128,7 +132,7 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-def parse_answer(client: FlaskClient, data: bytes, parser: str) -> "rdflib.Graph":
+def parse_answer(client: FlaskClient, data: bytes, parser: str) -> rdflib.Graph:
     """An RDF answer parsed with rdflib; a JSON-LD one with the context the server publishes at
     /context.jsonld put in place of its URL (the test client has no network to fetch it from)."""
     import json

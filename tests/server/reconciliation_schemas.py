@@ -29,7 +29,9 @@ def validator(name: str, version: str = "0.2") -> Draft7Validator:
 
 def errors(name: str, document: object, version: str = "0.2") -> list[str]:
     """What ``document`` breaks in the schema ``name`` (empty when it conforms)."""
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator(name, version).iter_errors(document)]
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator(name, version).iter_errors(document)
+    ]
 
 
 def examples() -> list[tuple[str, str, Path, bool]]:

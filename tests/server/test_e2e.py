@@ -13,10 +13,18 @@ import rdflib
 import requests
 from SPARQLWrapper import JSON, POST, RDFXML, TURTLE, SPARQLWrapper
 
-from tests.serving import serving
 from tests.server.conftest import (
-    DEV, DEV_LABEL, G_ONE, NURSE, NURSE_LABEL, OCCUPATIONS_QUERY, filler_quads, occupation_quads, write_build,
+    DEV,
+    DEV_LABEL,
+    G_ONE,
+    NURSE,
+    NURSE_LABEL,
+    OCCUPATIONS_QUERY,
+    filler_quads,
+    occupation_quads,
+    write_build,
 )
+from tests.serving import serving
 
 pytestmark = [
     pytest.mark.slow,
@@ -52,8 +60,10 @@ def test_serve_end_to_end(server: tuple[str, subprocess.Popen, Path]) -> None:
         client.setQuery(OCCUPATIONS_QUERY)
         client.setReturnFormat(JSON)
         rows = client.queryAndConvert()["results"]["bindings"]
-        assert [(r["occupation"]["value"], r["label"]["value"], r["salary"]["value"]) for r in rows] \
-            == [(NURSE, NURSE_LABEL, "1900"), (DEV, DEV_LABEL, "2100")]
+        assert [(r["occupation"]["value"], r["label"]["value"], r["salary"]["value"]) for r in rows] == [
+            (NURSE, NURSE_LABEL, "1900"),
+            (DEV, DEV_LABEL, "2100"),
+        ]
 
     # SPARQLWrapper CONSTRUCT, as Turtle text and as an rdflib graph from RDF/XML
     client = SPARQLWrapper(endpoint)

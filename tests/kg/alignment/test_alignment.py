@@ -21,10 +21,10 @@ from kg.alignment.model import (
     OCCUPATION_TARGET,
     RELATED,
 )
-from kg.sources.reference import esco_occupations
 from kg.alignment.rome_links import ROME_APPELLATION_TARGET, rome_appellation_links
 from kg.alignment.stage import align_corpus
 from kg.mapping import Iris
+from kg.sources.reference import esco_occupations
 from tests.kg.alignment.conftest import BASE
 
 ESCO = "http://data.europa.eu/esco/occupation/"
@@ -38,21 +38,24 @@ def _subject(label: str, kind: str = "appellation") -> Subject:
 def test_emploi_types_esco_coverage(seed_alignment) -> None:
     emplois = {s for s, subj in seed_alignment.subjects.items() if subj.kind == "emploi-type"}
     assert len(emplois) == 36
-    positive = [m for m in seed_alignment.mappings if m.target == OCCUPATION_TARGET and m.positive
-                and m.subject in emplois]
+    positive = [
+        m for m in seed_alignment.mappings if m.target == OCCUPATION_TARGET and m.positive and m.subject in emplois
+    ]
     matched = {m.subject for m in positive}
     assert len(matched) == 33  # 91.7 %, target ≥ 90 %
     assert all(m.justification == MANUAL and len(m.comment) > 20 and m.date for m in positive)
-    assert Counter(m.predicate for m in positive) == Counter(
-        {CLOSE: 25, EXACT: 4, BROAD: 4, NARROW: 3, RELATED: 1})
+    assert Counter(m.predicate for m in positive) == Counter({CLOSE: 25, EXACT: 4, BROAD: 4, NARROW: 3, RELATED: 1})
     no_term = sorted(m.subject_label for m in seed_alignment.mappings if m.object == NO_TERM_FOUND)
     assert no_term == ["Gestionnaire de contrats", "Gestionnaire de services", "Manager de ressources"]
     assert emplois - matched == {m.subject for m in seed_alignment.mappings if m.object == NO_TERM_FOUND}
 
 
 def test_a_rejected_homonym_is_kept_for_audit_but_asserts_nothing(seed_alignment) -> None:
-    urbaniste = [m for m in seed_alignment.mappings if m.subject == f"{BASE}emploi-type/urbaniste"
-                 and m.target == OCCUPATION_TARGET]
+    urbaniste = [
+        m
+        for m in seed_alignment.mappings
+        if m.subject == f"{BASE}emploi-type/urbaniste" and m.target == OCCUPATION_TARGET
+    ]
     by_label = {m.object_label: m for m in urbaniste}
     assert by_label["urban planner"].negated and not by_label["urban planner"].positive
     assert by_label["enterprise architect"].predicate == CLOSE and by_label["enterprise architect"].positive
@@ -72,15 +75,22 @@ def test_an_unseen_fiche_is_matched_by_rule_or_reported_unmatched(seed_digests) 
     from dataclasses import replace
 
     fiche = next(s for d in seed_digests for s in d.subjects if s.kind == "fiche")
-    web = replace(fiche, iri=f"{BASE}metier/MET.999", label="développeur web",
-                  labels_fr=("développeur web", "développeuse web"), document="unseen.txt")
-    baker = replace(fiche, iri=f"{BASE}metier/MET.998", label="boulanger", labels_fr=("boulanger",),
-                    document="unseen2.txt")
+    web = replace(
+        fiche,
+        iri=f"{BASE}metier/MET.999",
+        label="développeur web",
+        labels_fr=("développeur web", "développeuse web"),
+        document="unseen.txt",
+    )
+    baker = replace(
+        fiche, iri=f"{BASE}metier/MET.998", label="boulanger", labels_fr=("boulanger",), document="unseen2.txt"
+    )
     digest = replace(seed_digests[0], graph="unseen", subjects=(web, baker), formations=(), mentions=())
     alignment = align_corpus([digest], IRIS)
     esco = [m for m in alignment.mappings if m.target == OCCUPATION_TARGET]
     assert [(m.subject, m.object_label, m.justification) for m in esco] == [
-        (f"{BASE}metier/MET.999", "web developer", LEXICAL)]
+        (f"{BASE}metier/MET.999", "web developer", LEXICAL)
+    ]
     isco = [m for m in alignment.mappings if m.target == ISCO_TARGET]
     assert [m.object.rsplit("C", 1)[-1] for m in isco] == ["2513"]
 
@@ -92,8 +102,11 @@ def test_every_isco_link_is_the_group_of_its_esco_basis(seed_alignment) -> None:
     for m in isco:
         assert m.justification == CHAINING and m.basis
         assert any(occupations[b].isco_uri == m.object for b in m.basis)
-    positives = {(m.subject, m.object) for m in seed_alignment.mappings
-                 if m.target == OCCUPATION_TARGET and m.positive and m.predicate != RELATED}
+    positives = {
+        (m.subject, m.object)
+        for m in seed_alignment.mappings
+        if m.target == OCCUPATION_TARGET and m.positive and m.predicate != RELATED
+    }
     assert {(m.subject, b) for m in isco for b in m.basis} == positives
 
 
@@ -101,24 +114,37 @@ def test_isco_predicate_follows_the_esco_predicate() -> None:
     from kg.alignment.model import Mapping
 
     dba = ESCO + "8c57af09-719c-42b3-be40-6ed4946236cc"  # database administrator, ISCO 2521
-    made = [Mapping(f"{BASE}e/{p.rsplit('#', 1)[-1]}", p, dba, MANUAL, 0.9, "a", "a", "2026-01-01", "why", OCCUPATION_TARGET)
-            for p in (EXACT, NARROW, RELATED)]
+    made = [
+        Mapping(
+            f"{BASE}e/{p.rsplit('#', 1)[-1]}", p, dba, MANUAL, 0.9, "a", "a", "2026-01-01", "why", OCCUPATION_TARGET
+        )
+        for p in (EXACT, NARROW, RELATED)
+    ]
     derived = {m.subject.rsplit("/", 1)[-1]: m.predicate for m in derive_isco(made, IRIS, None)}
-    assert derived == {"exactMatch": BROAD, "narrowMatch": RELATED}  # the group contains an exact match, overlaps a broader one
+    assert derived == {
+        "exactMatch": BROAD,
+        "narrowMatch": RELATED,
+    }  # the group contains an exact match, overlaps a broader one
 
 
 def test_cross_source_links_record_their_basis(seed_alignment) -> None:
     links = [m for m in seed_alignment.mappings if m.target == CROSS_SOURCE]
     assert len(links) == 8
-    link = next(m for m in links if m.subject == f"{BASE}metier/MET.15"
-                and m.object == f"{BASE}emploi-type/technicien-d-infrastructure")
+    link = next(
+        m
+        for m in links
+        if m.subject == f"{BASE}metier/MET.15" and m.object == f"{BASE}emploi-type/technicien-d-infrastructure"
+    )
     assert link.predicate == RELATED and link.basis == (f"{BASE}rome/M1810",) and link.confidence == 0.5
     assert "M1810" in link.comment
 
 
 def test_testimony_mentions_link_with_offsets_and_confidence(seed_alignment) -> None:
-    links = {(m.subject.rsplit("/mention/", 1)[-1], m.object.rsplit("/", 1)[-1]): m
-             for m in seed_alignment.mappings if m.target == MENTION_LINK}
+    links = {
+        (m.subject.rsplit("/mention/", 1)[-1], m.object.rsplit("/", 1)[-1]): m
+        for m in seed_alignment.mappings
+        if m.target == MENTION_LINK
+    }
     miage = links[("3979-3993", "FOR.10998")]
     assert miage.subject_label == "Master 2 MIAGE" and miage.confidence == 0.9 and "[3979:3993]" in miage.comment
     assert links[("4041-4048", "bac-5")].subject_label == "Bac + 5"
@@ -138,12 +164,14 @@ def test_equal_titles_link_to_rome_appellations_only_when_the_fiches_agree(seed_
     assert (len(candidates), len(linked), len(rejected)) == (26, 18, 8)
     assert all(m.predicate == EXACT and m.justification == LEXICAL for m in candidates)
     assert {m.confidence for m in linked} == {0.95} and {m.confidence for m in rejected} == {0.8}
-    urbaniste = {m.subject[len(BASE):]: m.comment for m in rejected if m.object == f"{BASE}rome/appellation/20492"}
-    assert urbaniste == {s: "rejected: folded title 'Urbaniste' equals ROME appellation 20492 'Urbaniste', but its "
-                            "ROME fiche K1807 is in no domaine professionnel of the source's ROME code(s) M1806"
-                         for s in ("emploi-type/urbaniste", "emploi-type/urbaniste/appellation/urbaniste")}
+    urbaniste = {m.subject[len(BASE) :]: m.comment for m in rejected if m.object == f"{BASE}rome/appellation/20492"}
+    assert urbaniste == {
+        s: "rejected: folded title 'Urbaniste' equals ROME appellation 20492 'Urbaniste', but its "
+        "ROME fiche K1807 is in no domaine professionnel of the source's ROME code(s) M1806"
+        for s in ("emploi-type/urbaniste", "emploi-type/urbaniste/appellation/urbaniste")
+    }
     # Same domaine, other fiche: kept (the database administrator of M1801 is ROME's M1894 one).
-    kept = {m.subject[len(BASE):] for m in linked if m.object == f"{BASE}rome/appellation/10301"}
+    kept = {m.subject[len(BASE) :] for m in linked if m.object == f"{BASE}rome/appellation/10301"}
     assert kept == {"emploi-type/administrateur-d-infrastructure/appellation/administrateur-de-bases-de-donnees"}
 
 

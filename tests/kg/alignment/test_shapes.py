@@ -14,8 +14,8 @@ from kg.alignment.model import (
     OCCUPATION_TARGET,
     Mapping,
 )
-from kg.mapping import Iris
 from kg.alignment.rdf import alignment_graph, esco_graph
+from kg.mapping import Iris
 from kg.sources.common import Source
 from kg.validation.shacl import validate
 from tests.kg.alignment.conftest import BASE
@@ -24,8 +24,20 @@ IRIS = Iris(BASE)
 CURATION = Source(Path("alignment/curation.sssom.tsv"), "0" * 64)
 TABLES = Source(Path("reference/esco_occupations_labels.csv"), "1" * 64)
 DBA = "http://data.europa.eu/esco/occupation/8c57af09-719c-42b3-be40-6ed4946236cc"  # ISCO 2521
-CURATED = Mapping(f"{BASE}emploi-type/x", CLOSE, DBA, MANUAL, 0.9, "https://w3id.org/metiers-kg/agent/r", "r",
-                  "2026-01-31", "administers the databases", OCCUPATION_TARGET, source="curation.sssom.tsv", line=42)
+CURATED = Mapping(
+    f"{BASE}emploi-type/x",
+    CLOSE,
+    DBA,
+    MANUAL,
+    0.9,
+    "https://w3id.org/metiers-kg/agent/r",
+    "r",
+    "2026-01-31",
+    "administers the databases",
+    OCCUPATION_TARGET,
+    source="curation.sssom.tsv",
+    line=42,
+)
 
 
 def _report(*mappings: Mapping):
@@ -49,11 +61,22 @@ def test_a_weak_mapping_is_a_warning_not_a_violation() -> None:
 
 
 def test_an_isco_link_inconsistent_with_its_esco_basis_is_a_violation() -> None:
-    wrong = Mapping(CURATED.subject, BROAD, "http://data.europa.eu/esco/isco/C2512", CHAINING, 0.9,
-                    "https://w3id.org/metiers-kg/agent/t", "t", None, "derived from the ESCO match", ISCO_TARGET,
-                    basis=(DBA,))
+    wrong = Mapping(
+        CURATED.subject,
+        BROAD,
+        "http://data.europa.eu/esco/isco/C2512",
+        CHAINING,
+        0.9,
+        "https://w3id.org/metiers-kg/agent/t",
+        "t",
+        None,
+        "derived from the ESCO match",
+        ISCO_TARGET,
+        basis=(DBA,),
+    )
     report = _report(CURATED, wrong)
     assert [v.message for v in report.violations] == [
-        "an ISCO-08 link must be the ISCO group of an ESCO occupation it is derived from (mkg:basis)"]
+        "an ISCO-08 link must be the ISCO group of an ESCO occupation it is derived from (mkg:basis)"
+    ]
     right = replace(wrong, object="http://data.europa.eu/esco/isco/C2521")
     assert not _report(CURATED, right).results

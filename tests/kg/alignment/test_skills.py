@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
+from kg.core.vocab import MKG, SKOS
 from kg.mapping import Iris, to_graph
 from kg.sources import parse
-from kg.core.vocab import MKG, SKOS
-from tests.kg.alignment.conftest import BASE
 from tests.conftest import seed
+from tests.kg.alignment.conftest import BASE
 
 
 def test_variants_of_one_phrase_are_one_skill_with_one_label() -> None:
@@ -18,7 +18,9 @@ def test_variants_of_one_phrase_are_one_skill_with_one_label() -> None:
     mapped = to_graph(parse(seed("002")), iris)
     skill = URIRef(BASE + "competence/redaction-cahier-charge")
     labels = {(str(p), str(o)) for s, p, o in mapped.triples if s == skill and p in (SKOS.prefLabel, SKOS.altLabel)}
-    assert labels == {(str(SKOS.prefLabel), "Rédaction de cahier des charges"),
-                      (str(SKOS.altLabel), "Rédaction du cahier des charges")}
+    assert labels == {
+        (str(SKOS.prefLabel), "Rédaction de cahier des charges"),
+        (str(SKOS.altLabel), "Rédaction du cahier des charges"),
+    }
     owners = {s for s, p, o in mapped.triples if p == MKG.requiredSkill and o == skill}
     assert len(owners) == 3  # three emploi-types require it, in two wordings

@@ -10,8 +10,8 @@ from kg.alignment.sssom import mappings_from_store, sssom_tsv
 from kg.alignment.workflow import candidates_tsv
 from kg.mapping import Iris
 from kg.store import Store
-from tests.kg.alignment.conftest import BASE
 from tests.conftest import FULL_ROME, REPO, run_cli
+from tests.kg.alignment.conftest import BASE
 
 PUBLISHED = REPO / "alignment" / "mappings.sssom.tsv"
 CURATION = REPO / "alignment" / "curation.sssom.tsv"
@@ -19,14 +19,16 @@ CANDIDATES = REPO / "alignment" / "candidates.tsv"
 
 
 def test_committed_mapping_set_is_what_the_pipeline_makes(seed_alignment) -> None:
-    assert PUBLISHED.read_text(encoding="utf-8") == sssom_tsv(seed_alignment.mappings, BASE), \
+    assert PUBLISHED.read_text(encoding="utf-8") == sssom_tsv(seed_alignment.mappings, BASE), (
         "alignment/mappings.sssom.tsv is stale: run 'metiers-kg align --seeds seeds'"
+    )
 
 
 def test_committed_candidates_are_what_the_pipeline_makes(seed_alignment) -> None:
     # The ROME candidates come from every ROME appellation: the complete export, as `metiers-kg align` reads it.
-    assert CANDIDATES.read_text(encoding="utf-8") == candidates_tsv(seed_alignment, Iris(BASE), FULL_ROME), \
+    assert CANDIDATES.read_text(encoding="utf-8") == candidates_tsv(seed_alignment, Iris(BASE), FULL_ROME), (
         "alignment/candidates.tsv is stale: run 'metiers-kg align --seeds seeds'"
+    )
 
 
 def test_the_store_serves_exactly_the_published_mappings(built_store: Path, tmp_path: Path) -> None:
@@ -44,9 +46,21 @@ def test_mapping_sets_validate_with_the_sssom_library(path: Path) -> None:
     from sssom.validators import validate
 
     msdf = sssom_parsers.parse_sssom_table(str(path))
-    assert len(msdf.df) == len([l for l in path.read_text(encoding="utf-8").splitlines()
-                                if l and not l.startswith("#")]) - 1
-    checks = [SchemaValidationType.JsonSchema, SchemaValidationType.PrefixMapCompleteness,
-              SchemaValidationType.StrictCurieFormat]
+    assert (
+        len(msdf.df)
+        == len(
+            [
+                text_line
+                for text_line in path.read_text(encoding="utf-8").splitlines()
+                if text_line and not text_line.startswith("#")
+            ]
+        )
+        - 1
+    )
+    checks = [
+        SchemaValidationType.JsonSchema,
+        SchemaValidationType.PrefixMapCompleteness,
+        SchemaValidationType.StrictCurieFormat,
+    ]
     reports = validate(msdf, checks, fail_on_error=False)
     assert all(not report.results for report in reports.values()), reports

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import rdflib
 
+from kg.core.vocab import DEFAULT_BASE_IRI, PREFIXES
 from kg.mapping import Iris, to_graph
 from kg.sources import parse
-from kg.core.vocab import DEFAULT_BASE_IRI, PREFIXES
 
 SEEDS = Path(__file__).resolve().parents[3] / "seeds"
 MET717 = next(SEEDS.glob("000_*.txt"))
@@ -23,11 +23,16 @@ def _graph() -> rdflib.Graph:
 
 def test_each_bullet_is_one_ordered_list_item() -> None:
     prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
-    rows = list(_graph().query(prologue + """
+    rows = list(
+        _graph().query(
+            prologue
+            + """
         SELECT ?title ?count ?position ?name WHERE {
           ?section a mkg:Section, schema:ItemList ; skos:prefLabel ?title ; schema:numberOfItems ?count ;
                    schema:itemListElement [ a schema:ListItem ; schema:position ?position ; schema:name ?name ] .
-        } ORDER BY ?title ?position"""))
+        } ORDER BY ?title ?position"""
+        )
+    )
     by_title: dict[str, list[tuple[int, str]]] = {}
     for title, count, position, name in rows:
         by_title.setdefault(str(title), []).append((int(position), str(name)))

@@ -92,20 +92,29 @@ def test_abbreviations_are_read_both_ways(index: SearchIndex) -> None:
     rh = index.search("responsable RH", ("EscoOccupation",))[0]
     assert rh.id == drh.id and rh.features["abbreviations_expanded"]
     assert rh.matched_label == "responsable des ressources humaines"
-    assert mine_acronyms(["Directeur / Directrice des Ressources Humaines -DRH-", "Chef de projet BTP",
-                          "Conducteur de travaux Bâtiments et Travaux Publics - BTP"]) == {
-        "btp": "batiments travaux publics", "drh": "directeur ressources humaines"}  # spelled out by a label
+    assert mine_acronyms(
+        [
+            "Directeur / Directrice des Ressources Humaines -DRH-",
+            "Chef de projet BTP",
+            "Conducteur de travaux Bâtiments et Travaux Publics - BTP",
+        ]
+    ) == {"btp": "batiments travaux publics", "drh": "directeur ressources humaines"}  # spelled out by a label
     assert index.abbreviations["dev"] == "developpeur"  # common usage, from the table
 
 
 def test_an_acronym_a_label_spells_out_costs_nothing() -> None:
-    title = prepare("Directeur des ressources humaines -DRH-", lambda w: w, {}, 1.0, {"drh": "directeur ressources humaines"})
+    title = prepare(
+        "Directeur des ressources humaines -DRH-", lambda w: w, {}, 1.0, {"drh": "directeur ressources humaines"}
+    )
     assert title.words == ("directeur", "ressources", "humaines")
 
 
 def test_gender_halves_share_their_complement() -> None:
     assert variants("Vendeur / Vendeuse en boulangerie") == [
-        "Vendeur / Vendeuse en boulangerie", "Vendeur en boulangerie", "Vendeuse en boulangerie"]
+        "Vendeur / Vendeuse en boulangerie",
+        "Vendeur en boulangerie",
+        "Vendeuse en boulangerie",
+    ]
     assert variants("Accessoiriste / Machiniste") == ["Accessoiriste / Machiniste", "Accessoiriste", "Machiniste"]
     assert fold("Développeur/Développeuse") == "developpeur developpeuse"
 

@@ -18,8 +18,10 @@ def _rows(text: str, delimiter: str = ",") -> list[dict[str, str]]:
 
 def test_a_spreadsheet_gets_its_codes_back(built_store: Path, tmp_path: Path) -> None:
     source = tmp_path / "titres.csv"
-    source.write_text("id;intitulé;service\n1;Exploitante informatique;DSI\n2;DRH;siège\n3;;vide\n"
-                      "4;Exploitante informatique;autre\n", encoding="utf-8")
+    source.write_text(
+        "id;intitulé;service\n1;Exploitante informatique;DSI\n2;DRH;siège\n3;;vide\n4;Exploitante informatique;autre\n",
+        encoding="utf-8",
+    )
     result = run_cli("match", source, "--column", "intitulé", "--store", built_store)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == ";".join(["id", "intitulé", "service", *COLUMNS])  # its own delimiter
@@ -32,11 +34,17 @@ def test_a_spreadsheet_gets_its_codes_back(built_store: Path, tmp_path: Path) ->
 
 
 def test_stdin_to_stdout_with_a_progress_bar(built_store: Path) -> None:
-    from tests.conftest import CLI
     import subprocess
 
-    done = subprocess.run([*CLI, "match", "--column", "title", "--store", str(built_store), "--progress"],
-                          input="title\nvendeur en boulangerie\n", capture_output=True, text=True, timeout=300)
+    from tests.conftest import CLI
+
+    done = subprocess.run(
+        [*CLI, "match", "--column", "title", "--store", str(built_store), "--progress"],
+        input="title\nvendeur en boulangerie\n",
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     row = _rows(done.stdout)[0]
     assert row["esco_label"].startswith("vendeur en boulangerie") and row["esco_match"] == "true"
@@ -45,7 +53,7 @@ def test_stdin_to_stdout_with_a_progress_bar(built_store: Path) -> None:
 
 def test_bad_files_get_one_clear_error(built_store: Path, tmp_path: Path) -> None:
     cases = {
-        "colonnes.csv": ("nom,poste\na,b\n".encode(), "no column 'titre'; the columns are 'nom', 'poste'"),
+        "colonnes.csv": (b"nom,poste\na,b\n", "no column 'titre'; the columns are 'nom', 'poste'"),
         "latin1.csv": ("titre\nvendeur\nsecrétaire\n".encode("latin-1"), "latin1.csv:3: not UTF-8 (byte 0xE9)"),
         "vide.csv": (b"", "vide.csv: empty file"),
     }

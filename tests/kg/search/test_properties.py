@@ -39,22 +39,33 @@ def iris(store: Store, where: str) -> set[str]:
     return {row["e"].value for row in store.query(PREFIXES + f"SELECT DISTINCT ?e WHERE {{ {where} }}")}
 
 
-@pytest.mark.parametrize(("property_id", "raw", "code"), [
-    ("grandDomaine", "m", "M"), ("grandDomaine", {"id": ROME + "M", "name": "Support"}, "M"),
-    ("domaine", ROME + "M18/", "M18"), ("romeFiche", "M1810", "M1810"), ("romeCode", " m1810 ", "M1810"),
-    ("iscoGroup", 2512, "2512"), ("iscoGroup", "http://data.europa.eu/esco/isco/C25", "25"),
-    ("escoOccupation", SOFTWARE_DEVELOPER, SOFTWARE_DEVELOPER), ("grandDomaine", "", None),
-])
+@pytest.mark.parametrize(
+    ("property_id", "raw", "code"),
+    [
+        ("grandDomaine", "m", "M"),
+        ("grandDomaine", {"id": ROME + "M", "name": "Support"}, "M"),
+        ("domaine", ROME + "M18/", "M18"),
+        ("romeFiche", "M1810", "M1810"),
+        ("romeCode", " m1810 ", "M1810"),
+        ("iscoGroup", 2512, "2512"),
+        ("iscoGroup", "http://data.europa.eu/esco/isco/C25", "25"),
+        ("escoOccupation", SOFTWARE_DEVELOPER, SOFTWARE_DEVELOPER),
+        ("grandDomaine", "", None),
+    ],
+)
 def test_query_values_are_read_as_codes(property_id: str, raw: object, code: str | None) -> None:
     assert parse_value(property_id, raw) == code
 
 
-@pytest.mark.parametrize(("property_id", "raw", "message"), [
-    ("grandDomaine", "ZZ", "property 'grandDomaine': 'ZZ' is not a ROME grand domaine letter (M) or its IRI"),
-    ("domaine", "M1810", "property 'domaine': 'M1810' is not a ROME domaine code (M18) or its IRI"),
-    ("iscoGroup", "25111", "property 'iscoGroup': '25111' is not an ISCO-08 code of 1 to 4 digits"),
-    ("romeCode", ["M1810"], "property 'romeCode': a value must be a string, a number or an object with an 'id'"),
-])
+@pytest.mark.parametrize(
+    ("property_id", "raw", "message"),
+    [
+        ("grandDomaine", "ZZ", "property 'grandDomaine': 'ZZ' is not a ROME grand domaine letter (M) or its IRI"),
+        ("domaine", "M1810", "property 'domaine': 'M1810' is not a ROME domaine code (M18) or its IRI"),
+        ("iscoGroup", "25111", "property 'iscoGroup': '25111' is not an ISCO-08 code of 1 to 4 digits"),
+        ("romeCode", ["M1810"], "property 'romeCode': a value must be a string, a number or an object with an 'id'"),
+    ],
+)
 def test_bad_query_values_say_what_is_expected(property_id: str, raw: object, message: str) -> None:
     with pytest.raises(ValueError, match="^" + message.replace("(", r"\(").replace(")", r"\)")):
         parse_value(property_id, raw)
@@ -62,8 +73,11 @@ def test_bad_query_values_say_what_is_expected(property_id: str, raw: object, me
 
 def test_a_rome_code_covers_everything_filed_under_the_fiche(store: Store, facets: Facets) -> None:
     found = {iri for iri in facets.entities("romeCode", "M1810") if not iri.startswith("http://data.europa.eu/")}
-    expected = ({M1810} | iris(store, f"?e a mkg:RomeAppellation ; skos:broader <{M1810}>")
-                | iris(store, f"?e mkg:romeFiche <{M1810}>"))
+    expected = (
+        {M1810}
+        | iris(store, f"?e a mkg:RomeAppellation ; skos:broader <{M1810}>")
+        | iris(store, f"?e mkg:romeFiche <{M1810}>")
+    )
     assert found == expected and MET717 in found and len(found) > 6
     # an ESCO occupation through the appellations the official crosswalk maps to it
     assert iris(store, f"?a skos:broader <{M1810}> ; skos:narrowMatch ?e") <= facets.entities("romeCode", "M1810")
@@ -71,9 +85,9 @@ def test_a_rome_code_covers_everything_filed_under_the_fiche(store: Store, facet
 
 def test_a_grand_domaine_covers_its_fiches_and_only_them(store: Store, facets: Facets) -> None:
     fiches = iris(store, "?e a mkg:RomeFiche ; skos:notation ?code")
-    under_m = {iri for iri in fiches if iri[len(ROME):].startswith("M")}
+    under_m = {iri for iri in fiches if iri[len(ROME) :].startswith("M")}
     assert len(under_m) > 50 and facets.entities("grandDomaine", "M") & fiches == under_m
-    assert facets.entities("domaine", "M18") & fiches == {iri for iri in under_m if iri[len(ROME):][:3] == "M18"}
+    assert facets.entities("domaine", "M18") & fiches == {iri for iri in under_m if iri[len(ROME) :][:3] == "M18"}
 
 
 def test_an_isco_group_covers_its_subgroups(facets: Facets) -> None:
@@ -82,12 +96,17 @@ def test_an_isco_group_covers_its_subgroups(facets: Facets) -> None:
 
 
 def test_values_for_data_extension(store: Store) -> None:
-    by_type: dict[str, list[str] | None] = {"RomeFiche": [M1810], "FicheMetier": [MET717],
-                                            "EscoOccupation": [SOFTWARE_DEVELOPER]}
+    by_type: dict[str, list[str] | None] = {
+        "RomeFiche": [M1810],
+        "FicheMetier": [MET717],
+        "EscoOccupation": [SOFTWARE_DEVELOPER],
+    }
     assert property_values(store, "grandDomaine", by_type) == {
-        iri: [Value("M Support à l'entreprise", ROME + "M")] for iri in (M1810, MET717, SOFTWARE_DEVELOPER)}
+        iri: [Value("M Support à l'entreprise", ROME + "M")] for iri in (M1810, MET717, SOFTWARE_DEVELOPER)
+    }
     assert property_values(store, "escoOccupation", {"EscoOccupation": [SOFTWARE_DEVELOPER]}) == {
-        SOFTWARE_DEVELOPER: [Value("développeur de logiciels/développeuse de logiciels", SOFTWARE_DEVELOPER)]}
+        SOFTWARE_DEVELOPER: [Value("développeur de logiciels/développeuse de logiciels", SOFTWARE_DEVELOPER)]
+    }
     appellations = property_values(store, "appellations", {"RomeFiche": [M1810]})[M1810]
     labels = iris(store, f"?x a mkg:RomeAppellation ; skos:broader <{M1810}> ; skos:prefLabel ?e")
     assert {v.name for v in appellations} == labels and all(v.id == "" for v in appellations)
@@ -96,13 +115,13 @@ def test_values_for_data_extension(store: Store) -> None:
 
 def test_a_property_raises_candidates_or_filters_them(index: SearchIndex, facets: Facets) -> None:
     plain = refined_search(index, facets, "développeur", ("EscoOccupation",), 5, ())
-    boosted = refined_search(index, facets, "développeur", ("EscoOccupation",), 5,
-                             (Condition("iscoGroup", ("2512",)),))
-    required = refined_search(index, facets, "développeur", ("EscoOccupation",), 5,
-                              (Condition("iscoGroup", ("2512",), required=True),))
+    boosted = refined_search(index, facets, "développeur", ("EscoOccupation",), 5, (Condition("iscoGroup", ("2512",)),))
+    required = refined_search(
+        index, facets, "développeur", ("EscoOccupation",), 5, (Condition("iscoGroup", ("2512",), required=True),)
+    )
     unit = facets.entities("iscoGroup", "2512")
     assert [c.id in unit for c in required] == [True] * len(required) and required
-    assert [c.id for c in boosted[:len(required)]] == [c.id for c in required]
+    assert [c.id for c in boosted[: len(required)]] == [c.id for c in required]
     scores = {c.id: c.score for c in plain}
     for c in boosted:
         if c.id in scores:

@@ -68,7 +68,12 @@ def test_no_fiche_metier_is_taken_for_a_formation_nor_the_reverse() -> None:
 def test_fields_of_a_corpus_fiche() -> None:
     fiche = parse(CORPUS / "fiches-formations" / "FOR.10363.md")
     assert (fiche.id, fiche.title, fiche.formation_type.value) == ("FOR.10363", "master mention informatique", "master")
-    assert (fiche.schooling_code.value, fiche.duration_iso, fiche.eqf_level, fiche.rncp) == ("1353261J", "P2Y", 7, "39278")
+    assert (fiche.schooling_code.value, fiche.duration_iso, fiche.eqf_level, fiche.rncp) == (
+        "1353261J",
+        "P2Y",
+        7,
+        "39278",
+    )
     assert fiche.occupations[0] == formation.NamedOccupation("ingénieur/e logiciel", 14)
     assert len(fiche.occupations) == 10
 
@@ -76,24 +81,40 @@ def test_fields_of_a_corpus_fiche() -> None:
 def test_a_fiche_written_for_the_test(tmp_path: Path) -> None:
     fiche = parse(_write(tmp_path, SYNTHETIC))
     assert isinstance(fiche, formation.FicheFormation)
-    assert (fiche.id, fiche.duration_iso, fiche.eqf_level, fiche.rncp, fiche.schooling_code) == \
-        ("FOR.90001", "P18M", 5, "12345", None)
-    assert [(o.name, o.line) for o in fiche.occupations] == [("technicien/ne de maintenance en éolien", 19),
-                                                            ("cordiste", 21)]  # case variants are one name
-    assert [(s.title, s.text, [c.title for c in s.subsections]) for s in fiche.sections] == \
-        [("Description", "Le titulaire assure la maintenance des parcs.", ["Stages"])]
+    assert (fiche.id, fiche.duration_iso, fiche.eqf_level, fiche.rncp, fiche.schooling_code) == (
+        "FOR.90001",
+        "P18M",
+        5,
+        "12345",
+        None,
+    )
+    assert [(o.name, o.line) for o in fiche.occupations] == [
+        ("technicien/ne de maintenance en éolien", 19),
+        ("cordiste", 21),
+    ]  # case variants are one name
+    assert [(s.title, s.text, [c.title for c in s.subsections]) for s in fiche.sections] == [
+        ("Description", "Le titulaire assure la maintenance des parcs.", ["Stages"])
+    ]
 
 
-@pytest.mark.parametrize(("change", "name", "message", "line"), [
-    (("**Type:** brevet de technicien supérieur (BTS)\n", ""), "FOR.90001.md", "missing '\\*\\*Type", 1),
-    (("niveau 5 (bac + 2)", "niveau 9"), "FOR.90001.md", "not a level 1 to 8", 7),
-    (("**Durée:** 18 mois", "**Durée:** 18 mois\n**Durée:** 2 ans"), "FOR.90001.md", "second 'Durée' field", 7),
-    (("https://www.francecompetences.fr/recherche/rncp/12345", "[lien](pas une url)"), "FOR.90001.md",
-     "unreadable link", 8),
-    (("", ""), "bts-eolien.md", "file named FOR.n.md", 1),
-])
-def test_malformed_fiches_are_refused_with_their_line(tmp_path: Path, change: tuple[str, str], name: str,
-                                                      message: str, line: int) -> None:
+@pytest.mark.parametrize(
+    ("change", "name", "message", "line"),
+    [
+        (("**Type:** brevet de technicien supérieur (BTS)\n", ""), "FOR.90001.md", "missing '\\*\\*Type", 1),
+        (("niveau 5 (bac + 2)", "niveau 9"), "FOR.90001.md", "not a level 1 to 8", 7),
+        (("**Durée:** 18 mois", "**Durée:** 18 mois\n**Durée:** 2 ans"), "FOR.90001.md", "second 'Durée' field", 7),
+        (
+            ("https://www.francecompetences.fr/recherche/rncp/12345", "[lien](pas une url)"),
+            "FOR.90001.md",
+            "unreadable link",
+            8,
+        ),
+        (("", ""), "bts-eolien.md", "file named FOR.n.md", 1),
+    ],
+)
+def test_malformed_fiches_are_refused_with_their_line(
+    tmp_path: Path, change: tuple[str, str], name: str, message: str, line: int
+) -> None:
     with pytest.raises(FicheParseError, match=message) as caught:
         parse(_write(tmp_path, SYNTHETIC.replace(*change) if change[0] else SYNTHETIC, name))
     assert caught.value.line == line
@@ -101,9 +122,11 @@ def test_malformed_fiches_are_refused_with_their_line(tmp_path: Path, change: tu
 
 def test_prose_is_not_taken_for_a_testimony(tmp_path: Path) -> None:
     """Prose without a testimony's shape (no first person), or a record of an unknown kind, is refused."""
-    prose = ("Le technicien de maintenance intervient sur les parcs éoliens. Il contrôle les machines, "
-             "diagnostique les pannes et remplace les pièces usées. Il travaille souvent en hauteur, "
-             "par tous les temps, et doit respecter des règles de sécurité strictes. ") * 3
+    prose = (
+        "Le technicien de maintenance intervient sur les parcs éoliens. Il contrôle les machines, "
+        "diagnostique les pannes et remplace les pièces usées. Il travaille souvent en hauteur, "
+        "par tous les temps, et doit respecter des règles de sécurité strictes. "
+    ) * 3
     record = "# Fiche inconnue\n\n**Code:** X1\n**Public:** adultes\n\n" + prose.replace("Il ", "Je ")
     for text in (prose, record):
         with pytest.raises(UnknownDocumentKindError, match="not a testimony"):

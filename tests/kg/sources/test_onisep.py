@@ -18,9 +18,18 @@ MET15 = next(SEEDS.glob("001_*.txt"))
 NOT_FICHES = [p for prefix in ("002", "004") for p in SEEDS.glob(f"{prefix}_*.txt")]
 
 MET717_SECTIONS = [
-    "Présentation", "En bref", "Après le bac", "Nature du travail", "Compétences requises",
-    "Conditions de travail", "Vie professionnelle", "Salaire", "Intégrer le marché du travail",
-    "Accès au métier", "Formations recommandées", "Centres d'intérêt",
+    "Présentation",
+    "En bref",
+    "Après le bac",
+    "Nature du travail",
+    "Compétences requises",
+    "Conditions de travail",
+    "Vie professionnelle",
+    "Salaire",
+    "Intégrer le marché du travail",
+    "Accès au métier",
+    "Formations recommandées",
+    "Centres d'intérêt",
 ]
 
 
@@ -74,10 +83,18 @@ def test_other_seeds_are_not_fiches(path: Path) -> None:
 @pytest.mark.parametrize(
     ("path", "fiche_id", "title", "formations", "first", "last", "level", "years", "interests"),
     [
-        (MET717, "MET.717", "administrateur/trice de logiciels de laboratoire", 11, "FOR.5462", "FOR.12058",
-         "bac + 3", 3, 1),
-        (MET15, "MET.15", "gestionnaire de parc micro-informatique", 9, "FOR.5405", "FOR.12039",
-         "bac + 5", 5, 2),
+        (
+            MET717,
+            "MET.717",
+            "administrateur/trice de logiciels de laboratoire",
+            11,
+            "FOR.5462",
+            "FOR.12058",
+            "bac + 3",
+            3,
+            1,
+        ),
+        (MET15, "MET.15", "gestionnaire de parc micro-informatique", 9, "FOR.5405", "FOR.12039", "bac + 5", 5, 2),
     ],
     ids=["MET.717", "MET.15"],
 )
@@ -124,7 +141,9 @@ def test_met717_sections_in_order(met717: Fiche) -> None:
     assert all(s.level == 2 for s in met717.sections)
     nature = met717.sections[3]
     assert [s.title for s in nature.subsections] == [
-        "De nombreuses données", "Les bons choix", "Des tâches quotidiennes",
+        "De nombreuses données",
+        "Les bons choix",
+        "Des tâches quotidiennes",
     ]
     assert nature.subsections[1].text.startswith("La concurrence est forte")
     salaire = met717.sections[MET717_SECTIONS.index("Salaire")]
@@ -206,7 +225,7 @@ def test_several_rome_codes_in_order(tmp_path: Path) -> None:
 def test_inline_rome_codes(tmp_path: Path) -> None:
     lines = _lines(MET717)
     at = _line_of(lines, "**Codes ROME:**")
-    lines[at - 1: at + 1] = ["**Codes ROME:** M1805, M1810"]
+    lines[at - 1 : at + 1] = ["**Codes ROME:** M1805, M1810"]
     fiche = _parse(_write(tmp_path, lines))
     assert [(r.code, r.line) for r in fiche.rome_codes] == [("M1805", at), ("M1810", at)]
 
@@ -225,10 +244,13 @@ def test_unknown_section_is_kept_in_place(tmp_path: Path) -> None:
 
 def test_optional_sections_may_be_missing(tmp_path: Path) -> None:
     lines = _lines(MET15)
-    drop_from = {"## Autres appellations": "**Codes ROME:**", "## Salaire": "## Accès au métier",
-                 "**Statuts possibles:**": "## Centres d'intérêt"}
+    drop_from = {
+        "## Autres appellations": "**Codes ROME:**",
+        "## Salaire": "## Accès au métier",
+        "**Statuts possibles:**": "## Centres d'intérêt",
+    }
     for start, stop in drop_from.items():
-        lines = lines[: _line_of(lines, start) - 1] + lines[_line_of(lines, stop) - 1:]
+        lines = lines[: _line_of(lines, start) - 1] + lines[_line_of(lines, stop) - 1 :]
     lines = lines[: _line_of(lines, "## Centres d'intérêt") - 1]
     fiche = _parse(_write(tmp_path, lines))
     assert fiche.other_appellations == ()
@@ -243,7 +265,11 @@ def test_crlf_copy_parses_the_same(tmp_path: Path) -> None:
     path.write_bytes(MET15.read_bytes().replace(b"\n", b"\r\n"))
     crlf, lf = _parse(path), _parse(MET15)
     assert (crlf.formations, crlf.rome_codes, crlf.salary, crlf.sections) == (
-        lf.formations, lf.rome_codes, lf.salary, lf.sections)
+        lf.formations,
+        lf.rome_codes,
+        lf.salary,
+        lf.sections,
+    )
 
 
 @pytest.mark.parametrize(
@@ -267,8 +293,9 @@ def test_salary_sentences(tmp_path: Path, sentence, amount, max_amount, period, 
     ids=["bac+2", "compact", "bac", "alternatives", "no-bac"],
 )
 def test_access_levels(tmp_path: Path, level: str, years: int | None) -> None:
-    lines = [f"**Niveau d'accès minimum:** {level}" if line.startswith("**Niveau d") else line
-             for line in _lines(MET717)]
+    lines = [
+        f"**Niveau d'accès minimum:** {level}" if line.startswith("**Niveau d") else line for line in _lines(MET717)
+    ]
     fiche = _parse(_write(tmp_path, lines))
     assert (fiche.access_level.label, fiche.access_level.years_after_bac) == (level, years)
 

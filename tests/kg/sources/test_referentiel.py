@@ -246,9 +246,7 @@ def test_heading_glued_to_furniture_and_repeated_page_headers(by_name: dict) -> 
 
 
 def test_non_pertinent_rome(ref: Referentiel) -> None:
-    absent = [
-        (e.name, e.rome_absence.reason, e.rome_absence.line) for e in ref.emploi_types if e.rome_absence
-    ]
+    absent = [(e.name, e.rome_absence.reason, e.rome_absence.line) for e in ref.emploi_types if e.rome_absence]
     assert absent == [
         ("Manager de ressources", "Non pertinent", 3162),
         ("Consultant en processus de test", "Non pertinent", 3562),
@@ -379,9 +377,7 @@ def test_appellation_table(ref: Referentiel) -> None:
     rows = ref.appellation_table
     assert len(rows) == 36
     assert all(row.emploi_type in SOMMAIRE_ORDER for row in rows)
-    variants = {
-        (r.emploi_type_as_written, r.emploi_type) for r in rows if r.emploi_type != r.emploi_type_as_written
-    }
+    variants = {(r.emploi_type_as_written, r.emploi_type) for r in rows if r.emploi_type != r.emploi_type_as_written}
     assert variants == {
         ("Responsable de production", "Responsable production"),
         ("Responsable des partenariats", "Responsable partenariats"),
@@ -424,9 +420,7 @@ def test_passerelles_resolved_or_listed(ref: Referentiel) -> None:
     assert fuzzy == [("Chargé méthode outils et audité", "Chargé des méthodes outils et qualité")]
     variant = next(p for p in passerelles if p.label == "Responsable de production")
     assert (variant.target, variant.matched_by) == ("Responsable production", "name")
-    assert any(
-        p.label == "Concepteur/développeur" and p.target == "Concepteur développeur" for p in passerelles
-    )
+    assert any(p.label == "Concepteur/développeur" and p.target == "Concepteur développeur" for p in passerelles)
 
 
 def test_no_page_furniture_leaks(ref: Referentiel) -> None:
@@ -465,7 +459,7 @@ def test_renamed_emploi_type(tmp_path: Path, seed_lines: list[str]) -> None:
 
 def test_lost_heading_is_recovered(tmp_path: Path, seed_lines: list[str]) -> None:
     lines = list(seed_lines)
-    lines[_index(lines, lambda l: l == "Emploi Type : Consultant métier")] = ""
+    lines[_index(lines, lambda text_line: text_line == "Emploi Type : Consultant métier")] = ""
     ref = _parse_lines(tmp_path, lines)
     assert [e.name for e in ref.emploi_types] == SOMMAIRE_ORDER
     metier = next(e for e in ref.emploi_types if e.name == "Consultant métier")
@@ -475,12 +469,10 @@ def test_lost_heading_is_recovered(tmp_path: Path, seed_lines: list[str]) -> Non
 
 
 def test_cut_in_the_middle_of_a_block(tmp_path: Path, seed_lines: list[str]) -> None:
-    start = _index(seed_lines, lambda l: l == "Emploi Type : Chef de projet test")
-    cut = _index(seed_lines, lambda l: l == "Connaissances", start) + 3  # one knowledge bullet kept
+    start = _index(seed_lines, lambda text_line: text_line == "Emploi Type : Chef de projet test")
+    cut = _index(seed_lines, lambda text_line: text_line == "Connaissances", start) + 3  # one knowledge bullet kept
     ref = _parse_lines(tmp_path, seed_lines[:cut])
-    assert [e.name for e in ref.emploi_types] == SOMMAIRE_ORDER[
-        : SOMMAIRE_ORDER.index("Chef de projet test") + 1
-    ]
+    assert [e.name for e in ref.emploi_types] == SOMMAIRE_ORDER[: SOMMAIRE_ORDER.index("Chef de projet test") + 1]
     last = ref.emploi_types[-1]
     assert last.truncated and last.rome_codes == () and last.rome_absence is None
     assert len(last.connaissances) == 1 and last.origins == ()
@@ -488,7 +480,7 @@ def test_cut_in_the_middle_of_a_block(tmp_path: Path, seed_lines: list[str]) -> 
 
 
 def test_cut_after_the_last_rome_header(tmp_path: Path, seed_lines: list[str]) -> None:
-    end = _index(seed_lines, lambda l: l == "Code(s) ROME", len(seed_lines) - 5)
+    end = _index(seed_lines, lambda text_line: text_line == "Code(s) ROME", len(seed_lines) - 5)
     ref = _parse_lines(tmp_path, seed_lines[: end + 1])
     last = ref.emploi_types[-1]
     assert last.name == "Support clients" and last.truncated
@@ -499,7 +491,7 @@ def test_cut_after_the_last_rome_header(tmp_path: Path, seed_lines: list[str]) -
 
 def test_invalid_rome_code(tmp_path: Path, seed_lines: list[str]) -> None:
     lines = list(seed_lines)
-    where = _index(lines, lambda l: l == "- ◆ M1806")
+    where = _index(lines, lambda text_line: text_line == "- ◆ M1806")
     lines[where] = "- ◆ Z12"
     with pytest.raises(FicheParseError, match="Z12") as caught:
         _parse_lines(tmp_path, lines)
@@ -507,14 +499,13 @@ def test_invalid_rome_code(tmp_path: Path, seed_lines: list[str]) -> None:
 
 
 def test_removed_emploi_type(tmp_path: Path, seed_lines: list[str]) -> None:
-    start = _index(seed_lines, lambda l: l == "Emploi Type : Urbaniste")
-    end = _index(seed_lines, lambda l: l.startswith("Emploi Type :"), start + 1)
+    start = _index(seed_lines, lambda text_line: text_line == "Emploi Type : Urbaniste")
+    end = _index(seed_lines, lambda text_line: text_line.startswith("Emploi Type :"), start + 1)
     lines = seed_lines[:start] + seed_lines[end:]
     lines = [
         line
         for line in lines
-        if not line.startswith("• Urbaniste")
-        and not (line.count("\t") >= 3 and line.split("\t")[1] == "Urbaniste")
+        if not line.startswith("• Urbaniste") and not (line.count("\t") >= 3 and line.split("\t")[1] == "Urbaniste")
     ]
     ref = _parse_lines(tmp_path, lines)
     assert len(ref.emploi_types) == 35 and len(ref.appellation_table) == 35
@@ -528,13 +519,13 @@ def test_block_missing_from_sommaire_is_reported(tmp_path: Path, seed_lines: lis
     lines = [line for line in seed_lines if not line.startswith("• Urbaniste")]
     with pytest.raises(FicheParseError, match="'Urbaniste'.*matches no sommaire entry") as caught:
         _parse_lines(tmp_path, lines)
-    assert caught.value.line == _index(lines, lambda l: l == "Emploi Type : Urbaniste") + 1
+    assert caught.value.line == _index(lines, lambda text_line: text_line == "Emploi Type : Urbaniste") + 1
 
 
 def test_passerelle_through_an_appellation(tmp_path: Path, seed_lines: list[str]) -> None:
     lines = list(seed_lines)
-    origins = _index(lines, lambda l: l == "Origines possibles")
-    where = _index(lines, lambda l: l == "Chef de projet", origins)
+    origins = _index(lines, lambda text_line: text_line == "Origines possibles")
+    where = _index(lines, lambda text_line: text_line == "Chef de projet", origins)
     lines[where] = "Manager de projet"  # an appellation of "Chef de projet" in the table
     ref = _parse_lines(tmp_path, lines)
     first = ref.emploi_types[0].origins[0]

@@ -51,7 +51,9 @@ def test_counts_of_the_complete_export(export: RomeExport) -> None:
     assert len({c.type_code for c in export.contextes}) == 6
     assert len(export.links) + len(export.fiches.fiches) == 118923  # + bloc 1: each fiche's own code
     assert Counter(link.coeur_de_metier for link in export.links if link.coeur_de_metier) == {
-        "Principale": 18900, "Émergente": 1731}
+        "Principale": 18900,
+        "Émergente": 1731,
+    }
     assert len(export.mobilities) == 14912
     assert (len(export.themes), len(export.interests)) == (17, 30)
     assert sum(1 for link in export.fiche_sectors if link.principal) == 1584
@@ -87,15 +89,28 @@ def test_round_trip_of_fiches_against_the_csv_rows(export: RomeExport, folder: P
     texts = rows(folder / "unix_texte_v460_utf8.csv")
     for code in ("A1101", "M1810", "N4101"):
         fiche, row = fiches[code], by_code[code]
-        assert (fiche.ogr, fiche.label, fiche.v3_parent) == (row["code_ogr"], row["libelle_rome"], row["code_rome_parent"])
-        definition = sorted((int(t["position_phrase"]), t["libelle_texte"].replace("''", "'"))
-                            for t in texts if t["code_rome"] == code and t["libelle_type_texte"] == "definition")
+        assert (fiche.ogr, fiche.label, fiche.v3_parent) == (
+            row["code_ogr"],
+            row["libelle_rome"],
+            row["code_rome_parent"],
+        )
+        definition = sorted(
+            (int(t["position_phrase"]), t["libelle_texte"].replace("''", "'"))
+            for t in texts
+            if t["code_rome"] == code and t["libelle_type_texte"] == "definition"
+        )
         assert fiche.definition == tuple(text for _, text in definition)
-        expected = {(r["code_ogr"], r["libelle_appellation_long"]) for r in
-                    rows(folder / "unix_referentiel_appellation_v460_utf8.csv") if r["code_rome"] == code}
+        expected = {
+            (r["code_ogr"], r["libelle_appellation_long"])
+            for r in rows(folder / "unix_referentiel_appellation_v460_utf8.csv")
+            if r["code_rome"] == code
+        }
         assert {(a.code, a.label) for a in export.appellations if a.fiche == code} == expected
-        mobilities = sorted((int(r["numero_ordre"]), r["code_rome_cible"]) for r in
-                            rows(folder / "unix_rubrique_mobilite_v460_utf8.csv") if r["code_rome"] == code)
+        mobilities = sorted(
+            (int(r["numero_ordre"]), r["code_rome_cible"])
+            for r in rows(folder / "unix_rubrique_mobilite_v460_utf8.csv")
+            if r["code_rome"] == code
+        )
         assert sorted((m.order, m.target) for m in export.mobilities if m.source == code) == mobilities
     assert fiches["A1101"].definition[0] == "Réalise des travaux agricoles mécanisés."
 
@@ -117,26 +132,31 @@ def test_a_missing_file_is_named(folder: Path) -> None:
 
 
 def test_a_row_with_a_missing_field_names_file_and_line(folder: Path) -> None:
-    _rewrite(folder / "unix_rubrique_mobilite_v460_utf8.csv",
-             lambda lines: lines[:5] + ['"A1101","A1102"'] + lines[6:])
+    _rewrite(folder / "unix_rubrique_mobilite_v460_utf8.csv", lambda lines: lines[:5] + ['"A1101","A1102"'] + lines[6:])
     with pytest.raises(SourceError) as error:
         parse_export(folder)
     assert str(error.value) == f"{folder}/unix_rubrique_mobilite_v460_utf8.csv:6: 2 fields, the header has 3"
 
 
 def test_a_link_to_an_unknown_code_names_file_and_line(folder: Path) -> None:
-    _rewrite(folder / "unix_liens_rome_referentiels_v460_utf8.csv",
-             lambda lines: lines[:9] + ['"A1101","5","3","999999999"'] + lines[10:])
+    _rewrite(
+        folder / "unix_liens_rome_referentiels_v460_utf8.csv",
+        lambda lines: lines[:9] + ['"A1101","5","3","999999999"'] + lines[10:],
+    )
     with pytest.raises(SourceError) as error:
         parse_export(folder)
-    assert str(error.value) == (f"{folder}/unix_liens_rome_referentiels_v460_utf8.csv:10: "
-                                "code_ogr 999999999 is not a known savoir")
+    assert str(error.value) == (
+        f"{folder}/unix_liens_rome_referentiels_v460_utf8.csv:10: code_ogr 999999999 is not a known savoir"
+    )
 
 
 def test_a_mobility_to_an_unknown_fiche(folder: Path) -> None:
     _rewrite(folder / "unix_rubrique_mobilite_v460_utf8.csv", lambda lines: lines[:-1] + ['"A1101","Z9999","1"', ""])
-    with pytest.raises(SourceError, match=r"unix_rubrique_mobilite_v460_utf8.csv:14914: code_rome_cible Z9999 is "
-                                          r"not a known ROME fiche"):
+    with pytest.raises(
+        SourceError,
+        match=r"unix_rubrique_mobilite_v460_utf8.csv:14914: code_rome_cible Z9999 is "
+        r"not a known ROME fiche",
+    ):
         parse_export(folder)
 
 
@@ -169,15 +189,22 @@ def test_the_next_release_is_read_by_its_names(folder: Path, tmp_path: Path) -> 
     assert read_fiches(archive).version.release == "4.61"
 
 
-@pytest.mark.parametrize("label, forms", [
-    ("Conducteur / Conductrice d'engins agricoles",
-     ("Conducteur d'engins agricoles", "Conductrice d'engins agricoles")),
-    ("Électricien monteur / Électricienne monteuse réseaux",
-     ("Électricien monteur réseaux", "Électricienne monteuse réseaux")),
-    ("Accastilleur-gréeur / Accastilleuse-gréeuse", ("Accastilleur-gréeur", "Accastilleuse-gréeuse")),
-    ("Chef de gisement", None),
-    ("Accessoiriste / Machiniste", None),  # two titles, not two genders of one: left whole
-])
+@pytest.mark.parametrize(
+    "label, forms",
+    [
+        (
+            "Conducteur / Conductrice d'engins agricoles",
+            ("Conducteur d'engins agricoles", "Conductrice d'engins agricoles"),
+        ),
+        (
+            "Électricien monteur / Électricienne monteuse réseaux",
+            ("Électricien monteur réseaux", "Électricienne monteuse réseaux"),
+        ),
+        ("Accastilleur-gréeur / Accastilleuse-gréeuse", ("Accastilleur-gréeur", "Accastilleuse-gréeuse")),
+        ("Chef de gisement", None),
+        ("Accessoiriste / Machiniste", None),  # two titles, not two genders of one: left whole
+    ],
+)
 def test_gendered_forms(label: str, forms: tuple[str, str] | None) -> None:
     assert gendered_forms(label) == forms
 

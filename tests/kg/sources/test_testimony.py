@@ -61,11 +61,11 @@ def _write(tmp_path: Path, text: str, name: str = "article.txt") -> Path:
 def _assert_offsets(doc: Article) -> None:
     """Every paragraph and mention slices back out of ``text``; mentions sorted, disjoint, in the body."""
     for paragraph in doc.paragraphs:
-        assert doc.text[paragraph.start:paragraph.end] == paragraph.text
+        assert doc.text[paragraph.start : paragraph.end] == paragraph.text
         assert doc.text.count("\n", 0, paragraph.start) + 1 == paragraph.line
     previous_end = 0
     for mention in doc.mentions:
-        assert doc.text[mention.start:mention.end] == mention.text, mention
+        assert doc.text[mention.start : mention.end] == mention.text, mention
         assert doc.text.count("\n", 0, mention.start) + 1 == mention.line, mention
         assert mention.start >= previous_end, mention
         assert any(p.start <= mention.start and mention.end <= p.end for p in doc.paragraphs), mention
@@ -107,8 +107,7 @@ def test_glossary(doc: Article) -> None:
 def test_author(doc: Article) -> None:
     assert (doc.author.name, doc.author.line) == ("Nicolas RASP", 14)
     assert doc.author.affiliation == (
-        "Ingénieur hospitalier, Chef de projet informatique, Cellule SRC – Pôle d’Imagerie Médicale, "
-        "CHU de Bordeaux"
+        "Ingénieur hospitalier, Chef de projet informatique, Cellule SRC – Pôle d’Imagerie Médicale, CHU de Bordeaux"
     )
 
 
@@ -132,7 +131,7 @@ def test_seed_offsets(doc: Article) -> None:
 def test_every_term_occurrence_is_a_mention(doc: Article) -> None:
     terms = [m.text for m in doc.mentions if m.kind == "term"]
     assert {t: terms.count(t) for t in sorted(set(terms))} == {"DSI": 2, "PACS": 3, "SIR": 2, "SRC": 1}
-    marked = next(m for m in doc.mentions if m.kind == "term" and doc.text[m.end:m.end + 3] == "[1]")
+    marked = next(m for m in doc.mentions if m.kind == "term" and doc.text[m.end : m.end + 3] == "[1]")
     assert (marked.text, marked.line) == ("PACS", 1)
 
 
@@ -214,10 +213,18 @@ def test_no_title_and_no_author(tmp_path: Path) -> None:
 
 def test_byline_and_bulleted_related_block(tmp_path: Path) -> None:
     body = ARTICLE.split("\n", 2)[2].split("\n[1]")[0]
-    text = "Mon parcours\nPar Dr Paul Durand\n\n" + body + "\n[1] DPI : dossier.\n\nEn savoir plus :\n- Fiche métier\n- Forum"
+    text = (
+        "Mon parcours\nPar Dr Paul Durand\n\n"
+        + body
+        + "\n[1] DPI : dossier.\n\nEn savoir plus :\n- Fiche métier\n- Forum"
+    )
     doc = _parse(_write(tmp_path, text))
     assert (doc.title, doc.author.name, doc.author.line, doc.author.affiliation) == (
-        "Mon parcours", "Dr Paul Durand", 2, None)
+        "Mon parcours",
+        "Dr Paul Durand",
+        2,
+        None,
+    )
     assert doc.related == ("Fiche métier", "Forum")
     assert doc.paragraphs[0].line == 4
 
@@ -255,7 +262,7 @@ NOT_PROSE = {
     "csv": "id,nom,ville,salaire\n" + "".join(f"{i},Dupont {i},Lille,{2000 + i}\n" for i in range(30)),
     "semicolon-csv": "code;libellé;niveau\n" + "M1810;Production et exploitation de systèmes;bac + 3\n" * 20,
     "python": "import re\n\n\ndef f(text: str) -> list[str]:\n    '''Split words.'''\n"
-              "    return [w for w in re.split(r'\\s+', text) if w]\n" * 10,
+    "    return [w for w in re.split(r'\\s+', text) if w]\n" * 10,
     "json": '{"titre": "Manipulateur", "description": "Un métier de la santé", "niveau": 3}\n' * 8,
     "short-junk": "Bonjour.\nÀ bientôt !\n",
 }

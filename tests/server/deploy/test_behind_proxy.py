@@ -28,8 +28,9 @@ from tests.serving import REPO, free_port, serving
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed (apt-get install nginx-light, "
-                                                              "as .ci/run does)"),
+    pytest.mark.skipif(
+        shutil.which("nginx") is None, reason="nginx is not installed (apt-get install nginx-light, as .ci/run does)"
+    ),
 ]
 
 SHIPPED = REPO / "server" / "deploy" / "nginx.conf"
@@ -69,9 +70,14 @@ def nginx(upstream: str, folder: Path) -> Iterator[str]:
         "events { worker_connections 1024; }\n"
         f"http {{ access_log off; client_body_temp_path {folder}/body; proxy_temp_path {folder}/proxy;\n"
         f"fastcgi_temp_path {folder}/fastcgi; uwsgi_temp_path {folder}/uwsgi; scgi_temp_path {folder}/scgi;\n"
-        f"include {folder}/site.conf; }}\n", encoding="utf-8")
-    process = subprocess.Popen(["nginx", "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        f"include {folder}/site.conf; }}\n",
+        encoding="utf-8",
+    )
+    process = subprocess.Popen(
+        ["nginx", "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 20
@@ -98,15 +104,20 @@ def stall(base: str, count: int, stack: ExitStack) -> list[socket.socket]:
     host, port = base.removeprefix("http://").split(":")
     held = []
     for index in range(count):
-        sock = stack.enter_context(socket.create_connection((host, int(port)), timeout=30,
-                                                            source_address=(ATTACKER, 0)))
+        sock = stack.enter_context(
+            socket.create_connection((host, int(port)), timeout=30, source_address=(ATTACKER, 0))
+        )
         if index % 2:
-            sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
-                         b"Content-Length: 1000\r\n\r\nASK")
+            sock.sendall(
+                b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                b"Content-Length: 1000\r\n\r\nASK"
+            )
         else:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-            sock.sendall(f"GET /sparql?query={requests.utils.quote(LARGE)} HTTP/1.1\r\nHost: x\r\n"
-                         "Accept: text/csv\r\n\r\n".encode())
+            sock.sendall(
+                f"GET /sparql?query={requests.utils.quote(LARGE)} HTTP/1.1\r\nHost: x\r\n"
+                "Accept: text/csv\r\n\r\n".encode()
+            )
         held.append(sock)
     return held
 
@@ -138,8 +149,10 @@ def test_without_the_proxy_two_stalled_bodies_take_every_thread(upstream: str) -
         host, port = upstream.removeprefix("http://").split(":")
         for _ in range(2):
             sock = stack.enter_context(socket.create_connection((host, int(port)), timeout=30))
-            sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
-                         b"Content-Length: 1000\r\n\r\nASK")
+            sock.sendall(
+                b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                b"Content-Length: 1000\r\n\r\nASK"
+            )
         assert first_refusal(upstream, within=10) == "ReadTimeout"
     assert healthy(upstream, 1) == [200]  # the stalled clients gone, their threads are free again
 
@@ -149,8 +162,12 @@ def test_behind_nginx_stalled_clients_leave_others_served(upstream: str, tmp_pat
         held = stall(base, 16, stack)
         started = time.monotonic()
         assert healthy(base, 10) == [200] * 10
-        answer = requests.post(f"{base}/sparql", data={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"},
-                               headers={"Accept": "text/csv"}, timeout=10)
+        answer = requests.post(
+            f"{base}/sparql",
+            data={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"},
+            headers={"Accept": "text/csv"},
+            timeout=10,
+        )
         assert answer.status_code == 200 and answer.text.splitlines() == ["n", "30006"]
         stalled_body = held[1]
         stalled_body.settimeout(30)
@@ -161,31 +178,40 @@ def test_behind_nginx_stalled_clients_leave_others_served(upstream: str, tmp_pat
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 2.7e13 rows: CPU, no memory
 
 
-def test_behind_nginx_one_host_cannot_take_every_thread_with_long_queries(default_upstream: str,
-                                                                         tmp_path: Path) -> None:
+def test_behind_nginx_one_host_cannot_take_every_thread_with_long_queries(
+    default_upstream: str, tmp_path: Path
+) -> None:
     with nginx(default_upstream, tmp_path) as base, ExitStack() as stack:
         host, port = base.removeprefix("http://").split(":")
-        request = (f"GET /sparql?query={requests.utils.quote(RUNAWAY)} HTTP/1.1\r\nHost: x\r\n"
-                   "Accept: text/csv\r\n\r\n").encode()
+        request = (
+            f"GET /sparql?query={requests.utils.quote(RUNAWAY)} HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n\r\n"
+        ).encode()
         runaways = []
         for _ in range(20):
-            sock = stack.enter_context(socket.create_connection((host, int(port)), timeout=30,
-                                                                source_address=(ATTACKER, 0)))
+            sock = stack.enter_context(
+                socket.create_connection((host, int(port)), timeout=30, source_address=(ATTACKER, 0))
+            )
             sock.sendall(request)
             runaways.append(sock)
         refused = [sock.recv(12) for sock in runaways[4:]]  # the first 4 run; nginx answers the rest at once
         assert refused == [b"HTTP/1.1 429"] * 16
         assert healthy(base, 5) == [200] * 5
-        answer = requests.post(f"{base}/sparql", data={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"},
-                               headers={"Accept": "text/csv"}, timeout=10)
+        answer = requests.post(
+            f"{base}/sparql",
+            data={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"},
+            headers={"Accept": "text/csv"},
+            timeout=10,
+        )
         assert answer.status_code == 200 and answer.text.splitlines() == ["n", "30006"]
 
 
 def test_the_shipped_file_is_valid_nginx(tmp_path: Path) -> None:
     folder = tmp_path
     (folder / "nginx.conf").write_text(
-        f"error_log {folder}/error.log;\npid {folder}/nginx.pid;\nevents {{}}\n"
-        f"http {{ include {SHIPPED}; }}\n", encoding="utf-8")
-    checked = subprocess.run(["nginx", "-t", "-p", str(folder), "-c", str(folder / "nginx.conf")],
-                             capture_output=True, text=True, timeout=30)
+        f"error_log {folder}/error.log;\npid {folder}/nginx.pid;\nevents {{}}\nhttp {{ include {SHIPPED}; }}\n",
+        encoding="utf-8",
+    )
+    checked = subprocess.run(
+        ["nginx", "-t", "-p", str(folder), "-c", str(folder / "nginx.conf")], capture_output=True, text=True, timeout=30
+    )
     assert checked.returncode == 0, checked.stderr

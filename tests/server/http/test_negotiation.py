@@ -46,8 +46,10 @@ def test_ties_go_to_the_server_order() -> None:
 def test_format_names_a_representation_of_the_form() -> None:
     assert Preferences("text/csv", ("json",)).choose(QueryForm.BOOLEAN).media_type == "application/sparql-results+json"
     assert Preferences(None, ("json",)).choose(QueryForm.GRAPH).media_type == "application/ld+json"
-    assert Preferences(None, ("rdf+xml", "application/rdf+xml")).choose(QueryForm.GRAPH).media_type \
+    assert (
+        Preferences(None, ("rdf+xml", "application/rdf+xml")).choose(QueryForm.GRAPH).media_type
         == "application/rdf+xml"
+    )
     assert Preferences(None, ("n3",)).choose(QueryForm.GRAPH).media_type == "text/turtle"  # unknown: Accept decides
 
 
@@ -55,5 +57,9 @@ def test_406_error_lists_what_is_available() -> None:
     with pytest.raises(NotAcceptableError) as caught:
         Preferences("image/png").choose(QueryForm.GRAPH)
     assert caught.value.accept == "image/png"
-    assert caught.value.available == ["text/turtle", "application/n-triples", "application/ld+json",
-                                      "application/rdf+xml"]
+    assert caught.value.available == [
+        "text/turtle",
+        "application/n-triples",
+        "application/ld+json",
+        "application/rdf+xml",
+    ]

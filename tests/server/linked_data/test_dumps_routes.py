@@ -14,9 +14,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kg.build import build
+from kg.core.vocab import DEFAULT_BASE_IRI as BASE
 from kg.publish.dumps import SUMS_FILE, VOID_FILE, read_dump_set
 from kg.store import current_build
-from kg.core.vocab import DEFAULT_BASE_IRI as BASE
 from tests.conftest import SEEDS
 from tests.server.conftest import parse_answer
 
@@ -118,7 +118,8 @@ def test_the_dataset_iri_dereferences_to_a_page_and_to_rdf(client: FlaskClient, 
 
 
 def test_dumps_written_ahead_by_the_cli_are_used_and_a_new_build_gets_its_own(
-        make_app: Callable[..., Flask], tmp_path: Path) -> None:
+    make_app: Callable[..., Flask], tmp_path: Path
+) -> None:
     from kg.publish.dumps import write_dump_set
     from kg.store import Store
 

@@ -36,8 +36,10 @@ def test_a_resource_in_json_ld_is_compacted_against_the_context(client: FlaskCli
     assert document["@context"] == "http://localhost/context.jsonld"
     occupation = next(n for n in document["@graph"] if n["@id"] == MET_717)
     assert "mkg:FicheMetier" in occupation["@type"]
-    assert occupation["skos:prefLabel"] == {"@value": "administrateur/trice de logiciels de laboratoire",
-                                            "@language": "fr"}
+    assert occupation["skos:prefLabel"] == {
+        "@value": "administrateur/trice de logiciels de laboratoire",
+        "@language": "fr",
+    }
     assert occupation["mkg:romeFiche"] == {"@id": BASE + "rome/M1810"}
     assert not any(key.startswith("http://www.w3.org/2004/02/skos/") for n in document["@graph"] for key in n)
     assert as_terms(parse_answer(client, response.data, "json-ld")) == described(built_store, MET_717)
@@ -46,15 +48,20 @@ def test_a_resource_in_json_ld_is_compacted_against_the_context(client: FlaskCli
 def test_accept_application_json_gets_json_ld_instead_of_406(client: FlaskClient) -> None:
     for path in ("/metier/MET.717", "/ontology", "/dataset", "/.well-known/void"):
         response = client.get(path, headers={"Accept": "application/json"})
-        assert (response.status_code, response.headers["Content-Type"]) == (200, "application/json; charset=utf-8"), path
+        assert (response.status_code, response.headers["Content-Type"]) == (200, "application/json; charset=utf-8"), (
+            path
+        )
         assert len(parse_answer(client, response.data, "json-ld")) > 10, path
     browser = client.get("/metier/MET.717", headers={"Accept": "text/html,application/json;q=0.9"})
     assert browser.headers["Content-Type"] == "text/html; charset=utf-8"  # the alias never wins a tie
 
 
 def test_application_json_on_a_select_still_means_sparql_results(client: FlaskClient) -> None:
-    select = client.get("/sparql", query_string={"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"},
-                        headers={"Accept": "application/json"})
+    select = client.get(
+        "/sparql",
+        query_string={"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"},
+        headers={"Accept": "application/json"},
+    )
     assert select.headers["Content-Type"] == "application/json; charset=utf-8"
     assert list(select.get_json()) == ["head", "results"]
     ask = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": "application/json"})

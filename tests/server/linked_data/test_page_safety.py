@@ -44,10 +44,23 @@ def test_unknown_methods_share_one_metrics_label(client: FlaskClient) -> None:
 
 def test_a_javascript_iri_in_the_data_is_shown_not_linked(make_app: Callable[..., Flask], tmp_path: Path) -> None:
     resource = f"{DEFAULT_BASE_IRI}metier/MET.1"
-    write_build(tmp_path / "store", [
-        ox.Quad(ox.NamedNode(resource), ox.NamedNode(RDFS_LABEL), ox.Literal("Métier", language="fr"), ox.NamedNode(G_ONE)),
-        ox.Quad(ox.NamedNode(resource), ox.NamedNode(RDFS_SEE_ALSO), ox.NamedNode("javascript:alert(1)"), ox.NamedNode(G_ONE)),
-    ])
+    write_build(
+        tmp_path / "store",
+        [
+            ox.Quad(
+                ox.NamedNode(resource),
+                ox.NamedNode(RDFS_LABEL),
+                ox.Literal("Métier", language="fr"),
+                ox.NamedNode(G_ONE),
+            ),
+            ox.Quad(
+                ox.NamedNode(resource),
+                ox.NamedNode(RDFS_SEE_ALSO),
+                ox.NamedNode("javascript:alert(1)"),
+                ox.NamedNode(G_ONE),
+            ),
+        ],
+    )
     page = make_app(tmp_path / "store").test_client().get("/metier/MET.1", headers={"Accept": BROWSER})
     assert page.status_code == 200
     text = page.get_data(as_text=True)

@@ -19,11 +19,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kg.build import build
-from server.linked_data.describe import description_query
-from kg.mapping.iris import Iris
-from kg.store import Store
 from kg.core.vocab import DEFAULT_BASE_IRI as BASE
 from kg.core.vocab import MKG, MKG_NS
+from kg.mapping.iris import Iris
+from kg.store import Store
+from server.linked_data.describe import description_query
 from tests.conftest import SEEDS
 from tests.server.conftest import parse_answer
 
@@ -64,8 +64,9 @@ def get(client: FlaskClient, path: str, accept: str | None = None, **headers: st
     return response
 
 
-def test_an_occupation_page_shows_its_labels_sections_formations_and_rome_link(client: FlaskClient,
-                                                                             built_store: Path) -> None:
+def test_an_occupation_page_shows_its_labels_sections_formations_and_rome_link(
+    client: FlaskClient, built_store: Path
+) -> None:
     response = get(client, "/metier/MET.717", BROWSER)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"
@@ -74,14 +75,22 @@ def test_an_occupation_page_shows_its_labels_sections_formations_and_rome_link(c
     page = response.get_data(as_text=True)
     assert "<h1>administrateur/trice de logiciels de laboratoire</h1>" in page
     store = Store.open_current(built_store)
-    formations = list(store.query(f"SELECT DISTINCT ?f ?label WHERE {{ <{MET_717}> <{MKG.recommendedFormation}> ?f . "
-                                  "?f <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }"))
+    formations = list(
+        store.query(
+            f"SELECT DISTINCT ?f ?label WHERE {{ <{MET_717}> <{MKG.recommendedFormation}> ?f . "
+            "?f <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }"
+        )
+    )
     assert len({row["f"] for row in formations}) == 11
     for row in formations:
         assert f'href="/formation/{row["f"].value.rsplit("/", 1)[1]}"' in page
         assert _html(row["label"].value) in page
-    sections = list(store.query(f"SELECT DISTINCT ?title WHERE {{ <{MET_717}> <{MKG.section}>+ ?s . "
-                                "?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?title }"))
+    sections = list(
+        store.query(
+            f"SELECT DISTINCT ?title WHERE {{ <{MET_717}> <{MKG.section}>+ ?s . "
+            "?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?title }"
+        )
+    )
     assert sections and all(_html(row["title"].value) in page for row in sections)
     assert 'href="/rome/M1810"' in page and "Alignements ROME / ESCO" in page
     assert _html(description_query(MET_717)) in page  # the query that shows the same
@@ -90,13 +99,15 @@ def test_an_occupation_page_shows_its_labels_sections_formations_and_rome_link(c
 
 
 def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;") \
-        .replace("'", "&#39;")
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;").replace("'", "&#39;")
+    )
 
 
 @pytest.mark.parametrize("media_type", list(RDF_FORMATS))
 def test_each_rdf_format_by_content_negotiation_holds_exactly_the_description(
-        client: FlaskClient, built_store: Path, media_type: str) -> None:
+    client: FlaskClient, built_store: Path, media_type: str
+) -> None:
     response = get(client, "/metier/MET.717", f"{media_type}, text/html;q=0.5")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == f"{media_type}; charset=utf-8"
@@ -105,8 +116,14 @@ def test_each_rdf_format_by_content_negotiation_holds_exactly_the_description(
     graph = parse_answer(client, response.data, parser)
     expected = described(built_store, MET_717)
     assert as_terms(graph) == expected
-    own = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in Store.open_current(built_store).quads()
-                        if q.subject == ox.NamedNode(MET_717)], format=ox.RdfFormat.N_TRIPLES)
+    own = ox.serialize(
+        [
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in Store.open_current(built_store).quads()
+            if q.subject == ox.NamedNode(MET_717)
+        ],
+        format=ox.RdfFormat.N_TRIPLES,
+    )
     assert as_terms(rdflib.Graph().parse(data=own, format="nt")) <= expected  # every triple of the occupation
 
 
@@ -123,10 +140,19 @@ def test_a_suffix_picks_the_format_without_headers(client: FlaskClient, media_ty
 
 def test_every_kind_of_minted_iri_dereferences(client: FlaskClient, built_store: Path) -> None:
     iris = Iris(BASE)
-    for iri in (iris.emploi_type("Concepteur développeur"), iris.rome("M1810"), iris.rome("M18"), iris.rome("M"),
-                iris.rome_scheme(), iris.formation("FOR.10998"), iris.access_level(3), iris.graph("fiche", "MET.717"),
-                iris.skill("Développement et tests dans le langage retenu"), MET_717 + "/section/2.1"):
-        response = get(client, "/" + str(iri)[len(BASE):], "text/turtle")
+    for iri in (
+        iris.emploi_type("Concepteur développeur"),
+        iris.rome("M1810"),
+        iris.rome("M18"),
+        iris.rome("M"),
+        iris.rome_scheme(),
+        iris.formation("FOR.10998"),
+        iris.access_level(3),
+        iris.graph("fiche", "MET.717"),
+        iris.skill("Développement et tests dans le langage retenu"),
+        MET_717 + "/section/2.1",
+    ):
+        response = get(client, "/" + str(iri)[len(BASE) :], "text/turtle")
         assert response.status_code == 200, iri
         assert as_terms(rdflib.Graph().parse(data=response.data, format="turtle")) == described(built_store, str(iri))
 
@@ -176,13 +202,16 @@ def test_links_to_other_formats_and_revalidation(client: FlaskClient) -> None:
 def test_the_ontology_answers_at_its_iri_with_every_term_documented(client: FlaskClient, built_store: Path) -> None:
     graph = Iris(BASE).graph("ontology")
     store = Store.open_current(built_store)
-    terms = [row["t"].value for row in store.query(
-        f"SELECT DISTINCT ?t WHERE {{ GRAPH <{graph}> {{ ?t a ?kind }} "
-        f"FILTER(STRSTARTS(STR(?t), '{MKG_NS}')) }}")]
+    terms = [
+        row["t"].value
+        for row in store.query(
+            f"SELECT DISTINCT ?t WHERE {{ GRAPH <{graph}> {{ ?t a ?kind }} FILTER(STRSTARTS(STR(?t), '{MKG_NS}')) }}"
+        )
+    ]
     assert len(terms) > 50
     page = get(client, "/ontology", BROWSER).get_data(as_text=True)
     for term in terms:
-        assert f'id="{term[len(MKG_NS):]}"' in page, term
+        assert f'id="{term[len(MKG_NS) :]}"' in page, term
     assert _html("Propriétés d'objet") in page and "Fiche métier" in page  # fr labels
     response = get(client, "/ontology", "text/turtle")
     assert response.headers["Content-Type"] == "text/turtle; charset=utf-8"
@@ -200,8 +229,7 @@ def other_base_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return store
 
 
-def test_a_base_that_is_not_the_servers_host_is_mapped(make_app: Callable[..., Flask],
-                                                      other_base_store: Path) -> None:
+def test_a_base_that_is_not_the_servers_host_is_mapped(make_app: Callable[..., Flask], other_base_store: Path) -> None:
     client = make_app(other_base_store, base_iri="http://data.example.org/kg/").test_client()
     iri = "http://data.example.org/kg/metier/MET.717"
     for path in ("/metier/MET.717", "/kg/metier/MET.717"):  # behind a redirect, or a proxy keeping the path
@@ -224,30 +252,35 @@ def test_a_path_cannot_inject_into_the_description_query(client: FlaskClient) ->
 def test_a_sections_bullets_are_shown_as_a_list(client: FlaskClient, built_store: Path) -> None:
     """The source's "- diplôme … (ID: FOR.5462)" lines: one list entry each, in order, not one paragraph."""
     page = get(client, "/metier/MET.717", BROWSER).get_data(as_text=True)
-    names = [row["name"].value for row in Store.open_current(built_store).query(
-        "PREFIX schema: <https://schema.org/> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
-        f"SELECT ?name WHERE {{ <{MET_717}> ?p ?s . ?s skos:prefLabel \"Formations recommandées\"@fr ; "
-        "schema:itemListElement [ schema:position ?n ; schema:name ?name ] } ORDER BY ?n")]
+    names = [
+        row["name"].value
+        for row in Store.open_current(built_store).query(
+            "PREFIX schema: <https://schema.org/> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+            f'SELECT ?name WHERE {{ <{MET_717}> ?p ?s . ?s skos:prefLabel "Formations recommandées"@fr ; '
+            "schema:itemListElement [ schema:position ?n ; schema:name ?name ] } ORDER BY ?n"
+        )
+    ]
     assert len(names) == 11
     assert '<ul class="list">' + "".join(f"<li>{_html(n)}</li>" for n in names) + "</ul>" in page
     assert "- diplôme" not in page and "/item/1" not in page  # no bullet text, no entry as a stray part
 
 
-def test_a_rome_page_shows_its_occupations_first_and_its_mappings_as_a_table(client: FlaskClient,
-                                                                          built_store: Path) -> None:
+def test_a_rome_page_shows_its_occupations_first_and_its_mappings_as_a_table(
+    client: FlaskClient, built_store: Path
+) -> None:
     page = get(client, "/rome/M1810", BROWSER).get_data(as_text=True)
     store = Store.open_current(built_store)
-    filed = {row["o"].value for row in store.query(
-        f"SELECT ?o WHERE {{ ?o <{MKG.romeFiche}> <{BASE}rome/M1810> }}")}
-    assert len(filed) == 6 and "<h2>Métiers rattachés <span class=\"count\">(6)</span></h2>" in page
+    filed = {row["o"].value for row in store.query(f"SELECT ?o WHERE {{ ?o <{MKG.romeFiche}> <{BASE}rome/M1810> }}")}
+    assert len(filed) == 6 and '<h2>Métiers rattachés <span class="count">(6)</span></h2>' in page
     featured = page.index("Métiers rattachés")
     assert featured < page.index("<h2>Description</h2>")
     assert "Liens entrants" not in page[:featured]  # other incoming links (ROME mobilités…) come after
     for iri in filed:
-        assert f'href="/{iri[len(BASE):]}"' in page[featured:page.index("<h2>Correspondances</h2>")]
-    mappings = [row["m"].value for row in store.query(
-        f"SELECT ?m WHERE {{ ?m <{MKG.basis}> <{BASE}rome/M1810> }}")]
-    table = page[page.index('<table class="mappings">'):page.index("</table>", page.index('<table class="mappings">'))]
+        assert f'href="/{iri[len(BASE) :]}"' in page[featured : page.index("<h2>Correspondances</h2>")]
+    mappings = [row["m"].value for row in store.query(f"SELECT ?m WHERE {{ ?m <{MKG.basis}> <{BASE}rome/M1810> }}")]
+    table = page[
+        page.index('<table class="mappings">') : page.index("</table>", page.index('<table class="mappings">'))
+    ]
     assert table.count("<tr>") == len(mappings) + 1 == 9  # a header and one row per mapping node
     assert "correspondance associée" in table and "chaînage de correspondances" in table and "0.5" in table
     assert "/mapping/" not in page.split('<section class="query">')[0]  # no hex links left

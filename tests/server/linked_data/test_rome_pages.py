@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from kg.store import Store
 from kg.core.vocab import DEFAULT_BASE_IRI as BASE
+from kg.store import Store
 from tests.serving import serving
 
 PREFIXES = "PREFIX mkg: <https://w3id.org/metiers-kg/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
@@ -96,13 +96,32 @@ def server(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 def test_a_rome_fiche_page_shows_what_france_travails_fiche_shows(server: str, built_store: Path) -> None:
     page = sections(server, "/rome/M1810")
-    assert {k: heading(v) for k, v in page.items() if k in (
-        "appellations", "savoir-faire", "savoir-etre", "savoirs", "contextes", "mobilites", "riasec", "secteurs",
-        "rattaches")} == {
-        "rattaches": "Métiers rattachés (6)", "appellations": "Appellations (17)", "savoir-faire": "Savoir-faire (22)",
-        "savoir-etre": "Savoir-être professionnels (3)", "savoirs": "Savoirs (25)",
-        "contextes": "Contextes de travail (7)", "mobilites": "Mobilités professionnelles (9)",
-        "riasec": "Profil RIASEC (2)", "secteurs": "Secteurs d'activité (2)"}
+    assert {
+        k: heading(v)
+        for k, v in page.items()
+        if k
+        in (
+            "appellations",
+            "savoir-faire",
+            "savoir-etre",
+            "savoirs",
+            "contextes",
+            "mobilites",
+            "riasec",
+            "secteurs",
+            "rattaches",
+        )
+    } == {
+        "rattaches": "Métiers rattachés (6)",
+        "appellations": "Appellations (17)",
+        "savoir-faire": "Savoir-faire (22)",
+        "savoir-etre": "Savoir-être professionnels (3)",
+        "savoirs": "Savoirs (25)",
+        "contextes": "Contextes de travail (7)",
+        "mobilites": "Mobilités professionnelles (9)",
+        "riasec": "Profil RIASEC (2)",
+        "secteurs": "Secteurs d'activité (2)",
+    }
     assert heading(page["definition"]) == "Définition" and heading(page["acces"]) == "Accès au métier"
     # Savoir-faire under their 16 macro-compétences, 8 of them flagged coeur de métier (all "Principale").
     savoir_faire = page["savoir-faire"]
@@ -114,8 +133,16 @@ def test_a_rome_fiche_page_shows_what_france_travails_fiche_shows(server: str, b
     # Mobilités in France Travail's order, to the fiches of rubrique_mobilite.
     assert page["mobilites"]["value"] == list(range(1, 10))
     assert [href for _, href in page["mobilites"]["li"]] == [
-        "/rome/I1106", "/rome/M1862", "/rome/I1105", "/rome/I1404", "/rome/M1854", "/rome/M1869", "/rome/M1874",
-        "/rome/M1817", "/rome/M1878"]
+        "/rome/I1106",
+        "/rome/M1862",
+        "/rome/I1105",
+        "/rome/I1404",
+        "/rome/M1854",
+        "/rome/M1869",
+        "/rome/M1874",
+        "/rome/M1817",
+        "/rome/M1878",
+    ]
     # The principal appellation first; the principal secteur flagged; RIASEC major then minor.
     assert page["appellations"]["li"][0][0].strip().endswith("principale")
     assert sum(text.strip().endswith("principal") for text, _ in page["secteurs"]["li"]) == 1
@@ -129,7 +156,7 @@ def test_a_rome_fiche_page_shows_what_france_travails_fiche_shows(server: str, b
     assert heading(page["mobilites-vers"]) == f"Fiches qui mènent à celle-ci ({incoming})"
     # What the fiche view shows is not repeated in the generic table.
     html = requests.get(server + "/rome/M1810", headers={"Accept": "text/html"}, timeout=30).text
-    description = html[html.index("<h2>Description</h2>"):html.index('<section class="query">')]
+    description = html[html.index("<h2>Description</h2>") : html.index('<section class="query">')]
     assert "/rome/competence/" not in description and "/rome/M1869" not in description
 
 
@@ -154,5 +181,7 @@ def test_an_appellation_page_shows_its_fiche_and_our_linked_titles(server: str) 
     titles = page["intitules-lies"]
     assert heading(titles) == "Nos intitulés liés (3)"  # MET.15, and its masculine and feminine appellations
     assert sorted(href for _, href in titles["li"]) == [
-        "/metier/MET.15", "/metier/MET.15/appellation/feminin/gestionnaire-de-parc-micro-informatique",
-        "/metier/MET.15/appellation/masculin/gestionnaire-de-parc-micro-informatique"]
+        "/metier/MET.15",
+        "/metier/MET.15/appellation/feminin/gestionnaire-de-parc-micro-informatique",
+        "/metier/MET.15/appellation/masculin/gestionnaire-de-parc-micro-informatique",
+    ]

@@ -22,8 +22,9 @@ def server(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 
 def test_json_groups_hits_by_type_with_codes_and_links(server: str) -> None:
-    answer = requests.get(f"{server}/search", params={"q": "exploitant informatique"},
-                          headers={"Accept": "application/json"}, timeout=30)
+    answer = requests.get(
+        f"{server}/search", params={"q": "exploitant informatique"}, headers={"Accept": "application/json"}, timeout=30
+    )
     assert answer.status_code == 200 and answer.headers["Content-Type"] == "application/json"
     body = answer.json()
     types = [g["type"] for g in body["groups"]]
@@ -33,8 +34,9 @@ def test_json_groups_hits_by_type_with_codes_and_links(server: str) -> None:
     assert (fiche["id"], fiche["code"], fiche["url"]) == (M1810, "M1810", "/rome/M1810")
     appellation = body["groups"][1]["hits"][0]
     assert appellation["code"] == "M1810" and appellation["url"].startswith("/rome/appellation/")
-    esco = requests.get(f"{server}/search", params={"q": "DRH", "type": "EscoOccupation", "format": "json"},
-                        timeout=30).json()["groups"][0]["hits"][0]
+    esco = requests.get(
+        f"{server}/search", params={"q": "DRH", "type": "EscoOccupation", "format": "json"}, timeout=30
+    ).json()["groups"][0]["hits"][0]
     assert (esco["code"], esco["url"]) == ("ISCO 1212", esco["id"])  # ESCO links to ESCO
     one = requests.get(f"{server}/search", params={"q": "M1810", "format": "json", "limit": "1"}, timeout=30).json()
     assert [(g["type"], len(g["hits"])) for g in one["groups"]] == [("RomeFiche", 1)]

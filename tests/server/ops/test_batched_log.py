@@ -70,11 +70,13 @@ def test_flush_writes_what_is_pending_at_once() -> None:
 
 def test_a_process_that_ends_writes_its_last_lines_first() -> None:
     """No flush, no atexit: the writer thread outlives the main thread just long enough."""
-    script = ("import logging, sys\n"
-              "from server.ops.batched_log import BatchedStreamHandler\n"
-              "logger = logging.getLogger('t'); logger.setLevel(logging.INFO)\n"
-              "logger.addHandler(BatchedStreamHandler(sys.stdout, interval=60))\n"
-              "for n in range(3): logger.info('line %d', n)\n")
+    script = (
+        "import logging, sys\n"
+        "from server.ops.batched_log import BatchedStreamHandler\n"
+        "logger = logging.getLogger('t'); logger.setLevel(logging.INFO)\n"
+        "logger.addHandler(BatchedStreamHandler(sys.stdout, interval=60))\n"
+        "for n in range(3): logger.info('line %d', n)\n"
+    )
     started = time.monotonic()
     result = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=30)
     assert result.stdout == "line 0\nline 1\nline 2\n" and result.returncode == 0

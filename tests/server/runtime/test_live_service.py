@@ -106,8 +106,9 @@ def test_other_clients_are_served_while_a_runaway_query_runs(tmp_path: Path, enc
 
         def runaway() -> None:
             started = time.monotonic()
-            response = requests.post(endpoint, data={"query": RUNAWAY}, headers={"Accept-Encoding": encoding},
-                                     timeout=30)
+            response = requests.post(
+                endpoint, data={"query": RUNAWAY}, headers={"Accept-Encoding": encoding}, timeout=30
+            )
             outcome.update(status=response.status_code, text=response.text, seconds=time.monotonic() - started)
 
         thread = threading.Thread(target=runaway)

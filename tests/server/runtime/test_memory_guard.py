@@ -38,13 +38,13 @@ def wait_for_line(log: Path, pattern: str, within: float) -> re.Match[str]:
 def test_a_runaway_sort_ends_its_worker_not_the_machine(tmp_path: Path) -> None:
     write_build(tmp_path / "store", [*occupation_quads(), *filler_quads(3_000)])
     log = tmp_path / "serve.log"
-    with serving(tmp_path / "store", log, "--workers", "1", "--query-timeout", "120",
-                 "--max-worker-memory", str(LIMIT_MIB)) as (base, process):
+    with serving(
+        tmp_path / "store", log, "--workers", "1", "--query-timeout", "120", "--max-worker-memory", str(LIMIT_MIB)
+    ) as (base, process):
         (before,) = workers(process.pid)
         started = time.monotonic()
         with pytest.raises(requests.ConnectionError):
-            requests.post(f"{base}/sparql", data={"query": RUNAWAY_SORT}, headers={"Accept": "text/csv"},
-                          timeout=100)
+            requests.post(f"{base}/sparql", data={"query": RUNAWAY_SORT}, headers={"Accept": "text/csv"}, timeout=100)
         assert time.monotonic() - started < 60  # the memory limit ended it, not the 120 s time limit
         line = wait_for_line(log, rf"worker {before} exits: its memory reached (\d+) MiB \(limit {LIMIT_MIB} MiB", 10)
         assert LIMIT_MIB <= int(line.group(1)) < LIMIT_MIB + 200  # sampled ten times a second

@@ -49,8 +49,9 @@ def test_errors_come_back_to_the_request(runner: QueryRunner) -> None:
     assert not runner.runaway
 
 
-def test_timeout_before_the_first_chunk_then_exit_while_it_still_runs(runner: QueryRunner,
-                                                                       exit_recorder: ExitRecorder) -> None:
+def test_timeout_before_the_first_chunk_then_exit_while_it_still_runs(
+    runner: QueryRunner, exit_recorder: ExitRecorder
+) -> None:
     release = threading.Event()
 
     def stuck(channel: Channel) -> None:
@@ -70,8 +71,7 @@ def test_timeout_before_the_first_chunk_then_exit_while_it_still_runs(runner: Qu
     assert not runner.runaway
 
 
-def test_a_cancelled_query_that_still_writes_stops_by_itself(runner: QueryRunner,
-                                                             exit_recorder: ExitRecorder) -> None:
+def test_a_cancelled_query_that_still_writes_stops_by_itself(runner: QueryRunner, exit_recorder: ExitRecorder) -> None:
     def slow_writer(channel: Channel) -> None:
         channel.begin("text/plain")
         while True:  # never finishes, but writes: cancellation reaches it at the next write
@@ -124,6 +124,7 @@ def test_a_client_that_leaves_cancels_the_query(runner: QueryRunner) -> None:
 def test_the_waiting_client_does_not_use_up_the_budget(runner: QueryRunner) -> None:
     """Only the request thread's waits for the query count: a query that works longer than the
     0.3 s budget in wall time, only while its client is slow to read, is not stopped."""
+
     def steady_chunks(channel: Channel) -> None:
         channel.begin("text/plain")
         for _ in range(4):  # 0.4 s of work in all, each 0.1 s done while the client reads the last chunk
@@ -143,8 +144,9 @@ def test_the_waiting_client_does_not_use_up_the_budget(runner: QueryRunner) -> N
     assert time.monotonic() - started > 0.6  # the query did outlive its budget, in wall time
 
 
-def test_runaway_query_is_503_and_the_worker_is_told_to_exit(make_app, runaway_store_dir: Path,
-                                                              exit_recorder: ExitRecorder) -> None:
+def test_runaway_query_is_503_and_the_worker_is_told_to_exit(
+    make_app, runaway_store_dir: Path, exit_recorder: ExitRecorder
+) -> None:
     client = make_app(runaway_store_dir, query_timeout=0.5).test_client()
     started = time.monotonic()
     response = client.get("/sparql", query_string={"query": BOUNDED_RUNAWAY_QUERY})
@@ -158,8 +160,7 @@ def test_runaway_query_is_503_and_the_worker_is_told_to_exit(make_app, runaway_s
     assert exit_recorder.calls == 1  # …but right after (the query is still running)
 
 
-def test_queries_within_the_limit_do_not_exit(make_app, runaway_store_dir: Path,
-                                              exit_recorder: ExitRecorder) -> None:
+def test_queries_within_the_limit_do_not_exit(make_app, runaway_store_dir: Path, exit_recorder: ExitRecorder) -> None:
     client = make_app(runaway_store_dir, query_timeout=5).test_client()
     response = client.get("/sparql", query_string={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
     assert response.status_code == 200

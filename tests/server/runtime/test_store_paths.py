@@ -60,7 +60,8 @@ def test_serve_refuses_a_base_iri_that_contradicts_the_store(local_base_store: P
     assert result.stderr.strip().splitlines() == [
         f"metiers-kg serve: error: {local_base_store}: was built with base IRI {LOCAL_BASE}, not {DEFAULT_BASE_IRI}; "
         f"leave --base-iri (METIERS_KG_BASE_IRI) out to use the store's, or build again with --base-iri "
-        f"{DEFAULT_BASE_IRI}"]
+        f"{DEFAULT_BASE_IRI}"
+    ]
 
 
 def test_dump_describes_the_store_under_its_recorded_base(local_base_store: Path, tmp_path: Path) -> None:

@@ -12,9 +12,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from kg.store import Store
 from kg.core.vocab import DEFAULT_BASE_IRI as BASE
 from kg.core.vocab import MKG, MKG_NS
+from kg.store import Store
 from server.sparql.editor import EXAMPLES
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -47,8 +47,9 @@ def editor_settings(page: str) -> dict:
     return json.loads(found.group(1))
 
 
-def test_behind_a_proxy_the_editor_queries_the_public_endpoint(make_app: Callable[..., Flask],
-                                                               built_store: Path) -> None:
+def test_behind_a_proxy_the_editor_queries_the_public_endpoint(
+    make_app: Callable[..., Flask], built_store: Path
+) -> None:
     """An https proxy in front of a plain-http server: the page must not send the browser to the
     inside URL (a mixed-content block), and without --public-url it keeps the request's path prefix."""
     public = make_app(built_store, public_url="https://kg.example.org/api").test_client()
@@ -110,8 +111,11 @@ def triples(store_dir: Path) -> set[tuple[str, str, str]]:
 def test_the_rome_example_finds_the_occupations_of_m1810(client: FlaskClient, built_store: Path) -> None:
     facts = triples(built_store)
     kinds = {str(MKG.FicheMetier), str(MKG.EmploiType)}
-    expected = {s for s, p, o in facts if p == str(MKG.romeFiche) and o == BASE + "rome/M1810"
-                and any((s, RDF_TYPE, k) in facts for k in kinds)}
+    expected = {
+        s
+        for s, p, o in facts
+        if p == str(MKG.romeFiche) and o == BASE + "rome/M1810" and any((s, RDF_TYPE, k) in facts for k in kinds)
+    }
     rows = run_example(client, "rome-m1810")
     assert {r["metier"] for r in rows} == expected
     assert BASE + "metier/MET.717" in expected
@@ -119,10 +123,14 @@ def test_the_rome_example_finds_the_occupations_of_m1810(client: FlaskClient, bu
 
 def test_the_evolutions_example_follows_passerelles_both_ways(client: FlaskClient, built_store: Path) -> None:
     facts = triples(built_store)
-    start = next(s for s, p, o in facts if p == PREF_LABEL and o == "Concepteur développeur"
-                 and (s, RDF_TYPE, str(MKG.EmploiType)) in facts)
-    expected = ({o for s, p, o in facts if s == start and p == str(MKG.possibleEvolution)}
-                | {s for s, p, o in facts if o == start and p == str(MKG.possibleOrigin)})
+    start = next(
+        s
+        for s, p, o in facts
+        if p == PREF_LABEL and o == "Concepteur développeur" and (s, RDF_TYPE, str(MKG.EmploiType)) in facts
+    )
+    expected = {o for s, p, o in facts if s == start and p == str(MKG.possibleEvolution)} | {
+        s for s, p, o in facts if o == start and p == str(MKG.possibleOrigin)
+    }
     rows = run_example(client, "evolutions")
     assert {r["evolution"] for r in rows} == expected and expected
 
@@ -131,16 +139,21 @@ def test_the_formations_example_lists_the_eleven_formations_of_met_717(client: F
     rows = run_example(client, "formations")
     assert len({r["formation"] for r in rows}) == 11
     assert {"code": "FOR.10998", "formation": BASE + "formation/FOR.10998"}.items() <= next(
-        r for r in rows if r["code"] == "FOR.10998").items()
+        r for r in rows if r["code"] == "FOR.10998"
+    ).items()
 
 
 def test_the_esco_example_lists_every_skos_match_of_an_emploi_type(client: FlaskClient, built_store: Path) -> None:
     facts = triples(built_store)
     matches = {"exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch"}
-    expected = {(s, o) for s, p, o in facts
-                if p.rsplit("#", 1)[-1] in matches and p.startswith("http://www.w3.org/2004/02/skos/core#")
-                and o.startswith("http://data.europa.eu/esco/occupation/")
-                and (s, RDF_TYPE, str(MKG.EmploiType)) in facts}
+    expected = {
+        (s, o)
+        for s, p, o in facts
+        if p.rsplit("#", 1)[-1] in matches
+        and p.startswith("http://www.w3.org/2004/02/skos/core#")
+        and o.startswith("http://data.europa.eu/esco/occupation/")
+        and (s, RDF_TYPE, str(MKG.EmploiType)) in facts
+    }
     rows = run_example(client, "esco")
     assert {(r["emploiType"], r["esco"]) for r in rows} == expected
 
@@ -153,7 +166,8 @@ def test_the_other_examples_answer(client: FlaskClient, key: str) -> None:
 def test_home_page_says_what_the_graph_holds(client: FlaskClient) -> None:
     page = client.get("/", headers={"Accept": BROWSER}).get_data(as_text=True)
     holdings = re.sub(r"[ \n]+", " ", re.search(r'<p class="holdings">(.*?)</p>', page, re.S).group(1))
-    assert holdings.startswith('Le graphe contient <a href="/metier/">2 fiches métiers</a>, '
-                               '<a href="/formation/">18 formations</a>, ')  # the seeds' fiches recommend them
+    assert holdings.startswith(
+        'Le graphe contient <a href="/metier/">2 fiches métiers</a>, <a href="/formation/">18 formations</a>, '
+    )  # the seeds' fiches recommend them
     assert '<a href="/emploi-type/">36 emplois-types</a>, 1 témoignage, ' in holdings
     assert holdings.endswith('<a href="/rome/">1\u202f584 fiches ROME</a>, 1\u202f727 appellations ROME.')  # the subset

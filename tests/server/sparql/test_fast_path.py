@@ -17,8 +17,8 @@ import pytest
 import requests
 
 from server.http.caching import fixed_by_build
-from tests.serving import serving
 from tests.server.conftest import EX, NURSE_LABEL, OCCUPATIONS_QUERY, filler_quads, occupation_quads, write_build
+from tests.serving import serving
 
 pytestmark = pytest.mark.slow
 
@@ -51,8 +51,9 @@ def _answer(response: requests.Response) -> tuple[int, dict[str, str], bytes]:
 
 def _request(base: str, method: str, options: dict) -> tuple[int, dict[str, str], bytes]:
     headers = {"Accept-Encoding": "identity", **options.get("headers", {})}
-    with requests.request(method, f"{base}/sparql", **{**options, "headers": headers}, stream=True,
-                          timeout=10) as response:
+    with requests.request(
+        method, f"{base}/sparql", **{**options, "headers": headers}, stream=True, timeout=10
+    ) as response:
         return _answer(response)
 
 
@@ -79,8 +80,9 @@ def test_a_revalidation_is_replayed_as_flask_answered_it(server: tuple[str, Path
     base, log = server
     first = requests.get(f"{base}/sparql", params={"query": OCCUPATIONS_QUERY}, timeout=10)
     conditional = {"If-None-Match": first.headers["ETag"], "Origin": "https://app.example"}
-    answers = [_request(base, "GET", {"params": {"query": OCCUPATIONS_QUERY}, "headers": conditional})
-               for _ in range(6)]
+    answers = [
+        _request(base, "GET", {"params": {"query": OCCUPATIONS_QUERY}, "headers": conditional}) for _ in range(6)
+    ]
     assert answers[0][0] == 304 and answers[0][2] == b"" and all(answer == answers[0] for answer in answers)
     assert answers[0][1]["etag"] == first.headers["ETag"] and answers[0][1]["access-control-allow-origin"]
     assert [line["cache"] for line in _log_lines(log)[-2:]] == ["304", "304"]
@@ -106,8 +108,10 @@ def test_replays_are_counted_in_metrics(server: tuple[str, Path]) -> None:
 def test_updates_volatile_queries_and_old_builds_are_never_replayed(server: tuple[str, Path]) -> None:
     base, log = server
     value = f"SELECT ?n WHERE {{ <{EX}counter> <{EX}n> ?n }}"
-    bump = (f"DELETE {{ <{EX}counter> <{EX}n> ?old }} INSERT {{ <{EX}counter> <{EX}n> ?new }} "
-            f"WHERE {{ OPTIONAL {{ <{EX}counter> <{EX}n> ?old }} BIND(COALESCE(?old + 1, 1) AS ?new) }}")
+    bump = (
+        f"DELETE {{ <{EX}counter> <{EX}n> ?old }} INSERT {{ <{EX}counter> <{EX}n> ?new }} "
+        f"WHERE {{ OPTIONAL {{ <{EX}counter> <{EX}n> ?old }} BIND(COALESCE(?old + 1, 1) AS ?new) }}"
+    )
 
     def current() -> list[str]:
         answer = requests.get(f"{base}/sparql", params={"query": value}, timeout=10).json()
@@ -126,8 +130,12 @@ def test_updates_volatile_queries_and_old_builds_are_never_replayed(server: tupl
 
 def test_fixed_by_build() -> None:
     assert fixed_by_build(OCCUPATIONS_QUERY) and fixed_by_build("SELECT ?now ?random WHERE { ?now ?p ?random }")
-    for volatile in ("SELECT (NOW() AS ?t) {}", "SELECT (rand () AS ?r) {}", "SELECT (STRUUID() AS ?u) {}",
-                     "SELECT * { SERVICE <https://example.org/sparql> { ?s ?p ?o } }"):
+    for volatile in (
+        "SELECT (NOW() AS ?t) {}",
+        "SELECT (rand () AS ?r) {}",
+        "SELECT (STRUUID() AS ?u) {}",
+        "SELECT * { SERVICE <https://example.org/sparql> { ?s ?p ?o } }",
+    ):
         assert not fixed_by_build(volatile)
 
 

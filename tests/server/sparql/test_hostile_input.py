@@ -15,7 +15,6 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
@@ -80,11 +79,13 @@ def raw_chunked(base: str, method: str, path: str, content_type: str, body: byte
     """Send ``body`` with ``Transfer-Encoding: chunked`` on a raw socket; the status line and headers back."""
     host, port = base.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=60) as sock:
-        sock.sendall(f"{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: {content_type}\r\n"
-                     "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n".encode())
+        sock.sendall(
+            f"{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: {content_type}\r\n"
+            "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n".encode()
+        )
         try:
             for start in range(0, len(body), 1 << 20):
-                part = body[start:start + (1 << 20)]
+                part = body[start : start + (1 << 20)]
                 sock.sendall(b"%x\r\n%s\r\n" % (len(part), part))
             sock.sendall(b"0\r\n\r\n")
         except OSError:
@@ -103,9 +104,12 @@ def test_deep_queries_get_400_and_crash_no_worker(server: tuple[str, int], name:
     base, pid = server
     before = wait_for_workers(pid, 2)
     query = DEEP_QUERIES[name]
-    answers = [requests.post(f"{base}/sparql", data={"query": query}, timeout=30),
-               requests.post(f"{base}/sparql", data=query.encode(), timeout=30,
-                             headers={"Content-Type": "application/sparql-query"})]
+    answers = [
+        requests.post(f"{base}/sparql", data={"query": query}, timeout=30),
+        requests.post(
+            f"{base}/sparql", data=query.encode(), timeout=30, headers={"Content-Type": "application/sparql-query"}
+        ),
+    ]
     if len(query) < 8000:  # longer URLs get granian's 414
         answers.append(requests.get(f"{base}/sparql", params={"query": query}, timeout=30))
     for answer in answers:
@@ -118,12 +122,18 @@ def test_deep_update_and_upload_get_400(server: tuple[str, int]) -> None:
     base, pid = server
     before = wait_for_workers(pid, 2)
     update = "INSERT { <urn:a> <urn:b> <urn:c> } WHERE {" + "{" * 10000 + "}" * 10000 + "}"
-    answer = requests.post(f"{base}/sparql", data=update.encode(), timeout=30,
-                           headers={"Content-Type": "application/sparql-update"})
+    answer = requests.post(
+        f"{base}/sparql", data=update.encode(), timeout=30, headers={"Content-Type": "application/sparql-update"}
+    )
     assert answer.status_code == 400 and "the update is too deeply nested" in answer.text
     document = '{"@id": "urn:a", "urn:p": ' + '{"urn:p": ' * 10000 + '"x"' + "}" * 10000 + "}"
-    upload = requests.put(f"{base}/store", params={"graph": f"{EX}deep"}, data=document.encode(), timeout=30,
-                          headers={"Content-Type": "application/ld+json"})
+    upload = requests.put(
+        f"{base}/store",
+        params={"graph": f"{EX}deep"},
+        data=document.encode(),
+        timeout=30,
+        headers={"Content-Type": "application/ld+json"},
+    )
     assert upload.status_code == 400 and "the body is too deeply nested" in upload.text
     assert workers(pid) == before
 
@@ -135,8 +145,12 @@ def test_queries_at_the_limits_are_answered(server: tuple[str, int]) -> None:
     nested = "ASK {" + "{" * (MAX_NESTING - 1) + "}" * (MAX_NESTING - 1) + "}"
     summed = "ASK { FILTER(" + "+".join(["1"] * (MAX_CHAIN - 10)) + " > 0) }"
     for query in (nested, summed):
-        answer = requests.post(f"{base}/sparql", data=query.encode(), timeout=60,
-                               headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"})
+        answer = requests.post(
+            f"{base}/sparql",
+            data=query.encode(),
+            timeout=60,
+            headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"},
+        )
         assert answer.status_code == 200, answer.text[:300]
         assert answer.text.strip().splitlines()[-1] == "true"
     assert workers(pid) == before
@@ -173,8 +187,9 @@ BYPASSES = {
 
 
 @pytest.mark.parametrize("name", sorted(BYPASSES))
-def test_service_never_calls_a_host_not_allowed(server: tuple[str, int], listener: tuple[int, list[str]],
-                                                name: str) -> None:
+def test_service_never_calls_a_host_not_allowed(
+    server: tuple[str, int], listener: tuple[int, list[str]], name: str
+) -> None:
     base, _ = server
     port, hits = listener
     query = BYPASSES[name].format(target=f"http://127.0.0.1:{port}/", numeric=f"http://2130706433:{port}/")
@@ -189,10 +204,13 @@ def test_service_never_calls_a_host_not_allowed(server: tuple[str, int], listene
 def test_load_never_fetches_a_host_not_allowed(server: tuple[str, int], listener: tuple[int, list[str]]) -> None:
     base, _ = server
     port, hits = listener
-    for update in (f"PREFIX ex: <urn:x:> INSERT DATA {{ ex:a\\# ex:b ex:c }} ; LOAD <http://127.0.0.1:{port}/doc>",
-                   f"LOAD SILENT <http://127.0.0.1:{port}/doc> INTO GRAPH <{EX}loaded>"):
-        answer = requests.post(f"{base}/sparql", data=update.encode(), timeout=30,
-                               headers={"Content-Type": "application/sparql-update"})
+    for update in (
+        f"PREFIX ex: <urn:x:> INSERT DATA {{ ex:a\\# ex:b ex:c }} ; LOAD <http://127.0.0.1:{port}/doc>",
+        f"LOAD SILENT <http://127.0.0.1:{port}/doc> INTO GRAPH <{EX}loaded>",
+    ):
+        answer = requests.post(
+            f"{base}/sparql", data=update.encode(), timeout=30, headers={"Content-Type": "application/sparql-update"}
+        )
         assert answer.status_code == 403, answer.text[:300]
     assert hits == []
 
@@ -200,8 +218,11 @@ def test_load_never_fetches_a_host_not_allowed(server: tuple[str, int], listener
 def test_chunked_update_over_the_limit_is_refused_whole(server: tuple[str, int]) -> None:
     base, _ = server
     before = count_graph_one(base)
-    update = (f"INSERT DATA {{ GRAPH <{G_ONE}> {{ <{EX}one> <{EX}p> 1 }} }}".encode() + b" " * (64 * 1024 * 1024 + 1)
-              + f"; INSERT DATA {{ GRAPH <{G_ONE}> {{ <{EX}two> <{EX}p> 2 }} }}".encode())
+    update = (
+        f"INSERT DATA {{ GRAPH <{G_ONE}> {{ <{EX}one> <{EX}p> 1 }} }}".encode()
+        + b" " * (64 * 1024 * 1024 + 1)
+        + f"; INSERT DATA {{ GRAPH <{G_ONE}> {{ <{EX}two> <{EX}p> 2 }} }}".encode()
+    )
     head = raw_chunked(base, "POST", "/sparql", "application/sparql-update", update)
     assert head.startswith(b"HTTP/1.1 413"), head[:200]
     assert count_graph_one(base) == before
@@ -229,11 +250,18 @@ def test_chunked_query_over_the_limit_is_refused(server: tuple[str, int]) -> Non
 def test_rdfxml_entity_expansion_is_refused(server: tuple[str, int]) -> None:
     base, _ = server
     lol = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 9))
-    document = (f'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY l0 "lol">{lol}]>'
-                '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="urn:e:">'
-                '<rdf:Description rdf:about="urn:a"><e:p>&l8;</e:p></rdf:Description></rdf:RDF>')
-    answer = requests.put(f"{base}/store", params={"graph": f"{EX}lol"}, data=document.encode(), timeout=30,
-                          headers={"Content-Type": "application/rdf+xml"})
+    document = (
+        f'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY l0 "lol">{lol}]>'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="urn:e:">'
+        '<rdf:Description rdf:about="urn:a"><e:p>&l8;</e:p></rdf:Description></rdf:RDF>'
+    )
+    answer = requests.put(
+        f"{base}/store",
+        params={"graph": f"{EX}lol"},
+        data=document.encode(),
+        timeout=30,
+        headers={"Content-Type": "application/rdf+xml"},
+    )
     assert answer.status_code == 400 and "entity declarations" in answer.text
     assert requests.get(f"{base}/store", params={"graph": f"{EX}lol"}, timeout=30).status_code == 404
 
@@ -249,12 +277,16 @@ def test_slow_clients_do_not_deny_service(server: tuple[str, int]) -> None:
         for index in range(6):
             sock = socket.create_connection((host, int(port)), timeout=10)
             if index % 2:  # a body announced, never sent
-                sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
-                             b"Content-Length: 1000\r\n\r\nASK")
+                sock.sendall(
+                    b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                    b"Content-Length: 1000\r\n\r\nASK"
+                )
             else:  # a large answer asked for, never read
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-                sock.sendall(f"GET /sparql?query={requests.utils.quote(big)} HTTP/1.1\r\nHost: x\r\n"
-                             "Accept: text/csv\r\n\r\n".encode())
+                sock.sendall(
+                    f"GET /sparql?query={requests.utils.quote(big)} HTTP/1.1\r\nHost: x\r\n"
+                    "Accept: text/csv\r\n\r\n".encode()
+                )
             held.append(sock)
         for sock in held[::2]:
             assert sock.recv(1) == b"H"  # its answer has begun: it holds its slot from now on
@@ -280,8 +312,15 @@ def raw(base: str, request: bytes) -> bytes:
     return answer
 
 
-@pytest.mark.parametrize("path", ["/dumps/../../../../etc/passwd", "/dumps/%2e%2e/%2e%2e/etc/passwd",
-                                  "/static/..%2f..%2fkg%2fstore.py", "/dumps/..%5c..%5cetc%5cpasswd"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/dumps/../../../../etc/passwd",
+        "/dumps/%2e%2e/%2e%2e/etc/passwd",
+        "/static/..%2f..%2fkg%2fstore.py",
+        "/dumps/..%5c..%5cetc%5cpasswd",
+    ],
+)
 def test_paths_cannot_leave_the_served_folders(server: tuple[str, int], path: str) -> None:
     base, _ = server
     answer = raw(base, f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
@@ -295,7 +334,9 @@ def test_a_request_with_two_body_lengths_is_not_split_in_two(server: tuple[str, 
     base, _ = server
     smuggled = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
     body = b"0\r\n\r\n" + smuggled
-    answer = raw(base, b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
-                       b"Content-Length: %d\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n%s"
-                 % (len(body), body))
+    answer = raw(
+        base,
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+        b"Content-Length: %d\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n%s" % (len(body), body),
+    )
     assert answer.count(b"HTTP/1.1 ") <= 1, answer[:400]

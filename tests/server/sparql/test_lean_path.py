@@ -30,8 +30,10 @@ ALONE = {  # answered by the lean path alone
     "select-json": {"query_string": {"query": OCCUPATIONS_QUERY}},
     "select-xml-by-format": {"query_string": {"query": LABELS, "format": "xml"}},
     "select-csv-by-accept": {"query_string": {"query": LABELS}, "headers": {"Accept": "text/csv"}},
-    "select-tsv-q-values": {"query_string": {"query": LABELS},
-                            "headers": {"Accept": "text/tab-separated-values;q=1, application/json;q=0.5"}},
+    "select-tsv-q-values": {
+        "query_string": {"query": LABELS},
+        "headers": {"Accept": "text/tab-separated-values;q=1, application/json;q=0.5"},
+    },
     "ask": {"query_string": {"query": "ASK { ?s ?p ?o }"}},
     "construct-turtle": {"query_string": {"query": CONSTRUCT}},
     "construct-n-triples": {"query_string": {"query": CONSTRUCT}, "headers": {"Accept": "application/n-triples"}},
@@ -45,15 +47,23 @@ ALONE = {  # answered by the lean path alone
 HANDED_OVER = {  # evaluated by the lean path, answered by the view
     "syntax-error": {"query_string": {"query": "SELECT ?s WHERE { ?s ?p"}},
     "not-acceptable": {"query_string": {"query": LABELS}, "headers": {"Accept": "image/png"}},
-    "service-refused": {"query_string": {"query": "SELECT * WHERE { SERVICE <http://evil.example/sparql> { ?s ?p ?o } }"}},
+    "service-refused": {
+        "query_string": {"query": "SELECT * WHERE { SERVICE <http://evil.example/sparql> { ?s ?p ?o } }"}
+    },
     "bad-dataset-iri": {"query_string": {"query": LABELS, "default-graph-uri": "not an iri"}},
 }
 # the first plain query for an Accept-Encoding shows the lean path what the app does to such answers;
 # this one's answer (one row, over 500 bytes even under a row cap) shows whether they are compressed
 TAUGHT = {"query_string": {"query": 'SELECT ?text WHERE { VALUES ?text { "%s" } }' % ("métier " * 100)}}
-ENCODINGS = {"no-accept-encoding": None, "identity": "identity", "gzip-deflate": "gzip, deflate",
-             "gzip-deflate-br-zstd": "gzip, deflate, br, zstd", "deflate-preferred": "deflate;q=1, gzip;q=0.5",
-             "any": "*", "br-only": "br"}
+ENCODINGS = {
+    "no-accept-encoding": None,
+    "identity": "identity",
+    "gzip-deflate": "gzip, deflate",
+    "gzip-deflate-br-zstd": "gzip, deflate, br, zstd",
+    "deflate-preferred": "deflate;q=1, gzip;q=0.5",
+    "any": "*",
+    "br-only": "br",
+}
 
 
 @pytest.fixture()
@@ -85,8 +95,9 @@ def _same(lean: TestResponse, flask: TestResponse) -> None:
     assert lean.status == flask.status
     encoded = "Content-Encoding" in flask.headers
     shown = [(name, value) for name, value in flask.headers.items() if not (encoded and name == "Content-Length")]
-    assert sorted(item for item in lean.headers.items() if not (encoded and item[0] == "Content-Length")) \
-        == sorted(shown)
+    assert sorted(item for item in lean.headers.items() if not (encoded and item[0] == "Content-Length")) == sorted(
+        shown
+    )
     assert _decoded(lean) == _decoded(flask)
 
 
@@ -107,8 +118,9 @@ def test_the_lean_path_answers_as_flask_does(pair: Callable, store_dir: Path, op
 
 
 @pytest.mark.parametrize("encoding", ENCODINGS.values(), ids=ENCODINGS.keys())
-def test_answers_are_compressed_as_the_app_compresses_them(pair: Callable, store_dir: Path,
-                                                           encoding: str | None) -> None:
+def test_answers_are_compressed_as_the_app_compresses_them(
+    pair: Callable, store_dir: Path, encoding: str | None
+) -> None:
     lean, flask, started = pair(store_dir, encoding)
     for query in (OCCUPATIONS_QUERY, "ASK { ?s ?p ?o }"):  # over and under the size worth compressing
         options = {"query_string": {"query": query}, "headers": _encoding(encoding)}
@@ -126,8 +138,9 @@ def test_a_failed_evaluation_is_answered_by_the_view(pair: Callable, store_dir: 
     _same(answer, flask.open("/sparql", **options))
 
 
-@pytest.mark.parametrize("origins", [("https://a.example",), ("https://a.example", "https://b.example")],
-                         ids=["one-origin", "two-origins"])
+@pytest.mark.parametrize(
+    "origins", [("https://a.example",), ("https://a.example", "https://b.example")], ids=["one-origin", "two-origins"]
+)
 def test_what_the_app_adds_follows_its_cors_settings(pair: Callable, store_dir: Path, origins: tuple) -> None:
     lean, flask, started = pair(store_dir, cors_origins=origins)
     answer = lean.open("/sparql", query_string={"query": LABELS})
@@ -160,7 +173,8 @@ def request_lines(caplog: pytest.LogCaptureFixture) -> Iterator[Callable[[], lis
 
 
 def test_a_timeout_is_counted_once_and_logged_with_its_whole_time(
-        make_app: Callable[..., Flask], runaway_store_dir: Path, request_lines: Callable[[], list[dict]]) -> None:
+    make_app: Callable[..., Flask], runaway_store_dir: Path, request_lines: Callable[[], list[dict]]
+) -> None:
     app = make_app(runaway_store_dir, query_timeout=1)
     client = Client(app)
     client.open("/sparql", **TAUGHT)
@@ -174,12 +188,14 @@ def test_a_timeout_is_counted_once_and_logged_with_its_whole_time(
     assert "metiers_kg_query_timeouts_total 1.0" in metrics
 
 
-def test_lean_answers_are_logged_and_counted(make_app: Callable[..., Flask], store_dir: Path,
-                                             request_lines: Callable[[], list[dict]]) -> None:
+def test_lean_answers_are_logged_and_counted(
+    make_app: Callable[..., Flask], store_dir: Path, request_lines: Callable[[], list[dict]]
+) -> None:
     client = Client(make_app(store_dir))
     client.open("/sparql", **TAUGHT)
     answers = [client.get("/sparql", query_string={"query": f"ASK {{ ?s ?p {n} }}"}) for n in range(3)]
     assert [(line["status"], line["cache"], line["bytes"]) for line in request_lines()[-3:]] == [
-        (200, "miss", len(answer.get_data())) for answer in answers]
+        (200, "miss", len(answer.get_data())) for answer in answers
+    ]
     metrics = client.get("/metrics").get_data(as_text=True)
     assert 'metiers_kg_requests_total{endpoint="sparql.sparql",method="GET",status="200"} 4.0' in metrics

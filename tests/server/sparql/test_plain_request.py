@@ -24,19 +24,29 @@ SPARQL_QUERY = "application/sparql-query"
 
 PLAIN = {
     "get": {"query_string": {"query": QUERY}},
-    "get-dataset-and-formats": {"query_string": [("query", OCCUPATIONS_QUERY), ("default-graph-uri", G_ONE),
-                                                 ("named-graph-uri", G_TWO), ("named-graph-uri", G_ONE),
-                                                 ("format", "tsv"), ("format", "text/tab-separated-values")]},
+    "get-dataset-and-formats": {
+        "query_string": [
+            ("query", OCCUPATIONS_QUERY),
+            ("default-graph-uri", G_ONE),
+            ("named-graph-uri", G_TWO),
+            ("named-graph-uri", G_ONE),
+            ("format", "tsv"),
+            ("format", "text/tab-separated-values"),
+        ]
+    },
     "get-accept": {"query_string": {"query": QUERY}, "headers": {"Accept": "text/csv;q=0.9, */*;q=0.1"}},
     "get-identity-encoding": {"query_string": {"query": QUERY}, "headers": {"Accept-Encoding": "identity"}},
     "get-gzip": {"query_string": {"query": QUERY}, "headers": {"Accept-Encoding": "gzip, deflate"}},
     "get-plus-for-space": {"query_string": "query=ASK+%7B+%3Fs+%3Fp+%3Fo+%7D"},
     "get-blank-dataset-value": {"query_string": {"query": QUERY, "default-graph-uri": ""}},
     "post-form": {"method": "POST", "data": {"query": QUERY, "default-graph-uri": G_ONE}},
-    "post-form-charset": {"method": "POST", "data": f"query={quote(QUERY)}",
-                          "content_type": f"{FORM}; charset=UTF-8"},
-    "post-query": {"method": "POST", "data": QUERY.encode(), "content_type": SPARQL_QUERY,
-                   "query_string": {"named-graph-uri": G_TWO}},
+    "post-form-charset": {"method": "POST", "data": f"query={quote(QUERY)}", "content_type": f"{FORM}; charset=UTF-8"},
+    "post-query": {
+        "method": "POST",
+        "data": QUERY.encode(),
+        "content_type": SPARQL_QUERY,
+        "query_string": {"named-graph-uri": G_TWO},
+    },
     "post-query-charset": {"method": "POST", "data": QUERY.encode(), "content_type": f"{SPARQL_QUERY};charset=utf-8"},
 }
 NOT_PLAIN = {
@@ -51,10 +61,17 @@ NOT_PLAIN = {
     "since": {"query_string": {"query": QUERY}, "headers": {"If-Modified-Since": "Thu, 01 Jan 2026 00:00:00 GMT"}},
     "invalid-utf8-escape": {"query_string": "query=ASK%FF%7B%7D"},
     "form-with-url-parameters": {"method": "POST", "data": {"query": QUERY}, "query_string": {"format": "csv"}},
-    "query-in-url-of-query-post": {"method": "POST", "data": QUERY.encode(), "content_type": SPARQL_QUERY,
-                                   "query_string": {"query": QUERY}},
-    "latin1-charset": {"method": "POST", "data": QUERY.encode("latin-1"),
-                       "content_type": f"{SPARQL_QUERY}; charset=ISO-8859-1"},
+    "query-in-url-of-query-post": {
+        "method": "POST",
+        "data": QUERY.encode(),
+        "content_type": SPARQL_QUERY,
+        "query_string": {"query": QUERY},
+    },
+    "latin1-charset": {
+        "method": "POST",
+        "data": QUERY.encode("latin-1"),
+        "content_type": f"{SPARQL_QUERY}; charset=ISO-8859-1",
+    },
     "invalid-utf8-body": {"method": "POST", "data": b"ASK { ?s ?p '\xff' }", "content_type": SPARQL_QUERY},
     "update-body": {"method": "POST", "data": b"CLEAR ALL", "content_type": "application/sparql-update"},
     "text-body": {"method": "POST", "data": QUERY.encode(), "content_type": "text/plain"},

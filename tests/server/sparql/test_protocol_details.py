@@ -53,7 +53,8 @@ def test_relative_iris_resolve_against_the_base(make_app, store_dir: Path) -> No
     client = make_app(store_dir, base_iri=EX).test_client()
     response = fetch(client, query_string={"query": "SELECT ?o WHERE { <occupation/dev> <salary> ?o }"})
     assert response.json["results"]["bindings"] == [
-        {"o": {"type": "literal", "value": "2100", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}]
+        {"o": {"type": "literal", "value": "2100", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}
+    ]
 
 
 def test_the_dataset_given_in_the_query_and_by_the_protocol(client: FlaskClient) -> None:
@@ -62,18 +63,20 @@ def test_the_dataset_given_in_the_query_and_by_the_protocol(client: FlaskClient)
     # the protocol's default-graph-uri wins over FROM: here both graphs
     both = fetch(client, query_string={"query": count, "default-graph-uri": [G_ONE, G_TWO]})
     assert both.json["results"]["bindings"][0]["n"]["value"] == "6"
-    named = fetch(client, method="POST", data={"query": "SELECT ?g WHERE { GRAPH ?g {} }",
-                                               "named-graph-uri": G_TWO})
+    named = fetch(client, method="POST", data={"query": "SELECT ?g WHERE { GRAPH ?g {} }", "named-graph-uri": G_TWO})
     assert [b["g"]["value"] for b in named.json["results"]["bindings"]] == [G_TWO]
 
 
-@pytest.mark.parametrize("accept,expected", [
-    ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
-    ("text/*;q=0.8, */*;q=0.1", "text/csv"),
-    ("*/*", "application/sparql-results+json"),
-    ("application/json", "application/json"),
-    ("text/tab-separated-values; charset=utf-8", "text/tab-separated-values"),
-])
+@pytest.mark.parametrize(
+    "accept,expected",
+    [
+        ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
+        ("text/*;q=0.8, */*;q=0.1", "text/csv"),
+        ("*/*", "application/sparql-results+json"),
+        ("application/json", "application/json"),
+        ("text/tab-separated-values; charset=utf-8", "text/tab-separated-values"),
+    ],
+)
 def test_q_values_wildcards_and_charset_parameters(client: FlaskClient, accept: str, expected: str) -> None:
     response = fetch(client, query_string={"query": OCCUPATIONS_QUERY}, headers={"Accept": accept})
     assert response.headers["Content-Type"] == f"{expected}; charset=utf-8"
@@ -84,12 +87,17 @@ def test_406_lists_what_is_available(client: FlaskClient) -> None:
     assert response.status_code == 406
     assert response.get_data(as_text=True) == (
         "no acceptable representation for Accept: 'image/png'; available: application/sparql-results+json, "
-        "application/sparql-results+xml, text/csv, text/tab-separated-values, application/json, application/xml, text/json\n")
+        "application/sparql-results+xml, text/csv, text/tab-separated-values, application/json, application/xml, text/json\n"
+    )
 
 
 def test_non_utf8_body_is_415(client: FlaskClient) -> None:
-    response = fetch(client, method="POST", data="ASK {}".encode("utf-16"),
-                     headers={"Content-Type": "application/sparql-query; charset=UTF-16"})
+    response = fetch(
+        client,
+        method="POST",
+        data="ASK {}".encode("utf-16"),
+        headers={"Content-Type": "application/sparql-query; charset=UTF-16"},
+    )
     assert response.status_code == 415 and "charset=utf-8" in response.get_data(as_text=True)
 
 
@@ -119,12 +127,15 @@ def test_a_new_build_changes_the_etag_and_the_answer(make_app, tmp_path: Path) -
 
 
 # -- limits -------------------------------------------------------------------------------------
-@pytest.mark.parametrize("accept,marker", [
-    ("application/sparql-results+json", b'"truncated":true'),
-    ("application/sparql-results+xml", b'<link href="urn:metiers-kg:truncated:max-rows=4"/>'),
-    ("text/csv", None),
-    ("text/tab-separated-values", None),
-])
+@pytest.mark.parametrize(
+    "accept,marker",
+    [
+        ("application/sparql-results+json", b'"truncated":true'),
+        ("application/sparql-results+xml", b'<link href="urn:metiers-kg:truncated:max-rows=4"/>'),
+        ("text/csv", None),
+        ("text/tab-separated-values", None),
+    ],
+)
 def test_row_cap_says_so(make_app, store_dir: Path, accept: str, marker: bytes | None) -> None:
     client = make_app(store_dir, max_rows=4).test_client()
     response = fetch(client, query_string={"query": ALL_ROWS}, headers={"Accept": accept})
@@ -146,8 +157,11 @@ def test_row_cap_not_reached_is_not_flagged(make_app, store_dir: Path) -> None:
     response = fetch(client, query_string={"query": ALL_ROWS})
     assert "Results-Truncated" not in response.headers and b"truncated" not in response.data
     assert len(response.json["results"]["bindings"]) == 6
-    graph = fetch(make_app(store_dir, max_rows=2).test_client(),
-                  query_string={"query": "CONSTRUCT WHERE { ?s ?p ?o }"}, headers={"Accept": "application/n-triples"})
+    graph = fetch(
+        make_app(store_dir, max_rows=2).test_client(),
+        query_string={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
+        headers={"Accept": "application/n-triples"},
+    )
     assert graph.headers["Results-Truncated"] == "max-rows=2" and graph.data.count(b"\n") == 2
 
 
@@ -156,12 +170,15 @@ def test_service_is_refused_unless_allow_listed(make_app, store_dir: Path) -> No
     response = fetch(make_app(store_dir).test_client(), query_string={"query": query})
     assert response.status_code == 403
     assert response.get_data(as_text=True).startswith("SERVICE <http://192.168.0.1/sparql> is not allowed")
-    variable = fetch(make_app(store_dir).test_client(),
-                     query_string={"query": "SELECT * WHERE { SERVICE ?x { ?s ?p ?o } }"})
+    variable = fetch(
+        make_app(store_dir).test_client(), query_string={"query": "SELECT * WHERE { SERVICE ?x { ?s ?p ?o } }"}
+    )
     assert variable.status_code == 403 and "a variable endpoint" in variable.get_data(as_text=True)
     # the word in a string or an IRI is not a SERVICE clause
-    harmless = fetch(make_app(store_dir).test_client(),
-                     query_string={"query": 'SELECT * WHERE { ?s <http://x/SERVICE> "SERVICE <http://a/>" }'})
+    harmless = fetch(
+        make_app(store_dir).test_client(),
+        query_string={"query": 'SELECT * WHERE { ?s <http://x/SERVICE> "SERVICE <http://a/>" }'},
+    )
     assert harmless.status_code == 200
     # allow-listed: pyoxigraph is allowed to call it (port 9 is refused by its own client: an error, not a 403)
     allowed = make_app(store_dir, service_allowlist=("http://127.0.0.1:9/sparql",)).test_client()
@@ -170,8 +187,9 @@ def test_service_is_refused_unless_allow_listed(make_app, store_dir: Path) -> No
 
 
 def test_large_bodies_are_413(client: FlaskClient) -> None:
-    response = fetch(client, method="POST", data=b"#" * (1024 * 1024 + 1),
-                     headers={"Content-Type": "application/sparql-query"})
+    response = fetch(
+        client, method="POST", data=b"#" * (1024 * 1024 + 1), headers={"Content-Type": "application/sparql-query"}
+    )
     assert response.status_code == 413
 
 
@@ -183,14 +201,22 @@ def test_cors_simple_and_preflight(make_app, store_dir: Path) -> None:
     assert "ETag" in ok.headers["Access-Control-Expose-Headers"]
     other = fetch(client, query_string={"query": "ASK {}"}, headers={"Origin": "https://evil.example"})
     assert "Access-Control-Allow-Origin" not in other.headers
-    preflight = fetch(client, "OPTIONS", headers={"Origin": "https://app.example.org",
-                                                  "Access-Control-Request-Method": "POST",
-                                                  "Access-Control-Request-Headers": "content-type, authorization"})
+    preflight = fetch(
+        client,
+        "OPTIONS",
+        headers={
+            "Origin": "https://app.example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type, authorization",
+        },
+    )
     assert preflight.status_code == 200
     assert preflight.headers["Access-Control-Allow-Origin"] == "https://app.example.org"
     assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
-    assert set(preflight.headers["Access-Control-Allow-Headers"].lower().split(", ")) == {"content-type",
-                                                                                         "authorization"}
+    assert set(preflight.headers["Access-Control-Allow-Headers"].lower().split(", ")) == {
+        "content-type",
+        "authorization",
+    }
 
 
 @pytest.mark.parametrize("encoding,decode", [("gzip", gzip.decompress), ("deflate", zlib.decompress)])
@@ -199,8 +225,11 @@ def test_gzip_and_deflate_on_request(make_app, tmp_path: Path, encoding: str, de
     write_build(store, filler_quads(5000))  # a result larger than one chunk: it streams
     client = make_app(store).test_client()
     plain = fetch(client, query_string={"query": ALL_ROWS}, headers={"Accept": "text/csv"})
-    packed = fetch(client, query_string={"query": ALL_ROWS},
-                   headers={"Accept": "text/csv", "Accept-Encoding": f"{encoding}, identity;q=0.5"})
+    packed = fetch(
+        client,
+        query_string={"query": ALL_ROWS},
+        headers={"Accept": "text/csv", "Accept-Encoding": f"{encoding}, identity;q=0.5"},
+    )
     assert packed.headers["Content-Encoding"] == encoding and "Accept-Encoding" in packed.headers["Vary"]
     assert decode(packed.data) == plain.data and len(packed.data) < len(plain.data) // 3
     assert plain.data.count(b"\r\n") == 5001
@@ -214,8 +243,10 @@ def test_service_description_uses_the_public_url_and_counts_graphs(make_app, sto
     graph = rdflib.Graph().parse(data=response.data, format="nt")
     assert list(graph.objects(None, SD.endpoint)) == [rdflib.URIRef("https://kg.example.org/api/sparql")]
     assert set(graph.objects(None, SD.supportedLanguage)) == {SD.SPARQL11Query, SD.SPARQL11Update}
-    counts = {str(graph.value(n, SD.name)): int(graph.value(graph.value(n, SD.graph), VOID.triples))
-              for n in graph.subjects(rdflib.RDF.type, SD.NamedGraph)}
+    counts = {
+        str(graph.value(n, SD.name)): int(graph.value(graph.value(n, SD.graph), VOID.triples))
+        for n in graph.subjects(rdflib.RDF.type, SD.NamedGraph)
+    }
     assert counts == {G_ONE: 3, G_TWO: 3}
 
 
@@ -247,7 +278,9 @@ def test_one_json_log_line_per_query(client: FlaskClient, caplog: pytest.LogCapt
         logger.removeHandler(caplog.handler)
     lines = [json.loads(record.getMessage()) for record in caplog.records]
     assert [(line["status"], line["bytes"], line["cache"]) for line in lines] == [
-        (200, len(response.data), "miss"), (200, len(response.data), "hit")]
+        (200, len(response.data), "miss"),
+        (200, len(response.data), "hit"),
+    ]
     assert lines[0]["query"] == OCCUPATIONS_QUERY[:300] and lines[0]["ms"] > 0
 
 
@@ -258,7 +291,11 @@ def test_config_guards_open_update_and_tokens() -> None:
         ServerConfig(update_token="short")
     assert ServerConfig(host="::1", open_update=True).updates_enabled
     assert "secret-token-123456" not in repr(ServerConfig(update_token="secret-token-123456"))
-    assert ServerConfig.from_env({"METIERS_KG_CORS_ORIGIN": "https://a.org, https://b.org",
-                                  "METIERS_KG_MAX_ROWS": "10", "METIERS_KG_OPEN_UPDATE": "true"}) \
-        .cors_origins == ("https://a.org", "https://b.org")
+    assert ServerConfig.from_env(
+        {
+            "METIERS_KG_CORS_ORIGIN": "https://a.org, https://b.org",
+            "METIERS_KG_MAX_ROWS": "10",
+            "METIERS_KG_OPEN_UPDATE": "true",
+        }
+    ).cors_origins == ("https://a.org", "https://b.org")
     assert NURSE  # the store fixtures are the occupation ones

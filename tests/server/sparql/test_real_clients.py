@@ -73,7 +73,9 @@ def test_rdflib_sparqlstore(server: tuple[str, Path]) -> None:
     graph = rdflib.Graph(SPARQLStore(f"{server[0]}/sparql", returnFormat="json"))
     rows = list(graph.query(OCCUPATIONS_QUERY))
     assert [(str(r.occupation), str(r.label), int(r.salary)) for r in rows] == [
-        (NURSE, NURSE_LABEL, 1900), (DEV, DEV_LABEL, 2100)]
+        (NURSE, NURSE_LABEL, 1900),
+        (DEV, DEV_LABEL, 2100),
+    ]
     assert graph.query("ASK { ?s a <https://example.org/Occupation> }").askAnswer is True
 
 
@@ -84,19 +86,32 @@ def comunica() -> Path:
     if npm is None or node is None:
         pytest.skip("node and npm are needed for the Comunica client test")
     if not (CLIENTS / "node_modules" / "@comunica" / "query-sparql").is_dir():
-        result = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=CLIENTS, capture_output=True,
-                                text=True, timeout=600, check=False)
+        result = subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund"],
+            cwd=CLIENTS,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
         assert result.returncode == 0, result.stderr[-2000:]
     return CLIENTS / "comunica_select.mjs"
 
 
 def test_comunica(server: tuple[str, Path], comunica: Path) -> None:
-    result = subprocess.run(["node", str(comunica), f"{server[0]}/sparql", OCCUPATIONS_QUERY],
-                            capture_output=True, text=True, timeout=120, check=False)
+    result = subprocess.run(
+        ["node", str(comunica), f"{server[0]}/sparql", OCCUPATIONS_QUERY],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert sorted((r["occupation"], r["label"], r["salary"]) for r in rows) == [
-        (DEV, DEV_LABEL, "2100"), (NURSE, NURSE_LABEL, "1900")]
+        (DEV, DEV_LABEL, "2100"),
+        (NURSE, NURSE_LABEL, "1900"),
+    ]
 
 
 def _workers_rss_kib(log: Path) -> int:
@@ -115,8 +130,13 @@ def _workers_rss_kib(log: Path) -> int:
 def test_a_million_rows_stream_at_once_in_bounded_memory(server: tuple[str, Path]) -> None:
     base, log = server
     started = time.monotonic()
-    with requests.get(f"{base}/sparql", params={"query": MILLION}, headers={"Accept": "text/tab-separated-values"},
-                      stream=True, timeout=60) as response:
+    with requests.get(
+        f"{base}/sparql",
+        params={"query": MILLION},
+        headers={"Accept": "text/tab-separated-values"},
+        stream=True,
+        timeout=60,
+    ) as response:
         assert response.status_code == 200 and response.headers.get("Transfer-Encoding") == "chunked"
         chunks = response.iter_content(64 * 1024)
         first = next(chunks)
@@ -137,8 +157,9 @@ def test_a_million_rows_stream_at_once_in_bounded_memory(server: tuple[str, Path
 def test_a_client_that_hangs_up_stops_the_query(server: tuple[str, Path]) -> None:
     base, log = server
     for _ in range(2):  # both workers get one
-        with requests.get(f"{base}/sparql", params={"query": BILLION}, headers={"Accept": "text/csv"},
-                          stream=True, timeout=30) as response:
+        with requests.get(
+            f"{base}/sparql", params={"query": BILLION}, headers={"Accept": "text/csv"}, stream=True, timeout=30
+        ) as response:
             assert response.status_code == 200
             next(response.iter_content(1024))
         # leaving the block closes the connection after one chunk of a 10⁹-row answer
@@ -155,14 +176,19 @@ def test_updates_with_the_token_are_seen_by_every_worker(server: tuple[str, Path
     refused = requests.post(f"{base}/sparql", data={"update": "CLEAR ALL"}, timeout=10)
     assert refused.status_code == 401 and refused.headers["WWW-Authenticate"].startswith("Bearer")
     insert = f"INSERT DATA {{ GRAPH <{EX}graph/extra> {{ <{EX}x> <{EX}y> 42 }} }}"
-    done = requests.post(f"{base}/sparql", data=insert.encode(), timeout=30,
-                         headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})
+    done = requests.post(
+        f"{base}/sparql",
+        data=insert.encode(),
+        timeout=30,
+        headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+    )
     assert done.status_code == 204, done.text
     for _ in range(6):  # whichever worker answers, it reads the write
         answer = requests.get(f"{base}/sparql", params={"query": f"ASK {{ <{EX}x> <{EX}y> 42 }}"}, timeout=10)
         assert answer.json()["boolean"] is True
-    deleted = requests.delete(f"{base}/store", params={"graph": f"{EX}graph/extra"}, timeout=30,
-                              headers={"Authorization": f"Bearer {TOKEN}"})
+    deleted = requests.delete(
+        f"{base}/store", params={"graph": f"{EX}graph/extra"}, timeout=30, headers={"Authorization": f"Bearer {TOKEN}"}
+    )
     assert deleted.status_code == 204
 
 
@@ -171,7 +197,10 @@ def test_metrics_are_summed_over_workers(server: tuple[str, Path]) -> None:
     for _ in range(10):
         requests.get(f"{base}/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=10).raise_for_status()
     text = requests.get(f"{base}/metrics", timeout=10).text
-    total = sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
-                if line.startswith('metiers_kg_requests_total{endpoint="sparql.sparql",method="GET",status="200"}'))
+    total = sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith('metiers_kg_requests_total{endpoint="sparql.sparql",method="GET",status="200"}')
+    )
     assert total >= 10
     assert "metiers_kg_request_duration_seconds_bucket" in text and "metiers_kg_query_timeouts_total" in text

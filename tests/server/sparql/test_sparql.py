@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -18,7 +17,16 @@ from server.config import ServerConfig
 from server.http.negotiation import GRAPH_OFFERS, RESULTS_OFFERS
 from server.runtime.store_provider import StoreProvider
 from tests.server.conftest import (
-    DEV, DEV_LABEL, EX, G_ONE, G_TWO, NURSE, NURSE_LABEL, OCCUPATIONS_QUERY, PREFIXES, XSD_INTEGER,
+    DEV,
+    DEV_LABEL,
+    EX,
+    G_ONE,
+    G_TWO,
+    NURSE,
+    NURSE_LABEL,
+    OCCUPATIONS_QUERY,
+    PREFIXES,
+    XSD_INTEGER,
 )
 
 # A query result dropped on the wrong thread shows up as an unraisable exception: make it fail.
@@ -51,12 +59,16 @@ def test_select_json_has_the_exact_bindings(client: FlaskClient) -> None:
     body = json.loads(response.data)
     assert body["head"]["vars"] == ["occupation", "label", "salary"]
     assert body["results"]["bindings"] == [
-        {"occupation": {"type": "uri", "value": NURSE},
-         "label": {"type": "literal", "value": NURSE_LABEL, "xml:lang": "fr"},
-         "salary": {"type": "literal", "value": "1900", "datatype": XSD_INTEGER}},
-        {"occupation": {"type": "uri", "value": DEV},
-         "label": {"type": "literal", "value": DEV_LABEL, "xml:lang": "fr"},
-         "salary": {"type": "literal", "value": "2100", "datatype": XSD_INTEGER}},
+        {
+            "occupation": {"type": "uri", "value": NURSE},
+            "label": {"type": "literal", "value": NURSE_LABEL, "xml:lang": "fr"},
+            "salary": {"type": "literal", "value": "1900", "datatype": XSD_INTEGER},
+        },
+        {
+            "occupation": {"type": "uri", "value": DEV},
+            "label": {"type": "literal", "value": DEV_LABEL, "xml:lang": "fr"},
+            "salary": {"type": "literal", "value": "2100", "datatype": XSD_INTEGER},
+        },
     ]
 
 
@@ -78,9 +90,7 @@ def test_select_csv(client: FlaskClient) -> None:
     response = get(client, OCCUPATIONS_QUERY, "text/csv")
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.data.decode("utf-8") == (
-        "occupation,label,salary\r\n"
-        f'{NURSE},"{NURSE_LABEL}",1900\r\n'
-        f"{DEV},{DEV_LABEL},2100\r\n"
+        f'occupation,label,salary\r\n{NURSE},"{NURSE_LABEL}",1900\r\n{DEV},{DEV_LABEL},2100\r\n'
     )
     assert list(csv.reader(io.StringIO(response.data.decode())))[1][1] == NURSE_LABEL
 
@@ -89,16 +99,17 @@ def test_select_tsv(client: FlaskClient) -> None:
     response = get(client, OCCUPATIONS_QUERY, "text/tab-separated-values")
     assert response.headers["Content-Type"] == "text/tab-separated-values; charset=utf-8"
     assert response.data.decode("utf-8") == (
-        "?occupation\t?label\t?salary\n"
-        f'<{NURSE}>\t"{NURSE_LABEL}"@fr\t1900\n'
-        f'<{DEV}>\t"{DEV_LABEL}"@fr\t2100\n'
+        f'?occupation\t?label\t?salary\n<{NURSE}>\t"{NURSE_LABEL}"@fr\t1900\n<{DEV}>\t"{DEV_LABEL}"@fr\t2100\n'
     )
 
 
-@pytest.mark.parametrize("query,expected", [
-    (PREFIXES + f"ASK {{ <{DEV}> a ex:Occupation }}", True),
-    (PREFIXES + f"ASK {{ <{DEV}> a ex:Nothing }}", False),
-])
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        (PREFIXES + f"ASK {{ <{DEV}> a ex:Occupation }}", True),
+        (PREFIXES + f"ASK {{ <{DEV}> a ex:Nothing }}", False),
+    ],
+)
 def test_ask_json_and_xml(client: FlaskClient, query: str, expected: bool) -> None:
     response = get(client, query)
     assert response.status_code == 200
@@ -109,12 +120,15 @@ def test_ask_json_and_xml(client: FlaskClient, query: str, expected: bool) -> No
 
 # -- CONSTRUCT / DESCRIBE in each RDF format ----------------------------------------------------
 @pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")  # rdflib's JSON-LD parser
-@pytest.mark.parametrize("media_type,rdflib_format", [
-    ("text/turtle", "turtle"),
-    ("application/n-triples", "nt"),
-    ("application/ld+json", "json-ld"),
-    ("application/rdf+xml", "xml"),
-])
+@pytest.mark.parametrize(
+    "media_type,rdflib_format",
+    [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+    ],
+)
 def test_construct_in_each_rdf_format(client: FlaskClient, media_type: str, rdflib_format: str) -> None:
     response = get(client, CONSTRUCT_ALL, media_type)
     assert response.status_code == 200
@@ -132,34 +146,41 @@ def test_describe_defaults_to_turtle(client: FlaskClient) -> None:
 
 
 # -- negotiation ------------------------------------------------------------------------------
-@pytest.mark.parametrize("query,accept,expected", [
-    (COUNT, "text/csv;q=0.5, application/sparql-results+xml", "application/sparql-results+xml"),
-    (COUNT, "*/*", "application/sparql-results+json"),
-    (COUNT, None, "application/sparql-results+json"),
-    (COUNT, "", "application/sparql-results+json"),
-    (COUNT, "application/*", "application/sparql-results+json"),
-    (COUNT, "text/*", "text/csv"),
-    (COUNT, "application/json", "application/json"),
-    (COUNT, "application/xml", "application/xml"),
-    (COUNT, "application/sparql-results+json;q=0, */*;q=0.1", "application/sparql-results+xml"),
-    (COUNT, "text/html, application/xhtml+xml, */*;q=0.8", "application/sparql-results+json"),
-    (CONSTRUCT_ALL, "*/*", "text/turtle"),
-    (CONSTRUCT_ALL, "application/*;q=0.9, text/turtle;q=0.1", "application/n-triples"),
-    (CONSTRUCT_ALL, "application/rdf+xml, text/turtle;q=0.9", "application/rdf+xml"),
-])
+@pytest.mark.parametrize(
+    "query,accept,expected",
+    [
+        (COUNT, "text/csv;q=0.5, application/sparql-results+xml", "application/sparql-results+xml"),
+        (COUNT, "*/*", "application/sparql-results+json"),
+        (COUNT, None, "application/sparql-results+json"),
+        (COUNT, "", "application/sparql-results+json"),
+        (COUNT, "application/*", "application/sparql-results+json"),
+        (COUNT, "text/*", "text/csv"),
+        (COUNT, "application/json", "application/json"),
+        (COUNT, "application/xml", "application/xml"),
+        (COUNT, "application/sparql-results+json;q=0, */*;q=0.1", "application/sparql-results+xml"),
+        (COUNT, "text/html, application/xhtml+xml, */*;q=0.8", "application/sparql-results+json"),
+        (CONSTRUCT_ALL, "*/*", "text/turtle"),
+        (CONSTRUCT_ALL, "application/*;q=0.9, text/turtle;q=0.1", "application/n-triples"),
+        (CONSTRUCT_ALL, "application/rdf+xml, text/turtle;q=0.9", "application/rdf+xml"),
+    ],
+)
 def test_negotiation(client: FlaskClient, query: str, accept: str | None, expected: str) -> None:
     response = get(client, query, accept)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == f"{expected}; charset=utf-8"
 
 
-@pytest.mark.parametrize("query,accept,offers", [
-    (COUNT, "text/turtle", RESULTS_OFFERS),
-    (CONSTRUCT_ALL, "text/csv, application/sparql-results+json", GRAPH_OFFERS),
-    (COUNT, "application/sparql-results+json;q=0", RESULTS_OFFERS),
-])
-def test_nothing_acceptable_is_406_listing_the_types(client: FlaskClient, query: str, accept: str,
-                                                      offers: tuple) -> None:
+@pytest.mark.parametrize(
+    "query,accept,offers",
+    [
+        (COUNT, "text/turtle", RESULTS_OFFERS),
+        (CONSTRUCT_ALL, "text/csv, application/sparql-results+json", GRAPH_OFFERS),
+        (COUNT, "application/sparql-results+json;q=0", RESULTS_OFFERS),
+    ],
+)
+def test_nothing_acceptable_is_406_listing_the_types(
+    client: FlaskClient, query: str, accept: str, offers: tuple
+) -> None:
     response = get(client, query, accept)
     assert response.status_code == 406
     assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
@@ -168,24 +189,30 @@ def test_nothing_acceptable_is_406_listing_the_types(client: FlaskClient, query:
 
 
 def test_format_parameter_overrides_accept(client: FlaskClient) -> None:
-    assert get(client, COUNT, "application/sparql-results+xml", format="csv").headers["Content-Type"] \
+    assert (
+        get(client, COUNT, "application/sparql-results+xml", format="csv").headers["Content-Type"]
         == "text/csv; charset=utf-8"
-    assert get(client, CONSTRUCT_ALL, "text/turtle", format="application/n-triples").headers["Content-Type"] \
+    )
+    assert (
+        get(client, CONSTRUCT_ALL, "text/turtle", format="application/n-triples").headers["Content-Type"]
         == "application/n-triples; charset=utf-8"
+    )
     # SPARQLWrapper's style: a short name and a media type, one of which we know
-    assert get(client, COUNT, format=["tsv", "text/tab-separated-values"]).headers["Content-Type"] \
+    assert (
+        get(client, COUNT, format=["tsv", "text/tab-separated-values"]).headers["Content-Type"]
         == "text/tab-separated-values; charset=utf-8"
+    )
     # a format that does not fit the query form leaves Accept in charge
-    assert get(client, CONSTRUCT_ALL, "text/turtle", format="csv").headers["Content-Type"] \
-        == "text/turtle; charset=utf-8"
+    assert (
+        get(client, CONSTRUCT_ALL, "text/turtle", format="csv").headers["Content-Type"] == "text/turtle; charset=utf-8"
+    )
 
 
 # -- the three ways of sending a query ----------------------------------------------------------
 def test_get_and_both_posts_agree(client: FlaskClient) -> None:
     by_get = get(client, OCCUPATIONS_QUERY).data
     by_form = client.post("/sparql", data={"query": OCCUPATIONS_QUERY})
-    by_body = client.post("/sparql", data=OCCUPATIONS_QUERY.encode("utf-8"),
-                          content_type="application/sparql-query")
+    by_body = client.post("/sparql", data=OCCUPATIONS_QUERY.encode("utf-8"), content_type="application/sparql-query")
     assert by_form.status_code == by_body.status_code == 200
     assert by_form.data == by_body.data == by_get
 
@@ -196,34 +223,49 @@ def test_syntax_error_is_400_with_the_parser_position(client: FlaskClient) -> No
     assert response.status_code == 400
     assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
     text = response.get_data(as_text=True)
-    assert text == ("SPARQL syntax error at line 1, column 26: the query ends too early; expected LATERAL, "
-                    "SERVICE\n")
+    assert text == ("SPARQL syntax error at line 1, column 26: the query ends too early; expected LATERAL, SERVICE\n")
 
 
-@pytest.mark.parametrize(("query", "said"), [
-    ("SELECT * WHERE { ?s a mkg:FicheMetier }",  # the issue's query: one line, the PREFIX to add
-     "line 1, column 23: prefix mkg: is not declared; add: PREFIX mkg: <https://w3id.org/metiers-kg/ontology#>"),
-    ("PREFIX mkg: <https://w3id.org/metiers-kg/ontology#>\nSELECT * WHERE {\n  ?s a mkg:FicheMetier ;\n"
-     "     skos:prefLabel \"é:x\" }",
-     "line 4, column 6: prefix skos: is not declared; add: PREFIX skos: <http://www.w3.org/2004/02/skos/core#>"),
-    ("SELECT * WHERE { ?s a ex:Thing }", "line 1, column 23: prefix ex: is not declared"),  # not one of ours
-    ("SELECT * WHERE { ?s <a b> ?o }",
-     "line 1, column 21: invalid IRI (an IRI cannot contain spaces, quotes or <>{}|^`\\)"),
-    ('SELECT * WHERE { ?s ?p "abc }', "line 1, column 30: the string is not closed (missing quote)"),
-    ("SELECT ?x WHERE { ?s ?p ?o } GROUP BY ?s", "line 1, column 41: SELECT names a variable that is neither "
-     "grouped (GROUP BY) nor computed by an aggregate (COUNT, SAMPLE…)"),
-])
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        (
+            "SELECT * WHERE { ?s a mkg:FicheMetier }",  # the issue's query: one line, the PREFIX to add
+            "line 1, column 23: prefix mkg: is not declared; add: PREFIX mkg: <https://w3id.org/metiers-kg/ontology#>",
+        ),
+        (
+            "PREFIX mkg: <https://w3id.org/metiers-kg/ontology#>\nSELECT * WHERE {\n  ?s a mkg:FicheMetier ;\n"
+            '     skos:prefLabel "é:x" }',
+            "line 4, column 6: prefix skos: is not declared; add: PREFIX skos: <http://www.w3.org/2004/02/skos/core#>",
+        ),
+        ("SELECT * WHERE { ?s a ex:Thing }", "line 1, column 23: prefix ex: is not declared"),  # not one of ours
+        (
+            "SELECT * WHERE { ?s <a b> ?o }",
+            "line 1, column 21: invalid IRI (an IRI cannot contain spaces, quotes or <>{}|^`\\)",
+        ),
+        ('SELECT * WHERE { ?s ?p "abc }', "line 1, column 30: the string is not closed (missing quote)"),
+        (
+            "SELECT ?x WHERE { ?s ?p ?o } GROUP BY ?s",
+            "line 1, column 41: SELECT names a variable that is neither "
+            "grouped (GROUP BY) nor computed by an aggregate (COUNT, SAMPLE…)",
+        ),
+    ],
+)
 def test_syntax_errors_say_what_is_wrong_in_one_line(client: FlaskClient, query: str, said: str) -> None:
     response = get(client, query)
     assert response.status_code == 400
     assert response.get_data(as_text=True) == f"SPARQL syntax error at {said}\n"
 
 
-@pytest.mark.parametrize("send", [
-    lambda c: c.post("/sparql", data={"update": "INSERT DATA { <a:b> <a:c> <a:d> }"}),
-    lambda c: c.post("/sparql", data="INSERT DATA { <a:b> <a:c> <a:d> }", content_type="application/sparql-update"),
-    lambda c: c.get("/sparql", query_string={"update": "CLEAR ALL"}),
-], ids=["form", "body", "get"])
+@pytest.mark.parametrize(
+    "send",
+    [
+        lambda c: c.post("/sparql", data={"update": "INSERT DATA { <a:b> <a:c> <a:d> }"}),
+        lambda c: c.post("/sparql", data="INSERT DATA { <a:b> <a:c> <a:d> }", content_type="application/sparql-update"),
+        lambda c: c.get("/sparql", query_string={"update": "CLEAR ALL"}),
+    ],
+    ids=["form", "body", "get"],
+)
 def test_update_is_refused_with_403(client: FlaskClient, send) -> None:
     response = send(client)
     assert response.status_code == 403
@@ -246,12 +288,16 @@ def test_repeated_query_is_400(client: FlaskClient) -> None:
     assert response.status_code == 400 and "query" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("send", [
-    lambda c: c.get("/sparql", query_string={"query": ""}),
-    lambda c: c.get("/sparql", query_string={"query": "  "}),
-    lambda c: c.post("/sparql", data={"default-graph-uri": G_ONE}),
-    lambda c: c.post("/sparql", data=b"", content_type="application/sparql-query"),
-], ids=["get-nothing", "get-blank", "form-without-query", "empty-body"])
+@pytest.mark.parametrize(
+    "send",
+    [
+        lambda c: c.get("/sparql", query_string={"query": ""}),
+        lambda c: c.get("/sparql", query_string={"query": "  "}),
+        lambda c: c.post("/sparql", data={"default-graph-uri": G_ONE}),
+        lambda c: c.post("/sparql", data=b"", content_type="application/sparql-query"),
+    ],
+    ids=["get-nothing", "get-blank", "form-without-query", "empty-body"],
+)
 def test_missing_query_is_400_with_help(client: FlaskClient, send) -> None:
     response = send(client)
     assert response.status_code == 400
@@ -265,8 +311,7 @@ def test_unknown_path_and_method_are_plain_text(client: FlaskClient) -> None:
     assert response.status_code == 405 and "GET" in response.headers["Allow"]
 
 
-def test_unexpected_error_is_500_logged_without_details(store_dir: Path,
-                                                         caplog: pytest.LogCaptureFixture) -> None:
+def test_unexpected_error_is_500_logged_without_details(store_dir: Path, caplog: pytest.LogCaptureFixture) -> None:
     class FailingProvider(StoreProvider):
         def current(self):
             raise RuntimeError("secret internal detail")

@@ -48,22 +48,45 @@ def on_disk(store: Path) -> int:
     return len(Store.open_current(store))
 
 
-@pytest.mark.parametrize("headers,status,challenge,message", [  # RFC 6750, as Fuseki's bearer tests check it
-    ({}, 401, 'Bearer realm="metiers-kg"', "send 'Authorization: Bearer <token>'"),
-    ({"Authorization": f"Basic {TOKEN}"}, 401, 'Bearer realm="metiers-kg"', "send 'Authorization: Bearer <token>'"),
-    ({"Authorization": "Bearer"}, 400, 'Bearer realm="metiers-kg", error="invalid_request"', "not 'Bearer <token>'"),
-    ({"Authorization": "Bearer not&base$64"}, 400, 'Bearer realm="metiers-kg", error="invalid_request"',
-     "not 'Bearer <token>'"),
-    ({"Authorization": "Bearer wrong-token-0000000"}, 401, 'Bearer realm="metiers-kg", error="invalid_token"',
-     "does not match"),
-])
-def test_updates_without_the_token_are_refused(writer: FlaskClient, store: Path, headers, status: int,
-                                               challenge: str, message: str) -> None:
+@pytest.mark.parametrize(
+    "headers,status,challenge,message",
+    [  # RFC 6750, as Fuseki's bearer tests check it
+        ({}, 401, 'Bearer realm="metiers-kg"', "send 'Authorization: Bearer <token>'"),
+        ({"Authorization": f"Basic {TOKEN}"}, 401, 'Bearer realm="metiers-kg"', "send 'Authorization: Bearer <token>'"),
+        (
+            {"Authorization": "Bearer"},
+            400,
+            'Bearer realm="metiers-kg", error="invalid_request"',
+            "not 'Bearer <token>'",
+        ),
+        (
+            {"Authorization": "Bearer not&base$64"},
+            400,
+            'Bearer realm="metiers-kg", error="invalid_request"',
+            "not 'Bearer <token>'",
+        ),
+        (
+            {"Authorization": "Bearer wrong-token-0000000"},
+            401,
+            'Bearer realm="metiers-kg", error="invalid_token"',
+            "does not match",
+        ),
+    ],
+)
+def test_updates_without_the_token_are_refused(
+    writer: FlaskClient, store: Path, headers, status: int, challenge: str, message: str
+) -> None:
     response = send(writer, data=INSERT, headers={"Content-Type": "application/sparql-update", **headers})
     assert response.status_code == status and message in response.get_data(as_text=True)
     assert response.headers["WWW-Authenticate"] == challenge
-    upload = send(writer, "PUT", "/store", query_string={"graph": G_ONE}, data=b"", headers={
-        "Content-Type": "text/turtle", **headers})
+    upload = send(
+        writer,
+        "PUT",
+        "/store",
+        query_string={"graph": G_ONE},
+        data=b"",
+        headers={"Content-Type": "text/turtle", **headers},
+    )
     assert (upload.status_code, upload.headers["WWW-Authenticate"]) == (status, challenge)
     assert on_disk(store) == 6
 
@@ -74,8 +97,14 @@ def test_update_with_the_token_is_applied_and_durable(writer: FlaskClient, store
     assert response.status_code == 204
     assert os.readlink(store / "current") != builds_before  # a new build, switched atomically
     assert on_disk(store) == 7 and count(writer) == 7
-    form = send(writer, data={"update": f"DELETE DATA {{ GRAPH <{G_ONE}> {{ <https://example.org/occupation/dev> "
-                                        "a <https://example.org/Occupation> } }"}, headers=AUTH)
+    form = send(
+        writer,
+        data={
+            "update": f"DELETE DATA {{ GRAPH <{G_ONE}> {{ <https://example.org/occupation/dev> "
+            "a <https://example.org/Occupation> } }"
+        },
+        headers=AUTH,
+    )
     assert form.status_code == 204 and count(writer) == 6
 
 
@@ -84,52 +113,86 @@ def test_a_failing_update_changes_nothing(writer: FlaskClient, store: Path) -> N
     # the first operation would succeed, the second fails at evaluation: all or nothing
     bad = "INSERT DATA { <https://e.org/x> <https://e.org/y> 1 } ; LOAD <file:///nonexistent.ttl>"
     response = send(writer, data=bad, headers={"Content-Type": "application/sparql-update", **AUTH})
-    assert response.status_code == 403 and "LOAD <file:///nonexistent.ttl> is not allowed" in response.get_data(as_text=True)
+    assert response.status_code == 403 and "LOAD <file:///nonexistent.ttl> is not allowed" in response.get_data(
+        as_text=True
+    )
     half = f"INSERT DATA {{ <https://e.org/x> <https://e.org/y> 1 }} ; CREATE GRAPH <{G_ONE}>"
     response = send(writer, data=half, headers={"Content-Type": "application/sparql-update", **AUTH})
     assert response.status_code == 400 and "already exists" in response.get_data(as_text=True)
     syntax = send(writer, data="CLEAR XYZ", headers={"Content-Type": "application/sparql-update", **AUTH})
     assert syntax.status_code == 400 and "syntax error" in syntax.get_data(as_text=True).lower()
-    prefix = send(writer, data="INSERT DATA { <https://e.org/x> skos:prefLabel 'x' }",
-                  headers={"Content-Type": "application/sparql-update", **AUTH})
+    prefix = send(
+        writer,
+        data="INSERT DATA { <https://e.org/x> skos:prefLabel 'x' }",
+        headers={"Content-Type": "application/sparql-update", **AUTH},
+    )
     assert prefix.status_code == 400 and prefix.get_data(as_text=True) == (
         "SPARQL Update syntax error at line 1, column 33: prefix skos: is not declared; "
-        "add: PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n")
+        "add: PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+    )
     assert os.readlink(store / "current") == current and on_disk(store) == 6
     assert not [p for p in (store / "builds").iterdir() if p.name.endswith(".partial")]
 
 
 def test_using_graph_uri_and_its_conflict_with_with(writer: FlaskClient) -> None:
-    update = ("INSERT { GRAPH <https://example.org/graph/copy> { ?s ?p ?o } } WHERE { ?s ?p ?o }")
-    ok = send(writer, data=update, query_string={"using-graph-uri": G_TWO},
-              headers={"Content-Type": "application/sparql-update", **AUTH})
+    update = "INSERT { GRAPH <https://example.org/graph/copy> { ?s ?p ?o } } WHERE { ?s ?p ?o }"
+    ok = send(
+        writer,
+        data=update,
+        query_string={"using-graph-uri": G_TWO},
+        headers={"Content-Type": "application/sparql-update", **AUTH},
+    )
     assert ok.status_code == 204
-    copied = send(writer, "GET", query_string={"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH "
-                                                        "<https://example.org/graph/copy> { ?s ?p ?o } }"})
+    copied = send(
+        writer,
+        "GET",
+        query_string={"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://example.org/graph/copy> { ?s ?p ?o } }"},
+    )
     assert copied.json["results"]["bindings"][0]["n"]["value"] == "3"
-    conflict = send(writer, data=f"WITH <{G_ONE}> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}",
-                    query_string={"using-graph-uri": G_TWO},
-                    headers={"Content-Type": "application/sparql-update", **AUTH})
+    conflict = send(
+        writer,
+        data=f"WITH <{G_ONE}> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}",
+        query_string={"using-graph-uri": G_TWO},
+        headers={"Content-Type": "application/sparql-update", **AUTH},
+    )
     assert conflict.status_code == 400 and "USING or WITH" in conflict.get_data(as_text=True)
 
 
 def test_graph_store_protocol(writer: FlaskClient, store: Path) -> None:
     graph = "https://example.org/graph/gsp"
     turtle = b"<https://example.org/s> <https://example.org/p> 1 , 2 ."
-    put = send(writer, "PUT", "/store", query_string={"graph": graph}, data=turtle,
-               headers={"Content-Type": "text/turtle", **AUTH})
+    put = send(
+        writer,
+        "PUT",
+        "/store",
+        query_string={"graph": graph},
+        data=turtle,
+        headers={"Content-Type": "text/turtle", **AUTH},
+    )
     assert put.status_code == 201
     got = send(writer, "GET", "/store", query_string={"graph": graph}, headers={"Accept": "application/n-triples"})
     assert got.status_code == 200 and got.headers["Content-Type"] == "application/n-triples; charset=utf-8"
     assert sorted(got.data.decode().splitlines()) == [
         '<https://example.org/s> <https://example.org/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .',
-        '<https://example.org/s> <https://example.org/p> "2"^^<http://www.w3.org/2001/XMLSchema#integer> .']
-    again = send(writer, "PUT", "/store", query_string={"graph": graph}, data=b"<https://example.org/s> "
-                 b"<https://example.org/p> 3 .", headers={"Content-Type": "text/turtle", **AUTH})
+        '<https://example.org/s> <https://example.org/p> "2"^^<http://www.w3.org/2001/XMLSchema#integer> .',
+    ]
+    again = send(
+        writer,
+        "PUT",
+        "/store",
+        query_string={"graph": graph},
+        data=b"<https://example.org/s> <https://example.org/p> 3 .",
+        headers={"Content-Type": "text/turtle", **AUTH},
+    )
     assert again.status_code == 204  # replaced
-    post = send(writer, "POST", "/store", query_string={"graph": graph},
-                data=b'<https://example.org/s> <https://example.org/p> "4" .',
-                headers={"Content-Type": "application/n-triples", **AUTH})
+    post = send(
+        writer,
+        "POST",
+        "/store",
+        query_string={"graph": graph},
+        data=b'<https://example.org/s> <https://example.org/p> "4" .',
+        headers={"Content-Type": "application/n-triples", **AUTH},
+    )
     assert post.status_code == 204
     head = send(writer, "HEAD", "/store", query_string={"graph": graph})
     assert head.status_code == 200 and head.data == b""
@@ -143,11 +206,23 @@ def test_graph_store_protocol(writer: FlaskClient, store: Path) -> None:
 def test_graph_store_errors(writer: FlaskClient) -> None:
     assert send(writer, "GET", "/store").status_code == 400  # neither ?graph nor ?default
     assert send(writer, "GET", "/store", query_string={"default": ""}).status_code == 200
-    bad = send(writer, "PUT", "/store", query_string={"graph": G_ONE}, data=b"<a> <b>",
-               headers={"Content-Type": "text/turtle", **AUTH})
+    bad = send(
+        writer,
+        "PUT",
+        "/store",
+        query_string={"graph": G_ONE},
+        data=b"<a> <b>",
+        headers={"Content-Type": "text/turtle", **AUTH},
+    )
     assert bad.status_code == 400
-    unsupported = send(writer, "PUT", "/store", query_string={"graph": G_ONE}, data=b"x",
-                       headers={"Content-Type": "text/plain", **AUTH})
+    unsupported = send(
+        writer,
+        "PUT",
+        "/store",
+        query_string={"graph": G_ONE},
+        data=b"x",
+        headers={"Content-Type": "text/plain", **AUTH},
+    )
     assert unsupported.status_code == 415 and "text/turtle" in unsupported.get_data(as_text=True)
 
 

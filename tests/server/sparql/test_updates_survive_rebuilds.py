@@ -29,8 +29,9 @@ def count(base: str, graph: str) -> int:
 
 
 def update(base: str, text: str) -> None:
-    answer = requests.post(f"{base}/sparql", data=text.encode(), timeout=60,
-                           headers={"Content-Type": "application/sparql-update"})
+    answer = requests.post(
+        f"{base}/sparql", data=text.encode(), timeout=60, headers={"Content-Type": "application/sparql-update"}
+    )
     assert answer.status_code == 204, answer.text
 
 
@@ -39,8 +40,13 @@ def test_rebuild_keeps_written_graphs_or_names_the_clash(tmp_path: Path) -> None
     assert run_cli("build", "--seeds", SEEDS, "--store", store).returncode == 0
     with serving(store, tmp_path / "one.log", "--open-update", "--workers", "1") as (base, _):
         update(base, f"INSERT DATA {{ GRAPH <{NOTES}> {{ <urn:a> <urn:said> 'une note', 'deux' }} }}")
-        put = requests.put(f"{base}/store", params={"graph": UPLOADED}, timeout=60,
-                           data=b"<urn:x> <urn:y> <urn:z> .\n", headers={"Content-Type": "application/n-triples"})
+        put = requests.put(
+            f"{base}/store",
+            params={"graph": UPLOADED},
+            timeout=60,
+            data=b"<urn:x> <urn:y> <urn:z> .\n",
+            headers={"Content-Type": "application/n-triples"},
+        )
         assert put.status_code == 201, put.text
         update(base, f"INSERT DATA {{ GRAPH <{NOTES}> {{ <urn:b> <urn:said> 'trois' }} }}")
 
