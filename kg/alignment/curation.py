@@ -136,7 +136,9 @@ def parse_curation(text: str, path: Path) -> Curation:
     missing = [column for column in REQUIRED if column not in (reader.fieldnames or [])]
     if missing:
         raise CurationError(path, f"missing column(s): {', '.join(missing)}", body_start)
-    rows, lines, seen = [], [], {}
+    rows: list[dict[str, str]] = []
+    lines: list[int] = []
+    seen: dict[tuple[str, str], int] = {}
     for offset, row in enumerate(reader, start=1):
         line = body_start + offset
         row = {k: (v or "").strip() for k, v in row.items() if k}

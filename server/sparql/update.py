@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from flask import Request
+from werkzeug.wrappers import Request
 
 from kg.store import Store, revise_current
 from server.config import BEARER_TOKEN, ServerConfig

@@ -93,9 +93,9 @@ def wait_until(condition: Callable[[], bool], failure: str, within: float = 30) 
 RUNAWAY = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?a <{EX}value> ?x . ?b <{EX}value> ?y . ?c <{EX}value> ?z }}"
 
 
-@pytest.mark.parametrize("encoding", ["gzip, deflate", "identity"], ids=["through-flask", "lean-path"])
+@pytest.mark.parametrize("encoding", ["gzip, deflate", "identity"], ids=["compressed", "plain"])
 def test_other_clients_are_served_while_a_runaway_query_runs(tmp_path: Path, encoding: str) -> None:
-    """Either way in (server.sparql.fast_path evaluates plain requests itself): a 503 at the limit, the
+    """Compressed or not (server.http.cors_compression wraps the answer): a 503 at the limit, the
     worker retired to stop the query, the other clients answered meanwhile."""
     store = tmp_path / "store"
     write_build(store, occupation_quads() + filler_quads(1000))  # the runaway: 10⁹ rows to count
