@@ -23,7 +23,7 @@ from server.http.caching import entity_tag, validator_headers
 from server.http.representations import HTML, JSON_LD_ALIAS, RDF, Representation
 from server.linked_data import jsonld
 from server.linked_data.describe import Linker, sort_triples
-from server.runtime.query_runner import Channel
+from server.runtime.channel import Channel
 from server.runtime.services import services
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")

@@ -17,7 +17,8 @@ from server.http.caching import fixed_by_build
 from server.http.errors import MalformedRequestError, QuerySyntaxError
 from server.http.negotiation import Preferences, QueryForm
 from server.http.representations import Representation
-from server.runtime.query_runner import Channel, Job, ResultStream
+from server.runtime.channel import Channel, Job
+from server.runtime.query_runner import ResultStream
 from server.runtime.services import Services
 from server.runtime.store_provider import StoreHandle
 from server.sparql.capped_results import take, truncation_headers, write_solutions

@@ -40,7 +40,7 @@ from server.http.errors import (
     UpdateFailedError,
     UpdateRefusedError,
 )
-from server.runtime.query_runner import Channel, Job
+from server.runtime.channel import Channel, Job
 from server.sparql.service_guard import check_calls
 from server.sparql.syntax_errors import explain
 from server.sparql.text import add_using, check_nesting, has_own_dataset, service_targets
