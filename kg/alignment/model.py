@@ -33,6 +33,7 @@ ISCO_TARGET = "isco-group"
 CROSS_SOURCE = "cross-source"
 MENTION_LINK = "mention"
 ROME_FICHE_TARGET = "rome-fiche"  # a ROME fiche for an occupation its source files under no code
+ROME_SKILL_TARGET = "rome-skill"  # a ROME compétence or savoir for one of our skills (kg.alignment.rome_skills)
 
 
 @dataclass(frozen=True)
