@@ -102,7 +102,7 @@ def rome_skill_links(
         labels = rome_skill_items(subject.kind, iris.base, export)
         reviewed = [m for m in (decisions or {}).get(subject.iri, ()) if m.target == ROME_SKILL_TARGET]
         if reviewed:
-            out += [_reviewed(m, subject, labels) for m in reviewed]
+            out += [m.described(subject.label, labels.get(m.object, ""), subject.kind) for m in reviewed]
             continue
         by_key = rome_skill_keys(subject.kind, iris.base, export)
         found = {
@@ -134,15 +134,3 @@ def rome_skill_links(
             )
         )
     return sorted(out, key=Mapping.sort_key)
-
-
-def _reviewed(decision: Mapping, subject: Subject, labels: dict[str, str]) -> Mapping:
-    """A reviewer's decision, with the labels the curation file need not repeat."""
-    return Mapping(
-        **{
-            **decision.__dict__,
-            "subject_label": decision.subject_label or subject.label,
-            "object_label": decision.object_label or labels.get(decision.object, ""),
-            "subject_kind": subject.kind,
-        }
-    )
