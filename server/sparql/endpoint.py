@@ -29,7 +29,7 @@ import io
 import logging
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
 from werkzeug.wrappers import Request, Response
 
@@ -76,7 +76,9 @@ class SparqlEndpoint:
             key = (*key, fresh)
             stored = handle.results.get(("replay", key))
             if stored is not None:
-                return self._replay(environ, start_response, stored[0], started, "304" if fresh else "hit")  # type: ignore[arg-type]
+                return self._replay(
+                    environ, start_response, cast(Stored, stored[0]), started, "304" if fresh else "hit"
+                )
         request = Request(environ)
         if wants_editor(request):
             return self.app(environ, start_response)
@@ -88,8 +90,9 @@ class SparqlEndpoint:
                 LOGGER.warning("query over the %g s limit: %.200r", error.limit_seconds, log.get("query", ""))
             response = error_response(error)
         response.vary.add("Accept")
-        if key is not None and log.pop("replayable", None) is not None:
-            self._store(environ, response, key, log)
+        evaluated_on = log.pop("replayable", None)  # the build whose answer this is, when it may be replayed
+        if key is not None and evaluated_on is not None:
+            self._store(environ, response, key, log, evaluated_on)
         return self._send(environ, start_response, response, log, started, timeouts_before)
 
     def respond(self, request: Request, log: dict[str, Any]) -> Response:
@@ -107,16 +110,18 @@ class SparqlEndpoint:
             authorize(request, self.found.config)
             log["update"] = operation.update[:QUERY_LOG_CHARS]
             job = write_job(self.found.config.store_dir, sparql_update(operation, self.found.config))
-            return Response(status=self.found.runner.run(job).representation)  # type: ignore[arg-type]
+            status = self.found.runner.run(job).representation
+            assert isinstance(status, int)  # what an update job announces
+            return Response(status=status)
         return self._query(request, operation, log)
 
     def _query(self, request: Request, parsed: SparqlRequest, log: dict[str, Any]) -> Response:
         """Revalidation first, then the result cache or the executor; small answers whole, large ones streamed."""
         handle = self.found.stores.current()
-        etag, validators = self._validators_of(handle)
+        _, validators = self._validators_of(handle)
         log["query"] = parsed.query[:QUERY_LOG_CHARS]
         if request.method in ("GET", "HEAD") and self._revalidates(request.environ, handle):
-            log.update(cache="304", replayable=True)
+            log.update(cache="304", replayable=handle)
             return Response(status=304, headers=validators)
         try:
             result = answer(self.found, handle, parsed)
@@ -126,7 +131,7 @@ class SparqlEndpoint:
         log["cache"] = result.cache
         if isinstance(result.body, bytes):
             if result.kept:
-                log["replayable"] = True
+                log["replayable"] = handle
             return Response(result.body, status=200, headers=answer_headers(result.head, len(result.body), validators))
         return Response(iter(result.body), status=200, headers=answer_headers(result.head, None, validators))
 
@@ -189,10 +194,10 @@ class SparqlEndpoint:
         )
         return [payload]
 
-    def _store(self, environ: dict, response: Response, key: tuple, log: dict[str, Any]) -> None:
-        """Keep a complete answer (or a 304) for the next request with the same fields."""
-        handle = self._current()
-        if handle is None or response.is_streamed:
+    def _store(self, environ: dict, response: Response, key: tuple, log: dict[str, Any], handle: StoreHandle) -> None:
+        """Keep a complete answer (or a 304) for the next request with the same fields, in the cache of
+        the build it was evaluated on (a build switched in between starts with its own, empty)."""
+        if response.is_streamed:
             return
         headers = tuple(response.get_wsgi_headers(environ).to_wsgi_list())
         payload = b"" if environ["REQUEST_METHOD"] == "HEAD" or response.status_code == 304 else response.get_data()
