@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.alignment.align import _lexical_match, derive_isco
+from kg.alignment.align import lexical_match, derive_isco
 from kg.alignment.digest import Subject
 from kg.alignment.model import (
     BROAD,
@@ -65,9 +65,9 @@ def test_a_rejected_homonym_is_kept_for_audit_but_asserts_nothing(seed_alignment
 
 
 def test_the_matcher_is_strict() -> None:
-    assert _lexical_match(_subject("Urbaniste"), IRIS, None) is None  # one word: homonyms across sectors
-    assert _lexical_match(_subject("Plombier chauffagiste de nuit"), IRIS, None) is None  # no equal title
-    found = _lexical_match(_subject("Administrateur de bases de données"), IRIS, None)
+    assert lexical_match(_subject("Urbaniste"), IRIS, None) is None  # one word: homonyms across sectors
+    assert lexical_match(_subject("Plombier chauffagiste de nuit"), IRIS, None) is None  # no equal title
+    found = lexical_match(_subject("Administrateur de bases de données"), IRIS, None)
     assert found is not None and found.object_label == "database administrator"
     assert (found.predicate, found.justification, found.confidence) == (CLOSE, LEXICAL, 0.8)
     assert "unreviewed" in found.comment and found.tool
