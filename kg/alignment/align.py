@@ -103,6 +103,7 @@ def _with_subject(mapping: Mapping, subject: Subject) -> Mapping:
 
 
 def lexical_match(subject: Subject, iris: Iris, date: str | None) -> Mapping | None:
+    """The one automatic ESCO match of a subject nobody reviewed: a title equal to exactly one concept's."""
     is_skill = subject.kind in SKILL_KINDS
     index: LabelIndex = skill_index() if is_skill else occupation_index()
     found: dict[str, tuple[float, str, str]] = {}
