@@ -17,12 +17,14 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 import tantivy
 from rapidfuzz import fuzz, process
 
 from kg.build_records import INDEX_DIR
 from kg.core.errors import StoreError
+from kg.search import name_rows
 from kg.search.abbreviations import expand, mine_acronyms, table_with
 from kg.search.names import Entity, all_entities
 from kg.search.score import Similarity, Title, fold, is_match, name_score, prepare, variants
@@ -57,6 +59,8 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("type", stored=True, tokenizer_name="raw")
     builder.add_text_field("label", stored=True, tokenizer_name=ANALYZER, index_option="position")
     builder.add_text_field("kind", stored=True, tokenizer_name="raw")
+    # the name's row in the table of names (entities.json): read as a fast field, no stored document fetched
+    builder.add_unsigned_field("name", stored=False, indexed=False, fast=True)
     return builder.build()
 
 
@@ -75,6 +79,7 @@ def write_entities(entities: Iterable[Entity], directory: Path) -> int:
     codes: dict[str, list[str]] = {}
     words: Counter[str] = Counter()
     acronym_labels: list[str] = []
+    named: list[tuple[str, str, str]] = []  # (entity, kind, label) of the name numbered n
     count = 0
     for entity in entities:
         table[entity.iri] = [
@@ -87,14 +92,20 @@ def write_entities(entities: Iterable[Entity], directory: Path) -> int:
         for code in (*entity.codes, entity.iri):
             codes.setdefault(code.casefold(), []).append(entity.iri)
         for name in entity.names:
-            writer.add_document(tantivy.Document(entity=entity.iri, type=entity.type, label=name.label, kind=name.kind))
+            document = tantivy.Document(entity=entity.iri, type=entity.type, label=name.label, kind=name.kind)
+            document.add_unsigned("name", count)
+            writer.add_document(document)
+            named.append((entity.iri, name.kind, name.label))
             words.update(set(fold(name.label).split()))
             count += 1
             if TYPES[entity.type].occupation:
                 acronym_labels.append(name.label)
     writer.commit()
     writer.wait_merging_threads()
+    order = {iri: i for i, iri in enumerate(sorted(table))}
+    rows = [name_rows.encode(order[iri], kind, label) for iri, kind, label in named]
     rarity = {word: round(math.log(count / df), 2) for word, df in sorted(words.items())}
+    name_rows.write(rows, directory / name_rows.NAMES_FILE)
     with open(directory / ENTITIES_FILE, "w", encoding="utf-8") as out:
         json.dump(
             {
@@ -158,7 +169,10 @@ class SearchIndex:
         self._searcher = self._index.searcher()
         self._prepared = lru_cache(maxsize=1 << 18)(self._prepare)
         self._stem = lru_cache(maxsize=1 << 16)(self._stem_word)
-        self._label_titles = lru_cache(maxsize=1 << 18)(self._variant_titles)
+        self._label_titles = lru_cache(maxsize=1 << 18)(name_rows.variant_titles)
+        self._rows = name_rows.read(directory / name_rows.NAMES_FILE)
+        self._iris = sorted(self._entities)
+        self._decoded: dict[int, name_rows.Row] = {}  # the rows read so far
 
     def __len__(self) -> int:
         return self._searcher.num_docs
@@ -237,21 +251,32 @@ class SearchIndex:
             query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, entities)])
         return query
 
+    def _hit_rows(self, hits: list[tuple[float, tantivy.DocAddress]]) -> list[name_rows.Row]:
+        """(entity, kind, label, its (variant, folded) pairs) of each hit, from the table of names (a fast
+        field gives each hit's row: no stored document is read), or from the documents of an older index."""
+        if self._rows is not None:
+            rows, iris, decoded = self._rows, self._iris, self._decoded
+            found = []
+            numbers = cast("list[int]", self._searcher.fast_field_values("name", [address for _, address in hits]))
+            for n in numbers:
+                row = decoded.get(n)
+                if row is None:
+                    row = decoded[n] = name_rows.decode(rows[n], iris)
+                found.append(row)
+            return found
+        found = []
+        for _, address in hits:
+            doc = self._searcher.doc(address)
+            label = doc["label"][0]
+            found.append((doc["entity"][0], doc["kind"][0], label, self._label_titles(label)))
+        return found
+
     def _names(self, hits: list[tuple[float, tantivy.DocAddress]]) -> list[tuple[float, str, str, str, str]]:
         """(bm25, entity, variant, kind, folded variant) for each variant of each hit's label."""
         names: list[tuple[float, str, str, str, str]] = []
-        for bm25, address in hits:
-            doc = self._searcher.doc(address)
-            entity, kind = doc["entity"][0], doc["kind"][0]
-            names.extend(
-                (bm25, entity, variant, kind, folded) for variant, folded in self._label_titles(doc["label"][0])
-            )
+        for (bm25, _), (entity, kind, _, pairs) in zip(hits, self._hit_rows(hits)):
+            names.extend((bm25, entity, variant, kind, folded) for variant, folded in pairs)
         return names
-
-    def _variant_titles(self, label: str) -> tuple[tuple[str, str], ...]:
-        """Each variant of ``label`` (whole, gender forms), folded; cached per label. Only the few names
-        the token-set ratio keeps are prepared word by word."""
-        return tuple((v, f) for v, f in ((v, fold(v)) for v in variants(label)) if f)
 
     def _scored(
         self,
@@ -386,10 +411,8 @@ class SearchIndex:
         if query is None or not folded or not title.words:
             return []
         best: dict[str, tuple] = {}
-        for _, address in self._searcher.search(query, SUGGEST_DOCS).hits:
-            doc = self._searcher.doc(address)
-            entity, label, kind = doc["entity"][0], doc["label"][0], doc["kind"][0]
-            for variant, name in self._label_titles(label):
+        for entity, kind, label, pairs in self._hit_rows(self._searcher.search(query, SUGGEST_DOCS).hits):
+            for variant, name in pairs:
                 score = name_score(title, self._prepared(variant), kind)[0]
                 key = (0, len(name), label) if name.startswith(folded) else (1, -score, label)
                 if entity not in best or key < best[entity][0]:
