@@ -20,7 +20,8 @@ NAMES_FILE = "names.tsv"
 SEPARATOR = "\t"
 _BREAKS = re.compile(r"[\t\n\r]")  # a tab or line break inside a label is written as a space
 
-Row = tuple[str, str, str, Sequence[tuple[str, str]]]  # entity, kind, label, (variant, folded variant)…
+# entity, kind, label, its (variant, folded variant) pairs, and the folded variants alone
+Row = tuple[str, str, str, Sequence[tuple[str, str]], tuple[str, ...]]
 
 
 def variant_titles(label: str) -> tuple[tuple[str, str], ...]:
@@ -56,4 +57,10 @@ def read(path: Path) -> list[str] | None:
 
 def decode(row: str, iris: Sequence[str]) -> Row:
     parts = row.split(SEPARATOR)
-    return iris[int(parts[0])], parts[1], parts[2], tuple(zip(parts[2::2], parts[3::2]))
+    return iris[int(parts[0])], parts[1], parts[2], tuple(zip(parts[2::2], parts[3::2])), tuple(parts[3::2])
+
+
+def of_document(entity: str, kind: str, label: str) -> Row:
+    """The row of a name read from its stored document (an index written before the table)."""
+    pairs = variant_titles(label)
+    return entity, kind, label, pairs, tuple(f for _, f in pairs)

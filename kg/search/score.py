@@ -184,10 +184,13 @@ def title_similarity(query: Title, name: Title) -> float:
     return min(NOT_SAME_MAX, max(by_words, 0.97 * whole if whole >= WHOLE_FROM else 0.0))
 
 
-def name_score(query: Title, name: Title, kind: str) -> tuple[float, bool]:
-    """The score of one name (a variant of a label, of this kind) and whether it is the same title."""
+def name_score(
+    query: Title, name: Title, kind: str, similarity: Callable[[Title, Title], float] = title_similarity
+) -> tuple[float, bool]:
+    """The score of one name (a variant of a label, of this kind) and whether it is the same title
+    (``similarity``: ``title_similarity`` or a cache of it)."""
     exact = name.folded == query.folded
-    raw = 100.0 if exact else title_similarity(query, name)
+    raw = 100.0 if exact else similarity(query, name)
     return round(raw * KIND_WEIGHT.get(kind, 0.95), 1), exact
 
 
