@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.alignment.align import lexical_match, derive_isco
+from kg.alignment.align import derive_isco, lexical_match
 from kg.alignment.digest import Subject
 from kg.alignment.model import (
     BROAD,
