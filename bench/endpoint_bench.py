@@ -220,7 +220,8 @@ def main() -> None:
     try:
         for name, (command, url) in servers.items():
             log = open(OUT / f"{name.split()[0]}{'-compared' if name == COMPARED else ''}.log", "wb")
-            environment = {**os.environ, "FLOOR_STORE": str((store / "current").resolve()), "PYTHONPATH": str(REPO)}
+            checkout = args.compare if name == COMPARED else REPO  # each server runs its own checkout's code
+            environment = {**os.environ, "FLOOR_STORE": str((store / "current").resolve()), "PYTHONPATH": str(checkout)}
             processes.append(
                 subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=environment)
             )

@@ -29,8 +29,6 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from werkzeug.datastructures import Headers
-
 from server.config import ServerConfig
 from server.http.negotiation import GRAPH_OFFERS, RESULTS_OFFERS
 
@@ -138,17 +136,17 @@ class BrowserHeaders:
         calling = True
 
         def start(status: str, given: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            headers = self._headers(environ, given)
-            if encoding is not None and _compressible(status, headers):
-                whole = "Content-Length" in headers
+            headers, first = self._headers(environ, given)
+            if encoding is not None and _compressible(status, headers, first):
+                whole = "content-length" in first
                 if whole and calling and environ.get("REQUEST_METHOD") != "HEAD":
-                    headers["Content-Encoding"] = encoding
+                    headers.append(("Content-Encoding", encoding))
                     deferred[:] = [status, headers, exc_info]
                     return lambda data: None  # nothing is written before the body is compressed
                 if not whole:
-                    headers["Content-Encoding"] = encoding
+                    headers.append(("Content-Encoding", encoding))
                     streamed.append(True)
-            return start_response(status, headers.to_wsgi_list(), exc_info)
+            return start_response(status, headers, exc_info)
 
         body = self.app(environ, start)
         calling = False
@@ -163,37 +161,47 @@ class BrowserHeaders:
             if close is not None:
                 close()
         status, headers, exc_info = deferred
-        headers["Content-Length"] = str(len(payload))
-        start_response(status, headers.to_wsgi_list(), exc_info)
+        headers = [(name, str(len(payload)) if name.lower() == "content-length" else value) for name, value in headers]
+        start_response(status, headers, exc_info)
         return [payload]
 
-    def _headers(self, environ: dict, given: list[tuple[str, str]]) -> Headers:
-        headers = Headers(given)
-        vary = headers.get("Vary")
-        if not vary:
-            headers["Vary"] = "Accept-Encoding"
-        elif "accept-encoding" not in vary.lower():
-            headers["Vary"] = f"{vary}, Accept-Encoding"
-        for name, value in self.cors.headers(environ):
-            headers.add(name, value)
-        headers["X-Content-Type-Options"] = "nosniff"
-        if _mimetype(headers) == "text/html":
-            headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-        return headers
+    def _headers(self, environ: dict, given: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], dict[str, int]]:
+        """The answer's headers with ``Vary: Accept-Encoding``, CORS and the safety headers, and where
+        each name first occurs (lower case). Plain lists, one pass: this runs on every answer."""
+        headers = list(given)
+        first: dict[str, int] = {}
+        for index, (name, _) in enumerate(headers):
+            first.setdefault(name.lower(), index)
+        vary = first.get("vary")
+        if vary is None:
+            headers.append(("Vary", "Accept-Encoding"))
+        elif "accept-encoding" not in headers[vary][1].lower():
+            headers[vary] = ("Vary", f"{headers[vary][1]}, Accept-Encoding")
+        headers += self.cors.headers(environ)
+        if "x-content-type-options" not in first:
+            headers.append(("X-Content-Type-Options", "nosniff"))
+        if _mimetype(headers, first) == "text/html":
+            csp = ("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            if "content-security-policy" in first:
+                headers[first["content-security-policy"]] = csp
+            else:
+                headers.append(csp)
+        return headers, first
 
 
-def _mimetype(headers: Headers) -> str:
-    return headers.get("Content-Type", "").partition(";")[0].strip().lower()
+def _mimetype(headers: list[tuple[str, str]], first: dict[str, int]) -> str:
+    index = first.get("content-type")
+    return "" if index is None else headers[index][1].partition(";")[0].strip().lower()
 
 
-def _compressible(status: str, headers: Headers) -> bool:
+def _compressible(status: str, headers: list[tuple[str, str]], first: dict[str, int]) -> bool:
     """A 2xx answer of a compressed type, not encoded yet, and not too small to be worth it."""
-    length = headers.get("Content-Length")
+    length = first.get("content-length")
     return (
         status[:1] == "2"
-        and _mimetype(headers) in COMPRESSED_TYPES
-        and "Content-Encoding" not in headers
-        and (length is None or int(length) >= COMPRESS_MIN_SIZE)
+        and _mimetype(headers, first) in COMPRESSED_TYPES
+        and "content-encoding" not in first
+        and (length is None or int(headers[length][1]) >= COMPRESS_MIN_SIZE)
     )
 
 

@@ -88,6 +88,7 @@ class Metrics:
             "metiers_kg_query_timeouts", "Queries stopped at the time limit", registry=self.registry
         )
         self.logger = request_logger()
+        self._series: dict[tuple[str, str, int], tuple[Any, Any, Any]] = {}  # labelled children, looked up once
 
     def record(
         self,
@@ -105,9 +106,17 @@ class Metrics:
         way the Flask app and the ``/sparql`` endpoint report a request."""
         elapsed = time.perf_counter() - started
         method = method if method in KNOWN_METHODS else "other"  # labels stay bounded
-        self.requests.labels(endpoint, method, str(status)).inc()
-        self.latency.labels(endpoint).observe(elapsed)
-        self.sizes.labels(endpoint).observe(sent)
+        series = self._series.get((endpoint, method, status))
+        if series is None:
+            series = self._series[(endpoint, method, status)] = (
+                self.requests.labels(endpoint, method, str(status)),
+                self.latency.labels(endpoint),
+                self.sizes.labels(endpoint),
+            )
+        count, latency, sizes = series
+        count.inc()
+        latency.observe(elapsed)
+        sizes.observe(sent)
         if timed_out:  # before the first byte (503) or mid-stream
             self.timeouts.inc()
             fields = {**fields, "timeout": True}

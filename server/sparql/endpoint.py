@@ -28,7 +28,8 @@ from __future__ import annotations
 import io
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any, cast
 
 from werkzeug.wrappers import Request, Response
@@ -50,10 +51,28 @@ ENDPOINT = "sparql.sparql"  # how metrics label /sparql
 PATHS = ("/sparql", "/sparql/")
 REPLAYABLE_BODIES = (FORM, SPARQL_QUERY)
 MAX_KEY_BODY = 64 * 1024  # POST bodies up to this size are part of a replay key
+MAX_VERDICTS = 1024  # revalidation verdicts kept per build (distinct If-None-Match / If-Modified-Since pairs)
 LOGGER = logging.getLogger("metiers_kg.server")
 
 WSGIApp = Callable[[dict, Callable[..., Any]], Iterable[bytes]]
 Stored = tuple[str, tuple[tuple[str, str], ...], bytes, str]  # status, headers, body, the query as logged
+OK, NOT_MODIFIED = "200 OK", "304 NOT MODIFIED"
+VARY = ("Vary", "Accept")  # every /sparql answer varies with Accept
+
+
+@dataclass
+class Reply:
+    """An answer as WSGI sends it: the status line, the headers, and the body (whole, or a stream)."""
+
+    status: str
+    headers: list[tuple[str, str]]
+    body: bytes | Iterable[bytes]
+
+    @classmethod
+    def of(cls, response: Response, environ: dict) -> Reply:
+        """A werkzeug response (an error, the description, an update's status) as a reply."""
+        response.vary.add("Accept")
+        return cls(response.status, response.get_wsgi_headers(environ).to_wsgi_list(), response.get_app_iter(environ))
 
 
 class SparqlEndpoint:
@@ -64,6 +83,7 @@ class SparqlEndpoint:
         self.found = found
         self.metrics = metrics
         self._validators: tuple[StoreHandle | None, str, list[tuple[str, str]]] = (None, "", [])
+        self._verdicts: tuple[StoreHandle | None, dict[tuple[str | None, str | None], bool]] = (None, {})
 
     def __call__(self, environ: dict, start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO") not in PATHS:
@@ -84,45 +104,47 @@ class SparqlEndpoint:
             return self.app(environ, start_response)
         log: dict[str, Any] = {}
         try:
-            response = self.respond(request, log)
+            reply = self.respond(request, log)
         except Exception as error:  # noqa: BLE001 - every failure is answered by server.http.errors
             if isinstance(error, QueryTimeoutError):
                 LOGGER.warning("query over the %g s limit: %.200r", error.limit_seconds, log.get("query", ""))
-            response = error_response(error)
-        response.vary.add("Accept")
+            reply = Reply.of(error_response(error), environ)
         evaluated_on = log.pop("replayable", None)  # the build whose answer this is, when it may be replayed
-        if key is not None and evaluated_on is not None:
-            self._store(environ, response, key, log, evaluated_on)
-        return self._send(environ, start_response, response, log, started, timeouts_before)
+        if key is not None and evaluated_on is not None and isinstance(reply.body, bytes):
+            payload = b"" if environ["REQUEST_METHOD"] == "HEAD" else reply.body
+            entry: Stored = (reply.status, tuple(reply.headers), payload, log.get("query", ""))
+            evaluated_on.results.put(("replay", key), entry, payload)  # in that build's cache, not a newer one's
+        return self._send(environ, start_response, reply, log, started, timeouts_before)
 
-    def respond(self, request: Request, log: dict[str, Any]) -> Response:
+    def respond(self, request: Request, log: dict[str, Any]) -> Reply:
         """The answer to one protocol request: service description, update or query."""
         request.max_content_length = MAX_BODY_BYTES
         if request.method == "POST" and request.mimetype == SPARQL_UPDATE:
             authorize(request, self.found.config)  # before reading a body that may be large
             request.max_content_length = MAX_UPDATE_BYTES
         if request.method == "OPTIONS":
-            return Response(headers={"Allow": ALLOWED_METHODS})
+            return Reply.of(Response(headers={"Allow": ALLOWED_METHODS}), request.environ)
         operation = read_request(request)
         if operation is None:
-            return self._description(request)
+            return Reply.of(self._description(request), request.environ)
         if isinstance(operation, UpdateRequest):
             authorize(request, self.found.config)
             log["update"] = operation.update[:QUERY_LOG_CHARS]
             job = write_job(self.found.config.store_dir, sparql_update(operation, self.found.config))
             status = self.found.runner.run(job).representation
             assert isinstance(status, int)  # what an update job announces
-            return Response(status=status)
+            return Reply.of(Response(status=status), request.environ)
         return self._query(request, operation, log)
 
-    def _query(self, request: Request, parsed: SparqlRequest, log: dict[str, Any]) -> Response:
+    def _query(self, request: Request, parsed: SparqlRequest, log: dict[str, Any]) -> Reply:
         """Revalidation first, then the result cache or the executor; small answers whole, large ones streamed."""
         handle = self.found.stores.current()
         _, validators = self._validators_of(handle)
         log["query"] = parsed.query[:QUERY_LOG_CHARS]
         if request.method in ("GET", "HEAD") and self._revalidates(request.environ, handle):
             log.update(cache="304", replayable=handle)
-            return Response(status=304, headers=validators)
+            # RFC 9110 §15.4.5: the ETag, not the metadata the client has (Last-Modified)
+            return Reply(NOT_MODIFIED, [*(h for h in validators if h[0] != "Last-Modified"), VARY], b"")
         try:
             result = answer(self.found, handle, parsed)
         except Exception:
@@ -132,8 +154,8 @@ class SparqlEndpoint:
         if isinstance(result.body, bytes):
             if result.kept:
                 log["replayable"] = handle
-            return Response(result.body, status=200, headers=answer_headers(result.head, len(result.body), validators))
-        return Response(iter(result.body), status=200, headers=answer_headers(result.head, None, validators))
+            return Reply(OK, [*answer_headers(result.head, len(result.body), validators), VARY], result.body)
+        return Reply(OK, [*answer_headers(result.head, None, validators), VARY], result.body)
 
     def _description(self, request: Request) -> Response:
         """The service description in the RDF format the client prefers (not cached by clients)."""
@@ -152,13 +174,13 @@ class SparqlEndpoint:
         self,
         environ: dict,
         start_response: Callable[..., Any],
-        response: Response,
+        reply: Reply,
         log: dict[str, Any],
         started: float,
         timeouts_before: int,
     ) -> Iterable[bytes]:
-        """Send ``response``; once its last byte is out, count it, log it and stop a runaway query."""
-        method, path, status = environ["REQUEST_METHOD"], environ["PATH_INFO"], response.status_code
+        """Send ``reply``; once its last byte is out, count it, log it and stop a runaway query."""
+        method, path, status = environ["REQUEST_METHOD"], environ["PATH_INFO"], int(reply.status[:3])
         runner = self.found.runner
 
         def done(body: Counted) -> None:
@@ -173,10 +195,14 @@ class SparqlEndpoint:
                 timed_out=runner.thread_timeouts > timeouts_before,
                 aborted=body.failed,
             )
+            runner.stop_if_runaway()
 
-        response.response = Counted(response.response, done)
-        response.call_on_close(runner.stop_if_runaway)
-        return response(environ, start_response)
+        body = reply.body
+        chunks: Iterable[bytes] = [body] if isinstance(body, bytes) else body
+        if method == "HEAD":
+            chunks = _Headless(chunks)
+        start_response(reply.status, reply.headers)
+        return Counted(chunks, done)
 
     def _replay(
         self, environ: dict, start_response: Callable[..., Any], stored: Stored, started: float, cache: str
@@ -194,16 +220,6 @@ class SparqlEndpoint:
         )
         return [payload]
 
-    def _store(self, environ: dict, response: Response, key: tuple, log: dict[str, Any], handle: StoreHandle) -> None:
-        """Keep a complete answer (or a 304) for the next request with the same fields, in the cache of
-        the build it was evaluated on (a build switched in between starts with its own, empty)."""
-        if response.is_streamed:
-            return
-        headers = tuple(response.get_wsgi_headers(environ).to_wsgi_list())
-        payload = b"" if environ["REQUEST_METHOD"] == "HEAD" or response.status_code == 304 else response.get_data()
-        entry: Stored = (response.status, headers, payload, log.get("query", ""))
-        handle.results.put(("replay", key), entry, payload)
-
     def _current(self) -> StoreHandle | None:
         try:
             return self.found.stores.current()
@@ -211,10 +227,22 @@ class SparqlEndpoint:
             return None
 
     def _revalidates(self, environ: dict, handle: StoreHandle) -> bool:
+        """Whether a request's validators name this build (werkzeug's rule; the verdict on each pair of
+        header values is kept per build, as clients send the same ones again and again)."""
         since, if_none_match = environ.get("HTTP_IF_MODIFIED_SINCE"), environ.get("HTTP_IF_NONE_MATCH")
         if since is None and if_none_match is None:
             return False
-        return revalidates(if_none_match, since, self._validators_of(handle)[0], handle.modified[0])
+        known, verdicts = self._verdicts
+        if known is not handle:
+            verdicts = {}
+            self._verdicts = (handle, verdicts)
+        verdict = verdicts.get((if_none_match, since))
+        if verdict is None:
+            verdict = revalidates(if_none_match, since, self._validators_of(handle)[0], handle.modified[0])
+            if len(verdicts) >= MAX_VERDICTS:
+                verdicts.clear()
+            verdicts[(if_none_match, since)] = verdict
+        return verdict
 
     def _validators_of(self, handle: StoreHandle) -> tuple[str, list[tuple[str, str]]]:
         """The build's ETag and validator headers, computed once per build."""
@@ -258,3 +286,18 @@ def _small_body(environ: dict, content_type: str) -> bytes | None:
     body = environ["wsgi.input"].read(length) if length else b""
     environ["wsgi.input"] = io.BytesIO(body)
     return body if len(body) == length else None
+
+
+class _Headless:
+    """No body for a HEAD request; the answer's own body is still closed (a stream stops its query)."""
+
+    def __init__(self, source: Iterable[bytes]) -> None:
+        self._source = source
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(())
+
+    def close(self) -> None:
+        close = getattr(self._source, "close", None)
+        if close is not None:
+            close()

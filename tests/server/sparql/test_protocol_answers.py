@@ -5,9 +5,9 @@ the server answered it when ``/sparql`` still had two implementations (a Flask v
 lean path in front of it that differential tests held to the view's answers; recorded at commit
 61988e9). The one implementation that replaced both gives the same answers, first time and
 replayed, but for three changes made on purpose when it landed: a preflight's empty answer is
-``text/plain`` (it was ``text/html``, with a page's Content-Security-Policy), a 304 carries no
-Content-Security-Policy (it has no body), and a 405 varies with ``Accept`` like every other
-``/sparql`` answer. Build-specific values (the ETag's build id, Last-Modified) are checked for
+``text/plain`` with ``Content-Length: 0`` (it was ``text/html``, with a page's
+Content-Security-Policy), a 304 carries no Content-Security-Policy (it has no body), and a 405
+varies with ``Accept`` like every other ``/sparql`` answer. Build-specific values (the ETag's build id, Last-Modified) are checked for
 their form, not compared.
 
 ``UPDATE_GOLDEN=1 pytest tests/server/sparql/test_protocol_answers.py`` rewrites the file: do it
