@@ -104,7 +104,7 @@ class SparqlEndpoint:
             return self.app(environ, start_response)
         log: dict[str, Any] = {}
         try:
-            reply = self.respond(request, log)
+            reply = self.respond(request, log, handle)
         except Exception as error:  # noqa: BLE001 - every failure is answered by server.http.errors
             if isinstance(error, QueryTimeoutError):
                 LOGGER.warning("query over the %g s limit: %.200r", error.limit_seconds, log.get("query", ""))
@@ -116,8 +116,9 @@ class SparqlEndpoint:
             evaluated_on.results.put(("replay", key), entry, payload)  # in that build's cache, not a newer one's
         return self._send(environ, start_response, reply, log, started, timeouts_before)
 
-    def respond(self, request: Request, log: dict[str, Any]) -> Reply:
-        """The answer to one protocol request: service description, update or query."""
+    def respond(self, request: Request, log: dict[str, Any], handle: StoreHandle | None = None) -> Reply:
+        """The answer to one protocol request: service description, update or query (``handle``: the
+        build being served, when the caller has it already)."""
         request.max_content_length = MAX_BODY_BYTES
         if request.method == "POST" and request.mimetype == SPARQL_UPDATE:
             authorize(request, self.found.config)  # before reading a body that may be large
@@ -134,11 +135,10 @@ class SparqlEndpoint:
             status = self.found.runner.run(job).representation
             assert isinstance(status, int)  # what an update job announces
             return Reply.of(Response(status=status), request.environ)
-        return self._query(request, operation, log)
+        return self._query(request, operation, log, handle or self.found.stores.current())
 
-    def _query(self, request: Request, parsed: SparqlRequest, log: dict[str, Any]) -> Reply:
+    def _query(self, request: Request, parsed: SparqlRequest, log: dict[str, Any], handle: StoreHandle) -> Reply:
         """Revalidation first, then the result cache or the executor; small answers whole, large ones streamed."""
-        handle = self.found.stores.current()
         _, validators = self._validators_of(handle)
         log["query"] = parsed.query[:QUERY_LOG_CHARS]
         if request.method in ("GET", "HEAD") and self._revalidates(request.environ, handle):
@@ -198,11 +198,13 @@ class SparqlEndpoint:
             runner.stop_if_runaway()
 
         body = reply.body
-        chunks: Iterable[bytes] = [body] if isinstance(body, bytes) else body
-        if method == "HEAD":
-            chunks = _Headless(chunks)
         start_response(reply.status, reply.headers)
-        return Counted(chunks, done)
+        if isinstance(body, bytes) and status < 500:  # whole, and no query left running: counted as handed over
+            sent = [] if method == "HEAD" else [body]
+            self.metrics.record(ENDPOINT, method, path, status, len(body) if sent else 0, started, log)
+            return sent
+        chunks: Iterable[bytes] = [body] if isinstance(body, bytes) else body
+        return Counted(_Headless(chunks) if method == "HEAD" else chunks, done)
 
     def _replay(
         self, environ: dict, start_response: Callable[..., Any], stored: Stored, started: float, cache: str

@@ -182,6 +182,8 @@ def check_nesting(text: str, what: str = "query", chains: bool = True) -> None:
     """Refuse (400), saying where and what the limits are, a text nested too deeply for the engine.
 
     ``chains=False`` for RDF data, whose statements follow one another without nesting."""
+    if len(text) <= MAX_CHAIN and text.count("{") + text.count("(") + text.count("[") <= MAX_NESTING:
+        return  # every token is a character at least: a text this short cannot pass either limit
     deepest, longest, deep_at, long_at = nesting(text)
     if deep_at < 0 and (long_at < 0 or not chains):
         return
