@@ -50,6 +50,7 @@ LOOKUP = "SELECT ?p ?o WHERE {{ <{base}metier/MET.{n}> ?p ?o }} LIMIT 20"
 LARGE = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 100000"
 ACCEPT = "application/sparql-results+json"
 FLOOR = "bare WSGI app on granian"  # bench/floor_app.py
+COMPARED = "metiers-kg serve, --compare checkout"  # the same server from another checkout
 DISTINCT_LUA = """
 counter = 0
 request = function()
@@ -138,6 +139,14 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        default=None,
+        metavar="CHECKOUT",
+        help="another checkout with its own .venv (e.g. a git worktree of an earlier commit): its "
+        "metiers-kg serve runs beside ours on the same store, in the same run",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
@@ -202,12 +211,15 @@ def main() -> None:
             "http://127.0.0.1:7880/sparql",
         ),
     }
+    if args.compare is not None:
+        command = [str(args.compare / ".venv" / "bin" / "metiers-kg"), *servers["metiers-kg serve"][0][1:]]
+        servers[COMPARED] = ([*command[:-3], "7881", *command[-2:]], "http://127.0.0.1:7881/sparql")
     processes = []
     results: dict[str, dict[str, dict]] = {}
     load_before = _load()
     try:
         for name, (command, url) in servers.items():
-            log = open(OUT / f"{name.split()[0]}.log", "wb")
+            log = open(OUT / f"{name.split()[0]}{'-compared' if name == COMPARED else ''}.log", "wb")
             environment = {**os.environ, "FLOOR_STORE": str((store / "current").resolve()), "PYTHONPATH": str(REPO)}
             processes.append(
                 subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=environment)
@@ -216,7 +228,7 @@ def main() -> None:
         for name, (_, url) in servers.items():
             lookup = f"{url}?query={quote(LOOKUP.format(base=BASE, n=100000))}"
             etag = requests.get(lookup, headers={"Accept": ACCEPT}, timeout=10).headers.get("ETag", '"none"')
-            script = OUT / f"distinct-{name.split()[0]}.lua"
+            script = OUT / f"distinct-{name.split()[0]}{'-compared' if name == COMPARED else ''}.lua"
             script.write_text(
                 DISTINCT_LUA.format(thread_offset=0, fiches=args.fiches, base=BASE, path=urlsplit(url).path)
             )
@@ -242,7 +254,7 @@ def main() -> None:
 
 
 def table(results: dict[str, dict[str, dict]], store: Path, quads: int, args: argparse.Namespace) -> str:
-    ours, theirs = results["metiers-kg serve"], results["oxigraph serve-read-only"]
+    theirs = results["oxigraph serve-read-only"]
     lines = [
         f"Store: {args.fiches} synthetic fiches, {quads:,} quads; wrk -t2 -c{args.connections} "
         f"-d{args.duration}s; metiers-kg with {args.workers} workers.",
@@ -250,10 +262,11 @@ def table(results: dict[str, dict[str, dict]], store: Path, quads: int, args: ar
         "| scenario | server | req/s | p50 (ms) | p99 (ms) | ratio ours/oxigraph |",
         "|---|---|---:|---:|---:|---:|",
     ]
+    compared = (COMPARED,) if COMPARED in results else ()
     for scenario in ("lookup, same query", "lookup, distinct queries", "lookup, revalidated"):
-        for name in ("oxigraph serve-read-only", "metiers-kg serve"):
+        for name in ("oxigraph serve-read-only", "metiers-kg serve", *compared):
             r = results[name][scenario]
-            ratio = f"{ours[scenario]['rps'] / theirs[scenario]['rps']:.2f}×" if name == "metiers-kg serve" else ""
+            ratio = f"{r['rps'] / theirs[scenario]['rps']:.2f}×" if name != "oxigraph serve-read-only" else ""
             errors = f" ({r['errors']} non-2xx/3xx)" if r["errors"] else ""
             lines.append(
                 f"| {scenario} | {name} | {r['rps']:,.0f}{errors} | {r['p50']:.2f} | {r['p99']:.2f} | {ratio} |"
@@ -267,9 +280,9 @@ def table(results: dict[str, dict[str, dict]], store: Path, quads: int, args: ar
         "| 100,000-row SELECT (SPARQL JSON) | median time (s) | MB | MB/s | time ours/oxigraph |",
         "|---|---:|---:|---:|---:|",
     ]
-    for name in ("oxigraph serve-read-only", "metiers-kg serve"):
+    for name in ("oxigraph serve-read-only", "metiers-kg serve", *compared):
         r = results[name]["100,000 rows"]
-        ratio = f"{r['seconds'] / theirs['100,000 rows']['seconds']:.2f}×" if name == "metiers-kg serve" else ""
+        ratio = f"{r['seconds'] / theirs['100,000 rows']['seconds']:.2f}×" if name != "oxigraph serve-read-only" else ""
         lines.append(f"| {name} | {r['seconds']:.3f} | {r['mb']:.1f} | {r['mbps']:.0f} | {ratio} |")
     return "\n".join(lines) + "\n"
 

@@ -12,7 +12,7 @@ from flask import Flask
 
 from server import reconcile
 from server.config import ServerConfig
-from server.http import cors_compression as web
+from server.http.cors_compression import BrowserHeaders
 from server.http.errors import register_error_handlers
 from server.linked_data import (
     browse,
@@ -31,7 +31,7 @@ from server.sparql import graph_store
 from server.sparql import protocol as sparql
 from server.sparql.body_limit import BodyLimit
 from server.sparql.capped_results import TRUNCATED_HEADER
-from server.sparql.fast_path import FastPath
+from server.sparql.endpoint import SparqlEndpoint
 
 
 def create_app(
@@ -41,7 +41,8 @@ def create_app(
 
     ``exit_action`` is called after a response when a timed-out query is still running
     natively; the default retires the worker process (the server replaces it), tests pass a
-    recorder. Repeated and plain ``/sparql`` queries are answered in front of Flask (``server.sparql.fast_path``).
+    recorder. ``/sparql`` is answered in front of Flask (``server.sparql.endpoint``); CORS, compression
+    and the safety headers around both (``server.http.cors_compression``).
     """
     app = Flask(__name__)
     app.config.update(
@@ -58,10 +59,8 @@ def create_app(
     install(app, found)
     register_error_handlers(app)
     measured = metrics.Metrics()
-    # before web: measures what is sent; a request's own timeouts (threads run requests side by side)
+    # a request's own timeouts (threads run requests side by side)
     metrics.install(app, measured, lambda: runner.thread_timeouts)
-    web.install(app, config, exposed=(TRUNCATED_HEADER,))
-    app.register_blueprint(sparql.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(graph_store.bp)
     app.register_blueprint(report_page.bp)  # /report: the quality report of the served build
@@ -70,14 +69,14 @@ def create_app(
     app.register_blueprint(jsonld.bp)  # /context.jsonld: the context of every JSON-LD answer
     app.register_blueprint(dumps_routes.bp)  # /dumps/, /.well-known/void, /dataset
     app.register_blueprint(browse.bp)  # /metier/, /formation/, /emploi-type/, /rome/: A–Z lists
-    reconcile.install(
-        app
-    )  # /reconcile (v0.2) and /reconcile/1.0-draft: the Reconciliation Service API over the name index
+    # /reconcile (v0.2) and /reconcile/1.0-draft: the Reconciliation Service API over the name index
+    reconcile.install(app)
     app.register_blueprint(search_page.bp)  # /search: the name index for people (HTML) and scripts (JSON)
     app.register_blueprint(resources.bp)  # /<path>: every IRI under the base (lowest-priority route)
-    app.wsgi_app = FastPath(app.wsgi_app, found, measured)  # type: ignore[method-assign]  # repeated and plain queries
-    # outermost: chunked bodies measured against the limits before anything reads them
-    app.wsgi_app = BodyLimit(  # type: ignore[method-assign]
-        app.wsgi_app, config, sparql.MAX_BODY_BYTES, max(sparql.MAX_UPDATE_BYTES, graph_store.MAX_UPLOAD_BYTES)
-    )
+    # in front of Flask, outermost first: chunked bodies measured against the limits before anything
+    # reads them; CORS, compression and safety headers on every answer; /sparql; then Flask's routes
+    endpoint = SparqlEndpoint(app.wsgi_app, found, measured)
+    browser = BrowserHeaders(endpoint, config, exposed=(TRUNCATED_HEADER,))
+    limits = max(sparql.MAX_UPDATE_BYTES, graph_store.MAX_UPLOAD_BYTES)
+    app.wsgi_app = BodyLimit(browser, config, sparql.MAX_BODY_BYTES, limits)  # type: ignore[method-assign]
     return app

@@ -88,7 +88,7 @@ def align_subjects(
         if reviewed:
             out.extend(_with_subject(m, subject) for m in reviewed)
             continue
-        automatic = _lexical_match(subject, iris, date)
+        automatic = lexical_match(subject, iris, date)
         if automatic is not None:
             out.append(automatic)
     out.extend(derive_isco(out, iris, date))
@@ -102,7 +102,8 @@ def _with_subject(mapping: Mapping, subject: Subject) -> Mapping:
     return Mapping(**fields)
 
 
-def _lexical_match(subject: Subject, iris: Iris, date: str | None) -> Mapping | None:
+def lexical_match(subject: Subject, iris: Iris, date: str | None) -> Mapping | None:
+    """The one automatic ESCO match of a subject nobody reviewed: a title equal to exactly one concept's."""
     is_skill = subject.kind in SKILL_KINDS
     index: LabelIndex = skill_index() if is_skill else occupation_index()
     found: dict[str, tuple[float, str, str]] = {}

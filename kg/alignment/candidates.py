@@ -44,9 +44,9 @@ def _probes(subject: Subject, lexicon: Lexicon, rome_labels: dict[str, str]) -> 
             probes.append((english, "en", LEXICON_WEIGHT, f"lexicon '{label}' →"))
     if subject.kind not in SKILL_KINDS:
         for rome in subject.rome:
-            label = rome_labels.get(rome)
-            if label:
-                probes += [(form, "fr", ROME_WEIGHT, f"ROME {rome.rsplit('/', 1)[-1]}") for form in forms(label)]
+            rome_label = rome_labels.get(rome)
+            if rome_label:
+                probes += [(form, "fr", ROME_WEIGHT, f"ROME {rome.rsplit('/', 1)[-1]}") for form in forms(rome_label)]
     return probes
 
 

@@ -25,6 +25,7 @@ from kg.alignment.model import (
     NO_TERM_FOUND,
     OCCUPATION_TARGET,
     ROME_FICHE_TARGET,
+    ROME_SKILL_TARGET,
     SKILL_TARGET,
     SKOS_PREDICATES,
     Mapping,
@@ -49,6 +50,8 @@ REQUIRED = (
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # A ROME fiche, for an occupation its source files under no ROME code (kg.alignment.rome_candidates).
 ROME_FICHE = re.compile(rf"^{DATA_PREFIX}:rome/[A-N][0-9]{{4}}$")
+# A ROME compétence (savoir-faire) or savoir, for one of our skills (kg.alignment.rome_skills).
+ROME_SKILL = re.compile(rf"^{DATA_PREFIX}:rome/(?:competence|savoir)/[0-9]+$")
 
 
 class CurationError(SourceError):
@@ -97,6 +100,8 @@ class Curation:
             if obj.startswith(ESCO_ISCO)
             else ROME_FICHE_TARGET
             if ROME_FICHE.match(row["object_id"])
+            else ROME_SKILL_TARGET
+            if ROME_SKILL.match(row["object_id"])
             else ""
         )
         if obj == NO_TERM_FOUND:
@@ -136,7 +141,9 @@ def parse_curation(text: str, path: Path) -> Curation:
     missing = [column for column in REQUIRED if column not in (reader.fieldnames or [])]
     if missing:
         raise CurationError(path, f"missing column(s): {', '.join(missing)}", body_start)
-    rows, lines, seen = [], [], {}
+    rows: list[dict[str, str]] = []
+    lines: list[int] = []
+    seen: dict[tuple[str, str], int] = {}
     for offset, row in enumerate(reader, start=1):
         line = body_start + offset
         row = {k: (v or "").strip() for k, v in row.items() if k}
@@ -190,10 +197,12 @@ def _check(row: dict[str, str], line: int, path: Path, curie_map: dict[str, str]
         fail(f"predicate_modifier {row['predicate_modifier']!r} must be empty or Not")
     prefix, _, local = row["object_id"].partition(":")
     obj = curie_map.get(prefix, "") + local if prefix in curie_map else row["object_id"]
-    if obj != NO_TERM_FOUND and not is_known(obj) and not ROME_FICHE.match(row["object_id"]):
+    rome = ROME_FICHE.match(row["object_id"]) or ROME_SKILL.match(row["object_id"])
+    if obj != NO_TERM_FOUND and not is_known(obj) and not rome:
         fail(
             f"object_id {row['object_id']!r} is not an ESCO occupation, ESCO skill or ISCO-08 group of reference/, "
-            f"nor a ROME fiche ({DATA_PREFIX}:rome/<code>)"
+            f"nor a ROME fiche ({DATA_PREFIX}:rome/<code>), compétence ({DATA_PREFIX}:rome/competence/<code>) "
+            f"or savoir ({DATA_PREFIX}:rome/savoir/<code>)"
         )
     if not row["mapping_justification"].startswith("semapv:") or curie_map.get("semapv", SEMAPV) != SEMAPV:
         fail("mapping_justification must be a semapv: term (e.g. semapv:ManualMappingCuration)")

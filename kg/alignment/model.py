@@ -7,7 +7,7 @@ report treat them alike, and every one says who asserted it, on what basis, how 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kg.core.vocab import DCTERMS, SEMAPV, SKOS, SSSOM
 
@@ -33,6 +33,7 @@ ISCO_TARGET = "isco-group"
 CROSS_SOURCE = "cross-source"
 MENTION_LINK = "mention"
 ROME_FICHE_TARGET = "rome-fiche"  # a ROME fiche for an occupation its source files under no code
+ROME_SKILL_TARGET = "rome-skill"  # a ROME compétence or savoir for one of our skills (kg.alignment.rome_skills)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,15 @@ class Mapping:
     def positive(self) -> bool:
         """A usable match: neither rejected nor "no term found"."""
         return not self.negated and self.object != NO_TERM_FOUND
+
+    def described(self, subject_label: str, object_label: str, subject_kind: str) -> Mapping:
+        """This mapping with the labels and kind a reviewer's row need not repeat (its own win)."""
+        return replace(
+            self,
+            subject_label=self.subject_label or subject_label,
+            object_label=self.object_label or object_label,
+            subject_kind=subject_kind,
+        )
 
     def sort_key(self) -> tuple:
         return (self.target, self.subject, self.object, self.predicate, self.negated)

@@ -104,14 +104,7 @@ def rome_fiche_matches(
         reviewed = [m for m in decisions.get(iri, ()) if m.target == ROME_FICHE_TARGET]
         if reviewed:
             out.extend(
-                Mapping(
-                    **{
-                        **m.__dict__,
-                        "subject_label": m.subject_label or subject.label,
-                        "object_label": m.object_label or fiche_labels.get(m.object.rsplit("/", 1)[-1], ""),
-                        "subject_kind": subject.kind,
-                    }
-                )
+                m.described(subject.label, fiche_labels.get(m.object.rsplit("/", 1)[-1], ""), subject.kind)
                 for m in reviewed
             )
             continue

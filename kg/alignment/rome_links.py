@@ -79,7 +79,7 @@ def rome_appellation_links(
     rejected candidate (see the module docstring); without it every equal title is linked.
     """
     by_key = appellation_keys(tuple(sorted(appellations.items())))
-    out = {}
+    out: dict[tuple[str, str], Mapping] = {}
     for subject in subjects.values():
         if subject.kind not in ("fiche", "emploi-type", "appellation"):
             continue

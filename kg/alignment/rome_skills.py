@@ -9,7 +9,7 @@ equal titles, the evidence in words), over a ``LabelIndex`` of the ROME export's
   skill's title *is* a ROME item's title (same label key), of two words at least, and exactly
   one ROME item of that kind carries it (``semapv:LexicalMatching``, "unreviewed" in the comment);
 * nothing else is asserted: the candidates wait for a reviewer, as ESCO's do (the curation file
-  holds ESCO decisions today; its rows name their object, so ROME ones can join it).
+  holds them beside the ESCO ones: a reviewed ROME decision replaces the automatic match of that skill).
 """
 
 from __future__ import annotations
@@ -21,13 +21,12 @@ from kg import __version__
 from kg.alignment.candidates import Candidate, candidates
 from kg.alignment.digest import Subject
 from kg.alignment.lexicon import lexicon
-from kg.alignment.model import CLOSE, LEXICAL, Mapping
+from kg.alignment.model import CLOSE, LEXICAL, ROME_SKILL_TARGET, Mapping
 from kg.core.text import forms, key
 from kg.mapping.iris import Iris
 from kg.mapping.rome import export_stamp, rome_skill_labels
 from kg.sources.reference import LabelIndex
 
-ROME_SKILL_TARGET = "rome-skill"
 MATCHER = "métiers-kg lexical matcher"
 CONFIDENCE = 0.8  # as an ESCO preferred-label match: the same title, unreviewed
 MIN_WORDS = 2
@@ -88,17 +87,24 @@ def rome_skill_candidates(
 
 
 def rome_skill_links(
-    subjects: dict[str, Subject], iris: Iris, date: str | None, export: Path | None = None
+    subjects: dict[str, Subject],
+    iris: Iris,
+    date: str | None,
+    export: Path | None = None,
+    decisions: dict[str, list[Mapping]] | None = None,
 ) -> list[Mapping]:
-    """closeMatch of each skill whose title is exactly one ROME item's title."""
+    """A skill's reviewed ROME decisions (``alignment/curation.sssom.tsv``) if it has any, else a
+    closeMatch when its title is exactly one ROME item's title."""
     out = []
     for subject in subjects.values():
         if subject.kind not in KIND_PART:
             continue
-        by_key, labels = (
-            rome_skill_keys(subject.kind, iris.base, export),
-            rome_skill_items(subject.kind, iris.base, export),
-        )
+        labels = rome_skill_items(subject.kind, iris.base, export)
+        reviewed = [m for m in (decisions or {}).get(subject.iri, ()) if m.target == ROME_SKILL_TARGET]
+        if reviewed:
+            out += [m.described(subject.label, labels.get(m.object, ""), subject.kind) for m in reviewed]
+            continue
+        by_key = rome_skill_keys(subject.kind, iris.base, export)
         found = {
             uri: label
             for label in subject.labels_fr

@@ -16,7 +16,7 @@ from kg.alignment.curation import Curation, curation
 from kg.alignment.digest import Digest, Subject
 from kg.alignment.formations import formation_links
 from kg.alignment.links import cross_source_links, mention_links
-from kg.alignment.model import ROME_FICHE_TARGET, Mapping
+from kg.alignment.model import ROME_FICHE_TARGET, ROME_SKILL_TARGET, Mapping
 from kg.alignment.rdf import alignment_graph, esco_graph
 from kg.alignment.rome_candidates import RomeTitles, rome_fiche_matches
 from kg.alignment.rome_links import appellation_keys, rome_appellation_links
@@ -83,7 +83,9 @@ def align_corpus(
     subjects = merge_subjects(s for d in digests for s in d.subjects)
     decisions = reviewed.decisions(iris.base)
     esco_decisions = {
-        s: kept for s, ms in decisions.items() if (kept := [m for m in ms if m.target != ROME_FICHE_TARGET])
+        s: kept
+        for s, ms in decisions.items()
+        if (kept := [m for m in ms if m.target not in (ROME_FICHE_TARGET, ROME_SKILL_TARGET)])
     }
     labels = rome_labels(iris, rome)
     mappings = align_subjects(subjects, esco_decisions, iris, date)
@@ -91,7 +93,7 @@ def align_corpus(
     mappings += rome_fiche_matches(subjects, rome_titles(rome), decisions, fiche_labels, iris, date)
     links = cross_source_links(subjects, mappings, labels, iris, date)
     links += rome_appellation_links(subjects, rome_appellations(rome), iris, date, rome_appellation_fiches(rome))
-    links += rome_skill_links(subjects, iris, date, rome)
+    links += rome_skill_links(subjects, iris, date, rome, decisions)
     mentions = mention_links(sorted(digests, key=lambda d: d.graph), subjects, labels, iris, date)
     stale = tuple(sorted(set(decisions) - set(subjects)))
     return Alignment(tuple(mappings + links + mentions), subjects, stale, reviewed)

@@ -7,6 +7,7 @@ folding to ASCII, as the stemmer expects accented French; the same analyzer is a
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import os
@@ -17,15 +18,28 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
+import numpy
 import tantivy
 from rapidfuzz import fuzz, process
 
 from kg.build_records import INDEX_DIR
 from kg.core.errors import StoreError
+from kg.search import name_rows
 from kg.search.abbreviations import expand, mine_acronyms, table_with
 from kg.search.names import Entity, Rows, all_entities
-from kg.search.score import Similarity, Title, fold, is_match, name_score, prepare, variants
+from kg.search.score import (
+    STOPWORDS,
+    Similarity,
+    Title,
+    fold,
+    is_match,
+    name_score,
+    prepare,
+    title_similarity,
+    variants,
+)
 from kg.search.types import TYPES
 from kg.store import Store, current_build
 
@@ -36,8 +50,10 @@ RESCORED = 30  # name variants scored word by word: the best by token-set ratio 
 RESCORED_BY_BM25 = 8  # ... and the first by BM25
 SUGGEST_DOCS = 1000  # names fetched for autocomplete (a cut word matches many)
 FUZZY_FROM = 5  # terms this long (after stemming) also match at one edit
+SIMILARITIES_KEPT = 1 << 16  # (query, name) similarities remembered, for the last few queries
 SUPPORT_FROM = 80.0  # a name scoring this much supports its entity (ties are broken by support)
 ROME_CODE = re.compile(r"^[A-N]\d{4}$")
+WORD = re.compile(r"[^\W_]+")  # what tantivy's simple tokenizer calls a word
 MAX_QUERY = 500  # characters of a query that are read
 
 
@@ -57,6 +73,8 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("type", stored=True, tokenizer_name="raw")
     builder.add_text_field("label", stored=True, tokenizer_name=ANALYZER, index_option="position")
     builder.add_text_field("kind", stored=True, tokenizer_name="raw")
+    # the name's row in the table of names (entities.json): read as a fast field, no stored document fetched
+    builder.add_unsigned_field("name", stored=False, indexed=False, fast=True)
     return builder.build()
 
 
@@ -77,6 +95,7 @@ def write_entities(entities: Iterable[Entity], directory: Path) -> int:
     codes: dict[str, list[str]] = {}
     words: Counter[str] = Counter()
     acronym_labels: list[str] = []
+    named: list[tuple[str, str, str]] = []  # (entity, kind, label) of the name numbered n
     count = 0
     for entity in entities:
         table[entity.iri] = [
@@ -89,14 +108,20 @@ def write_entities(entities: Iterable[Entity], directory: Path) -> int:
         for code in (*entity.codes, entity.iri):
             codes.setdefault(code.casefold(), []).append(entity.iri)
         for name in entity.names:
-            writer.add_document(tantivy.Document(entity=entity.iri, type=entity.type, label=name.label, kind=name.kind))
+            document = tantivy.Document(entity=entity.iri, type=entity.type, label=name.label, kind=name.kind)
+            document.add_unsigned("name", count)
+            writer.add_document(document)
+            named.append((entity.iri, name.kind, name.label))
             words.update(set(fold(name.label).split()))
             count += 1
             if TYPES[entity.type].occupation:
                 acronym_labels.append(name.label)
     writer.commit()
     writer.wait_merging_threads()
+    order = {iri: i for i, iri in enumerate(sorted(table))}
+    rows = [name_rows.encode(order[iri], kind, label) for iri, kind, label in named]
     rarity = {word: round(math.log(count / df), 2) for word, df in sorted(words.items())}
+    name_rows.write(rows, directory / name_rows.NAMES_FILE)
     content = {
         "entities": table,
         "codes": codes,
@@ -156,7 +181,11 @@ class SearchIndex:
         self._searcher = self._index.searcher()
         self._prepared = lru_cache(maxsize=1 << 18)(self._prepare)
         self._stem = lru_cache(maxsize=1 << 16)(self._stem_word)
-        self._label_titles = lru_cache(maxsize=1 << 18)(self._variant_titles)
+        self._document_row = lru_cache(maxsize=1 << 18)(name_rows.of_document)
+        self._rows = name_rows.read(directory / name_rows.NAMES_FILE)
+        self._iris = sorted(self._entities)
+        self._decoded: dict[int, name_rows.Row] = {}  # the rows read so far
+        self._similarities: dict[tuple[str, str], float] = {}
 
     def __len__(self) -> int:
         return self._searcher.num_docs
@@ -164,6 +193,17 @@ class SearchIndex:
     def _stem_word(self, word: str) -> str:
         stems = self._analyzer.analyze(word)
         return stems[0] if stems else word
+
+    def _similarity(self, query: Title, name: Title) -> float:
+        """``title_similarity``, remembered: a title's candidates share many names (a fiche is named by its
+        appellations' labels), and a Title is a function of its folded text."""
+        key = (query.folded, name.folded)
+        found = self._similarities.get(key)
+        if found is None:
+            if len(self._similarities) >= SIMILARITIES_KEPT:
+                self._similarities.clear()
+            found = self._similarities[key] = title_similarity(query, name)
+        return found
 
     def _prepare(self, text: str) -> Title:
         return prepare(text, self._stem, self._rarity, self._unseen, self.abbreviations)
@@ -209,8 +249,16 @@ class SearchIndex:
                 )
         return [Candidate(**{**c.__dict__, "match": len(found) == 1}) for c in found]
 
-    def _query(self, text: str, types: tuple[str, ...], within: Collection[str] | None = None) -> tantivy.Query | None:
-        terms = sorted(set(self._analyzer.analyze(text)))
+    def _query(
+        self, text: str, types: tuple[str, ...], within: Collection[str] | None = None, any_word: bool = False
+    ) -> tantivy.Query | None:
+        """A name must have one of the query's content words (stemmed, each also at one edit when no name
+        has it); its stop words only add to the BM25 of the names that do. Were they enough to match,
+        tantivy would score most names (one name in two has "de") for every query: they are (``any_word``)
+        only when no name has a content word, for the scorer's typo and cut-word rules to find one."""
+        words = WORD.findall(text)
+        content = words if any_word else [w for w in words if fold(w) not in STOPWORDS] or words
+        terms = sorted(set(self._analyzer.analyze(" ".join(content))))
         if not terms:
             return None
         known = set(fold(text).split()) & self._rarity.keys()  # words some name has need no fuzzy variant
@@ -228,6 +276,12 @@ class SearchIndex:
                 [(tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "type", t)) for t in types]
             )
             query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, kinds)])
+        stop = sorted(set(self._analyzer.analyze(" ".join(w for w in words if w not in content))) - set(terms))
+        if stop:
+            optional = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "label", t)) for t in stop]
+            )
+            query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Should, optional)])
         if within is not None:
             entities = tantivy.Query.const_score_query(  # a filter: adds nothing to the BM25
                 tantivy.Query.term_set_query(self._schema, "entity", sorted(within)), 0.0
@@ -235,21 +289,21 @@ class SearchIndex:
             query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, entities)])
         return query
 
-    def _names(self, hits: list[tuple[float, tantivy.DocAddress]]) -> list[tuple[float, str, str, str, str]]:
-        """(bm25, entity, variant, kind, folded variant) for each variant of each hit's label."""
-        names: list[tuple[float, str, str, str, str]] = []
-        for bm25, address in hits:
-            doc = self._searcher.doc(address)
-            entity, kind = doc["entity"][0], doc["kind"][0]
-            names.extend(
-                (bm25, entity, variant, kind, folded) for variant, folded in self._label_titles(doc["label"][0])
-            )
-        return names
-
-    def _variant_titles(self, label: str) -> tuple[tuple[str, str], ...]:
-        """Each variant of ``label`` (whole, gender forms), folded; cached per label. Only the few names
-        the token-set ratio keeps are prepared word by word."""
-        return tuple((v, f) for v, f in ((v, fold(v)) for v in variants(label)) if f)
+    def _hit_rows(self, hits: list[tuple[float, tantivy.DocAddress]]) -> list[name_rows.Row]:
+        """(entity, kind, label, its (variant, folded) pairs) of each hit, from the table of names (a fast
+        field gives each hit's row: no stored document is read), or from the documents of an older index."""
+        if self._rows is not None:
+            rows, iris, decoded = self._rows, self._iris, self._decoded
+            found = []
+            numbers = cast("list[int]", self._searcher.fast_field_values("name", [address for _, address in hits]))
+            for n in numbers:
+                row = decoded.get(n)
+                if row is None:
+                    row = decoded[n] = name_rows.decode(rows[n], iris)
+                found.append(row)
+            return found
+        docs = (self._searcher.doc(address) for _, address in hits)
+        return [self._document_row(doc["entity"][0], doc["kind"][0], doc["label"][0]) for doc in docs]
 
     def _scored(
         self,
@@ -268,18 +322,27 @@ class SearchIndex:
         titles = [t for t in (self._prepared(v) for v in variants(reading)) if t.words]
         if query is None or not titles:
             return
-        names = self._names(self._searcher.search(query, CANDIDATE_DOCS).hits)
-        if not names:
+        hits = self._searcher.search(query, CANDIDATE_DOCS, count=False).hits
+        if not hits:
+            again = self._query(text, types, within, any_word=True)
+            hits = self._searcher.search(again, CANDIDATE_DOCS, count=False).hits if again is not None else []
+        rows = self._hit_rows(hits)
+        folded: list[str] = []  # every variant of every hit's name, in the hits' order
+        starts = []  # where each hit's variants begin in it
+        for row in rows:
+            starts.append(len(folded))
+            folded.extend(row[4])
+        if not folded:
             return
-        cheap = process.cdist([t.folded for t in titles], [n[4] for n in names], scorer=fuzz.token_set_ratio).max(
-            axis=0
-        )
-        chosen = set(sorted(range(len(names)), key=lambda i: -cheap[i])[:RESCORED])
-        chosen.update(range(min(len(names), RESCORED_BY_BM25)))
+        cheap = process.cdist([t.folded for t in titles], folded, scorer=fuzz.token_set_ratio).max(axis=0)
+        chosen = set(numpy.argsort(-cheap, kind="stable")[:RESCORED].tolist())  # ties: the first hits
+        chosen.update(range(min(len(folded), RESCORED_BY_BM25)))
         for i in sorted(chosen):
-            bm25, entity, variant, kind, _ = names[i]
+            at = bisect.bisect_right(starts, i) - 1
+            (bm25, _), (entity, kind, _, pairs, _) = hits[at], rows[at]
+            variant = pairs[i - starts[at]][0]
             name = self._prepared(variant)
-            score, exact = max(name_score(title, name, kind) for title in titles)
+            score, exact = max(name_score(title, name, kind, self._similarity) for title in titles)
             sim = Similarity(score, exact, variant)
             supports = 1 if score >= SUPPORT_FROM else 0
             hit = best.get(entity)
@@ -384,10 +447,8 @@ class SearchIndex:
         if query is None or not folded or not title.words:
             return []
         best: dict[str, tuple] = {}
-        for _, address in self._searcher.search(query, SUGGEST_DOCS).hits:
-            doc = self._searcher.doc(address)
-            entity, label, kind = doc["entity"][0], doc["label"][0], doc["kind"][0]
-            for variant, name in self._label_titles(label):
+        for entity, kind, label, pairs, _ in self._hit_rows(self._searcher.search(query, SUGGEST_DOCS).hits):
+            for variant, name in pairs:
                 score = name_score(title, self._prepared(variant), kind)[0]
                 key = (0, len(name), label) if name.startswith(folded) else (1, -score, label)
                 if entity not in best or key < best[entity][0]:

@@ -93,6 +93,8 @@ class Title:
     words: tuple[str, ...]
     stems: tuple[str, ...]
     weights: tuple[float, ...]
+    joined: str  # the folded title without its spaces
+    total: float  # the sum of the weights
 
 
 def prepare(
@@ -110,10 +112,12 @@ def prepare(
         words = tuple(w for w in words if w not in abbreviations or not spelled.issuperset(abbreviations[w].split()))
         words = words or content_words(folded)
     weights = tuple(rarity.get(w, default_rarity) * (HEAD_WEIGHT if i == 0 else 1.0) for i, w in enumerate(words))
-    return Title(folded, words, tuple(stem(w) for w in words), weights)
+    return Title(folded, words, tuple(stem(w) for w in words), weights, folded.replace(" ", ""), sum(weights))
 
 
 def _word_similarity(query: str, query_stem: str, word: str, word_stem: str) -> float:
+    """1 for the same word, 0.9 for the same stem, 0.75 for a cut form, ≤ 0.9 for one typo, else 0
+    (``_alignment`` has the same rules inline: it is the inner loop of every search)."""
     if query == word:
         return 1.0
     if query_stem == word_stem:
@@ -121,31 +125,46 @@ def _word_similarity(query: str, query_stem: str, word: str, word_stem: str) -> 
     if len(query) >= 3 and len(word) > len(query) + 1 and word.startswith(query):
         return 0.75  # a cut form: "tech", "dev", "admin"
     if min(len(query), len(word)) >= 5:
-        ratio = fuzz.ratio(query, word)
+        ratio = fuzz.ratio(query, word, score_cutoff=80)
         if ratio >= 80:
             return 0.9 * ratio / 100
     return 0.0
 
 
 def _alignment(query: Title, name: Title) -> tuple[float, float, bool]:
-    """Weighted shares of the query's and the name's words matched (each name word used once), and order kept."""
+    """Weighted shares of the query's and the name's words matched (each name word used once), and order kept.
+    Each query word takes the first unused name word of highest ``_word_similarity``."""
     used: dict[int, float] = {}
     found, positions = 0.0, []
+    pairs = tuple(enumerate(zip(name.words, name.stems)))
+    ratio = fuzz.ratio
     for q, q_stem, q_weight in zip(query.words, query.stems, query.weights):
-        best, where = 0.0, -1
-        for j, (w, w_stem) in enumerate(zip(name.words, name.stems)):
-            if j not in used:
-                sim = _word_similarity(q, q_stem, w, w_stem)
-                if sim > best:
-                    best, where = sim, j
-                    if sim == 1.0:
-                        break
+        best, where, size = 0.0, -1, len(q)
+        for j, (w, w_stem) in pairs:
+            if j in used:
+                continue
+            if q == w:
+                best, where = 1.0, j
+                break
+            if q_stem == w_stem:
+                sim = 0.9
+            elif size >= 3 and len(w) > size + 1 and w.startswith(q):
+                sim = 0.75
+            elif size >= 5 and len(w) >= 5:
+                typo = ratio(q, w, score_cutoff=80)
+                if not typo:
+                    continue
+                sim = 0.9 * typo / 100
+            else:
+                continue
+            if sim > best:
+                best, where = sim, j
         if where >= 0:
             used[where] = best
             positions.append(where)
             found += q_weight * best
-    query_share = found / sum(query.weights)
-    name_share = sum(name.weights[j] * sim for j, sim in used.items()) / sum(name.weights)
+    query_share = found / query.total
+    name_share = sum(name.weights[j] * sim for j, sim in used.items()) / name.total
     return query_share, name_share, positions == sorted(positions)
 
 
@@ -157,14 +176,21 @@ def title_similarity(query: Title, name: Title) -> float:
     query_share, name_share, in_order = _alignment(query, name)
     by_words = 100 * query_share**QUERY_SHARE * name_share**NAME_SHARE * (1.0 if in_order else ORDER_COST)
     # the same letters with words joined or split ("helpdesk" / "help desk", "aide soignant" / "aide-soignant")
-    whole = fuzz.ratio(query.folded.replace(" ", ""), name.folded.replace(" ", ""))
+    whole = fuzz.ratio(
+        query.joined or query.folded.replace(" ", ""),
+        name.joined or name.folded.replace(" ", ""),
+        score_cutoff=WHOLE_FROM,
+    )
     return min(NOT_SAME_MAX, max(by_words, 0.97 * whole if whole >= WHOLE_FROM else 0.0))
 
 
-def name_score(query: Title, name: Title, kind: str) -> tuple[float, bool]:
-    """The score of one name (a variant of a label, of this kind) and whether it is the same title."""
+def name_score(
+    query: Title, name: Title, kind: str, similarity: Callable[[Title, Title], float] = title_similarity
+) -> tuple[float, bool]:
+    """The score of one name (a variant of a label, of this kind) and whether it is the same title
+    (``similarity``: ``title_similarity`` or a cache of it)."""
     exact = name.folded == query.folded
-    raw = 100.0 if exact else title_similarity(query, name)
+    raw = 100.0 if exact else similarity(query, name)
     return round(raw * KIND_WEIGHT.get(kind, 0.95), 1), exact
 
 

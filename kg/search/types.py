@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kg.core.vocab import MKG_NS as MKG
+
 
 @dataclass(frozen=True)
 class EntityType:
@@ -13,7 +15,6 @@ class EntityType:
     occupation: bool = True  # False for skills and knowledge: not what a job title is matched to
 
 
-MKG = "https://w3id.org/metiers-kg/ontology#"
 ESCO_OCCUPATION_CLASS = "http://data.europa.eu/esco/model#Occupation"
 ESCO_SKILL_CLASS = "http://data.europa.eu/esco/model#Skill"
 

@@ -12,10 +12,9 @@ so the answer to a given query, dataset and ``Accept`` is fixed for the life of 
   fit in one chunk of the query runner) keyed by everything that decides them, in LRU order
   within a byte budget. A repeated lookup is then answered without a hand-over to the query
   thread. A new build gets a new, empty cache (it lives on the store handle).
-* **Replay** (``server.sparql.fast_path``): the same cache also keeps whole HTTP answers (status,
-  headers, body) that the ``/sparql`` view marked as replayable, keyed by the raw request
-  fields that decide them; a repeated request, or its revalidation, is then answered in front
-  of Flask, without routing, hooks or negotiation.
+* **Replay** (``server.sparql.endpoint``): the same cache also keeps whole HTTP answers (status,
+  headers, body) to queries, keyed by the raw request fields that decide them; a repeated
+  request, or its revalidation, is then answered without reading, negotiation or evaluation.
 """
 
 from __future__ import annotations
@@ -24,10 +23,11 @@ import hashlib
 import re
 import threading
 from collections import OrderedDict
-from email.utils import formatdate, parsedate_to_datetime
+from datetime import UTC, datetime
+from email.utils import formatdate
 from pathlib import Path
 
-from flask import Request
+from werkzeug.sansio.http import is_resource_modified
 
 CACHE_BYTES = 32 * 1024 * 1024  # per worker
 CACHE_CONTROL = "public, no-cache"
@@ -37,6 +37,11 @@ def entity_tag(build_id: str, settings: str) -> str:
     """The weak ETag of every answer from this build under these settings."""
     digest = hashlib.sha1(settings.encode()).hexdigest()[:8]
     return f'W/"{build_id}-{digest}"'
+
+
+def validator_headers(etag: str, http_date: str) -> list[tuple[str, str]]:
+    """Every answer of a build carries its validators: ``/sparql`` answers and linked-data pages alike."""
+    return [("ETag", etag), ("Last-Modified", http_date), ("Cache-Control", CACHE_CONTROL)]
 
 
 def last_modified(build_dir: Path) -> tuple[float, str]:
@@ -58,28 +63,17 @@ def fixed_by_build(query: str) -> bool:
     return _VOLATILE.search(query) is None
 
 
-def not_modified(req: Request, etag: str, modified: float) -> bool:
-    """True when a GET/HEAD revalidation can be answered 304 (RFC 9110 §13.2.2 order)."""
-    if req.method not in ("GET", "HEAD"):
-        return False
-    return revalidates(req.headers.get("If-None-Match"), req.headers.get("If-Modified-Since"), etag, modified)
-
-
 def revalidates(if_none_match: str | None, since: str | None, etag: str, modified: float) -> bool:
     """The validators of a GET/HEAD against this build's: True when the client's copy is current.
 
-    ``If-None-Match`` decides alone when present (weak comparison); else ``If-Modified-Since``.
-    Shared by the Flask view and the WSGI fast path (``server.sparql.fast_path``), which reads the raw headers.
-    """
-    if if_none_match is not None:
-        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-        return "*" in tags or etag.removeprefix("W/") in tags  # weak comparison
-    if since is not None and modified:
-        try:
-            return parsedate_to_datetime(since).timestamp() >= modified
-        except (TypeError, ValueError, IndexError):
-            return False
-    return False
+    werkzeug's own rule (RFC 9110 §13.1): ``If-None-Match`` decides alone when present (weak
+    comparison), else ``If-Modified-Since``. Pages and ``/sparql`` answers alike."""
+    return not is_resource_modified(
+        http_if_none_match=if_none_match,
+        http_if_modified_since=since,
+        etag=etag,
+        last_modified=datetime.fromtimestamp(modified, UTC) if modified else None,
+    )
 
 
 class ResultCache:

@@ -1,28 +1,40 @@
-"""What browsers and thrifty clients need: CORS and compressed answers, from two Flask extensions,
-and the headers that keep pages safe (``X-Content-Type-Options``, a ``Content-Security-Policy``).
+"""What browsers and thrifty clients need, for every answer of the server in one WSGI middleware:
+CORS, compressed bodies and the headers that keep pages safe.
 
-* **CORS** (``flask-cors``): answers are readable from the configured origins (``--cors-origin``,
-  any origin by default: the data is public and updates use a Bearer token, never cookies, so
-  no credentials are allowed); preflights for POST bodies, ``Authorization`` (updates) and
-  conditional requests are answered; the headers scripts need (ETag, truncation) are exposed.
-* **Compression** (``flask-compress``): gzip or deflate when ``Accept-Encoding`` asks for it,
-  on result and RDF types. Streamed answers are compressed chunk by chunk, so a large result
-  still starts at once and is never held whole in memory.
+One middleware around the whole application (the Flask app and the ``/sparql`` endpoint in
+front of it), so each of these is decided once, from the configuration, whichever part of the
+server answered, and never learnt from earlier traffic. The decisions are those flask-cors and
+flask-compress made here before (their settings, kept):
+
+* **CORS**: answers are readable from the configured origins (``--cors-origin``, any origin by
+  default: the data is public and updates use a Bearer token, never cookies, so no credentials
+  are allowed). A request from an allowed origin gets that origin back (``Vary: Origin`` when
+  the answer depends on it), a request without ``Origin`` gets ``*`` (or the one configured
+  origin); preflights for POST bodies, ``Authorization`` (updates) and conditional requests are
+  answered with the allowed methods and headers; the headers scripts need (ETag, truncation)
+  are exposed.
+* **Compression**: gzip or deflate when ``Accept-Encoding`` asks for it (q-values honoured,
+  the server's order on a tie), on result, RDF, text and HTML types, for 2xx answers of at least
+  ``COMPRESS_MIN_SIZE`` bytes. Streamed answers are compressed chunk by chunk, so a large result
+  still starts at once and is never held whole in memory. Every answer says ``Vary:
+  Accept-Encoding``.
+* **Safety**: ``X-Content-Type-Options: nosniff`` on every answer and a
+  ``Content-Security-Policy`` on HTML pages.
 """
 
 from __future__ import annotations
 
 import gzip
 import zlib
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
-from flask import Flask, Response
-from flask_compress import Compress
-from flask_cors import CORS
+from werkzeug.datastructures import Headers
 
 from server.config import ServerConfig
 from server.http.negotiation import GRAPH_OFFERS, RESULTS_OFFERS
 
-COMPRESSED_TYPES = sorted(
+COMPRESSED_TYPES = frozenset(
     {offer.media_type for offer in RESULTS_OFFERS + GRAPH_OFFERS}
     | {"text/plain", "text/html", "application/trig", "application/n-quads"}
 )
@@ -34,47 +46,168 @@ CONTENT_SECURITY_POLICY = (
     "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'self'; "
     "form-action 'self'"
 )
-ENCODINGS = ["gzip", "deflate"]  # in the server's order of preference
+ENCODINGS = ("gzip", "deflate")  # in the server's order of preference
 GZIP_LEVEL = 6
 DEFLATE_LEVEL = -1  # zlib's default
+CORS_METHODS = "DELETE, GET, HEAD, OPTIONS, POST, PUT"
+CORS_REQUEST_HEADERS = frozenset({"accept", "authorization", "content-type", "if-none-match", "if-modified-since"})
+CORS_MAX_AGE = "86400"
+
+WSGIApp = Callable[[dict, Callable[..., Any]], Iterable[bytes]]
+
+
+def chosen_encoding(accept_encoding: str | None) -> str | None:
+    """The encoding to apply for this ``Accept-Encoding``: the client's highest q, the server's order on a tie."""
+    if not accept_encoding:
+        return None
+    quality: dict[str, float] = {}
+    for part in accept_encoding.lower().split(","):
+        name, _, parameters = part.partition(";")
+        value = 1.0
+        parameter, _, number = parameters.partition("=")
+        if parameter.strip() == "q":
+            try:
+                value = float(number.strip())
+            except ValueError:
+                value = 1.0
+        quality[name.strip()] = value
+    ranked = [(quality.get(name, quality.get("*", 0.0)), -order, name) for order, name in enumerate(ENCODINGS)]
+    best, _, name = max(ranked)
+    return name if best > 0 else None
 
 
 def compress(body: bytes, encoding: str) -> bytes:
-    """``body`` encoded as flask-compress encodes a whole answer, for ``server.sparql.fast_path``'s own answers."""
-    if encoding == "gzip":
-        return gzip.compress(body, GZIP_LEVEL)
-    if encoding == "deflate":
-        return zlib.compress(body, DEFLATE_LEVEL)
-    raise ValueError(f"no {encoding} encoding here")
+    """A whole body in ``encoding`` (``gzip`` or ``deflate``, the zlib format as browsers expect it)."""
+    return gzip.compress(body, GZIP_LEVEL) if encoding == "gzip" else zlib.compress(body, DEFLATE_LEVEL)
 
 
-def install(app: Flask, config: ServerConfig, exposed: tuple[str, ...] = ()) -> None:
-    """CORS and compression for every answer; ``exposed``: the app's own headers scripts may read."""
-    CORS(
-        app,
-        resources={r"/*": {"origins": list(config.cors_origins)}},
-        methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
-        allow_headers=["Accept", "Authorization", "Content-Type", "If-None-Match", "If-Modified-Since"],
-        expose_headers=["ETag", "Last-Modified", "Location", *exposed],
-        supports_credentials=False,
-        max_age=86400,
-        vary_header=True,
+def compress_stream(chunks: Iterable[bytes], encoding: str) -> Iterator[bytes]:
+    """A streamed body in ``encoding``, chunk by chunk (``close`` of the source is the caller's)."""
+    compressor = (
+        zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31) if encoding == "gzip" else zlib.compressobj(DEFLATE_LEVEL)
     )
-    app.config.update(
-        COMPRESS_MIMETYPES=COMPRESSED_TYPES,
-        COMPRESS_ALGORITHM=ENCODINGS,
-        COMPRESS_ALGORITHM_STREAMING=ENCODINGS,
-        COMPRESS_STREAMS=True,
-        COMPRESS_LEVEL=GZIP_LEVEL,
-        COMPRESS_DEFLATE_LEVEL=DEFLATE_LEVEL,
-        COMPRESS_MIN_SIZE=COMPRESS_MIN_SIZE,
-        COMPRESS_EVALUATE_CONDITIONAL_REQUEST=False,  # server.http.caching answers revalidations
-    )
-    Compress(app)
+    for chunk in chunks:
+        out = compressor.compress(chunk)
+        if out:
+            yield out
+    yield compressor.flush()
 
-    @app.after_request
-    def _protect(response: Response) -> Response:
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        if response.mimetype == "text/html":
-            response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-        return response
+
+class CorsPolicy:
+    """Which origins may read answers, and the CORS headers of one answer (flask-cors' decisions)."""
+
+    def __init__(self, origins: tuple[str, ...], exposed: tuple[str, ...]) -> None:
+        self.any_origin = "*" in origins
+        self.origins = {origin.lower() for origin in origins if origin != "*"}
+        self.single = origins[0] if len(origins) == 1 and not self.any_origin else None
+        self.varies = self.any_origin or len(self.origins) > 1
+        self.exposed = ", ".join(("ETag", "Last-Modified", "Location", *exposed))
+
+    def headers(self, environ: dict) -> list[tuple[str, str]]:
+        origin = environ.get("HTTP_ORIGIN")
+        if origin:
+            allowed = origin if self.any_origin or origin.lower() in self.origins else None
+        else:
+            allowed = "*" if self.any_origin else self.single
+        if allowed is None:
+            return []
+        out = [("Access-Control-Allow-Origin", allowed), ("Access-Control-Expose-Headers", self.exposed)]
+        method = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD", "").upper()
+        if environ.get("REQUEST_METHOD") == "OPTIONS" and method and method in CORS_METHODS.split(", "):
+            asked = [h.strip() for h in environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS", "").split(",") if h.strip()]
+            granted = ", ".join(sorted(h for h in asked if h.lower() in CORS_REQUEST_HEADERS))
+            if granted:
+                out.append(("Access-Control-Allow-Headers", granted))
+            out += [("Access-Control-Max-Age", CORS_MAX_AGE), ("Access-Control-Allow-Methods", CORS_METHODS)]
+        if allowed != "*" and self.varies:
+            out.append(("Vary", "Origin"))
+        return out
+
+
+class BrowserHeaders:
+    """WSGI middleware: CORS, compression and the safety headers on every answer of ``app``."""
+
+    def __init__(self, app: WSGIApp, config: ServerConfig, exposed: tuple[str, ...] = ()) -> None:
+        self.app = app
+        self.cors = CorsPolicy(tuple(config.cors_origins), exposed)
+
+    def __call__(self, environ: dict, start_response: Callable[..., Any]) -> Iterable[bytes]:
+        encoding = chosen_encoding(environ.get("HTTP_ACCEPT_ENCODING"))
+        deferred: list[Any] = []  # a whole body to compress: (status, headers, exc_info), sent once compressed
+        streamed: list[bool] = []
+        calling = True
+
+        def start(status: str, given: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            headers = self._headers(environ, given)
+            if encoding is not None and _compressible(status, headers):
+                whole = "Content-Length" in headers
+                if whole and calling and environ.get("REQUEST_METHOD") != "HEAD":
+                    headers["Content-Encoding"] = encoding
+                    deferred[:] = [status, headers, exc_info]
+                    return lambda data: None  # nothing is written before the body is compressed
+                if not whole:
+                    headers["Content-Encoding"] = encoding
+                    streamed.append(True)
+            return start_response(status, headers.to_wsgi_list(), exc_info)
+
+        body = self.app(environ, start)
+        calling = False
+        if streamed:
+            return _Closing(compress_stream(body, encoding or ""), body)
+        if not deferred:
+            return body
+        try:
+            payload = compress(b"".join(body), encoding or "")
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+        status, headers, exc_info = deferred
+        headers["Content-Length"] = str(len(payload))
+        start_response(status, headers.to_wsgi_list(), exc_info)
+        return [payload]
+
+    def _headers(self, environ: dict, given: list[tuple[str, str]]) -> Headers:
+        headers = Headers(given)
+        vary = headers.get("Vary")
+        if not vary:
+            headers["Vary"] = "Accept-Encoding"
+        elif "accept-encoding" not in vary.lower():
+            headers["Vary"] = f"{vary}, Accept-Encoding"
+        for name, value in self.cors.headers(environ):
+            headers.add(name, value)
+        headers["X-Content-Type-Options"] = "nosniff"
+        if _mimetype(headers) == "text/html":
+            headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        return headers
+
+
+def _mimetype(headers: Headers) -> str:
+    return headers.get("Content-Type", "").partition(";")[0].strip().lower()
+
+
+def _compressible(status: str, headers: Headers) -> bool:
+    """A 2xx answer of a compressed type, not encoded yet, and not too small to be worth it."""
+    length = headers.get("Content-Length")
+    return (
+        status[:1] == "2"
+        and _mimetype(headers) in COMPRESSED_TYPES
+        and "Content-Encoding" not in headers
+        and (length is None or int(length) >= COMPRESS_MIN_SIZE)
+    )
+
+
+class _Closing:
+    """A compressed stream whose ``close`` closes the source (the server's close hooks run then)."""
+
+    def __init__(self, compressed: Iterator[bytes], source: Iterable[bytes]) -> None:
+        self._compressed = compressed
+        self._source = source
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self._compressed
+
+    def close(self) -> None:
+        close = getattr(self._source, "close", None)
+        if close is not None:
+            close()

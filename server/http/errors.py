@@ -1,15 +1,19 @@
 """The one place where exceptions become HTTP responses.
 
 Views raise the pipeline's own exceptions (``kg.core.errors``) or the protocol errors defined
-here; :func:`register_error_handlers` turns each class into a status and a short
-``text/plain`` message that says what to fix. Unexpected exceptions are logged with their
-traceback and answered with a bare 500, so no internals leak to clients.
+here; :func:`error_response` turns each class into a status and a short ``text/plain`` message
+that says what to fix, for the Flask app (:func:`register_error_handlers`) and for the
+``/sparql`` endpoint in front of it alike. Unexpected exceptions are logged with their traceback
+and answered with a bare 500, so no internals leak to clients.
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app
+import logging
+
+from flask import Flask
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
 
 from kg.core.errors import MetiersKgError, StoreError
 
@@ -97,11 +101,23 @@ def plain(message: str, status: int, headers: dict[str, str] | None = None) -> R
     )
 
 
+LOGGER = logging.getLogger("metiers_kg.server")
+
+
+def error_response(error: BaseException) -> Response:
+    """The answer to a request that failed with ``error``."""
+    if isinstance(error, HTTPException):
+        return _http(error)
+    if isinstance(error, Exception) and any(isinstance(error, cls) for cls, _ in STATUS_BY_ERROR):
+        return _known(error)
+    return _unexpected(error)
+
+
 def _known(error: Exception) -> Response:
     status = next(code for cls, code in STATUS_BY_ERROR if isinstance(error, cls))
     headers = None
     if isinstance(error, StoreError):
-        current_app.logger.error("store unavailable: %s", error)
+        LOGGER.error("store unavailable: %s", error)
         headers = {"Retry-After": "5"}
     elif isinstance(error, CredentialsError):
         status = error.status
@@ -117,14 +133,11 @@ def _http(error: HTTPException) -> Response:
     return response
 
 
-def _unexpected(error: Exception) -> Response:
-    current_app.logger.error("unhandled error on a request", exc_info=error)
+def _unexpected(error: BaseException) -> Response:
+    LOGGER.error("unhandled error on a request", exc_info=error)
     return plain("500 Internal Server Error: the server failed to answer; the error has been logged", 500)
 
 
 def register_error_handlers(app: Flask) -> None:
     """Install the exception → response mapping on ``app``."""
-    for cls, _status in STATUS_BY_ERROR:
-        app.register_error_handler(cls, _known)
-    app.register_error_handler(HTTPException, _http)
-    app.register_error_handler(Exception, _unexpected)
+    app.register_error_handler(Exception, error_response)

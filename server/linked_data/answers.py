@@ -8,7 +8,6 @@ parser); a dereferenced IRI adds the HTML page, ``application/json`` as JSON-LD,
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -20,11 +19,11 @@ from flask import Request, Response
 
 from kg.core.vocab import MKG_NS, ONTOLOGY_IRI, PREFIXES
 from server.http import negotiation
-from server.http.caching import CACHE_CONTROL
+from server.http.caching import entity_tag, validator_headers
 from server.http.representations import HTML, JSON_LD_ALIAS, RDF, Representation
 from server.linked_data import jsonld
 from server.linked_data.describe import Linker, sort_triples
-from server.runtime.query_runner import Channel
+from server.runtime.channel import Channel
 from server.runtime.services import services
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
@@ -87,10 +86,11 @@ def alternates(path: str) -> list[tuple[str, Representation]]:
 
 
 def finish(response: Response, request: Request, *, negotiated: bool, path: str | None = None) -> Response:
-    """Headers every linked-data answer carries: Vary, Link alternates, Content-Location, ETag.
+    """Headers every linked-data answer carries: Vary, Link alternates, Content-Location, and the
+    build's validators, as ``/sparql`` answers do (``server.http.caching``).
 
     ``public, no-cache``: caches may keep answers but revalidate them (a rebuild changes them),
-    which costs a 304 thanks to the ETag.
+    which costs a 304 (werkzeug's conditional-request rule).
     """
     if negotiated:
         response.vary.add("Accept")
@@ -104,8 +104,10 @@ def finish(response: Response, request: Request, *, negotiated: bool, path: str 
             if suffix:
                 response.headers["Content-Location"] = f"{path}.{suffix}"
     if response.status_code == 200:
-        response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
-        response.headers["Cache-Control"] = CACHE_CONTROL
+        found = services()
+        handle = found.stores.current()
+        for name, value in validator_headers(entity_tag(handle.build_id, found.settings_tag), handle.modified[1]):
+            response.headers[name] = value
         response.make_conditional(request)
     return response
 

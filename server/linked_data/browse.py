@@ -14,6 +14,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from kg.core.text import fold
 from kg.core.vocab import MKG_NS, SPARQL_PREFIXES
+from kg.publish.dataset import HOLDINGS
 from server.runtime.services import services
 
 bp = Blueprint("browse", __name__)
@@ -59,15 +60,6 @@ def _entries(kind: str) -> list[Entry]:
     return handle.memo[key]  # type: ignore[return-value]
 
 
-# What the home page says the graph holds: (class, label), in the order shown.
-HOLDINGS = (
-    ("mkg:FicheMetier", "fiche métier", "fiches métiers"),
-    ("mkg:Formation", "formation", "formations"),
-    ("mkg:EmploiType", "emploi-type", "emplois-types"),
-    ("mkg:Testimony", "témoignage", "témoignages"),
-    ("mkg:RomeFiche", "fiche ROME", "fiches ROME"),
-    ("mkg:RomeAppellation", "appellation ROME", "appellations ROME"),
-)
 BROWSABLE = {cls: kind for kind, (cls, *_rest) in KINDS.items()}
 
 
@@ -87,7 +79,7 @@ def holdings() -> tuple[list[Holding], Holding]:
     describe a formation (once per build)."""
     handle = services().stores.current()
     if "holdings" not in handle.memo:
-        values = " ".join(cls for cls, *_labels in HOLDINGS)
+        values = " ".join(f"<{cls}>" for cls, *_labels in HOLDINGS)  # what the dataset's description counts
         rows = handle.store.query(
             SPARQL_PREFIXES
             + f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{
@@ -96,11 +88,11 @@ def holdings() -> tuple[list[Holding], Holding]:
         counts = {r["c"].value: int(r["n"].value) for r in rows}
         found = [
             Holding(
-                one if counts.get(MKG_NS + cls[4:], 0) == 1 else many,
-                counts.get(MKG_NS + cls[4:], 0),
-                BROWSABLE.get(cls),
+                one if counts.get(str(cls), 0) == 1 else many,
+                counts.get(str(cls), 0),
+                BROWSABLE.get("mkg:" + str(cls).removeprefix(MKG_NS)),
             )
-            for cls, one, many in HOLDINGS
+            for cls, (one, many), _english in HOLDINGS
         ]
         described = next(
             iter(

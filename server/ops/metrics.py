@@ -24,7 +24,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -37,7 +37,6 @@ LOGGER = "metiers_kg.requests"
 LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
 SIZE_BUCKETS = (100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000)
 QUERY_LOG_CHARS = 300
-STARTED = "metiers_kg.started"  # environ: (perf_counter, runner timeouts) when a lean path began the request
 
 
 @contextmanager
@@ -88,6 +87,42 @@ class Metrics:
         self.timeouts = Counter(
             "metiers_kg_query_timeouts", "Queries stopped at the time limit", registry=self.registry
         )
+        self.logger = request_logger()
+
+    def record(
+        self,
+        endpoint: str,
+        method: str,
+        path: str,
+        status: int,
+        sent: int,
+        started: float,
+        fields: dict[str, Any],
+        timed_out: bool = False,
+        aborted: bool = False,
+    ) -> None:
+        """Count one answered request and, for the SPARQL protocols, write its log line: the one
+        way the Flask app and the ``/sparql`` endpoint report a request."""
+        elapsed = time.perf_counter() - started
+        method = method if method in KNOWN_METHODS else "other"  # labels stay bounded
+        self.requests.labels(endpoint, method, str(status)).inc()
+        self.latency.labels(endpoint).observe(elapsed)
+        self.sizes.labels(endpoint).observe(sent)
+        if timed_out:  # before the first byte (503) or mid-stream
+            self.timeouts.inc()
+            fields = {**fields, "timeout": True}
+        if endpoint.startswith(("sparql", "graph_store")):
+            line = {
+                "ts": round(time.time(), 3),
+                "method": method,
+                "path": path,
+                "status": status,
+                "ms": round(elapsed * 1000, 2),
+                "bytes": sent,
+                "aborted": aborted,
+                **fields,
+            }
+            self.logger.info(json.dumps(line, ensure_ascii=False))
 
     def exposition(self) -> tuple[bytes, str]:
         from prometheus_client import (
@@ -121,10 +156,10 @@ def note(**fields: Any) -> None:
     g.setdefault("log_fields", {}).update(fields)
 
 
-class _Counted:
+class Counted:
     """A response body that counts what is sent and reports once the server closes it."""
 
-    def __init__(self, body: Iterable[bytes], done: Any) -> None:
+    def __init__(self, body: Iterable[Any], done: Callable[[Counted], None]) -> None:
         self._body = body
         self._done = done
         self.sent = 0
@@ -151,9 +186,8 @@ class _Counted:
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"})
 
 
-def install(app: Flask, metrics: Metrics, runner_timeouts: Any) -> None:
-    """Time every request, count it, log SPARQL ones, and serve ``/metrics``."""
-    logger = request_logger()
+def install(app: Flask, metrics: Metrics, runner_timeouts: Callable[[], int]) -> None:
+    """Time every request the Flask app answers, count it, log SPARQL ones, and serve ``/metrics``."""
     bp = Blueprint("metrics", __name__)
 
     @bp.route("/metrics", methods=["GET"])
@@ -165,38 +199,27 @@ def install(app: Flask, metrics: Metrics, runner_timeouts: Any) -> None:
 
     @app.before_request
     def _start() -> None:
-        began = request.environ.get(STARTED)  # the lean path began this request: count from then
-        g.started, g.timeouts_before = began if began is not None else (time.perf_counter(), runner_timeouts())
+        g.started, g.timeouts_before = time.perf_counter(), runner_timeouts()
 
     @app.after_request
     def _measure(response: Response) -> Response:
         started = g.get("started", time.perf_counter())
-        endpoint = request.endpoint or "unknown"
-        status, path = response.status_code, request.path
-        method = request.method if request.method in KNOWN_METHODS else "other"  # labels stay bounded
-        fields = dict(g.get("log_fields", {}))
+        endpoint, status, method = request.endpoint or "unknown", response.status_code, request.method
+        path, fields = request.path, dict(g.get("log_fields", {}))
         timeouts_before = g.get("timeouts_before", runner_timeouts())
 
-        def done(body: _Counted) -> None:
-            elapsed = time.perf_counter() - started
-            metrics.requests.labels(endpoint, method, str(status)).inc()
-            metrics.latency.labels(endpoint).observe(elapsed)
-            metrics.sizes.labels(endpoint).observe(body.sent)
-            if runner_timeouts() > timeouts_before:  # before the first byte (503) or mid-stream
-                metrics.timeouts.inc()
-                fields["timeout"] = True
-            if endpoint.startswith(("sparql", "graph_store")):
-                line = {
-                    "ts": round(time.time(), 3),
-                    "method": method,
-                    "path": path,
-                    "status": status,
-                    "ms": round(elapsed * 1000, 2),
-                    "bytes": body.sent,
-                    "aborted": body.failed,
-                    **fields,
-                }
-                logger.info(json.dumps(line, ensure_ascii=False))
+        def done(body: Counted) -> None:
+            metrics.record(
+                endpoint,
+                method,
+                path,
+                status,
+                body.sent,
+                started,
+                fields,
+                timed_out=runner_timeouts() > timeouts_before,
+                aborted=body.failed,
+            )
 
-        response.response = _Counted(response.response, done)  # type: ignore[assignment]
+        response.response = Counted(response.response, done)
         return response

@@ -47,15 +47,12 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Literal
 
 from server.http.errors import QueryTimeoutError
+from server.runtime.channel import CHUNK_SIZE, Cancelled, Channel, Event, Job
 
 log = logging.getLogger(__name__)
 
-CHUNK_SIZE = 64 * 1024
-MAX_PENDING_CHUNKS = 16  # at most ~1 MiB waiting for a slow client per request
-POLL_SECONDS = 0.05  # how often a blocked executor checks for cancellation
 EXIT_GRACE_SECONDS = 0.2  # time a cancelled job gets to notice before we call it a runaway
 EXECUTOR_THREADS = 8  # per process: at least as many as the requests the server runs at once in it
 RUNAWAY_EXIT_CODE = 75  # EX_TEMPFAIL: a worker that ended itself to stop a runaway (see server.wsgi)
@@ -96,110 +93,6 @@ def _exit_after(seconds: float) -> None:
     time.sleep(seconds)
     logging.shutdown()  # write the log lines still pending (server.ops.batched_log)
     os._exit(RUNAWAY_EXIT_CODE)
-
-
-class _Cancelled(Exception):
-    """Raised inside the executor when the request gave up on the job."""
-
-
-# What crosses from the executor to the request thread: tagged tuples (cheap on the hot path, and
-# narrowed by their tag for the type checker).
-Event = (
-    tuple[Literal["begin"], object]
-    | tuple[Literal["chunk"], bytes]
-    | tuple[Literal["all"], tuple[object, bytes]]
-    | tuple[Literal["error"], BaseException]
-    | tuple[Literal["end"], None]
-)
-
-
-class Channel:
-    """File-like sink for a serialiser; hands chunks of bytes to the request thread."""
-
-    def __init__(self, chunk_size: int = CHUNK_SIZE, max_pending: int = MAX_PENDING_CHUNKS) -> None:
-        self.events: queue.Queue[Event] = queue.Queue(max_pending)
-        self.cancelled = threading.Event()
-        self.done = threading.Event()  # set when the executor has left the job, however it ended
-        self._buffer = bytearray()
-        self._chunk_size = chunk_size
-        self._representation: object = None
-        self._announced = False
-        self._commit_lock = threading.Lock()
-        self.committed = False
-        self.reported = False  # a runaway already handed to the exit action
-
-    # -- executor side ---------------------------------------------------------------------
-    def begin(self, representation: object) -> None:
-        """Say what is about to be written; announced with the first full chunk, or with the
-        whole body when it fits in one chunk (one hand-over between threads for small answers)."""
-        self._representation = representation
-
-    def write(self, data: bytes) -> int:
-        if self.cancelled.is_set():
-            raise _Cancelled()
-        buffer = self._buffer
-        buffer += data
-        if len(buffer) >= self._chunk_size:
-            self._announce()
-            self._put(("chunk", bytes(buffer)))
-            buffer.clear()
-        return len(data)
-
-    def flush(self) -> None:
-        """Serialisers flush at the end; chunking is decided by ``write`` and ``finish``."""
-
-    def finish(self) -> None:
-        if not self._announced:
-            self._announced = True
-            self._put(("all", (self._representation, bytes(self._buffer))))
-            self._buffer.clear()
-            return
-        if self._buffer:
-            self._put(("chunk", bytes(self._buffer)))
-            self._buffer.clear()
-        self._put(("end", None))
-
-    def commit(self, action: Callable[[], None]) -> None:
-        """Run ``action`` (e.g. switching the store to an updated build) unless the request gave up.
-
-        Atomic with :meth:`cancel`: a write is never made visible after its client was told
-        it timed out, and a client is never told so after it was made visible.
-        """
-        with self._commit_lock:
-            if self.cancelled.is_set():
-                raise _Cancelled()
-            action()
-            self.committed = True
-
-    def _announce(self) -> None:
-        if not self._announced:
-            self._announced = True
-            self._put(("begin", self._representation))
-
-    def fail(self, error: BaseException) -> None:
-        self._put(("error", error))
-
-    def _put(self, event: Event) -> None:
-        while True:
-            if self.cancelled.is_set():
-                raise _Cancelled()
-            try:
-                self.events.put(event, timeout=POLL_SECONDS)
-                return
-            except queue.Full:
-                continue
-
-    # -- request side ----------------------------------------------------------------------
-    def cancel(self) -> bool:
-        """Give up on the job; False if it had already committed its write (it then completes)."""
-        with self._commit_lock:
-            if self.committed:
-                return False
-            self.cancelled.set()
-            return True
-
-
-Job = Callable[[Channel], None]
 
 
 @dataclass
@@ -400,13 +293,13 @@ class QueryRunner:
         try:
             job(channel)
             channel.finish()
-        except _Cancelled:
+        except Cancelled:
             pass
         except BaseException as error:  # noqa: BLE001 - every failure goes back to the request
             _detach(error)
             try:
                 channel.fail(error)
-            except _Cancelled:
+            except Cancelled:
                 pass
         finally:
             executor.current = None

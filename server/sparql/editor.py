@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from flask import (
     Blueprint,
-    Request,
     Response,
     current_app,
     jsonify,
@@ -23,6 +22,7 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from werkzeug.wrappers import Request
 
 from kg.core.vocab import PREFIXES
 from kg.publish.dataset import DESCRIPTION_PREFIXES
@@ -157,6 +157,13 @@ def editor_page() -> Response:
     response = Response(body, content_type="text/html; charset=utf-8")
     response.vary.add("Accept")
     return response
+
+
+@bp.route("/sparql", methods=["GET"])
+@bp.route("/sparql/", methods=["GET"])
+def sparql_editor() -> Response:
+    """A browser opening /sparql itself: the endpoint (``server.sparql.endpoint``) leaves it to this view."""
+    return editor_page()
 
 
 @bp.route("/", methods=["GET"])

@@ -20,7 +20,7 @@ from kg.store import Store
 from server.http.errors import MalformedRequestError, UnsupportedContentTypeError
 from server.http.negotiation import Preferences, QueryForm
 from server.http.representations import READABLE_GRAPHS
-from server.runtime.query_runner import Channel
+from server.runtime.channel import Channel
 from server.runtime.services import services
 from server.sparql.text import check_nesting
 from server.sparql.update import authorize, write_job

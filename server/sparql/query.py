@@ -1,20 +1,10 @@
-"""A protocol query without the web framework: the request value, the job, the answer and its headers.
-
-Two front ends answer ``/sparql`` queries: the Flask view (``server.sparql.protocol``), which reads
-every request the protocol allows and turns failures into 4xx/5xx, and the lean path in
-front of it (``server.sparql.fast_path``), which evaluates plain requests without Flask. Both go
-through this module, so a query is checked, cached, evaluated and described by one piece of
-code whichever front end took it:
+"""A protocol query: the request value, the job on the executor thread, the answer and its headers.
 
 * :func:`answer`: the build's result cache, else a job on the executor thread
   (``server.runtime.query_runner``), whose small complete answers are then cached;
 * :func:`answer_headers`: the headers the answer itself decides (type, length, validators,
-  truncation); what the app adds on top (``Vary``, CORS) is the app's.
-
-When the lean path has evaluated a query but cannot finish the answer itself (it failed, or
-it streams), it hands the outcome to the Flask view as :class:`Evaluated` in the WSGI
-environ (``EVALUATED``), so the query never runs twice and errors still become HTTP in
-one place (``server.http.errors``).
+  truncation); ``Vary``, CORS and compression are added around it (``server.sparql.endpoint``,
+  ``server.http.cors_compression``).
 """
 
 from __future__ import annotations
@@ -23,11 +13,12 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from server.http.caching import CACHE_CONTROL, fixed_by_build
+from server.http.caching import fixed_by_build
 from server.http.errors import MalformedRequestError, QuerySyntaxError
 from server.http.negotiation import Preferences, QueryForm
 from server.http.representations import Representation
-from server.runtime.query_runner import Channel, Job, ResultStream
+from server.runtime.channel import Channel, Job
+from server.runtime.query_runner import ResultStream
 from server.runtime.services import Services
 from server.runtime.store_provider import StoreHandle
 from server.sparql.capped_results import take, truncation_headers, write_solutions
@@ -37,7 +28,6 @@ from server.sparql.text import check_nesting, names_dataset
 
 FORM = "application/x-www-form-urlencoded"  # the two bodies a query may come in (SPARQL 1.1 Protocol)
 SPARQL_QUERY = "application/sparql-query"
-EVALUATED = "metiers_kg.evaluated"  # environ key: an Evaluated handed from the lean path to the view
 
 
 @dataclass(frozen=True)
@@ -77,25 +67,8 @@ class Answer:
     kept: bool = False  # a complete answer the build fixes: cached, and safe to replay
 
 
-@dataclass(frozen=True)
-class Evaluated:
-    """A query the lean path evaluated, handed to the Flask view to finish: its outcome, the build
-    it was evaluated on (the view labels the answer with that build's validators, even if
-    another build has become current since)."""
-
-    outcome: Answer | BaseException
-    handle: StoreHandle
-
-    def result(self) -> Answer:
-        if isinstance(self.outcome, BaseException):
-            raise self.outcome
-        return self.outcome
-
-
-def answer(found: Services, handle: StoreHandle, parsed: SparqlRequest, evaluated: Evaluated | None = None) -> Answer:
-    """The build's cached answer, or a fresh evaluation (``evaluated``'s, if the lean path made it)."""
-    if evaluated is not None:
-        return evaluated.result()
+def answer(found: Services, handle: StoreHandle, parsed: SparqlRequest) -> Answer:
+    """The build's cached answer, or a fresh evaluation."""
     key = parsed.cache_key
     hit = handle.results.get(key)
     if hit is not None:  # a query the checks below let through before, on this build
@@ -114,16 +87,11 @@ def answer(found: Services, handle: StoreHandle, parsed: SparqlRequest, evaluate
 
 
 def answer_headers(head: Head, length: int | None, validators: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The headers the answer decides, in the order the view sends them (``length``: None when streamed)."""
+    """The headers the answer decides, in the order they are sent (``length``: None when streamed)."""
     headers = [("Content-Type", head.representation.content_type)]
     if length is not None:
         headers.append(("Content-Length", str(length)))
     return headers + validators + list(head.headers)
-
-
-def validator_headers(etag: str, http_date: str) -> list[tuple[str, str]]:
-    """Every answer of a build carries its validators (``server.http.caching``)."""
-    return [("ETag", etag), ("Last-Modified", http_date), ("Cache-Control", CACHE_CONTROL)]
 
 
 def make_job(handle: StoreHandle, parsed: SparqlRequest, base_iri: str, max_rows: int = 0) -> Job:

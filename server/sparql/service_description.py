@@ -21,7 +21,7 @@ from kg.core.vocab import ENTAILMENT, FORMATS, SD, VOID, XSD
 from server.config import ServerConfig
 from server.http.negotiation import Preferences, QueryForm
 from server.http.representations import RDF, RESULTS
-from server.runtime.query_runner import Channel, Job
+from server.runtime.channel import Channel, Job
 from server.runtime.store_provider import StoreHandle
 
 RDF_TYPE = ox.NamedNode(str(vocab.RDF.type))

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from flask import Request
+from werkzeug.wrappers import Request
 
 from kg.store import Store, revise_current
 from server.config import BEARER_TOKEN, ServerConfig
@@ -40,7 +40,7 @@ from server.http.errors import (
     UpdateFailedError,
     UpdateRefusedError,
 )
-from server.runtime.query_runner import Channel, Job
+from server.runtime.channel import Channel, Job
 from server.sparql.service_guard import check_calls
 from server.sparql.syntax_errors import explain
 from server.sparql.text import add_using, check_nesting, has_own_dataset, service_targets

@@ -242,8 +242,12 @@ def test_name_index_written_beside_the_alignment_is_the_index_of_the_whole_store
     must give no name, so the index is the same as one written from the finished store."""
     from kg.build_records import INDEX_DIR
     from kg.search.index import ENTITIES_FILE, write_index
+    from kg.search.name_rows import NAMES_FILE
 
     store = Store.open_current(built_store)
     again = write_index(store, tmp_path / "index")
-    built = (Path(store.path) / INDEX_DIR / ENTITIES_FILE).read_bytes()
-    assert (tmp_path / "index" / ENTITIES_FILE).read_bytes() == built and again > 0
+    for table in (ENTITIES_FILE, NAMES_FILE):
+        built = (Path(store.path) / INDEX_DIR / table).read_bytes()
+        assert (tmp_path / "index" / table).read_bytes() == built and again > 0, table
+    names = (tmp_path / "index" / NAMES_FILE).read_text(encoding="utf-8").split("\n")
+    assert len(names) == again  # one line per indexed name

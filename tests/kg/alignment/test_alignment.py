@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
-from kg.alignment.align import _lexical_match, derive_isco
+import pytest
+
+from kg.alignment.align import derive_isco, lexical_match
 from kg.alignment.digest import Subject
 from kg.alignment.model import (
     BROAD,
@@ -62,9 +65,9 @@ def test_a_rejected_homonym_is_kept_for_audit_but_asserts_nothing(seed_alignment
 
 
 def test_the_matcher_is_strict() -> None:
-    assert _lexical_match(_subject("Urbaniste"), IRIS, None) is None  # one word: homonyms across sectors
-    assert _lexical_match(_subject("Plombier chauffagiste de nuit"), IRIS, None) is None  # no equal title
-    found = _lexical_match(_subject("Administrateur de bases de données"), IRIS, None)
+    assert lexical_match(_subject("Urbaniste"), IRIS, None) is None  # one word: homonyms across sectors
+    assert lexical_match(_subject("Plombier chauffagiste de nuit"), IRIS, None) is None  # no equal title
+    found = lexical_match(_subject("Administrateur de bases de données"), IRIS, None)
     assert found is not None and found.object_label == "database administrator"
     assert (found.predicate, found.justification, found.confidence) == (CLOSE, LEXICAL, 0.8)
     assert "unreviewed" in found.comment and found.tool
@@ -201,3 +204,45 @@ def test_skills_get_scored_rome_candidates_and_strict_matches(seed_alignment) ->
     assert all(0.5 <= c.score <= 1.0 and "~ ROME fr pref" in c.evidence for cs in found.values() for c in cs)
     kinds = {("competence" in c.object, s.kind) for s in skills for c in found[s.iri]}
     assert kinds == {(True, "savoir-faire"), (False, "connaissance")}
+
+
+def test_reviewed_rome_skill_decisions_replace_the_matcher(seed_digests, seed_alignment) -> None:
+    """A reviewer's ROME decisions on a skill (the curation file, as for ESCO) replace its automatic
+    match: a rejected closeMatch stays as a negative mapping, an accepted candidate is asserted;
+    the other skills keep theirs, and candidates.tsv shows the decisions."""
+    from kg.alignment.curation import CurationError, parse_curation
+    from kg.alignment.rome_skills import ROME_SKILL_TARGET, rome_skill_candidates
+    from kg.alignment.workflow import candidates_tsv
+    from tests.kg.alignment.test_curation import HEADER_AND_COLUMNS
+
+    automatic = {m.subject_label: m for m in seed_alignment.mappings if m.target == ROME_SKILL_TARGET}
+    rejected = automatic["Conduite de réunion"]
+    skill = next(
+        s for s in seed_alignment.subjects.values() if s.kind == "savoir-faire" and rome_skill_candidates(s, BASE)
+    )
+    accepted = rome_skill_candidates(skill, BASE)[0].object
+
+    def curie(iri: str) -> str:
+        return "kg:" + iri[len(BASE) :]
+
+    rows = [
+        f"{curie(rejected.subject)}\tConduite de réunion\tskos:closeMatch\tNot\t{curie(rejected.object)}\t\t"
+        "semapv:ManualMappingCuration\t0.9\tmkgagent:reviewer\tA reviewer\t2026-01-31\tnot the same, say",
+        f"{curie(skill.iri)}\t{skill.label}\tskos:closeMatch\t\t{curie(accepted)}\t\t"
+        "semapv:ManualMappingCuration\t0.7\tmkgagent:reviewer\tA reviewer\t2026-01-31\tthe same work",
+    ]
+    reviewed = parse_curation(HEADER_AND_COLUMNS + "\n" + "\n".join(rows) + "\n", Path("curation.sssom.tsv"))
+    alignment = align_corpus(seed_digests, Iris(BASE), reviewed)
+    links = {(m.subject, m.object): m for m in alignment.mappings if m.target == ROME_SKILL_TARGET}
+    assert links[(rejected.subject, rejected.object)].negated
+    assert links[(rejected.subject, rejected.object)].justification == MANUAL
+    assert not links[(skill.iri, accepted)].negated and links[(skill.iri, accepted)].object_label
+    assert len(links) == len(automatic) + 1  # the eight other automatic matches stay
+    rows_out = [line.split("\t") for line in candidates_tsv(alignment, Iris(BASE)).splitlines()]
+    decided = {r[8] for r in rows_out if r[0] == curie(skill.iri) and r[4] == curie(accepted)}
+    assert decided == {"reviewed: closeMatch"}
+    with pytest.raises(CurationError, match=r"curation.sssom.tsv:\d+: object_id 'kg:rome/competence/x1' is not"):
+        parse_curation(
+            HEADER_AND_COLUMNS + "\n" + rows[1].replace(curie(accepted), "kg:rome/competence/x1") + "\n",
+            Path("curation.sssom.tsv"),
+        )

@@ -123,3 +123,24 @@ def test_a_match_needs_a_high_score_and_a_clear_lead() -> None:
     assert is_match([100.0]) and is_match([100.0, 85.0])
     assert not is_match([100.0, 98.0]) and not is_match([MATCH_MIN - 1]) and not is_match([])
     assert is_match([MATCH_MIN, MATCH_MIN - MATCH_GAP]) and not is_match([MATCH_MIN, MATCH_MIN - MATCH_GAP + 1])
+
+
+def test_an_index_without_its_table_of_names_answers_the_same(
+    built_store: Path, index: SearchIndex, tmp_path: Path
+) -> None:
+    """A search reads its hits' names from names.tsv; an index written before that table (its documents
+    hold the names too) must give the same answers, features and all."""
+    import shutil
+
+    from kg.search.name_rows import NAMES_FILE
+
+    older = tmp_path / "index"
+    shutil.copytree(current_build(built_store) / INDEX_DIR, older)
+    (older / NAMES_FILE).unlink()
+    without = SearchIndex(older)
+    queries = ["Exploitante informatique", "vendeur en boulangerie", "DRH", "Infirmier de bloc", "tech support"]
+    for query in queries:
+        for types in (("RomeFiche", "RomeAppellation"), ("EscoOccupation",), ()):
+            assert without.search(query, types, 10) == index.search(query, types, 10), (query, types)
+    assert without.suggest("infirm", ("RomeAppellation",)) == index.suggest("infirm", ("RomeAppellation",))
+    assert without.search("Exploitante informatique", ("RomeFiche",))[0].id == "https://w3id.org/metiers-kg/rome/M1810"

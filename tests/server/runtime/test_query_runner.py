@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from server.http.errors import QuerySyntaxError, QueryTimeoutError
-from server.runtime.query_runner import Channel, QueryRunner
+from server.runtime.channel import Channel
+from server.runtime.query_runner import QueryRunner
 from tests.server.conftest import BOUNDED_RUNAWAY_QUERY, ExitRecorder
 
 pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")

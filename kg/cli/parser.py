@@ -1,14 +1,15 @@
-"""``metiers-kg`` command line: parse arguments, call the pipeline, exit 0 or 1 (reason on stderr)."""
+"""The ``metiers-kg`` command line's arguments: one parser, a function per sub-command."""
 
 from __future__ import annotations
 
 import argparse
 import os
-import sys
+from collections.abc import Callable
+from dataclasses import Field
 from pathlib import Path
+from typing import Any
 
 from kg import __version__
-from kg.core.errors import DocumentsRejectedError, MetiersKgError, ValidationError
 from kg.core.vocab import DEFAULT_BASE_IRI
 
 DESCRIPTION = """\
@@ -53,11 +54,16 @@ def _env(name: str, default: str | None = None) -> str | None:
     return os.environ.get(f"METIERS_KG_{name}", default)
 
 
+def _store_path() -> Path:
+    """The store directory: METIERS_KG_STORE, else the default."""
+    return Path(os.environ.get("METIERS_KG_STORE", DEFAULT_STORE))
+
+
 def _store_option(command: argparse.ArgumentParser, what: str) -> None:
     command.add_argument(
         "--store",
         type=Path,
-        default=Path(_env("STORE", DEFAULT_STORE)),
+        default=_store_path(),
         metavar="PATH",
         help=f"the store directory {what} (METIERS_KG_STORE)",
     )
@@ -68,6 +74,7 @@ def _base_option(command: argparse.ArgumentParser, default: str | None, what: st
 
 
 def make_parser() -> argparse.ArgumentParser:
+    """The ``metiers-kg`` parser: one sub-command each, built by the functions below."""
     from server.config import ServerConfig
 
     served = ServerConfig.__dataclass_fields__
@@ -84,6 +91,18 @@ def make_parser() -> argparse.ArgumentParser:
             formatter_class=_Help,
         )
 
+    _build_command(command)
+    _validate_command(command)
+    _load_command(command)
+    _dump_command(command)
+    _serve_command(command, served)
+    _match_command(command)
+    _report_command(command)
+    _align_command(command)
+    return parser
+
+
+def _build_command(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
     build = command("build", "parse, map and validate every document of DIR, then write a new store atomically")
     build.add_argument(
         "--seeds",
@@ -124,15 +143,21 @@ def make_parser() -> argparse.ArgumentParser:
         "produces one of them stops, naming them",
     )
 
+
+def _validate_command(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
     validate = command("validate", "parse, map and SHACL-validate files; print the report, write nothing")
     validate.add_argument("files", type=Path, nargs="+", metavar="FILE", help="source documents to check")
     _base_option(validate, _env("BASE_IRI", DEFAULT_BASE_IRI), "base of the IRIs minted while checking")
 
+
+def _load_command(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
     load = command("load", "add RDF files (format from the extension) to a named graph, in a new build")
     _store_option(load, "to add to (created if missing)")
     load.add_argument("--graph", required=True, metavar="IRI", help="the named graph the files go to")
     load.add_argument("files", type=Path, nargs="+", metavar="FILE", help="RDF files: .ttl .nt .nq .trig .rdf .jsonld…")
 
+
+def _dump_command(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
     dump = command("dump", "deterministic serialisation of the store (byte-identical for the same store)")
     _store_option(dump, "to read")
     dump.add_argument(
@@ -155,6 +180,8 @@ def make_parser() -> argparse.ArgumentParser:
         "with 'all': the base the VoID description's URLs are under (default: the one the store was built with)",
     )
 
+
+def _serve_command(command: Callable[[str, str], argparse.ArgumentParser], served: dict[str, Field[Any]]) -> None:
     serve = command("serve", "serve the store read-only over SPARQL 1.1, with linked-data pages (granian)")
     serve.add_argument(
         "--store",
@@ -183,6 +210,11 @@ def make_parser() -> argparse.ArgumentParser:
         help="base of the dataset's IRIs (METIERS_KG_BASE_IRI; default: the one the store was "
         "built with; a different one is refused)",
     )
+    _serve_policy(serve, served)
+
+
+def _serve_policy(serve: argparse.ArgumentParser, served: dict[str, Field[Any]]) -> None:
+    """What the server allows: time, memory and rows, writes, proxies, browsers, SERVICE calls."""
     serve.add_argument(
         "--query-timeout",
         type=float,
@@ -254,6 +286,8 @@ def make_parser() -> argparse.ArgumentParser:
         help="SPARQL endpoint that SERVICE may call (repeatable; METIERS_KG_SERVICE_ALLOW; default: none)",
     )
 
+
+def _match_command(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
     match = command(
         "match", "add ROME code and title, appellation, ESCO occupation, ISCO group and scores to a CSV of job titles"
     )
@@ -272,7 +306,7 @@ def make_parser() -> argparse.ArgumentParser:
     match.add_argument(
         "--store",
         type=Path,
-        default=Path(_env("STORE", DEFAULT_STORE)),
+        default=_store_path(),
         metavar="PATH",
         help="the store whose current build's name index is used (METIERS_KG_STORE)",
     )
@@ -283,6 +317,8 @@ def make_parser() -> argparse.ArgumentParser:
         "--progress", action="store_true", help="show the progress bar on stderr even when it is not a terminal"
     )
 
+
+def _report_command(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
     report = command("report", "coverage of the alignment, computed by SPARQL over the store")
     _store_option(report, "to read")
     report.add_argument("--format", choices=["text", "json"], default="text", help="how to print the report")
@@ -290,6 +326,8 @@ def make_parser() -> argparse.ArgumentParser:
         "--sssom", type=Path, default=None, metavar="FILE", help="also write the store's mappings as an SSSOM TSV file"
     )
 
+
+def _align_command(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
     align = command("align", "write ESCO candidates for review and the SSSOM mapping set of DIR")
     align.add_argument("--seeds", type=Path, required=True, metavar="DIR", help="the folder of source documents")
     align.add_argument(
@@ -300,183 +338,3 @@ def make_parser() -> argparse.ArgumentParser:
         help="where candidates.tsv and mappings.sssom.tsv are written",
     )
     _base_option(align, _env("BASE_IRI", DEFAULT_BASE_IRI), "base of the IRIs in the mapping set")
-    return parser
-
-
-def run_report(args: argparse.Namespace) -> int:
-    from kg.publish.report import quality_report, render_text
-    from kg.store import Store
-
-    store = Store.open_current(args.store)
-    result = quality_report(store)
-    print(result.to_json() if args.format == "json" else render_text(result), end="")
-    if args.sssom is not None:
-        from kg.alignment.sssom import mappings_from_store, sssom_tsv
-
-        args.sssom.write_text(sssom_tsv(mappings_from_store(store)), encoding="utf-8")
-    return 0
-
-
-def run_align(args: argparse.Namespace) -> int:
-    from kg.alignment.workflow import run_align as align
-
-    candidates, sssom, alignment = align(args.seeds, args.output_dir, args.base_iri)
-    print(f"wrote {candidates} and {sssom} ({len(alignment.mappings)} mappings)", file=sys.stderr)
-    return 0
-
-
-def run_build(args: argparse.Namespace) -> int:
-    from kg.build import build
-
-    result = build(
-        args.seeds,
-        args.store,
-        args.base_iri,
-        rome=args.rome,
-        keep_going=args.keep_going,
-        discard_updates=args.discard_updates,
-    )
-    for skipped, original in result.duplicates:
-        print(f"{skipped}: skipped, byte-identical to {original}", file=sys.stderr)
-    if not os.environ.get("SOURCE_DATE_EPOCH"):
-        print(
-            "note: SOURCE_DATE_EPOCH is not set, so the graph has no build date (make run sets it from "
-            "the last commit of seeds/; see metiers-kg --help)",
-            file=sys.stderr,
-        )
-    print(
-        f"built {args.store}: {result.documents} documents, {result.graphs} named graphs, "
-        f"{result.quads} quads; {result.report}",
-        file=sys.stderr,
-    )
-    report = "".join(f"{rejection}\n" for rejection in result.rejections)
-    if args.rejections is not None:
-        args.rejections.write_text(report, encoding="utf-8")
-    if not result.rejections:
-        return 0
-    print(f"left out {len(result.rejections)} document(s) (rejection report):\n{report}", end="", file=sys.stderr)
-    return EXIT_REJECTED
-
-
-def run_validate(args: argparse.Namespace) -> int:
-    from kg.build import check
-
-    report = check(list(args.files), args.base_iri)
-    print(report)
-    return 1 if report.violations else 0
-
-
-def run_load(args: argparse.Namespace) -> int:
-    from kg.loading import load_files
-
-    count = load_files(args.store, args.graph, list(args.files))
-    print(f"loaded {len(args.files)} file(s) into <{args.graph}>; the store now holds {count} quads", file=sys.stderr)
-    return 0
-
-
-def run_dump(args: argparse.Namespace) -> int:
-    from kg.publish.dumps import write_dump
-    from kg.store import Store
-
-    if args.format == "all":
-        from kg.publish.dumps import default_dump_directory, dumps_lock, write_dump_set
-        from kg.store import settle_base_iri
-
-        base_iri = settle_base_iri(args.store, args.base_iri, DEFAULT_BASE_IRI)
-        output = args.output or default_dump_directory(args.store)
-        with dumps_lock(output.parent):
-            dump_set = write_dump_set(Store.open_current(args.store), output, base_iri)
-        print(f"wrote {len(dump_set.names())} files to {output} (version {dump_set.version})", file=sys.stderr)
-        return 0
-    if args.output is None:
-        raise ValueError(f"--output FILE is required with --format {args.format}")
-    size = write_dump(Store.open_current(args.store), args.format, args.output)
-    print(f"wrote {args.output} ({size} bytes)", file=sys.stderr)
-    return 0
-
-
-def run_match(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
-    from kg.search.index import store_index
-    from kg.search.match import default_workers, match_titles, read_table, titles_of, write_table
-
-    name = str(args.file) if args.file else "<stdin>"
-    data = args.file.read_bytes() if args.file else sys.stdin.buffer.read()
-    table = read_table(data, name, args.column)
-    directory = store_index(args.store)
-    titles = list(titles_of(table, args.column))
-    with tqdm(
-        total=len(set(titles)), unit=" titles", file=sys.stderr, disable=not (args.progress or sys.stderr.isatty())
-    ) as bar:
-        results = match_titles(directory, titles, args.workers or default_workers(), bar.update)
-    if args.output is None:
-        write_table(table, args.column, results, sys.stdout)
-    else:
-        with open(args.output, "w", encoding="utf-8", newline="") as out:
-            write_table(table, args.column, results, out)
-    return 0
-
-
-def run_serve(args: argparse.Namespace) -> int:
-    from server.config import ServerConfig
-    from server.wsgi import serve
-
-    overrides = {
-        key: value
-        for key, value in {
-            "store_dir": args.store,
-            "host": args.host,
-            "port": args.port,
-            "base_iri": args.base_iri,
-            "query_timeout": args.query_timeout,
-            "workers": args.workers,
-            "threads": args.threads,
-            "max_worker_memory": args.max_worker_memory,
-            "max_rows": args.max_rows,
-            "update_token": args.update_token,
-            "open_update": args.open_update,
-            "public_url": args.public_url,
-            "cors_origins": args.cors_origin,
-            "service_allowlist": args.service_allow,
-        }.items()
-        if value is not None
-    }
-    serve(ServerConfig.from_env(**overrides))
-    return 0
-
-
-COMMANDS = {
-    "build": run_build,
-    "validate": run_validate,
-    "load": run_load,
-    "dump": run_dump,
-    "serve": run_serve,
-    "report": run_report,
-    "align": run_align,
-    "match": run_match,
-}
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = make_parser().parse_args(argv)
-    try:
-        return COMMANDS[args.command](args)
-    except DocumentsRejectedError as error:
-        print(f"metiers-kg {args.command}: {error}", file=sys.stderr)
-        return 1
-    except ValidationError as error:
-        print(
-            f"metiers-kg {args.command}: the graph does not conform to the shapes; nothing was written\n{error}",
-            file=sys.stderr,
-        )
-        return 1
-    except (MetiersKgError, ValueError) as error:
-        print(f"metiers-kg {args.command}: error: {error}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,6 +1,6 @@
-"""The lean path for repeated /sparql queries (server.sparql.fast_path), and worker replacement, on a real server.
+"""Replayed /sparql answers (server.sparql.endpoint), and worker replacement, on a real server.
 
-A replayed answer must be the answer Flask gave, byte for byte and header for header, for
+A replayed answer must be the answer first given, byte for byte and header for header, for
 every variant a client can send (GET, HEAD, POST form, POST query, Accept, Accept-Encoding,
 Origin, revalidation); nothing else may ever be replayed (updates, volatile queries, an old
 build's answers).
