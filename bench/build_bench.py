@@ -13,7 +13,9 @@ and the peak of the whole process tree (the build and its worker processes, samp
 from __future__ import annotations
 
 import argparse
+import ctypes
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -78,13 +80,48 @@ class BuildRun:
     largest_rss_mib: float  # the largest single process (getrusage of the children)
     tree_peak_mib: float  # the whole process tree, sampled every 0.1 s
     stderr: str
+    cpu: float = 0.0  # user + sys of the whole process tree (every descendant reaped: exact)
 
 
-def timed_build(arguments: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> BuildRun:
-    """``metiers-kg build ARGUMENTS`` in a fresh process: wall time, exit code, peak memory and stderr."""
+_PR_SET_CHILD_SUBREAPER = 36
+
+
+def _become_subreaper() -> None:
+    """Orphaned descendants (the forkserver, once the build exits) are reparented to us and reaped here,
+    so RUSAGE_CHILDREN counts the CPU of the whole tree."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _reap_all() -> None:
+    while True:
+        try:
+            os.wait()
+        except ChildProcessError:
+            return
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed_build(
+    arguments: list[str], env: dict[str, str] | None = None, cwd: Path | None = None, python: str | None = None
+) -> BuildRun:
+    """``metiers-kg build ARGUMENTS`` in a fresh process (of ``python``, default this one): wall time,
+    CPU of the process tree, exit code, peak memory and stderr."""
+    _become_subreaper()
+    cpu_before = _children_cpu()
     start = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "build", *arguments], stderr=subprocess.PIPE, text=True, env=env, cwd=cwd
+        [python or sys.executable, "-m", "kg.cli", "build", *arguments],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=cwd,
     )
     peak, done = [0.0], threading.Event()
     sampler = threading.Thread(target=_sample_peak, args=(process.pid, peak, done), daemon=True)
@@ -94,7 +131,10 @@ def timed_build(arguments: list[str], env: dict[str, str] | None = None, cwd: Pa
     sampler.join()
     elapsed = time.perf_counter() - start
     stderr = process.stderr.read() if process.stderr else ""
-    return BuildRun(elapsed, os.waitstatus_to_exitcode(status), usage.ru_maxrss / 1024, peak[0], stderr)
+    _reap_all()
+    process.returncode = os.waitstatus_to_exitcode(status)  # reaped above: Popen must not wait again
+    cpu = _children_cpu() - cpu_before
+    return BuildRun(elapsed, os.waitstatus_to_exitcode(status), usage.ru_maxrss / 1024, peak[0], stderr, cpu)
 
 
 def main() -> None:

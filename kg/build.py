@@ -17,12 +17,13 @@ import multiprocessing
 import os
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, islice
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import pyoxigraph as ox
 
@@ -32,6 +33,8 @@ from kg.core.errors import DocumentsRejectedError, SourceError
 from kg.mapping import Iris, MappedGraph, reference_graphs, to_graph
 from kg.rome_stage import cache_directory, cached_quads, prepared_rome
 from kg.search import INDEX_DIR, write_index
+from kg.search.names import build_rows
+from kg.search.rome_names import describes_rome, prepare_rows, write_merged_index
 from kg.sources import list_documents, parse
 from kg.store import Store, carry_written, new_build, to_oxigraph_quads
 from kg.validation.graph import validation_graph
@@ -61,6 +64,7 @@ class CheckedGraph:
     nquads: bytes
     quads: int
     digest: Digest | None = None
+    describes_rome: bool = False  # says something the name index's ROME queries read (kg.search.rome_names)
 
 
 @dataclass(frozen=True)
@@ -125,14 +129,18 @@ def check_batch(
         graphs, report, refused = _without_invalid(references, graphs, report)
         rejections += refused
     # The ROME fiche hierarchy is validated with the batch but written by the ROME stage (kg.rome_stage).
-    checked = [_checked(m, None) for m in (references if with_references else []) if m.graph != iris.graph("rome")]
-    checked += [_checked(g, digest(g)) for g in graphs]
+    checked = [
+        _checked(m, None, base_iri) for m in (references if with_references else []) if m.graph != iris.graph("rome")
+    ]
+    checked += [_checked(g, digest(g), base_iri) for g in graphs]
     return CheckedBatch(graphs=tuple(checked), report=report, rejections=tuple(rejections))
 
 
-def _checked(mapped: MappedGraph, summary: Digest | None) -> CheckedGraph:
+def _checked(mapped: MappedGraph, summary: Digest | None, base_iri: str) -> CheckedGraph:
     nquads = ox.serialize(to_oxigraph_quads(mapped.graph, mapped.triples), format=ox.RdfFormat.N_QUADS)
-    return CheckedGraph(str(mapped.graph), mapped.source, nquads, len(mapped.triples), summary)
+    return CheckedGraph(
+        str(mapped.graph), mapped.source, nquads, len(mapped.triples), summary, describes_rome(mapped.triples, base_iri)
+    )
 
 
 def batch_plan(weights: list[int], workers: int, batch_size: int = BATCH_SIZE) -> list[int]:
@@ -190,12 +198,17 @@ def checked_batches(
     workers: int | None = None,
     keep_going: bool = False,
     rome: Path | None = None,
+    parent_busy: bool = False,
 ) -> Iterator[CheckedBatch]:
-    """Yield every batch's result in document order; the reference graphs come with the first."""
+    """Yield every batch's result in document order; the reference graphs come with the first.
+
+    ``parent_busy``: the calling process has work of its own meanwhile (a build's alignment tables), so
+    even a single batch goes to a worker process when there is more than one core."""
     workers = workers or os.cpu_count() or 1
     batches = list(_batches(paths, batch_plan([_weight(p) for p in paths], workers, batch_size)))
+    spare_core = parent_busy and workers > 1
     workers = min(workers, len(batches))
-    if workers > 1:
+    if workers > 1 or spare_core:
         yield from _run_in_processes(batches, base_iri, workers, keep_going, rome)
     else:
         yield from (check_batch(batch, base_iri, index == 0, keep_going, rome) for index, batch in enumerate(batches))
@@ -216,13 +229,17 @@ def accept(batch: CheckedBatch, seen: dict[str, Path]) -> tuple[list[CheckedGrap
     return kept, rejected
 
 
+def _context() -> multiprocessing.context.BaseContext:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["kg.build"])
+    return context
+
+
 def _run_in_processes(
     batches: list[list[Path]], base_iri: str, workers: int, keep_going: bool = False, rome: Path | None = None
 ) -> Iterator[CheckedBatch]:
     """Results in order, with at most two batches per worker in flight (bounded memory)."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["kg.build"])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
         pending: deque[Future[CheckedBatch]] = deque()
         queued = iter(enumerate(batches))
         try:
@@ -319,14 +336,16 @@ def build(
     paths, duplicates = unique_documents([p for d in directories for p in list_documents(Path(d))])
     rome = Path(rome) if rome is not None else None
     rome_database = prepared_rome(rome, base_iri, cache_directory(store_dir))  # cached by content
+    rome_names = _Task("rome-names", prepare_rows, rome_database, base_iri)  # once per export, then cached
     reports, rejections, digests = [], [], []
+    describe_rome = False
     quads, graph_count = cached_quads(rome_database), 2  # the ROME graphs
     seen: dict[str, Path] = {}
     # The parent mostly waits on its workers: load the alignment's tables meanwhile (GIL-free waits).
     preparing = threading.Thread(target=prepare, args=(base_iri, rome), name="alignment-tables", daemon=True)
     preparing.start()
     with new_build(store_dir, info={"base_iri": base_iri}, start_from=rome_database) as store:  # base: for serve, dump
-        for batch in checked_batches(paths, base_iri, batch_size, workers, keep_going, rome):
+        for batch in checked_batches(paths, base_iri, batch_size, workers, keep_going, rome, parent_busy=True):
             kept, rejected = accept(batch, seen)
             rejections += rejected
             reports.append(batch.report)
@@ -338,11 +357,21 @@ def build(
             quads += sum(g.quads for g in kept)
             graph_count += len(kept)
             digests.extend(g.digest for g in kept if g.digest is not None)
+            describe_rome = describe_rome or any(g.describes_rome for g in kept)
         if not keep_going:
             _refuse(rejections, merge_reports(reports))
         preparing.join()
+        cut = rome_names.result() and not describe_rome  # the name index may take ROME's part from the cache
         quads, graph_count, report = _finish(
-            store, store_dir, Iris(base_iri), digests, reports, rejections, discard_updates, rome, (quads, graph_count)
+            store,
+            store_dir,
+            Iris(base_iri),
+            digests,
+            (reports, rejections),
+            discard_updates,
+            rome,
+            (quads, graph_count),
+            rome_database if cut else None,
         )
     return BuildResult(
         documents=len(paths),
@@ -359,11 +388,11 @@ def _finish(
     store_dir: Path,
     iris: Iris,
     digests: list[Digest],
-    reports: list[Report],
-    rejections: list[Rejection],
+    checks: tuple[list[Report], list[Rejection]],
     discard_updates: bool,
     rome: Path | None,
     counts: tuple[int, int],
+    rome_names: Path | None,
 ) -> tuple[int, int, Report]:
     """The corpus-wide stages, once every document is in: alignment, warnings, carried graphs, name index.
 
@@ -371,23 +400,28 @@ def _finish(
     fiches and appellations; the graphs made here (mappings, ESCO concepts, formations' métiers,
     validation) give none (tests/kg/test_build.py checks that the index is the one of the whole
     store). So it is written in a thread while the alignment runs: its queries run in Oxigraph,
-    outside the GIL, on the core the alignment leaves free.
+    outside the GIL, on the core the alignment leaves free. Unless a graph of this build (carried ones
+    included) could change them, ROME's names are those cached beside the ROME database ``rome_names``
+    (kg.search.rome_names): then only the documents' queries run on the store, and the index is written
+    in a process of its own, in parallel with the alignment.
     """
+    reports, rejections = checks
     quads, graph_count = counts
     made_here = alignment_graph_names(digests, iris) | {str(iris.graph("validation"))}
     carried = carry_written(store_dir, store, {g.value for g in store.named_graphs()} | made_here, discard_updates)
-    indexing = _Indexing(store)
+    indexing = _Indexing(store, None if carried else rome_names, iris.base)
     try:
         aligned, alignment_report = check_alignment(digests, iris.base, rome)
         alignment_report.raise_if_invalid()
+        report = merge_reports([*reports, alignment_report])
+        rejections.sort(key=_rejection_order)
+        # The SHACL results that do not stop a build (warnings) and the documents left out are
+        # kept in the store, for the quality report.
+        extra = aligned + [validation_graph(report, iris, rejections)]
+        store.bulk_add(chain.from_iterable(to_oxigraph_quads(m.graph, m.triples) for m in extra))
+        store.flush()  # the final compaction, while the index is still being written
     finally:
-        indexing.join()
-    report = merge_reports([*reports, alignment_report])
-    rejections.sort(key=_rejection_order)
-    # The SHACL results that do not stop a build (warnings) and the documents left out are
-    # kept in the store, for the quality report.
-    extra = aligned + [validation_graph(report, iris, rejections)]
-    store.bulk_add(chain.from_iterable(to_oxigraph_quads(m.graph, m.triples) for m in extra))
+        indexing.result()
     quads += sum(len(m.triples) for m in extra)
     graph_count += len(extra)
     if carried:
@@ -396,22 +430,52 @@ def _finish(
     return quads, graph_count, report
 
 
-class _Indexing(threading.Thread):
-    """``write_index`` of the new build, in a thread; ``join`` re-raises what it raised."""
+T = TypeVar("T")
 
-    def __init__(self, store: Store) -> None:
-        super().__init__(name="name-index", daemon=True)
-        self.store = store
+
+class _Task(threading.Thread, Generic[T]):
+    """``function(*arguments)`` in a thread, started at once; ``result`` waits for it and re-raises what it raised."""
+
+    def __init__(self, name: str, function: Callable[..., T], *arguments: object) -> None:
+        super().__init__(name=name, daemon=True)
+        self.function, self.arguments = function, arguments
+        self.value: T | None = None
         self.error: BaseException | None = None
         self.start()
 
     def run(self) -> None:
         try:
-            write_index(self.store, Path(self.store.path) / INDEX_DIR)  # the name index, switched with the build
-        except BaseException as error:  # noqa: BLE001 -- handed to the building thread by join()
+            self.value = self.function(*self.arguments)
+        except BaseException as error:  # noqa: BLE001 -- handed to the building thread by result()
             self.error = error
 
-    def join(self, timeout: float | None = None) -> None:
-        super().join(timeout)
+    def result(self) -> T | None:
+        self.join()
         if self.error is not None:
             raise self.error
+        return self.value
+
+
+class _Indexing:
+    """The name index of the new build (in its directory: switched with it), written while the build aligns.
+
+    With ROME's rows cached (``rome_database``), a thread runs the documents' queries (in Oxigraph, outside
+    the GIL) and hands the rest (entities, tantivy, the entity table: pure Python) to a worker process, so
+    that it does not share the GIL with the alignment; without, ``write_index`` of the whole store runs in
+    the thread."""
+
+    def __init__(self, store: Store, rome_database: Path | None, base_iri: str) -> None:
+        directory = Path(store.path) / INDEX_DIR
+        if rome_database is None:
+            self._task = _Task("name-index", write_index, store, directory)
+        else:
+            self._task = _Task("name-index", _index_in_process, store, rome_database, base_iri, directory)
+
+    def result(self) -> None:
+        self._task.result()
+
+
+def _index_in_process(store: Store, rome_database: Path, base_iri: str, directory: Path) -> int:
+    rows = build_rows(store)
+    with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
+        return pool.submit(write_merged_index, rows, rome_database, base_iri, directory).result()

@@ -159,4 +159,5 @@ def _remove_other_entries(cache: Path, keep: Path, kept: int = 2) -> None:
     )
     for old in entries[kept - 1 :]:
         shutil.rmtree(old, ignore_errors=True)
-        old.with_suffix(".quads").unlink(missing_ok=True)
+        for beside in cache.glob(f"{old.name}.*"):  # its quad count, the name index's ROME rows
+            beside.unlink(missing_ok=True)

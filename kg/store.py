@@ -59,6 +59,7 @@ class Store:
         self._store = oxigraph_store
         self.path = path
         self.touched: set[str] = set()  # graphs an online write says it changed (see revise_current)
+        self._unflushed = True  # written to since the last flush (a new handle: maybe)
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
@@ -103,10 +104,12 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------------
     def bulk_add(self, quads: Iterable[ox.Quad]) -> None:
+        self._unflushed = True
         self._store.bulk_extend(quads)
 
     def bulk_load(self, data: bytes, fmt: ox.RdfFormat) -> None:
         """Load serialised RDF (e.g. a worker's N-Quads) with Oxigraph's bulk loader."""
+        self._unflushed = True
         self._store.bulk_load(data, format=fmt)
 
     def load_file(self, path: Path, graph: ox.NamedNode) -> None:
@@ -118,6 +121,7 @@ class Store:
                 f"expected one of {', '.join(sorted(RDF_FORMATS_BY_SUFFIX))}"
             )
         base_iri = path.resolve().as_uri()
+        self._unflushed = True
         if not fmt.supports_datasets:
             self._store.bulk_load(path=str(path), format=fmt, to_graph=graph, base_iri=base_iri)
             return
@@ -130,8 +134,11 @@ class Store:
         )
 
     def flush(self) -> None:
-        self._store.flush()
-        self._store.optimize()
+        """Flush and compact (once: a second call with nothing written since does nothing)."""
+        if self._unflushed:
+            self._store.flush()
+            self._store.optimize()
+            self._unflushed = False
 
     def close(self) -> None:
         """Drop our handle so RocksDB closes (pyoxigraph closes a store when it is garbage-collected)."""

@@ -28,7 +28,7 @@ from kg.build_records import INDEX_DIR
 from kg.core.errors import StoreError
 from kg.search import name_rows
 from kg.search.abbreviations import expand, mine_acronyms, table_with
-from kg.search.names import Entity, all_entities
+from kg.search.names import Entity, Rows, all_entities
 from kg.search.score import (
     STOPWORDS,
     Similarity,
@@ -78,9 +78,11 @@ def _schema() -> tantivy.Schema:
     return builder.build()
 
 
-def write_index(store: Store, directory: Path) -> int:
-    """Index every name of ``store`` (and the vendored ESCO tables) into ``directory``; returns the name count."""
-    return write_entities(all_entities(store), directory)
+def write_index(store: Store, directory: Path, rome_rows: dict[str, Rows] | None = None) -> int:
+    """Index every name of ``store`` (and the vendored ESCO tables) into ``directory``; returns the name count.
+    ``rome_rows``: the answers of the ROME queries, when the build knows its store gives the same
+    (kg.search.rome_names)."""
+    return write_entities(all_entities(store, cached=rome_rows), directory)
 
 
 def write_entities(entities: Iterable[Entity], directory: Path) -> int:
@@ -120,19 +122,15 @@ def write_entities(entities: Iterable[Entity], directory: Path) -> int:
     rows = [name_rows.encode(order[iri], kind, label) for iri, kind, label in named]
     rarity = {word: round(math.log(count / df), 2) for word, df in sorted(words.items())}
     name_rows.write(rows, directory / name_rows.NAMES_FILE)
+    content = {
+        "entities": table,
+        "codes": codes,
+        "rarity": rarity,
+        "acronyms": mine_acronyms(acronym_labels),
+        "names": count,
+    }
     with open(directory / ENTITIES_FILE, "w", encoding="utf-8") as out:
-        json.dump(
-            {
-                "entities": table,
-                "codes": codes,
-                "rarity": rarity,
-                "acronyms": mine_acronyms(acronym_labels),
-                "names": count,
-            },
-            out,
-            ensure_ascii=False,
-            sort_keys=True,
-        )
+        out.write(json.dumps(content, ensure_ascii=False, sort_keys=True))  # dumps: the C encoder, same text
         out.flush()
         os.fsync(out.fileno())
     return count

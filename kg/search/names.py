@@ -91,36 +91,109 @@ class Entity:
     links: tuple[tuple[str, str], ...] = ()
 
 
-def _crosswalk(store: Store, held_out: frozenset[str]) -> tuple[dict[str, list[str]], dict[str, bool]]:
+# The classes whose members only the ROME graphs describe (kg.search.rome_names caches their rows per export).
+ROME_CLASSES = ("RomeFiche", "RomeAppellation", "RomeCompetence", "RomeMacroCompetence", "RomeSavoir")
+Rows = list[tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Query:
+    """One query of the index: its key, text, the columns of each row and whether only ROME answers it."""
+
+    key: str
+    sparql: str
+    columns: tuple[str, ...]  # a trailing "@label" column is the language of ?label
+    rome: bool
+
+
+def queries() -> list[Query]:
+    """Every query the index reads the graph with, in the order their rows are used."""
+    found = [Query("crosswalk", CROSSWALK, ("appellation", "relation", "esco"), True)]
+    for _, class_name in _classes():
+        for kind, pattern in LABEL_PATTERNS.items():
+            found.append(
+                Query(
+                    f"label {class_name} {kind}",
+                    _select(class_name, pattern, "?entity ?label"),
+                    ("entity", "label", "@label"),
+                    class_name in ROME_CLASSES,
+                )
+            )
+    for i, pattern in enumerate(FICHE_APPELLATION_PATTERNS):
+        found.append(
+            Query(
+                f"fiche-appellation {i}",
+                _select("RomeAppellation", pattern, "?entity ?fiche ?label"),
+                ("entity", "fiche", "label", "@label"),
+                True,
+            )
+        )
+    for i, pattern in enumerate(FICHE_METIER_PATTERNS):
+        sparql = SPARQL_PREFIXES + f"SELECT ?fiche ?label WHERE {{ {pattern} . ?fiche a mkg:RomeFiche }}"
+        found.append(Query(f"fiche-metier {i}", sparql, ("fiche", "label", "@label"), False))
+    for _, class_name in _classes():
+        rome = class_name in ROME_CLASSES
+        for i, pattern in enumerate(CODE_PATTERNS):
+            sparql = _select(class_name, pattern, "?entity ?code", "").replace("?label", "?code")
+            found.append(Query(f"code {class_name} {i}", sparql, ("entity", "code"), rome))
+        for i, pattern in enumerate(FICHE_PATTERNS):
+            sparql = _select(
+                class_name,
+                pattern,
+                "?entity ?fiche ?code ?label",
+                ". ?fiche a mkg:RomeFiche ; skos:notation ?code ; skos:prefLabel ?label",
+            )
+            found.append(Query(f"fiche {class_name} {i}", sparql, ("entity", "fiche", "code", "label"), rome))
+    return found
+
+
+def query_rows(store: Store, query: Query) -> Rows:
+    """The query's solutions as tuples of plain strings (a language column: "" for none)."""
+    return [
+        tuple(row[c[1:]].language or "" if c[0] == "@" else row[c].value for c in query.columns)
+        for row in store.select(query.sparql)
+    ]
+
+
+def build_rows(store: Store) -> dict[str, Rows]:
+    """The rows of the queries ROME alone does not answer (the documents'): a fraction of a second."""
+    return {q.key: query_rows(store, q) for q in queries() if not q.rome}
+
+
+def graph_rows(store: Store, cached: dict[str, Rows] | None = None) -> dict[str, Rows]:
+    """The rows of every query over ``store``; those of the ROME queries taken from ``cached`` if given
+    (kg.search.rome_names: the same rows, read once per ROME export)."""
+    return {q.key: cached[q.key] if cached is not None and q.rome else query_rows(store, q) for q in queries()}
+
+
+def _crosswalk(rows: dict[str, Rows], held_out: frozenset[str]) -> tuple[dict[str, list[str]], dict[str, bool]]:
     """Appellation → its ESCO occupations by the official mapping (exact matches first), and whether
     the first is an exact match."""
     found: dict[str, list[tuple[bool, str]]] = defaultdict(list)
-    for row in store.query(CROSSWALK):
-        if row["appellation"].value not in held_out:
-            found[row["appellation"].value].append((row["relation"].value != EXACT_MATCH, row["esco"].value))
+    for appellation, relation, esco in rows["crosswalk"]:
+        if appellation not in held_out:
+            found[appellation].append((relation != EXACT_MATCH, esco))
     ordered = {a: sorted(set(pairs)) for a, pairs in found.items()}
     return {a: [uri for _, uri in pairs] for a, pairs in ordered.items()}, {a: not p[0][0] for a, p in ordered.items()}
 
 
 def _labels(
-    store: Store, held_out: frozenset[str], crosswalk: dict[str, list[str]], exact: dict[str, bool]
+    rows: dict[str, Rows], held_out: frozenset[str], crosswalk: dict[str, list[str]], exact: dict[str, bool]
 ) -> Iterator[tuple[str, str, str, str, str]]:
     for type_id, class_name in _classes():
-        for kind, pattern in LABEL_PATTERNS.items():
-            for row in store.query(_select(class_name, pattern, "?entity ?label")):
-                if row["entity"].value not in held_out:
-                    yield row["entity"].value, type_id, row["label"].value, kind, row["label"].language or ""
+        for kind in LABEL_PATTERNS:
+            for entity, label, language in rows[f"label {class_name} {kind}"]:
+                if entity not in held_out:
+                    yield entity, type_id, label, kind, language
     fiche_of = {}
-    for pattern in FICHE_APPELLATION_PATTERNS:
-        for row in store.query(_select("RomeAppellation", pattern, "?entity ?fiche ?label")):
-            fiche_of[row["entity"].value] = row["fiche"].value
-            if row["entity"].value not in held_out:
-                yield row["fiche"].value, "RomeFiche", row["label"].value, "appellation", row["label"].language or ""
-    for pattern in FICHE_METIER_PATTERNS:
-        for row in store.query(
-            SPARQL_PREFIXES + f"SELECT ?fiche ?label WHERE {{ {pattern} . ?fiche a mkg:RomeFiche }}"
-        ):
-            yield row["fiche"].value, "RomeFiche", row["label"].value, "ficheMetier", row["label"].language or ""
+    for i in range(len(FICHE_APPELLATION_PATTERNS)):
+        for entity, fiche, label, language in rows[f"fiche-appellation {i}"]:
+            fiche_of[entity] = fiche
+            if entity not in held_out:
+                yield fiche, "RomeFiche", label, "appellation", language
+    for i in range(len(FICHE_METIER_PATTERNS)):
+        for fiche, label, language in rows[f"fiche-metier {i}"]:
+            yield fiche, "RomeFiche", label, "ficheMetier", language
     occupations = esco_occupations()
     for appellation, uris in crosswalk.items():
         for uri in uris[:1] if exact.get(appellation) else ():  # only an exact match lends its names
@@ -134,31 +207,33 @@ def _link_order(link: tuple[str, str]) -> tuple[bool, str]:
     return link[0] == "esco", "" if link[0] == "esco" else link[1]  # ESCO links keep the mapping's order
 
 
-def graph_entities(store: Store, held_out: frozenset[str] = frozenset()) -> Iterator[Entity]:
-    """The entities of the store; ``held_out`` IRIs (appellations) are left out with every name they lend."""
+def graph_entities(
+    store: Store, held_out: frozenset[str] = frozenset(), cached: dict[str, Rows] | None = None
+) -> Iterator[Entity]:
+    """The entities of the store; ``held_out`` IRIs (appellations) are left out with every name they lend;
+    ``cached``: the rows of the ROME queries, if the caller knows the store's other graphs change none."""
+    return entities_of(graph_rows(store, cached), held_out)
+
+
+def entities_of(rows: dict[str, Rows], held_out: frozenset[str] = frozenset()) -> Iterator[Entity]:
+    """The entities the rows of ``queries()`` describe."""
     names: dict[str, list[Name]] = defaultdict(list)
     types: dict[str, str] = {}
-    crosswalk, exact = _crosswalk(store, held_out)
-    for entity, type_id, label, kind, language in _labels(store, held_out, crosswalk, exact):
+    crosswalk, exact = _crosswalk(rows, held_out)
+    for entity, type_id, label, kind, language in _labels(rows, held_out, crosswalk, exact):
         types.setdefault(entity, type_id)
         names[entity].append(Name(entity, type_id, label, kind, language))
     codes: dict[str, set[str]] = defaultdict(set)
     fiches: dict[str, set[str]] = defaultdict(set)
     links: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for _, class_name in _classes():
-        for pattern in CODE_PATTERNS:
-            for row in store.query(_select(class_name, pattern, "?entity ?code", "").replace("?label", "?code")):
-                codes[row["entity"].value].add(row["code"].value)
-        for pattern in FICHE_PATTERNS:
-            query = _select(
-                class_name,
-                pattern,
-                "?entity ?fiche ?code ?label",
-                ". ?fiche a mkg:RomeFiche ; skos:notation ?code ; skos:prefLabel ?label",
-            )
-            for row in store.query(query):
-                fiches[row["entity"].value].add(f"{row['code'].value} {row['label'].value}")
-                links[row["entity"].value].append(("fiche", row["fiche"].value))
+        for i in range(len(CODE_PATTERNS)):
+            for entity, code in rows[f"code {class_name} {i}"]:
+                codes[entity].add(code)
+        for i in range(len(FICHE_PATTERNS)):
+            for entity, fiche, code, label in rows[f"fiche {class_name} {i}"]:
+                fiches[entity].add(f"{code} {label}")
+                links[entity].append(("fiche", fiche))
     for appellation, uris in crosswalk.items():
         links[appellation] += [("esco", uri) for uri in uris]
     for entity in sorted(names):
@@ -206,7 +281,14 @@ def esco_skill_entities() -> Iterator[Entity]:
             )
 
 
-def all_entities(store: Store, held_out: frozenset[str] = frozenset()) -> Iterator[Entity]:
-    yield from graph_entities(store, held_out)
+def all_entities(
+    store: Store, held_out: frozenset[str] = frozenset(), cached: dict[str, Rows] | None = None
+) -> Iterator[Entity]:
+    return entities_from_rows(graph_rows(store, cached), held_out)
+
+
+def entities_from_rows(rows: dict[str, Rows], held_out: frozenset[str] = frozenset()) -> Iterator[Entity]:
+    """Every entity of the index: the graph's (from the rows of ``queries()``), then ESCO's."""
+    yield from entities_of(rows, held_out)
     yield from esco_entities()
     yield from esco_skill_entities()
