@@ -21,7 +21,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from search_eval_set import Case, default_store, make  # noqa: E402
 
-from kg.search.index import SearchIndex, write_entities  # noqa: E402
+from kg.search.index import SearchIndex  # noqa: E402
+from kg.search.writing import write_entities  # noqa: E402
 from kg.store import Store  # noqa: E402
 
 TYPE_OF_TASK = {"title → ROME fiche": "RomeFiche"}

@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from endpoint_bench import wait_ready  # noqa: E402
 from search_eval_set import default_store, written_forms  # noqa: E402
 
-from kg.search.index import write_index  # noqa: E402
+from kg.search.writing import write_index  # noqa: E402
 from kg.sources.reference import esco_occupations  # noqa: E402
 from kg.store import Store  # noqa: E402
 

@@ -13,28 +13,25 @@ is ever visible.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, islice
 from pathlib import Path
-from typing import Generic, TypeVar
 
 import pyoxigraph as ox
 
 from kg.alignment.digest import Digest, digest
 from kg.alignment.stage import alignment_graph_names, alignment_graphs, prepare
+from kg.build_tasks import Indexing, Task, process_context
 from kg.core.errors import DocumentsRejectedError, SourceError
 from kg.mapping import Iris, MappedGraph, reference_graphs, to_graph
 from kg.rome_stage import cache_directory, cached_quads, prepared_rome
-from kg.search import INDEX_DIR, write_index
-from kg.search.names import build_rows
-from kg.search.rome_names import describes_rome, prepare_rows, write_merged_index
+from kg.search.rome_names import describes_rome, prepare_rows
 from kg.sources import list_documents, parse
 from kg.store import Store, carry_written, new_build, to_oxigraph_quads
 from kg.validation.graph import validation_graph
@@ -229,17 +226,11 @@ def accept(batch: CheckedBatch, seen: dict[str, Path]) -> tuple[list[CheckedGrap
     return kept, rejected
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["kg.build"])
-    return context
-
-
 def _run_in_processes(
     batches: list[list[Path]], base_iri: str, workers: int, keep_going: bool = False, rome: Path | None = None
 ) -> Iterator[CheckedBatch]:
     """Results in order, with at most two batches per worker in flight (bounded memory)."""
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=process_context()) as pool:
         pending: deque[Future[CheckedBatch]] = deque()
         queued = iter(enumerate(batches))
         try:
@@ -336,7 +327,7 @@ def build(
     paths, duplicates = unique_documents([p for d in directories for p in list_documents(Path(d))])
     rome = Path(rome) if rome is not None else None
     rome_database = prepared_rome(rome, base_iri, cache_directory(store_dir))  # cached by content
-    rome_names = _Task("rome-names", prepare_rows, rome_database, base_iri)  # once per export, then cached
+    rome_names = Task("rome-names", prepare_rows, rome_database, base_iri)  # once per export, then cached
     reports, rejections, digests = [], [], []
     describe_rome = False
     quads, graph_count = cached_quads(rome_database), 2  # the ROME graphs
@@ -409,7 +400,7 @@ def _finish(
     quads, graph_count = counts
     made_here = alignment_graph_names(digests, iris) | {str(iris.graph("validation"))}
     carried = carry_written(store_dir, store, {g.value for g in store.named_graphs()} | made_here, discard_updates)
-    indexing = _Indexing(store, None if carried else rome_names, iris.base)
+    indexing = Indexing(store, None if carried else rome_names, iris.base)
     try:
         aligned, alignment_report = check_alignment(digests, iris.base, rome)
         alignment_report.raise_if_invalid()
@@ -428,54 +419,3 @@ def _finish(
         graph_count += len(carried)
         quads = len(store)
     return quads, graph_count, report
-
-
-T = TypeVar("T")
-
-
-class _Task(threading.Thread, Generic[T]):
-    """``function(*arguments)`` in a thread, started at once; ``result`` waits for it and re-raises what it raised."""
-
-    def __init__(self, name: str, function: Callable[..., T], *arguments: object) -> None:
-        super().__init__(name=name, daemon=True)
-        self.function, self.arguments = function, arguments
-        self.value: T | None = None
-        self.error: BaseException | None = None
-        self.start()
-
-    def run(self) -> None:
-        try:
-            self.value = self.function(*self.arguments)
-        except BaseException as error:  # noqa: BLE001 -- handed to the building thread by result()
-            self.error = error
-
-    def result(self) -> T | None:
-        self.join()
-        if self.error is not None:
-            raise self.error
-        return self.value
-
-
-class _Indexing:
-    """The name index of the new build (in its directory: switched with it), written while the build aligns.
-
-    With ROME's rows cached (``rome_database``), a thread runs the documents' queries (in Oxigraph, outside
-    the GIL) and hands the rest (entities, tantivy, the entity table: pure Python) to a worker process, so
-    that it does not share the GIL with the alignment; without, ``write_index`` of the whole store runs in
-    the thread."""
-
-    def __init__(self, store: Store, rome_database: Path | None, base_iri: str) -> None:
-        directory = Path(store.path) / INDEX_DIR
-        if rome_database is None:
-            self._task = _Task("name-index", write_index, store, directory)
-        else:
-            self._task = _Task("name-index", _index_in_process, store, rome_database, base_iri, directory)
-
-    def result(self) -> None:
-        self._task.result()
-
-
-def _index_in_process(store: Store, rome_database: Path, base_iri: str, directory: Path) -> int:
-    rows = build_rows(store)
-    with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
-        return pool.submit(write_merged_index, rows, rome_database, base_iri, directory).result()

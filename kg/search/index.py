@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import bisect
 import json
-import math
-import os
 import re
 import statistics
-from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,8 +24,7 @@ from rapidfuzz import fuzz, process
 from kg.build_records import INDEX_DIR
 from kg.core.errors import StoreError
 from kg.search import name_rows
-from kg.search.abbreviations import expand, mine_acronyms, table_with
-from kg.search.names import Entity, Rows, all_entities
+from kg.search.abbreviations import expand, table_with
 from kg.search.score import (
     STOPWORDS,
     Similarity,
@@ -40,11 +36,9 @@ from kg.search.score import (
     title_similarity,
     variants,
 )
-from kg.search.types import TYPES
-from kg.store import Store, current_build
+from kg.search.writing import ANALYZER, ENTITIES_FILE, analyzer
+from kg.store import current_build
 
-ENTITIES_FILE = "entities.json"
-ANALYZER = "fr_title"
 CANDIDATE_DOCS = 150  # names fetched from tantivy before re-ranking
 RESCORED = 30  # name variants scored word by word: the best by token-set ratio ...
 RESCORED_BY_BM25 = 8  # ... and the first by BM25
@@ -55,85 +49,6 @@ SUPPORT_FROM = 80.0  # a name scoring this much supports its entity (ties are br
 ROME_CODE = re.compile(r"^[A-N]\d{4}$")
 WORD = re.compile(r"[^\W_]+")  # what tantivy's simple tokenizer calls a word
 MAX_QUERY = 500  # characters of a query that are read
-
-
-def _analyzer() -> tantivy.TextAnalyzer:
-    return (
-        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-        .filter(tantivy.Filter.lowercase())
-        .filter(tantivy.Filter.stemmer("french"))
-        .filter(tantivy.Filter.ascii_fold())
-        .build()
-    )
-
-
-def _schema() -> tantivy.Schema:
-    builder = tantivy.SchemaBuilder()
-    builder.add_text_field("entity", stored=True, tokenizer_name="raw")
-    builder.add_text_field("type", stored=True, tokenizer_name="raw")
-    builder.add_text_field("label", stored=True, tokenizer_name=ANALYZER, index_option="position")
-    builder.add_text_field("kind", stored=True, tokenizer_name="raw")
-    # the name's row in the table of names (entities.json): read as a fast field, no stored document fetched
-    builder.add_unsigned_field("name", stored=False, indexed=False, fast=True)
-    return builder.build()
-
-
-def write_index(store: Store, directory: Path, rome_rows: dict[str, Rows] | None = None) -> int:
-    """Index every name of ``store`` (and the vendored ESCO tables) into ``directory``; returns the name count.
-    ``rome_rows``: the answers of the ROME queries, when the build knows its store gives the same
-    (kg.search.rome_names)."""
-    return write_entities(all_entities(store, cached=rome_rows), directory)
-
-
-def write_entities(entities: Iterable[Entity], directory: Path) -> int:
-    """Index ``entities`` into ``directory`` (a benchmark indexes a subset); returns the name count."""
-    directory.mkdir(parents=True, exist_ok=False)
-    index = tantivy.Index(_schema(), path=str(directory))
-    index.register_tokenizer(ANALYZER, _analyzer())
-    writer = index.writer(heap_size=64_000_000, num_threads=1)
-    table: dict[str, list] = {}
-    codes: dict[str, list[str]] = {}
-    words: Counter[str] = Counter()
-    acronym_labels: list[str] = []
-    named: list[tuple[str, str, str]] = []  # (entity, kind, label) of the name numbered n
-    count = 0
-    for entity in entities:
-        table[entity.iri] = [
-            entity.type,
-            entity.label,
-            entity.description,
-            [list(link) for link in entity.links],
-            list(entity.codes),
-        ]
-        for code in (*entity.codes, entity.iri):
-            codes.setdefault(code.casefold(), []).append(entity.iri)
-        for name in entity.names:
-            document = tantivy.Document(entity=entity.iri, type=entity.type, label=name.label, kind=name.kind)
-            document.add_unsigned("name", count)
-            writer.add_document(document)
-            named.append((entity.iri, name.kind, name.label))
-            words.update(set(fold(name.label).split()))
-            count += 1
-            if TYPES[entity.type].occupation:
-                acronym_labels.append(name.label)
-    writer.commit()
-    writer.wait_merging_threads()
-    order = {iri: i for i, iri in enumerate(sorted(table))}
-    rows = [name_rows.encode(order[iri], kind, label) for iri, kind, label in named]
-    rarity = {word: round(math.log(count / df), 2) for word, df in sorted(words.items())}
-    name_rows.write(rows, directory / name_rows.NAMES_FILE)
-    content = {
-        "entities": table,
-        "codes": codes,
-        "rarity": rarity,
-        "acronyms": mine_acronyms(acronym_labels),
-        "names": count,
-    }
-    with open(directory / ENTITIES_FILE, "w", encoding="utf-8") as out:
-        out.write(json.dumps(content, ensure_ascii=False, sort_keys=True))  # dumps: the C encoder, same text
-        out.flush()
-        os.fsync(out.fileno())
-    return count
 
 
 @dataclass(frozen=True)
@@ -169,8 +84,8 @@ class SearchIndex:
             table = json.loads((directory / ENTITIES_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise StoreError(f"{directory}: cannot open the search index: {exc}") from None
-        self._index.register_tokenizer(ANALYZER, _analyzer())
-        self._analyzer = _analyzer()
+        self._index.register_tokenizer(ANALYZER, analyzer())
+        self._analyzer = analyzer()
         self._schema = self._index.schema
         self._entities: dict[str, list] = table["entities"]
         self._codes: dict[str, list[str]] = table["codes"]

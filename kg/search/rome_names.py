@@ -25,8 +25,8 @@ from rdflib.namespace import RDF
 
 from kg.core.errors import StoreError
 from kg.core.vocab import MKG, SPARQL_PREFIXES
-from kg.search.index import write_entities
 from kg.search.names import ROME_CLASSES, Rows, entities_from_rows, queries, query_rows
+from kg.search.writing import write_entities
 from kg.store import Store
 
 SUBJECT_PREFIXES = ("rome", "mapping/")  # under the base IRI: ROME's concepts, the crosswalk's mapping nodes

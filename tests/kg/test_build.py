@@ -241,8 +241,8 @@ def test_name_index_written_beside_the_alignment_is_the_index_of_the_whole_store
     """The build writes the name index while it aligns (kg.build._finish): the graphs it adds after
     must give no name, so the index is the same as one written from the finished store."""
     from kg.build_records import INDEX_DIR
-    from kg.search.index import ENTITIES_FILE, write_index
     from kg.search.name_rows import NAMES_FILE
+    from kg.search.writing import ENTITIES_FILE, write_index
 
     store = Store.open_current(built_store)
     again = write_index(store, tmp_path / "index")
