@@ -19,7 +19,6 @@ from flask import Request, Response
 
 from kg.core.vocab import MKG_NS, ONTOLOGY_IRI, PREFIXES
 from server.http import negotiation
-from server.http.caching import entity_tag, validator_headers
 from server.http.representations import HTML, JSON_LD_ALIAS, RDF, Representation
 from server.linked_data import jsonld
 from server.linked_data.describe import Linker, sort_triples
@@ -105,8 +104,7 @@ def finish(response: Response, request: Request, *, negotiated: bool, path: str 
                 response.headers["Content-Location"] = f"{path}.{suffix}"
     if response.status_code == 200:
         found = services()
-        handle = found.stores.current()
-        for name, value in validator_headers(entity_tag(handle.build_id, found.settings_tag), handle.modified[1]):
+        for name, value in found.stores.current().validators(found.settings_tag)[1]:
             response.headers[name] = value
         response.make_conditional(request)
     return response

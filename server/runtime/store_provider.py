@@ -16,9 +16,10 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from kg.store import CURRENT, Store, current_build
-from server.http.caching import ResultCache, last_modified
+from server.http.caching import ResultCache, entity_tag, last_modified, validator_headers
 
 
 @dataclass(eq=False)
@@ -42,6 +43,15 @@ class StoreHandle:
     @property
     def build_id(self) -> str:
         return self.target.name
+
+    def validators(self, settings: str) -> tuple[str, list[tuple[str, str]]]:
+        """This build's ETag under ``settings`` and the validator headers of all its answers (computed once):
+        ``/sparql`` answers and linked-data pages carry the same."""
+        key = f"validators|{settings}"
+        if key not in self.memo:
+            etag = entity_tag(self.build_id, settings)
+            self.memo[key] = (etag, validator_headers(etag, self.modified[1]))
+        return cast(tuple[str, list[tuple[str, str]]], self.memo[key])
 
     @property
     def triples(self) -> int:

@@ -34,7 +34,7 @@ from typing import Any, cast
 
 from werkzeug.wrappers import Request, Response
 
-from server.http.caching import entity_tag, revalidates, validator_headers
+from server.http.caching import revalidates
 from server.http.errors import QueryTimeoutError, error_response
 from server.http.negotiation import Preferences
 from server.http.representations import Representation
@@ -51,6 +51,7 @@ ENDPOINT = "sparql.sparql"  # how metrics label /sparql
 PATHS = ("/sparql", "/sparql/")
 REPLAYABLE_BODIES = (FORM, SPARQL_QUERY)
 MAX_KEY_BODY = 64 * 1024  # POST bodies up to this size are part of a replay key
+VERDICTS = "revalidation verdicts"  # handle.memo key: (If-None-Match, If-Modified-Since) → bool, per build
 MAX_VERDICTS = 1024  # revalidation verdicts kept per build (distinct If-None-Match / If-Modified-Since pairs)
 LOGGER = logging.getLogger("metiers_kg.server")
 
@@ -82,8 +83,6 @@ class SparqlEndpoint:
         self.app = app
         self.found = found
         self.metrics = metrics
-        self._validators: tuple[StoreHandle | None, str, list[tuple[str, str]]] = (None, "", [])
-        self._verdicts: tuple[StoreHandle | None, dict[tuple[str | None, str | None], bool]] = (None, {})
 
     def __call__(self, environ: dict, start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO") not in PATHS:
@@ -139,7 +138,7 @@ class SparqlEndpoint:
 
     def _query(self, request: Request, parsed: SparqlRequest, log: dict[str, Any], handle: StoreHandle) -> Reply:
         """Revalidation first, then the result cache or the executor; small answers whole, large ones streamed."""
-        _, validators = self._validators_of(handle)
+        _, validators = handle.validators(self.found.settings_tag)
         log["query"] = parsed.query[:QUERY_LOG_CHARS]
         if request.method in ("GET", "HEAD") and self._revalidates(request.environ, handle):
             log.update(cache="304", replayable=handle)
@@ -234,26 +233,15 @@ class SparqlEndpoint:
         since, if_none_match = environ.get("HTTP_IF_MODIFIED_SINCE"), environ.get("HTTP_IF_NONE_MATCH")
         if since is None and if_none_match is None:
             return False
-        known, verdicts = self._verdicts
-        if known is not handle:
-            verdicts = {}
-            self._verdicts = (handle, verdicts)
+        verdicts = cast(dict[tuple[str | None, str | None], bool], handle.memo.setdefault(VERDICTS, {}))
         verdict = verdicts.get((if_none_match, since))
         if verdict is None:
-            verdict = revalidates(if_none_match, since, self._validators_of(handle)[0], handle.modified[0])
+            etag = handle.validators(self.found.settings_tag)[0]
+            verdict = revalidates(if_none_match, since, etag, handle.modified[0])
             if len(verdicts) >= MAX_VERDICTS:
                 verdicts.clear()
             verdicts[(if_none_match, since)] = verdict
         return verdict
-
-    def _validators_of(self, handle: StoreHandle) -> tuple[str, list[tuple[str, str]]]:
-        """The build's ETag and validator headers, computed once per build."""
-        known, etag, headers = self._validators
-        if known is not handle:
-            etag = entity_tag(handle.build_id, self.found.settings_tag)
-            headers = validator_headers(etag, handle.modified[1])
-            self._validators = (handle, etag, headers)
-        return etag, headers
 
 
 def _replay_key(environ: dict) -> tuple | None:
