@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from server.config import ServerConfig
+from server.http import WSGIApp
 from server.http.negotiation import GRAPH_OFFERS, RESULTS_OFFERS
 
 COMPRESSED_TYPES = frozenset(
@@ -48,10 +49,9 @@ ENCODINGS = ("gzip", "deflate")  # in the server's order of preference
 GZIP_LEVEL = 6
 DEFLATE_LEVEL = -1  # zlib's default
 CORS_METHODS = "DELETE, GET, HEAD, OPTIONS, POST, PUT"
+CORS_METHOD_SET = frozenset(CORS_METHODS.split(", "))
 CORS_REQUEST_HEADERS = frozenset({"accept", "authorization", "content-type", "if-none-match", "if-modified-since"})
 CORS_MAX_AGE = "86400"
-
-WSGIApp = Callable[[dict, Callable[..., Any]], Iterable[bytes]]
 
 
 def chosen_encoding(accept_encoding: str | None) -> str | None:
@@ -111,7 +111,7 @@ class CorsPolicy:
             return []
         out = [("Access-Control-Allow-Origin", allowed), ("Access-Control-Expose-Headers", self.exposed)]
         method = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD", "").upper()
-        if environ.get("REQUEST_METHOD") == "OPTIONS" and method and method in CORS_METHODS.split(", "):
+        if environ.get("REQUEST_METHOD") == "OPTIONS" and method and method in CORS_METHOD_SET:
             asked = [h.strip() for h in environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS", "").split(",") if h.strip()]
             granted = ", ".join(sorted(h for h in asked if h.lower() in CORS_REQUEST_HEADERS))
             if granted:

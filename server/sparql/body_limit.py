@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from server.config import ServerConfig
+from server.http import WSGIApp
 from server.sparql.update import is_authorized
 
-WSGIApp = Callable[[dict, Callable[..., Any]], Iterable[bytes]]
 READ_SIZE = 64 * 1024
 
 

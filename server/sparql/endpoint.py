@@ -34,6 +34,7 @@ from typing import Any, cast
 
 from werkzeug.wrappers import Request, Response
 
+from server.http import WSGIApp
 from server.http.caching import revalidates
 from server.http.errors import QueryTimeoutError, error_response
 from server.http.negotiation import Preferences
@@ -55,7 +56,6 @@ VERDICTS = "revalidation verdicts"  # handle.memo key: (If-None-Match, If-Modifi
 MAX_VERDICTS = 1024  # revalidation verdicts kept per build (distinct If-None-Match / If-Modified-Since pairs)
 LOGGER = logging.getLogger("metiers_kg.server")
 
-WSGIApp = Callable[[dict, Callable[..., Any]], Iterable[bytes]]
 Stored = tuple[str, tuple[tuple[str, str], ...], bytes, str]  # status, headers, body, the query as logged
 OK, NOT_MODIFIED = "200 OK", "304 NOT MODIFIED"
 VARY = ("Vary", "Accept")  # every /sparql answer varies with Accept
