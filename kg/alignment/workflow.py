@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from pathlib import Path
 
-from kg.alignment.candidates import candidates
-from kg.alignment.digest import SKILL_KINDS, Digest, digest
+from kg.alignment.candidates import Candidate, candidates
+from kg.alignment.digest import SKILL_KINDS, Digest, Subject, digest
 from kg.alignment.lexicon import lexicon
 from kg.alignment.model import Mapping
 from kg.alignment.rome_candidates import needs_rome, rome_candidates
@@ -77,10 +78,9 @@ def candidates_tsv(alignment: Alignment, iris: Iris, rome: Path | None = None) -
     out = io.StringIO()
     writer = csv.writer(out, delimiter="\t", lineterminator="\n")
     writer.writerow(CANDIDATE_COLUMNS)
-    for iri, subject in alignment.subjects.items():
-        is_skill = subject.kind in SKILL_KINDS
-        index = skill_index() if is_skill else occupation_index()
-        found = candidates(subject, index, lexicon(), labels, limit=3 if is_skill else 5, official=official)
+
+    def ranked(iri: str, subject: Subject, found: list[Candidate], label_of: Callable[[str], str]) -> None:
+        """One row per candidate, best first, with the reviewer's decision on it if there is one."""
         mine = by_subject.get(iri, [])
         for rank, candidate in enumerate(found, start=1):
             writer.writerow(
@@ -90,59 +90,27 @@ def candidates_tsv(alignment: Alignment, iris: Iris, rome: Path | None = None) -
                     subject.kind,
                     rank,
                     contract(candidate.object, prefixes),
-                    concept_label(candidate.object),
+                    label_of(candidate.object),
                     f"{candidate.score:.3f}",
                     candidate.evidence,
                     _decision(mine, candidate.object),
                 ]
             )
-        if not found:
-            writer.writerow(
-                [
-                    contract(iri, prefixes),
-                    subject.label,
-                    subject.kind,
-                    0,
-                    "",
-                    "",
-                    "",
-                    "no candidate",
-                    _decision(mine, "https://w3id.org/sssom/NoTermFound"),
-                ]
-            )
-        rome_items = rome_skill_items(subject.kind, iris.base) if is_skill else {}
-        for rank, candidate in enumerate(rome_skill_candidates(subject, iris.base), start=1):  # ROME's, after ESCO's
-            writer.writerow(
-                [
-                    contract(iri, prefixes),
-                    subject.label,
-                    subject.kind,
-                    rank,
-                    contract(candidate.object, prefixes),
-                    rome_items[candidate.object],
-                    f"{candidate.score:.3f}",
-                    candidate.evidence,
-                    _decision(mine, candidate.object),
-                ]
-            )
+
     for iri, subject in alignment.subjects.items():
-        if not needs_rome(subject):
-            continue
-        mine = by_subject.get(iri, [])
-        for rank, candidate in enumerate(rome_candidates(subject, titles, iris), start=1):
-            writer.writerow(
-                [
-                    contract(iri, prefixes),
-                    subject.label,
-                    subject.kind,
-                    rank,
-                    contract(candidate.object, prefixes),
-                    labels.get(candidate.object, ""),
-                    f"{candidate.score:.3f}",
-                    candidate.evidence,
-                    _decision(mine, candidate.object),
-                ]
-            )
+        is_skill = subject.kind in SKILL_KINDS
+        index = skill_index() if is_skill else occupation_index()
+        found = candidates(subject, index, lexicon(), labels, limit=3 if is_skill else 5, official=official)
+        ranked(iri, subject, found, concept_label)
+        if not found:
+            no_term = "https://w3id.org/sssom/NoTermFound"
+            row = [contract(iri, prefixes), subject.label, subject.kind, 0, "", "", "", "no candidate"]
+            writer.writerow([*row, _decision(by_subject.get(iri, []), no_term)])
+        rome_items = rome_skill_items(subject.kind, iris.base, rome) if is_skill else {}
+        ranked(iri, subject, rome_skill_candidates(subject, iris.base, rome), rome_items.__getitem__)  # after ESCO's
+    for iri, subject in alignment.subjects.items():
+        if needs_rome(subject):
+            ranked(iri, subject, rome_candidates(subject, titles, iris), lambda uri: labels.get(uri, ""))
     return out.getvalue()
 
 
