@@ -100,9 +100,16 @@ class CorsPolicy:
         self.single = origins[0] if len(origins) == 1 and not self.any_origin else None
         self.varies = self.any_origin or len(self.origins) > 1
         self.exposed = ", ".join(("ETag", "Last-Modified", "Location", *exposed))
+        self._without_origin = self._answer({"REQUEST_METHOD": "GET"}, None)  # most answers: worked out once
 
     def headers(self, environ: dict) -> list[tuple[str, str]]:
+        """The CORS headers of the answer to this request (none when its origin may not read it)."""
         origin = environ.get("HTTP_ORIGIN")
+        if not origin and environ.get("REQUEST_METHOD") != "OPTIONS":
+            return self._without_origin
+        return self._answer(environ, origin)
+
+    def _answer(self, environ: dict, origin: str | None) -> list[tuple[str, str]]:
         if origin:
             allowed = origin if self.any_origin or origin.lower() in self.origins else None
         else:

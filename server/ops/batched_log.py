@@ -44,9 +44,16 @@ class BatchedStreamHandler(logging.Handler):
         except Exception:  # noqa: BLE001 - logging's own convention
             self.handleError(record)
             return
-        if self._pid != os.getpid():
-            self._start_writer()
-        self._pending.append(line)
+        self.queue(line)
+
+    def queue(self, line: str) -> None:
+        """Queue one formatted line (ending in a newline). The request log calls this directly
+        when this handler is its only one: a ``LogRecord`` (the caller's frame, thread and process
+        names) costs more than the rest of the line, and the line is already formatted."""
+        with self.lock:  # type: ignore[union-attr]  # set by logging.Handler.__init__
+            if self._pid != os.getpid():
+                self._start_writer()
+            self._pending.append(line)
         if not self._wake.is_set():
             self._wake.set()
 

@@ -131,7 +131,18 @@ class Metrics:
                 "aborted": aborted,
                 **fields,
             }
-            self.logger.info(json.dumps(line, ensure_ascii=False))
+            self._log(json.dumps(line, ensure_ascii=False))
+
+    def _log(self, line: str) -> None:
+        """Write one request line: straight to the batched writer while it is the logger's only
+        handler (as ``request_logger`` sets it up), through ``logging`` once anyone has added theirs."""
+        logger = self.logger
+        handlers = logger.handlers
+        if len(handlers) == 1 and isinstance(handlers[0], BatchedStreamHandler) and not logger.filters:
+            if logger.isEnabledFor(logging.INFO):
+                handlers[0].queue(line + "\n")
+            return
+        logger.info(line)
 
     def exposition(self) -> tuple[bytes, str]:
         from prometheus_client import (
