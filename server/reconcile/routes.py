@@ -26,14 +26,14 @@ from kg.search import TYPES
 from kg.search.index import Candidate
 from kg.search.properties import PROPERTIES, Facets
 from kg.search.refine import refined_search
-from server.reconcile_extend import (
+from server.reconcile.extend import (
     LIMIT_SETTING,
     extend_v02,
     extend_v1,
     proposal,
     read_extension,
 )
-from server.reconcile_queries import (
+from server.reconcile.queries import (
     MAX_BATCH,
     MAX_LIMIT,
     BadRequest,

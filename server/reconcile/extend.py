@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from kg.search import TYPES, SearchIndex
 from kg.search.properties import PROPERTIES, Value, property_values
 from kg.store import Store
-from server.reconcile_queries import BadRequest, check_batch
+from server.reconcile.queries import BadRequest, check_batch
 
 # an entity-valued property whose values are entities this service reconciles to, with their type
 VALUE_TYPES = {"romeFiche": "RomeFiche", "escoOccupation": "EscoOccupation"}
