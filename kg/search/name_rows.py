@@ -30,9 +30,10 @@ def variant_titles(label: str) -> tuple[tuple[str, str], ...]:
     return tuple((v, f) for v, f in ((v, fold(v)) for v in variants(label)) if f)
 
 
-def encode(entity: int, kind: str, label: str) -> str:
-    """The row of a name of the ``entity``-th entity (in sorted IRI order)."""
-    pairs = variant_titles(label)
+def encode(entity: int, kind: str, label: str, pairs: tuple[tuple[str, str], ...] | None = None) -> str:
+    """The row of a name of the ``entity``-th entity (in sorted IRI order); ``pairs``: its
+    ``variant_titles``, when the caller has them already."""
+    pairs = variant_titles(label) if pairs is None else pairs
     fields = [str(entity), kind, label]
     if pairs:
         fields.append(pairs[0][1])  # the first variant is the label itself

@@ -46,6 +46,8 @@ ORDER_COST = 0.97
 NOT_SAME_MAX = 97.0  # the same words in another order
 FEMININE_ENDINGS = frozenset("e ere ère euse se trice rice ienne enne ne ive fe esse".split())
 LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+ASCII_WORD = re.compile(r"[a-z0-9]+")
+GENDER_SLASH = re.compile(r"\s*/\s*")
 
 Stemmer = Callable[[str], str]
 
@@ -54,7 +56,7 @@ def fold(text: str) -> str:
     """Lower-case ASCII words separated by one space: "Développeur/Développeuse" → "developpeur developpeuse"."""
     decomposed = unicodedata.normalize("NFKD", text.translate(LIGATURES))
     ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
-    return " ".join(re.findall(r"[a-z0-9]+", ascii_text))
+    return " ".join(ASCII_WORD.findall(ascii_text))
 
 
 def content_words(folded: str) -> tuple[str, ...]:
@@ -66,7 +68,7 @@ def content_words(folded: str) -> tuple[str, ...]:
 
 def variants(label: str) -> list[str]:
     """The label and, for "Vendeur / Vendeuse en boulangerie", each gender form with its complement."""
-    parts = [p.strip() for p in re.split(r"\s*/\s*", label) if p.strip()]
+    parts = [p.strip() for p in GENDER_SLASH.split(label) if p.strip()]
     if len(parts) != 2:
         return [label]
     left, right = parts

@@ -65,7 +65,8 @@ def write_entities(entities: Iterable[Entity], directory: Path) -> int:
     codes: dict[str, list[str]] = {}
     words: Counter[str] = Counter()
     acronym_labels: list[str] = []
-    named: list[tuple[str, str, str]] = []  # (entity, kind, label) of the name numbered n
+    named: list[tuple[str, str, str, tuple[tuple[str, str], ...]]] = []  # the name numbered n, and its variants
+    prepared: dict[str, tuple[tuple[str, str], ...]] = {}  # label → its variants, folded once (labels repeat)
     count = 0
     for entity in entities:
         table[entity.iri] = [
@@ -81,15 +82,19 @@ def write_entities(entities: Iterable[Entity], directory: Path) -> int:
             document = tantivy.Document(entity=entity.iri, type=entity.type, label=name.label, kind=name.kind)
             document.add_unsigned("name", count)
             writer.add_document(document)
-            named.append((entity.iri, name.kind, name.label))
-            words.update(set(fold(name.label).split()))
+            pairs = prepared.get(name.label)
+            if pairs is None:
+                pairs = prepared[name.label] = name_rows.variant_titles(name.label)
+            named.append((entity.iri, name.kind, name.label, pairs))
+            # the first variant is the label itself (none: it folds to nothing)
+            words.update(set((pairs[0][1] if pairs and pairs[0][0] == name.label else fold(name.label)).split()))
             count += 1
             if TYPES[entity.type].occupation:
                 acronym_labels.append(name.label)
     writer.commit()
     writer.wait_merging_threads()
     order = {iri: i for i, iri in enumerate(sorted(table))}
-    rows = [name_rows.encode(order[iri], kind, label) for iri, kind, label in named]
+    rows = [name_rows.encode(order[iri], kind, label, pairs) for iri, kind, label, pairs in named]
     rarity = {word: round(math.log(count / df), 2) for word, df in sorted(words.items())}
     name_rows.write(rows, directory / name_rows.NAMES_FILE)
     content = {
