@@ -18,6 +18,7 @@ import threading
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, islice
@@ -27,7 +28,7 @@ import pyoxigraph as ox
 
 from kg.alignment.digest import Digest, digest
 from kg.alignment.stage import alignment_graph_names, alignment_graphs, prepare
-from kg.build_tasks import Indexing, Task, process_context
+from kg.build_tasks import Indexing, SharedNamesProcess, Task, process_context
 from kg.core.errors import DocumentsRejectedError, SourceError
 from kg.mapping import Iris, MappedGraph, reference_graphs, to_graph
 from kg.rome_stage import cache_directory, cached_quads, prepared_rome
@@ -335,7 +336,11 @@ def build(
     # The parent mostly waits on its workers: load the alignment's tables meanwhile (GIL-free waits).
     preparing = threading.Thread(target=prepare, args=(base_iri, rome), name="alignment-tables", daemon=True)
     preparing.start()
-    with new_build(store_dir, info={"base_iri": base_iri}, start_from=rome_database) as store:  # base: for serve, dump
+    shared = SharedNamesProcess.start_if_cached(rome_database, base_iri)  # the index's ROME and ESCO part, meanwhile
+    with (
+        new_build(store_dir, info={"base_iri": base_iri}, start_from=rome_database) as store,  # base: for serve, dump
+        shared or nullcontext(),
+    ):
         for batch in checked_batches(paths, base_iri, batch_size, workers, keep_going, rome, parent_busy=True):
             kept, rejected = accept(batch, seen)
             rejections += rejected
@@ -363,6 +368,7 @@ def build(
             rome,
             (quads, graph_count),
             rome_database if cut else None,
+            shared,
         )
     return BuildResult(
         documents=len(paths),
@@ -384,6 +390,7 @@ def _finish(
     rome: Path | None,
     counts: tuple[int, int],
     rome_names: Path | None,
+    shared: SharedNamesProcess | None = None,
 ) -> tuple[int, int, Report]:
     """The corpus-wide stages, once every document is in: alignment, warnings, carried graphs, name index.
 
@@ -400,7 +407,7 @@ def _finish(
     quads, graph_count = counts
     made_here = alignment_graph_names(digests, iris) | {str(iris.graph("validation"))}
     carried = carry_written(store_dir, store, {g.value for g in store.named_graphs()} | made_here, discard_updates)
-    indexing = Indexing(store, None if carried else rome_names, iris.base)
+    indexing = Indexing(store, None if carried else rome_names, iris.base, shared)
     try:
         aligned, alignment_report = check_alignment(digests, iris.base, rome)
         alignment_report.raise_if_invalid()

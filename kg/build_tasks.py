@@ -1,5 +1,6 @@
 """The build's side tasks: work started in a thread (``Task``) and the name index written while the build
-aligns (``Indexing``), in a worker process of the build's own start method (``process_context``)."""
+aligns (``Indexing``), in a worker process of the build's own start method (``process_context``), started
+with the build when ROME's names are cached (``SharedNamesProcess``)."""
 
 from __future__ import annotations
 
@@ -7,16 +8,17 @@ import multiprocessing
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Generic, TypeVar
 
 from kg.search import INDEX_DIR, write_index
 from kg.search.names import build_rows
-from kg.search.rome_names import write_merged_index
+from kg.search.rome_names import rows_file, shared_names, write_merged_index, write_shared_index
 from kg.store import Store
 
 
-def process_context() -> multiprocessing.context.BaseContext:
+def process_context() -> multiprocessing.context.ForkServerContext:
     """Worker processes started by a fork server that has imported the build once."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["kg.build"])
@@ -49,20 +51,97 @@ class Task(threading.Thread, Generic[T]):
         return self.value
 
 
+class SharedNamesProcess:
+    """The name index's process, started with the build when ROME's names are cached: while the documents
+    are checked, it prepares what every build from this ROME export shares (ROME's and ESCO's entities and
+    their names' forms, ``kg.search.rome_names.shared_names``); once given the documents' rows, it writes
+    the index. So the part left on the build's critical path is the documents' own."""
+
+    def __init__(self, rome_database: Path, base_iri: str) -> None:
+        context = process_context()
+        self._connection, child = context.Pipe()
+        self._process = context.Process(
+            target=_write_when_told, args=(child, rome_database, base_iri), name="name-index", daemon=True
+        )
+        self._process.start()
+        child.close()
+        self._used = False
+
+    @classmethod
+    def start_if_cached(cls, rome_database: Path, base_iri: str) -> SharedNamesProcess | None:
+        """Started when ROME's names are cached already (a cold build caches them first, in its own task)."""
+        return cls(rome_database, base_iri) if rows_file(rome_database).exists() else None
+
+    def write(self, store: Store, directory: Path) -> int:
+        """The index of ``store`` (its documents' rows sent to the process) into ``directory``."""
+        self._used = True
+        try:
+            self._connection.send((build_rows(store), str(directory)))
+        except OSError:
+            pass  # it has ended (a failure while preparing): what it said is still to be read
+        try:
+            outcome, value = self._connection.recv()
+        except EOFError:
+            raise RuntimeError(f"the name index's process ended (exit status {self._process.exitcode})") from None
+        if outcome == "error":
+            raise value
+        return int(value)
+
+    def __enter__(self) -> SharedNamesProcess:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Tell an unused process to stop, and wait for it."""
+        if not self._used:
+            try:
+                self._connection.send(None)
+            except OSError:
+                pass  # it has ended already
+        self._connection.close()
+        self._process.join()
+
+
+def _write_when_told(connection: Connection, rome_database: Path, base_iri: str) -> None:
+    """In the index's process: prepare the shared part, then write the index once the rows come."""
+    try:
+        shared = shared_names(rome_database, base_iri)
+        message = connection.recv()
+        if message is None:
+            return
+        rows, directory = message
+        connection.send(("done", write_shared_index(shared, rows, Path(directory))))
+    except EOFError:
+        return  # the build has ended without needing the index
+    except BaseException as error:  # noqa: BLE001 -- handed to the build, which raises it
+        try:
+            connection.send(("error", error))
+        except Exception:  # noqa: BLE001 -- an error that does not pickle: its text
+            connection.send(("error", RuntimeError(f"{type(error).__name__}: {error}")))
+    finally:
+        connection.close()
+
+
 class Indexing:
     """The name index of the new build (in its directory: switched with it), written while the build aligns.
 
     With ROME's rows cached (``rome_database``), a thread runs the documents' queries (in Oxigraph, outside
     the GIL) and hands the rest (entities, tantivy, the entity table: pure Python) to a worker process, so
-    that it does not share the GIL with the alignment; without, ``write_index`` of the whole store runs in
-    the thread."""
+    that it does not share the GIL with the alignment: the ``shared`` process when the build started one,
+    else a new one; without, ``write_index`` of the whole store runs in the thread."""
 
-    def __init__(self, store: Store, rome_database: Path | None, base_iri: str) -> None:
+    def __init__(
+        self, store: Store, rome_database: Path | None, base_iri: str, shared: SharedNamesProcess | None = None
+    ) -> None:
         if store.path is None:
             raise ValueError("the name index is written beside a store on disk")
         directory = store.path / INDEX_DIR
         if rome_database is None:
-            self._task = Task("name-index", write_index, store, directory)
+            self._task: Task[int] = Task("name-index", write_index, store, directory)
+        elif shared is not None:
+            self._task = Task("name-index", shared.write, store, directory)
         else:
             self._task = Task("name-index", _index_in_process, store, rome_database, base_iri, directory)
 

@@ -30,15 +30,51 @@ def variant_titles(label: str) -> tuple[tuple[str, str], ...]:
     return tuple((v, f) for v, f in ((v, fold(v)) for v in variants(label)) if f)
 
 
-def encode(entity: int, kind: str, label: str, pairs: tuple[tuple[str, str], ...] | None = None) -> str:
-    """The row of a name of the ``entity``-th entity (in sorted IRI order); ``pairs``: its
-    ``variant_titles``, when the caller has them already."""
-    pairs = variant_titles(label) if pairs is None else pairs
-    fields = [str(entity), kind, label]
+def encode(entity: int, kind: str, label: str) -> str:
+    """The row of a name of the ``entity``-th entity (in sorted IRI order)."""
+    return f"{entity}{SEPARATOR}{row_tail(kind, label, variant_titles(label))}"
+
+
+def row_tail(kind: str, label: str, pairs: tuple[tuple[str, str], ...]) -> str:
+    """A row after its entity's number: it depends on the name alone (a writer keeps it per name)."""
+    fields = [kind, label]
     if pairs:
         fields.append(pairs[0][1])  # the first variant is the label itself
         fields.extend(part for pair in pairs[1:] for part in pair)
     return SEPARATOR.join(_BREAKS.sub(" ", field) for field in fields)
+
+
+class NameForms:
+    """What the index's tables need of each name, worked out once per label and kind (names repeat:
+    an appellation's label is also its fiche's name; a shared part is prepared before a build's names
+    are known, ``kg.search.rome_names``): its variants, the folded words it counts for, its row's tail."""
+
+    def __init__(self) -> None:
+        self._variants: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._words: dict[str, tuple[str, ...]] = {}
+        self._tails: dict[tuple[str, str], str] = {}
+
+    def words(self, label: str) -> tuple[str, ...]:
+        """The distinct folded words of ``label`` (a word's rarity counts the names that have it)."""
+        found = self._words.get(label)
+        if found is None:
+            pairs = self._pairs(label)
+            # the first variant is the label itself (none: it folds to nothing)
+            folded = pairs[0][1] if pairs and pairs[0][0] == label else fold(label)
+            found = self._words[label] = tuple(dict.fromkeys(folded.split()))
+        return found
+
+    def tail(self, kind: str, label: str) -> str:
+        found = self._tails.get((kind, label))
+        if found is None:
+            found = self._tails[(kind, label)] = row_tail(kind, label, self._pairs(label))
+        return found
+
+    def _pairs(self, label: str) -> tuple[tuple[str, str], ...]:
+        found = self._variants.get(label)
+        if found is None:
+            found = self._variants[label] = variant_titles(label)
+        return found
 
 
 def write(rows: list[str], path: Path) -> None:

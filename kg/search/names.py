@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kg.core.vocab import SPARQL_PREFIXES
 from kg.sources.reference import esco_occupations, esco_skills
@@ -217,36 +217,75 @@ def graph_entities(
 
 def entities_of(rows: dict[str, Rows], held_out: frozenset[str] = frozenset()) -> Iterator[Entity]:
     """The entities the rows of ``queries()`` describe."""
-    names: dict[str, list[Name]] = defaultdict(list)
-    types: dict[str, str] = {}
+    return gather(rows, held_out).entities()
+
+
+@dataclass
+class Parts:
+    """What the rows say of each entity, gathered before the entities are made: the rows of two sets of
+    queries (ROME's, the documents') give the parts of each set's rows added together (``add``), as
+    every row is about the entity it names (a fiche's names lent by its appellations and ESCO's included)."""
+
+    names: dict[str, list[Name]] = field(default_factory=lambda: defaultdict(list))
+    types: dict[str, str] = field(default_factory=dict)
+    codes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    fiches: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    links: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+
+    def iris(self) -> set[str]:
+        """Every entity the rows say something of."""
+        return set(self.names) | set(self.types) | set(self.codes) | set(self.fiches) | set(self.links)
+
+    def add(self, other: Parts, only: set[str]) -> Parts | None:
+        """Both parts together for the entities ``only``, or None when one of them has another type on
+        each side (then gather all the rows together)."""
+        if any(self.types.get(iri, other.types[iri]) != other.types[iri] for iri in only & other.types.keys()):
+            return None
+        both = Parts()
+        for source in (self, other):
+            for iri in only:
+                both.names[iri] += source.names.get(iri, [])
+                both.codes[iri] |= source.codes.get(iri, set())
+                both.fiches[iri] |= source.fiches.get(iri, set())
+                both.links[iri] += source.links.get(iri, [])
+                if iri in source.types:
+                    both.types.setdefault(iri, source.types[iri])
+        return both
+
+    def entities(self, only: set[str] | None = None) -> Iterator[Entity]:
+        """The entities with a name (``only``: those among these IRIs), in IRI order."""
+        for entity in sorted(self.names if only is None else only & self.names.keys()):
+            own = sorted(self.names[entity], key=lambda n: (n.kind != "prefLabel", n.language != "fr", n.label))
+            codes = sorted(self.codes.get(entity, ()))
+            yield Entity(
+                entity,
+                self.types[entity],
+                own[0].label,
+                tuple(codes),
+                " · ".join(codes + sorted(self.fiches.get(entity, ()))),
+                tuple(sorted(set(self.names[entity]), key=lambda n: (n.kind, n.language, n.label))),
+                tuple(dict.fromkeys(sorted(self.links.get(entity, ()), key=_link_order))),
+            )
+
+
+def gather(rows: dict[str, Rows], held_out: frozenset[str] = frozenset()) -> Parts:
+    """The parts of every entity the rows of ``queries()`` describe."""
+    parts = Parts()
     crosswalk, exact = _crosswalk(rows, held_out)
     for entity, type_id, label, kind, language in _labels(rows, held_out, crosswalk, exact):
-        types.setdefault(entity, type_id)
-        names[entity].append(Name(entity, type_id, label, kind, language))
-    codes: dict[str, set[str]] = defaultdict(set)
-    fiches: dict[str, set[str]] = defaultdict(set)
-    links: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        parts.types.setdefault(entity, type_id)
+        parts.names[entity].append(Name(entity, type_id, label, kind, language))
     for _, class_name in _classes():
         for i in range(len(CODE_PATTERNS)):
             for entity, code in rows[f"code {class_name} {i}"]:
-                codes[entity].add(code)
+                parts.codes[entity].add(code)
         for i in range(len(FICHE_PATTERNS)):
             for entity, fiche, code, label in rows[f"fiche {class_name} {i}"]:
-                fiches[entity].add(f"{code} {label}")
-                links[entity].append(("fiche", fiche))
+                parts.fiches[entity].add(f"{code} {label}")
+                parts.links[entity].append(("fiche", fiche))
     for appellation, uris in crosswalk.items():
-        links[appellation] += [("esco", uri) for uri in uris]
-    for entity in sorted(names):
-        own = sorted(names[entity], key=lambda n: (n.kind != "prefLabel", n.language != "fr", n.label))
-        yield Entity(
-            entity,
-            types[entity],
-            own[0].label,
-            tuple(sorted(codes[entity])),
-            " · ".join(sorted(codes[entity]) + sorted(fiches[entity])),
-            tuple(sorted(set(names[entity]), key=lambda n: (n.kind, n.language, n.label))),
-            tuple(dict.fromkeys(sorted(links[entity], key=_link_order))),
-        )
+        parts.links[appellation] += [("esco", uri) for uri in uris]
+    return parts
 
 
 def esco_entities() -> Iterator[Entity]:

@@ -18,6 +18,8 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -25,7 +27,19 @@ from rdflib.namespace import RDF
 
 from kg.core.errors import StoreError
 from kg.core.vocab import MKG, SPARQL_PREFIXES
-from kg.search.names import ROME_CLASSES, Rows, entities_from_rows, queries, query_rows
+from kg.search.name_rows import NameForms
+from kg.search.names import (
+    ROME_CLASSES,
+    Entity,
+    Parts,
+    Rows,
+    entities_from_rows,
+    esco_entities,
+    esco_skill_entities,
+    gather,
+    queries,
+    query_rows,
+)
 from kg.search.writing import write_entities
 from kg.store import Store
 
@@ -95,6 +109,51 @@ def write_merged_index(build_rows: dict[str, Rows], database: Path, base_iri: st
     if cached is None:
         raise StoreError(f"{database}: its ROME names cannot be cached")
     return write_entities(entities_from_rows({**cached, **build_rows}), directory)
+
+
+@dataclass(frozen=True)
+class SharedNames:
+    """What the name index of every build made from one ROME export holds besides the documents' names:
+    ROME's entities (from the cached rows) and ESCO's, and their names' variants. Prepared while the
+    build checks its documents (``kg.build_tasks.SharedNamesProcess``): two thirds of the index's work."""
+
+    database: Path
+    base_iri: str
+    rome: Parts  # what ROME's rows say of each entity
+    entities: dict[str, Entity]  # the entities ROME's rows alone make
+    esco: tuple[Entity, ...]
+    forms: NameForms  # the names' forms for the index's tables, worked out for these entities
+
+
+def shared_names(database: Path, base_iri: str) -> SharedNames:
+    """ROME's and ESCO's part of the index of any build from the ROME database ``database``."""
+    cached = rome_rows(database, base_iri)
+    if cached is None:
+        raise StoreError(f"{database}: its ROME names cannot be cached")
+    rome = gather({**{q.key: [] for q in queries() if not q.rome}, **cached})
+    entities = {entity.iri: entity for entity in rome.entities()}
+    esco = (*esco_entities(), *esco_skill_entities())
+    forms = NameForms()
+    for entity in (*entities.values(), *esco):
+        for name in entity.names:
+            forms.words(name.label)
+            forms.tail(name.kind, name.label)
+    return SharedNames(database, base_iri, rome, entities, esco, forms)
+
+
+def write_shared_index(shared: SharedNames, build_rows: dict[str, Rows], directory: Path) -> int:
+    """The build's name index from its own queries' rows and the ``shared`` part: the same index as
+    ``write_merged_index``. The documents' rows may add to a ROME entity (a fiche métier lends its names
+    to its ROME fiche): those entities are made again from both sides' parts."""
+    own = gather({**{q.key: [] for q in queries() if q.rome}, **build_rows})
+    touched = own.iris() & shared.rome.iris()
+    both = shared.rome.add(own, touched)
+    if both is None:  # an entity typed one way by ROME, another by a document: every row together
+        return write_merged_index(build_rows, shared.database, shared.base_iri, directory)
+    made = {entity.iri: entity for entity in (*both.entities(), *own.entities(own.iris() - touched))}
+    entities = {**shared.entities, **made}
+    graph = (entities[iri] for iri in sorted(entities))
+    return write_entities(chain(graph, shared.esco), directory, shared.forms)
 
 
 def _reached_nodes_prefixed(store: Store, base_iri: str) -> bool:

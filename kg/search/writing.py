@@ -18,8 +18,7 @@ import tantivy
 
 from kg.search import name_rows
 from kg.search.abbreviations import mine_acronyms
-from kg.search.names import Entity, Rows, all_entities
-from kg.search.score import fold
+from kg.search.names import Entity, Name, Rows, all_entities
 from kg.search.types import TYPES
 from kg.store import Store
 
@@ -55,19 +54,16 @@ def write_index(store: Store, directory: Path, rome_rows: dict[str, Rows] | None
     return write_entities(all_entities(store, cached=rome_rows), directory)
 
 
-def write_entities(entities: Iterable[Entity], directory: Path) -> int:
-    """Index ``entities`` into ``directory`` (a benchmark indexes a subset); returns the name count."""
+def write_entities(entities: Iterable[Entity], directory: Path, forms: name_rows.NameForms | None = None) -> int:
+    """Index ``entities`` into ``directory`` (a benchmark indexes a subset); returns the name count.
+    ``forms``: what the tables need of the names, partly worked out beforehand (completed here)."""
     directory.mkdir(parents=True, exist_ok=False)
     index = tantivy.Index(schema(), path=str(directory))
     index.register_tokenizer(ANALYZER, analyzer())
     writer = index.writer(heap_size=64_000_000, num_threads=1)
     table: dict[str, list] = {}
     codes: dict[str, list[str]] = {}
-    words: Counter[str] = Counter()
-    acronym_labels: list[str] = []
-    named: list[tuple[str, str, str, tuple[tuple[str, str], ...]]] = []  # the name numbered n, and its variants
-    prepared: dict[str, tuple[tuple[str, str], ...]] = {}  # label → its variants, folded once (labels repeat)
-    count = 0
+    named: list[tuple[Entity, Name]] = []  # the name numbered n
     for entity in entities:
         table[entity.iri] = [
             entity.type,
@@ -80,22 +76,34 @@ def write_entities(entities: Iterable[Entity], directory: Path) -> int:
             codes.setdefault(code.casefold(), []).append(entity.iri)
         for name in entity.names:
             document = tantivy.Document(entity=entity.iri, type=entity.type, label=name.label, kind=name.kind)
-            document.add_unsigned("name", count)
+            document.add_unsigned("name", len(named))
             writer.add_document(document)
-            pairs = prepared.get(name.label)
-            if pairs is None:
-                pairs = prepared[name.label] = name_rows.variant_titles(name.label)
-            named.append((entity.iri, name.kind, name.label, pairs))
-            # the first variant is the label itself (none: it folds to nothing)
-            words.update(set((pairs[0][1] if pairs and pairs[0][0] == name.label else fold(name.label)).split()))
-            count += 1
-            if TYPES[entity.type].occupation:
-                acronym_labels.append(name.label)
+            named.append((entity, name))
     writer.commit()
     writer.wait_merging_threads()
+    _write_tables(directory, table, codes, named, forms or name_rows.NameForms())
+    return len(named)
+
+
+def _write_tables(
+    directory: Path,
+    table: dict[str, list],
+    codes: dict[str, list[str]],
+    named: list[tuple[Entity, Name]],
+    forms: name_rows.NameForms,
+) -> None:
+    """The table of names and the entity table (with the words' rarity and the acronyms) beside the index."""
     order = {iri: i for i, iri in enumerate(sorted(table))}
-    rows = [name_rows.encode(order[iri], kind, label, pairs) for iri, kind, label, pairs in named]
-    rarity = {word: round(math.log(count / df), 2) for word, df in sorted(words.items())}
+    rows: list[str] = []
+    words: list[str] = []
+    acronym_labels: list[str] = []
+    for entity, name in named:
+        rows.append(f"{order[entity.iri]}{name_rows.SEPARATOR}{forms.tail(name.kind, name.label)}")
+        words.extend(forms.words(name.label))
+        if TYPES[entity.type].occupation:
+            acronym_labels.append(name.label)
+    count = len(named)
+    rarity = {word: round(math.log(count / df), 2) for word, df in sorted(Counter(words).items())}
     name_rows.write(rows, directory / name_rows.NAMES_FILE)
     content = {
         "entities": table,
@@ -108,4 +116,3 @@ def write_entities(entities: Iterable[Entity], directory: Path) -> int:
         out.write(json.dumps(content, ensure_ascii=False, sort_keys=True))  # dumps: the C encoder, same text
         out.flush()
         os.fsync(out.fileno())
-    return count

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
 from rdflib import Literal, URIRef
 
 from kg.build import build
+from kg.core.errors import StoreError
 from kg.core.vocab import MKG, RDF, SKOS
 from kg.rome_stage import cache_directory
 from kg.search import INDEX_DIR, SearchIndex, write_index
 from kg.search.rome_names import describes_rome
+from kg.search.name_rows import NAMES_FILE
 from kg.search.writing import ENTITIES_FILE
 from kg.store import Store, current_build, revise_current
 from tests.conftest import SEEDS
@@ -29,8 +33,11 @@ def test_only_a_graph_about_what_rome_names_describes_rome() -> None:
 
 
 def test_the_seeds_build_takes_rome_names_from_the_cache(built_store: Path) -> None:
-    cache = cache_directory(built_store)
-    assert len(list(cache.glob("rome-*.names-*.json"))) == 1  # written once, beside the ROME database
+    cache = cache_directory(built_store)  # shared by the session's builds, some from other ROME exports
+    databases = [entry for entry in cache.glob("rome-*") if entry.is_dir()]
+    assert databases
+    for database in databases:  # written once, beside its ROME database
+        assert len(list(cache.glob(f"{database.name}.names-*"))) == 1  # its rows, or why none (.none)
 
 
 def test_a_carried_graph_naming_a_rome_appellation_is_indexed(tmp_path: Path) -> None:
@@ -48,3 +55,45 @@ def test_a_carried_graph_naming_a_rome_appellation_is_indexed(tmp_path: Path) ->
     assert [c.id for c in SearchIndex(built).search("Zorglubiste")][:1] == [appellation]
     again = write_index(Store.open_current(store_dir), tmp_path / "index")
     assert again > 0 and (tmp_path / "index" / ENTITIES_FILE).read_bytes() == (built / ENTITIES_FILE).read_bytes()
+
+
+def test_a_build_with_rome_names_cached_still_writes_the_index_of_its_whole_store(
+    built_store: Path, tmp_path: Path
+) -> None:
+    """With ROME's names cached before it starts, a build prepares ROME's and ESCO's part of its index in a
+    process of its own while it checks the documents (kg.build_tasks.SharedNamesProcess), then merges the
+    documents' entities in (a fiche métier lends its names to its ROME fiche): the same index as one
+    written from the finished store."""
+    cache = cache_directory(built_store)
+    assert list(cache.glob("rome-*.names-*.json"))  # cached by the earlier build: this one starts the process
+    store_dir = tmp_path / "kg"
+    build(SEEDS, store_dir, BASE)
+    built = current_build(store_dir) / INDEX_DIR
+    again = write_index(Store.open_current(store_dir), tmp_path / "index")
+    assert again > 0
+    for table in (ENTITIES_FILE, NAMES_FILE):
+        assert (tmp_path / "index" / table).read_bytes() == (built / table).read_bytes(), table
+    fiche = SearchIndex(built).lookup("M1810")[0]  # MET.717's ROME fiche, named by MET.717's appellations too
+    assert fiche.type == "RomeFiche"
+    assert {"prefLabel", "appellation", "ficheMetier"} <= _kinds(built, fiche.id)
+
+
+def test_a_broken_cache_of_rome_names_fails_the_build_and_keeps_the_served_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("METIERS_KG_CACHE", str(tmp_path / "cache"))
+    store_dir = tmp_path / "kg"
+    build(SEEDS, store_dir, BASE)  # caches ROME's names
+    served = current_build(store_dir)
+    (rows,) = (tmp_path / "cache").glob("rome-*.names-*.json")
+    rows.write_text("{not json", "utf-8")
+    with pytest.raises(StoreError, match=r"cannot read the cached ROME names .*; remove it"):
+        build(SEEDS, store_dir, BASE)
+    assert current_build(store_dir) == served
+
+
+def _kinds(index: Path, iri: str) -> set[str]:
+    """The kinds of the names the index's table gives the entity ``iri``."""
+    position = sorted(json.loads((index / ENTITIES_FILE).read_text("utf-8"))["entities"]).index(iri)
+    rows = (index / NAMES_FILE).read_text("utf-8").split("\n")
+    return {row.split("\t")[1] for row in rows if row.split("\t")[0] == str(position)}
