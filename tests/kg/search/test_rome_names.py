@@ -13,8 +13,8 @@ from kg.core.errors import StoreError
 from kg.core.vocab import MKG, RDF, SKOS
 from kg.rome_stage import cache_directory
 from kg.search import INDEX_DIR, SearchIndex, write_index
-from kg.search.rome_names import describes_rome
 from kg.search.name_rows import NAMES_FILE
+from kg.search.rome_names import describes_rome
 from kg.search.writing import ENTITIES_FILE
 from kg.store import Store, current_build, revise_current
 from tests.conftest import SEEDS
