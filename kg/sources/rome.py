@@ -188,15 +188,7 @@ def parse_export(path: Path) -> RomeExport:
     )
     sector_codes = {s.code for s in sectors}
     return RomeExport(
-        fiches=RomeFiches(
-            head.path,
-            head.version,
-            head.checksum,
-            tuple((f.member, f.sha256, f.encoding) for f in opened.values()),
-            head.grands_domaines,
-            head.domaines,
-            head.fiches,
-        ),
+        fiches=head,  # read from every opened file, so its files are all the export's files read
         appellations=appellations,
         competences=competences,
         savoirs=savoirs,
