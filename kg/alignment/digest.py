@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
+from rdflib.term import Node
 
 from kg.core.graph import MappedGraph
 from kg.core.vocab import DCTERMS, MKG, NIF, RDF, SKOS, SKOSXL
@@ -85,7 +86,7 @@ class Digest:
 
 def digest(mapped: MappedGraph) -> Digest:
     """Reduce one mapped document to what alignment needs (sorted, so deterministic)."""
-    by_subject: dict[URIRef, dict[URIRef, list]] = defaultdict(lambda: defaultdict(list))
+    by_subject: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
     for s, p, o in mapped.triples:
         by_subject[s][p].append(o)
     document = mapped.source.name if mapped.source else str(mapped.graph)
@@ -139,7 +140,8 @@ def _first(props: dict, predicate: URIRef) -> str:
 def _subject(
     iri: str, kind: str, props: dict, by_subject: dict, owners: dict[str, list[str]], document: str, line: int | None
 ) -> Subject:
-    french, english = [], []
+    french: list[str] = []
+    english: list[str] = []
     for predicate in (SKOS.prefLabel, SKOSXL.literalForm, SKOS.altLabel):
         for value in props.get(predicate, []):
             if isinstance(value, Literal):

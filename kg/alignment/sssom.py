@@ -17,6 +17,7 @@ from kg import __version__
 from kg.alignment.model import MENTION_LINK, Mapping
 from kg.core.vocab import DEFAULT_BASE_IRI
 from kg.mapping.iris import AGENT_BASE
+from kg.store import Store
 
 COLUMNS = (
     "subject_id",
@@ -133,12 +134,12 @@ GROUP BY ?m ?s ?p ?o ?just ?conf ?author ?authorLabel ?date ?comment ?mod ?tool 
 """
 
 
-def mappings_from_store(store: object) -> list[Mapping]:
+def mappings_from_store(store: Store) -> list[Mapping]:
     """Every (non-mention) mapping the store serves, rebuilt from its mkg:Mapping nodes."""
     out = []
-    for row in store.query(MAPPINGS_QUERY):
+    for row in store.select(MAPPINGS_QUERY):
 
-        def value(name: str, row: object = row) -> str:
+        def value(name: str, row: ox.QuerySolution = row) -> str:
             term = row[name]
             return term.value if term is not None else ""
 

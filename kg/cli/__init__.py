@@ -109,7 +109,7 @@ def run_dump(args: argparse.Namespace) -> int:
 def run_match(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from kg.search.index import store_index
+    from kg.search.location import store_index
     from kg.search.match import default_workers, match_titles, read_table, titles_of, write_table
 
     name = str(args.file) if args.file else "<stdin>"

@@ -46,15 +46,16 @@ def to_graph(fiche: FicheFormation, iris: Iris) -> MappedGraph:
                 fiche.duration.line,
             )
         builder.fr(formation, MKG.durationNote, fiche.duration.value, fiche.duration.line)
-    if fiche.eqf_level is not None:
-        builder.add(formation, MKG.certificationLevel, iris.eqf_level(fiche.eqf_level), fiche.certification.line)
-    elif fiche.certification is not None:
-        builder.fr(formation, MKG.certificationNote, fiche.certification.value, fiche.certification.line)
-    if fiche.link is not None:
+    if fiche.certification is not None:  # a level is read from the certification's own wording
+        if fiche.eqf_level is not None:
+            builder.add(formation, MKG.certificationLevel, iris.eqf_level(fiche.eqf_level), fiche.certification.line)
+        else:
+            builder.fr(formation, MKG.certificationNote, fiche.certification.value, fiche.certification.line)
+    if fiche.link is not None:  # an RNCP code is read from the link
         builder.add(formation, SCHEMA.url, Literal(fiche.link.value, datatype=XSD.anyURI), fiche.link.line)
-    if fiche.rncp is not None:
-        builder.add(formation, MKG.rncpCertification, iris.rncp(fiche.rncp), fiche.link.line)
-        builder.add(formation, MKG.rncpCode, Literal(f"RNCP{fiche.rncp}"), fiche.link.line)
+        if fiche.rncp is not None:
+            builder.add(formation, MKG.rncpCertification, iris.rncp(fiche.rncp), fiche.link.line)
+            builder.add(formation, MKG.rncpCode, Literal(f"RNCP{fiche.rncp}"), fiche.link.line)
 
     for order, section in enumerate(fiche.sections, start=1):
         add_section(builder, iris, formation, formation, section, (order,))

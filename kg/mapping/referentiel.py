@@ -131,14 +131,14 @@ def _add_emploi_type(
         )
     for variability in et.variability:
         builder.fr(subject, MKG.variability, f"{variability.aspect} : {variability.text}", variability.line)
-    for prop, item in (
+    for prop, paragraph in (
         (MKG.externalRelations, et.external_relations),
         (MKG.internalRelations, et.internal_relations),
         (MKG.workplace, et.workplace),
         (MKG.careerPath, et.career_path),
     ):
-        if item is not None:
-            builder.fr(subject, prop, item.text, item.line)
+        if paragraph is not None:
+            builder.fr(subject, prop, paragraph.text, paragraph.line)
     if et.prerequisite is not None:
         pre = et.prerequisite
         builder.fr(subject, MKG.prerequisite, pre.text, pre.line)

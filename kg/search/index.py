@@ -21,12 +21,11 @@ import numpy
 import tantivy
 from rapidfuzz import fuzz, process
 
-from kg.build_records import INDEX_DIR
 from kg.core.errors import StoreError
 from kg.search import name_rows
 from kg.search.abbreviations import expand, table_with
+from kg.search.queries import Queries
 from kg.search.score import (
-    STOPWORDS,
     Similarity,
     Title,
     fold,
@@ -37,17 +36,14 @@ from kg.search.score import (
     variants,
 )
 from kg.search.writing import ANALYZER, ENTITIES_FILE, analyzer
-from kg.store import current_build
 
 CANDIDATE_DOCS = 150  # names fetched from tantivy before re-ranking
 RESCORED = 30  # name variants scored word by word: the best by token-set ratio ...
 RESCORED_BY_BM25 = 8  # ... and the first by BM25
 SUGGEST_DOCS = 1000  # names fetched for autocomplete (a cut word matches many)
-FUZZY_FROM = 5  # terms this long (after stemming) also match at one edit
 SIMILARITIES_KEPT = 1 << 16  # (query, name) similarities remembered, for the last few queries
 SUPPORT_FROM = 80.0  # a name scoring this much supports its entity (ties are broken by support)
 ROME_CODE = re.compile(r"^[A-N]\d{4}$")
-WORD = re.compile(r"[^\W_]+")  # what tantivy's simple tokenizer calls a word
 MAX_QUERY = 500  # characters of a query that are read
 
 
@@ -86,12 +82,12 @@ class SearchIndex:
             raise StoreError(f"{directory}: cannot open the search index: {exc}") from None
         self._index.register_tokenizer(ANALYZER, analyzer())
         self._analyzer = analyzer()
-        self._schema = self._index.schema
         self._entities: dict[str, list] = table["entities"]
         self._codes: dict[str, list[str]] = table["codes"]
         self._rarity: dict[str, float] = table.get("rarity", {})
         # a query word no name has tells no candidate from another: it weighs as a middling word
         self._unseen = statistics.median(self._rarity.values()) if self._rarity else 1.0
+        self._queries = Queries(self._index.schema, self._analyzer, self._rarity.keys())
         self.abbreviations = table_with(table.get("acronyms", {}))
         self._searcher = self._index.searcher()
         self._prepared = lru_cache(maxsize=1 << 18)(self._prepare)
@@ -164,46 +160,6 @@ class SearchIndex:
                 )
         return [Candidate(**{**c.__dict__, "match": len(found) == 1}) for c in found]
 
-    def _query(
-        self, text: str, types: tuple[str, ...], within: Collection[str] | None = None, any_word: bool = False
-    ) -> tantivy.Query | None:
-        """A name must have one of the query's content words (stemmed, each also at one edit when no name
-        has it); its stop words only add to the BM25 of the names that do. Were they enough to match,
-        tantivy would score most names (one name in two has "de") for every query: they are (``any_word``)
-        only when no name has a content word, for the scorer's typo and cut-word rules to find one."""
-        words = WORD.findall(text)
-        content = words if any_word else [w for w in words if fold(w) not in STOPWORDS] or words
-        terms = sorted(set(self._analyzer.analyze(" ".join(content))))
-        if not terms:
-            return None
-        known = set(fold(text).split()) & self._rarity.keys()  # words some name has need no fuzzy variant
-        should = []
-        for term in terms:
-            should.append((tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "label", term)))
-            if len(term) >= FUZZY_FROM and not any(word.startswith(term) for word in known):
-                fuzzy = tantivy.Query.fuzzy_term_query(
-                    self._schema, "label", term, distance=1, transposition_cost_one=True
-                )
-                should.append((tantivy.Occur.Should, tantivy.Query.boost_query(fuzzy, 0.5)))
-        query = tantivy.Query.boolean_query(should)
-        if types:
-            kinds = tantivy.Query.boolean_query(
-                [(tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "type", t)) for t in types]
-            )
-            query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, kinds)])
-        stop = sorted(set(self._analyzer.analyze(" ".join(w for w in words if w not in content))) - set(terms))
-        if stop:
-            optional = tantivy.Query.boolean_query(
-                [(tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "label", t)) for t in stop]
-            )
-            query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Should, optional)])
-        if within is not None:
-            entities = tantivy.Query.const_score_query(  # a filter: adds nothing to the BM25
-                tantivy.Query.term_set_query(self._schema, "entity", sorted(within)), 0.0
-            )
-            query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, entities)])
-        return query
-
     def _hit_rows(self, hits: list[tuple[float, tantivy.DocAddress]]) -> list[name_rows.Row]:
         """(entity, kind, label, its (variant, folded) pairs) of each hit, from the table of names (a fast
         field gives each hit's row: no stored document is read), or from the documents of an older index."""
@@ -233,13 +189,13 @@ class SearchIndex:
         tantivy gets ``text`` as written (its stemmer expects the accents), the scorer its folded ``reading``
         (and, for "Vendeur / Vendeuse", each gender form). A C++ token-set ratio (rapidfuzz) over every
         candidate name picks the few the word-by-word score (Python) is computed for, with the best by BM25."""
-        query = self._query(text, types, within)
+        query = self._queries.by_name(text, types, within)
         titles = [t for t in (self._prepared(v) for v in variants(reading)) if t.words]
         if query is None or not titles:
             return
         hits = self._searcher.search(query, CANDIDATE_DOCS, count=False).hits
         if not hits:
-            again = self._query(text, types, within, any_word=True)
+            again = self._queries.by_name(text, types, within, any_word=True)
             hits = self._searcher.search(again, CANDIDATE_DOCS, count=False).hits if again is not None else []
         rows = self._hit_rows(hits)
         folded: list[str] = []  # every variant of every hit's name, in the hits' order
@@ -308,48 +264,6 @@ class SearchIndex:
             )
         return candidates
 
-    def _prefix_query(self, prefix: str, types: tuple[str, ...]) -> tantivy.Query | None:
-        """Every complete word (stemmed, fuzzy as in ``search``) and the last, cut word as a prefix."""
-        words = re.findall(r"\w+", prefix.lower())
-        if not words:
-            return None
-        must = []
-        for word in words[:-1]:
-            for term in self._analyzer.analyze(word):
-                options = [(tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "label", term))]
-                if len(term) >= FUZZY_FROM:
-                    options.append(
-                        (
-                            tantivy.Occur.Should,
-                            tantivy.Query.fuzzy_term_query(
-                                self._schema, "label", term, distance=1, transposition_cost_one=True
-                            ),
-                        )
-                    )
-                must.append((tantivy.Occur.Must, tantivy.Query.boolean_query(options)))
-        starts = {fold(words[-1]), *self._analyzer.analyze(words[-1])} - {""}
-        must.append(
-            (
-                tantivy.Occur.Must,
-                tantivy.Query.boolean_query(
-                    [
-                        (tantivy.Occur.Should, tantivy.Query.regex_query(self._schema, "label", f"{start}.*"))
-                        for start in sorted(starts)
-                    ]
-                ),
-            )
-        )
-        if types:
-            must.append(
-                (
-                    tantivy.Occur.Must,
-                    tantivy.Query.boolean_query(
-                        [(tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "type", t)) for t in types]
-                    ),
-                )
-            )
-        return tantivy.Query.boolean_query(must)
-
     def suggest(self, prefix: str, types: tuple[str, ...] = (), limit: int = 10, offset: int = 0) -> list[Candidate]:
         """Autocomplete: entities with a name that the typed text begins (its last word may be cut short):
         names that start with it first, shortest first; then the others by similarity."""
@@ -357,7 +271,7 @@ class SearchIndex:
         if looked_up:
             return looked_up[offset : offset + limit]
         folded = fold(prefix[:200])
-        query = self._prefix_query(prefix[:200], types)
+        query = self._queries.by_prefix(prefix[:200], types)
         title = self._prepared(folded)
         if query is None or not folded or not title.words:
             return []
@@ -386,27 +300,3 @@ class SearchIndex:
                 )
             )
         return candidates
-
-
-def index_of(build_dir: Path) -> Path:
-    return Path(build_dir) / INDEX_DIR
-
-
-def store_index(store_dir: Path) -> Path:
-    """The index of the store's current build or, after online updates, of the newest build that has one."""
-    return build_index(current_build(store_dir))
-
-
-def build_index(target: Path) -> Path:
-    """The index of build ``target`` or, for a build without one, of the newest earlier build that has one."""
-    builds = sorted(
-        (
-            p
-            for p in target.parent.iterdir()
-            if (p / INDEX_DIR).is_dir() and not p.name.endswith(".partial") and p.name <= target.name
-        ),
-        reverse=True,
-    )
-    if not builds:
-        raise StoreError(f"{target}: this build has no search index; run 'metiers-kg build'")
-    return builds[0] / INDEX_DIR

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from kg.core.errors import MetiersKgError
 from kg.search.index import SearchIndex
@@ -136,7 +137,7 @@ def match_titles(
     return results
 
 
-def write_table(table: Table, column: str, results: dict[str, list[str]], out: io.TextIOBase) -> None:
+def write_table(table: Table, column: str, results: dict[str, list[str]], out: TextIO) -> None:
     """The input rows, in their order, with the match columns appended."""
     writer = csv.writer(out, delimiter=table.delimiter, lineterminator="\n")
     writer.writerow(table.header + list(COLUMNS))

@@ -84,7 +84,8 @@ def parse_salary(text: str, line: int) -> Salary | None:
     if money is None or not periods:
         return None
     scale = 1000 if money.group("k") else 1
-    low, high = (_amount(v) * scale if v else None for v in (money.group("low"), money.group("high")))
+    low = _amount(money.group("low")) * scale  # the pattern's one required number
+    high = _amount(money.group("high")) * scale if money.group("high") else None
     gross = _GROSS.search(folded)
     return Salary(
         amount=low,

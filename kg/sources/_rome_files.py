@@ -14,7 +14,9 @@ import hashlib
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from kg.core.errors import FicheParseError, UnreadableSourceError
@@ -82,14 +84,13 @@ class Export:
 def open_export(path: Path) -> Export:
     """Read every export file of a folder or a zip (flat, or inside one folder of the zip)."""
     path = Path(path)
+    entries: dict[str, Callable[[], bytes]]
     if path.is_dir():
         entries = {p.name: p.read_bytes for p in sorted(path.iterdir()) if p.is_file()}
     elif path.is_file() and zipfile.is_zipfile(path):
         archive = zipfile.ZipFile(path)
         entries = {
-            Path(info.filename).name: (lambda info=info: archive.read(info))
-            for info in archive.infolist()
-            if not info.is_dir()
+            Path(info.filename).name: partial(archive.read, info) for info in archive.infolist() if not info.is_dir()
         }
     elif path.exists():
         raise UnreadableSourceError(path, "not a ROME export: expected a folder or a zip of unix_*_utf8.csv files")
@@ -114,16 +115,16 @@ def open_export(path: Path) -> Export:
 
 def read_version(export: Export) -> Version:
     """The release from the file names' tag (v460) and version.txt (Numero de version : 60)."""
-    tag = FILE_NAME.match(next(iter(export.members.values()))[0])["tag"]
+    tag = _tag(export)
     if export.version_text is None:
         raise UnreadableSourceError(export.where(VERSION_FILE), "missing: the export's version file is needed")
     member, data = export.version_text
     text = _decode(export.where(member), data, "utf-8")
     fields: dict[str, tuple[str, int]] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        key, sep, value = line.partition(":")
+    for index, text_line in enumerate(text.splitlines(), start=1):
+        key, sep, value = text_line.partition(":")
         if sep and value.strip():
-            fields.setdefault(key.strip().lower(), (value.strip(), number))
+            fields.setdefault(key.strip().lower(), (value.strip(), index))
     number, line = fields.get("numero de version", ("", 1))
     if not number.isdigit():
         raise FicheParseError(export.where(member), "no 'Numero de version : N' line", 1)
@@ -140,6 +141,14 @@ def read_version(export: Export) -> Version:
     )
 
 
+def _tag(export: Export) -> str:
+    """The version tag of the export's file names (open_export kept only the names that match, all one tag)."""
+    match = FILE_NAME.match(next(iter(export.members.values()))[0])
+    if match is None:
+        raise ValueError("an export member whose name is not unix_<name>_v<tag>_utf8.csv")
+    return match["tag"]
+
+
 def _iso_date(export: Export, member: str, found: tuple[str, int] | None) -> str | None:
     if found is None:
         return None
@@ -152,9 +161,8 @@ def _iso_date(export: Export, member: str, found: tuple[str, int] | None) -> str
 def read_file(export: Export, name: str, columns: tuple[str, ...]) -> ExportFile:
     """The rows of one needed file, which must have at least ``columns`` and well-formed rows."""
     if name not in export.members:
-        tag = FILE_NAME.match(next(iter(export.members.values()))[0])["tag"]
         raise UnreadableSourceError(
-            export.where(f"unix_{name}_v{tag}_utf8.csv"), "missing: this file of the ROME export is needed"
+            export.where(f"unix_{name}_v{_tag(export)}_utf8.csv"), "missing: this file of the ROME export is needed"
         )
     member, data = export.members[name]
     where = export.where(member)

@@ -209,6 +209,7 @@ _PREPS = (("de",), ("d'",), ("du",), ("des",), ("en",))
 
 
 def _organisation(t: _Tokens, i: int) -> int | None:
+    head: int | None
     if t.words[i] in _ORG_ACRONYMS:
         head = i + 1
     else:
@@ -229,8 +230,9 @@ def _diploma(t: _Tokens, i: int) -> int | None:
     key = t.keys[i]
     if key in ("diplôme", "diplômes"):
         end = t.first_phrase(i + 1, _DIPLOMA_QUALIFIERS) if i + 1 < len(t) else None
-        for _ in range(2 if end is not None else 0):
-            end = t.complement(end, (("de",), ("d'",), ("en",)), occupations=True) or end
+        if end is not None:
+            for _ in range(2):
+                end = t.complement(end, (("de",), ("d'",), ("en",)), occupations=True) or end
         return end
     if t.words[i] in _DEGREE_ACRONYMS:
         return i + 2 if t.is_acronym(i + 1) else i + 1

@@ -193,7 +193,9 @@ def _duration(duration: Field | None) -> str | None:
 
 def _eqf_level(certification: Field | None, error) -> int | None:
     """``niveau 7`` → 7: levels 1–8 of the French framework are the EQF levels; other wordings give none."""
-    match = _LEVEL.match(fold(certification.value)) if certification is not None else None
+    if certification is None:
+        return None
+    match = _LEVEL.match(fold(certification.value))
     if match is None:
         return None
     level = int(match.group("n"))

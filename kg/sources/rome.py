@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.core.text import fold
+from kg.sources import _rome_classifications as classifications
+from kg.sources import _rome_columns as columns
 from kg.sources import _rome_records as records
 from kg.sources._rome_files import Export, ExportFile, Version, open_export, read_version
 from kg.sources._rome_types import (
@@ -134,15 +136,15 @@ def _fiches(export: Export, opened: dict[str, ExportFile]) -> RomeFiches:
 def read_fiches(path: Path) -> RomeFiches:
     """The fiches, domaines and grands domaines of the export at ``path`` (folder or zip)."""
     export = open_export(path)
-    opened = records.open_files(export, records.FICHE_FILES)
+    opened = columns.open_files(export, columns.FICHE_FILES)
     return _fiches(export, opened)
 
 
 def read_appellations(path: Path) -> tuple[Appellation, ...]:
     """The appellations of the export at ``path`` (what the alignment of our sources needs)."""
     export = open_export(path)
-    opened = records.open_files(
-        export, {**records.FICHE_FILES, "referentiel_appellation": records.FILES["referentiel_appellation"]}
+    opened = columns.open_files(
+        export, {**columns.FICHE_FILES, "referentiel_appellation": columns.FILES["referentiel_appellation"]}
     )
     return records.appellations(opened, {f.code: f for f in _fiches(export, opened).fiches})
 
@@ -150,10 +152,10 @@ def read_appellations(path: Path) -> tuple[Appellation, ...]:
 def read_skills(path: Path) -> tuple[tuple[Competence, ...], tuple[Savoir, ...]]:
     """The compétences and savoirs of the export at ``path`` (what the alignment of our skills needs)."""
     export = open_export(path)
-    opened = records.open_files(
+    opened = columns.open_files(
         export,
         {
-            name: records.FILES[name]
+            name: columns.FILES[name]
             for name in ("referentiel_competence", "referentiel_macro_competence_riasec", "referentiel_savoir")
         },
     )
@@ -163,7 +165,7 @@ def read_skills(path: Path) -> tuple[tuple[Competence, ...], tuple[Savoir, ...]]
 def parse_export(path: Path) -> RomeExport:
     """Read and check the whole export at ``path``; any error names its file and line."""
     export = open_export(path)
-    opened = records.open_files(export, records.FILES)
+    opened = columns.open_files(export, columns.FILES)
     head = _fiches(export, opened)
     fiche_codes = {f.code: f for f in head.fiches}
     appellations = records.appellations(opened, fiche_codes)
@@ -178,23 +180,15 @@ def parse_export(path: Path) -> RomeExport:
         {s.code for s in savoirs},
         {c.code for c in contextes},
     )
-    sectors = records.sectors(opened)
-    naf = records.naf_sectors(opened)
-    themes = records.classified(opened, "themes", "code_theme", "libelle_theme", "definition_theme")
-    interests = records.classified(
+    sectors = classifications.sectors(opened)
+    naf = classifications.naf_sectors(opened)
+    themes = classifications.classified(opened, "themes", "code_theme", "libelle_theme", "definition_theme")
+    interests = classifications.classified(
         opened, "centre_interet", "code_centre_interet", "libelle_centre_interet", "definition_centre_interet"
     )
     sector_codes = {s.code for s in sectors}
     return RomeExport(
-        fiches=RomeFiches(
-            head.path,
-            head.version,
-            head.checksum,
-            tuple((f.member, f.sha256, f.encoding) for f in opened.values()),
-            head.grands_domaines,
-            head.domaines,
-            head.fiches,
-        ),
+        fiches=head,  # read from every opened file, so its files are all the export's files read
         appellations=appellations,
         competences=competences,
         savoirs=savoirs,
@@ -205,7 +199,7 @@ def parse_export(path: Path) -> RomeExport:
         naf_sectors=naf,
         themes=themes,
         interests=interests,
-        fiche_sectors=records.fiche_links(
+        fiche_sectors=classifications.fiche_links(
             opened,
             "arborescence_secteur_activite",
             "code_ss_sect_activite",
@@ -213,13 +207,13 @@ def parse_export(path: Path) -> RomeExport:
             fiche_codes,
             fallback="code_sect_activite",
         ),
-        fiche_naf=records.fiche_links(
+        fiche_naf=classifications.fiche_links(
             opened, "arborescence_secteur_naf", "code_secteur_naf", {s.code for s in naf}, fiche_codes
         ),
-        fiche_themes=records.fiche_links(
+        fiche_themes=classifications.fiche_links(
             opened, "arborescence_thematique", "code_theme", {t.code for t in themes}, fiche_codes
         ),
-        fiche_interests=records.fiche_links(
+        fiche_interests=classifications.fiche_links(
             opened, "arborescence_centre_interet", "code_centre_interet", {i.code for i in interests}, fiche_codes
         ),
         quirks=_quirks(export, opened),

@@ -161,12 +161,12 @@ def parse_text(text: str, source: Source) -> Testimony:
     for paragraph in paragraphs:
         for use in _MARKER_USE.finditer(paragraph.text):
             if int(use.group("marker")) not in defined:
-                line = paragraph.line + paragraph.text.count("\n", 0, use.start())
+                marker_line = paragraph.line + paragraph.text.count("\n", 0, use.start())
                 raise FicheParseError(
                     source.path,
                     f"footnote marker [{use.group('marker')}] is used but no footnote "
                     f"'[{use.group('marker')}] TERM: definition' defines it",
-                    line,
+                    marker_line,
                 )
     terms = tuple(GlossaryTerm(*entry) for entry in glossary if entry[1] is not None)
     found = find_mentions([(p.text, p.start) for p in paragraphs], [t.term for t in terms], starts)

@@ -151,7 +151,7 @@ class _DataGraph(Graph):
         query_object,
         processor="sparql",
         result="sparql",
-        initNs=None,  # type: ignore[override]  # noqa: N803
+        initNs=None,  # noqa: N803
         initBindings=None,
         use_store_provided=True,
         **kwargs,
@@ -221,7 +221,7 @@ def _query_predicates(text: str) -> set[URIRef] | None:
     def walk(node: object) -> bool:
         if isinstance(node, CompValue):
             if node.name in ("BGP", "TriplesBlock"):  # TriplesBlock: inside EXISTS, left untranslated
-                for _s, predicate, _o in node.get("triples", ()):
+                for _s, predicate, _o in node["triples"]:  # both always carry their triples
                     if not isinstance(predicate, URIRef):
                         return False
                     found.add(predicate)

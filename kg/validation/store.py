@@ -21,7 +21,7 @@ from importlib.resources import files
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 from kg.core.vocab import RDFS, SH
 from kg.validation.shacl import Report, Violation
@@ -45,29 +45,47 @@ SUPPORTED = {
 }
 
 
+# A constraint's parameter as the queries use it: sh:minCount and sh:maxCount an int, sh:datatype an IRI,
+# sh:hasValue an N3 term; sh:class the classes (with their subclasses), sh:pattern (pattern, flags) and sh:in
+# the members, as N3 terms.
+ConstraintValue = int | str | tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Constraint:
     targets: tuple[str, ...]  # the target class and its subclasses
     path: str
     component: URIRef
-    value: object
+    value: ConstraintValue
     message: str
     severity: str
 
     def value_test(self) -> str | None:
         """A SPARQL expression true when ``?value`` satisfies this value-type constraint (None for counts)."""
-        c = self.component
-        if c == SH["class"]:
-            classes = " ".join(f"<{k}>" for k in self.value)
-            return f"EXISTS {{ VALUES ?k {{ {classes} }} ?value a ?k }}"
-        if c == SH.datatype:
-            return f"(isLiteral(?value) && datatype(?value) = <{self.value}>)"
-        if c == SH.pattern:
-            pattern, flags = self.value
-            return f"(!isBlank(?value) && REGEX(STR(?value), {pattern}, {flags}))"
-        if c == SH["in"]:
-            return f"(?value IN ({', '.join(self.value)}))"
+        c, value = self.component, self.value
+        if isinstance(value, tuple):
+            if c == SH["class"]:
+                classes = " ".join(f"<{k}>" for k in value)
+                return f"EXISTS {{ VALUES ?k {{ {classes} }} ?value a ?k }}"
+            if c == SH.pattern:
+                pattern, flags = value
+                return f"(!isBlank(?value) && REGEX(STR(?value), {pattern}, {flags}))"
+            if c == SH["in"]:
+                return f"(?value IN ({', '.join(value)}))"
+        elif c == SH.datatype:
+            return f"(isLiteral(?value) && datatype(?value) = <{value}>)"
         return None
+
+    def failures(self, store: ox.Store, row: ox.QuerySolution, i: int, count: int) -> list[str | None]:
+        """The values of the focus node of ``row`` that break the constraint (``None`` for one that has too
+        few or too many values, or lacks the value it must have), from the group query's aggregates."""
+        if self.value_test() is not None:
+            return _failed_values(store, row["focus"].value, self) if int(row[f"f{i}"].value) else []
+        if self.component == SH.minCount and isinstance(self.value, int):
+            return [None] if count < self.value else []
+        if self.component == SH.maxCount and isinstance(self.value, int):
+            return [None] if count > self.value else []
+        return [None] if int(row[f"h{i}"].value) == 0 else []  # sh:hasValue
 
 
 def _group_query(targets: tuple[str, ...], path: str, group: list[Constraint]) -> str:
@@ -97,12 +115,19 @@ def _group_query(targets: tuple[str, ...], path: str, group: list[Constraint]) -
     )
 
 
-def _failed_values(store: ox.Store, focus: str, constraint: Constraint) -> list[str]:
+def _select(store: ox.Store, query: str) -> ox.QuerySolutions:
+    solutions = store.query(query, use_default_graph_as_union=True)
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise TypeError(f"not a SELECT query: {query[:80]!r}")
+    return solutions
+
+
+def _failed_values(store: ox.Store, focus: str, constraint: Constraint) -> list[str | None]:
     query = (
         f"SELECT DISTINCT ?value WHERE {{ <{focus}> <{constraint.path}> ?value "
         f"FILTER(!COALESCE({constraint.value_test()}, false)) }}"
     )
-    return [str(row["value"]) for row in store.query(query, use_default_graph_as_union=True)]
+    return [str(row["value"]) for row in _select(store, query)]
 
 
 def _subclasses(ontology: Graph, cls: Node) -> tuple[str, ...]:
@@ -116,7 +141,7 @@ def _subclasses(ontology: Graph, cls: Node) -> tuple[str, ...]:
 
 
 def _constraints_of(shapes: Graph, ontology: Graph, node_shape: Node) -> Iterator[Constraint]:
-    classes = sorted(shapes.objects(node_shape, SH.targetClass))
+    classes = shapes.objects(node_shape, SH.targetClass)
     targets = tuple(sorted({t for cls in classes for t in _subclasses(ontology, cls)}))
     for prop in shapes.objects(node_shape, SH.property):
         used = set(shapes.predicates(prop, None))
@@ -131,20 +156,25 @@ def _constraints_of(shapes: Graph, ontology: Graph, node_shape: Node) -> Iterato
         message = str(shapes.value(prop, SH.message) or "constraint violated")
         severity = str(shapes.value(prop, SH.severity) or SH.Violation).rsplit("#", 1)[-1]
         for component in (SH.minCount, SH.maxCount, SH.hasValue, SH["class"], SH.datatype, SH.pattern, SH["in"]):
-            value = shapes.value(prop, component)
-            if value is None:
-                continue
-            if component == SH["class"]:
-                value = _subclasses(ontology, value)
-            elif component == SH.pattern:
-                value = (Literal(str(value)).n3(), Literal(str(shapes.value(prop, SH.flags) or "")).n3())
-            elif component == SH["in"]:
-                value = tuple(term.n3() for term in Collection(shapes, value))
-            elif component == SH.hasValue:
-                value = value.n3()
-            elif component in (SH.minCount, SH.maxCount):
-                value = int(value)
-            yield Constraint(targets, str(path), component, value, message, severity)
+            found = shapes.value(prop, component)
+            if isinstance(found, Identifier):
+                value = _parameter(shapes, ontology, prop, component, found)
+                yield Constraint(targets, str(path), component, value, message, severity)
+
+
+def _parameter(shapes: Graph, ontology: Graph, prop: Node, component: URIRef, found: Identifier) -> ConstraintValue:
+    """The value of ``component`` in property shape ``prop``, as the queries use it."""
+    if component == SH["class"]:
+        return _subclasses(ontology, found)
+    if component == SH.pattern:
+        return Literal(str(found)).n3(), Literal(str(shapes.value(prop, SH.flags) or "")).n3()
+    if component == SH["in"]:
+        return tuple(term.n3() for term in Collection(shapes, found))
+    if component == SH.hasValue:
+        return found.n3()
+    if component in (SH.minCount, SH.maxCount):
+        return int(str(found))  # a literal: its lexical form
+    return str(found)  # sh:datatype: the IRI
 
 
 @lru_cache(maxsize=1)
@@ -155,7 +185,7 @@ def rome_constraints() -> tuple[Constraint, ...]:
     ontology = Graph().parse(
         data=(files("metiers_kg_data.ontology") / ONTOLOGY_RESOURCE).read_text("utf-8"), format="turtle"
     )
-    node_shapes = sorted(set(shapes.subjects(SH.targetClass, None)))
+    node_shapes = sorted({s for s in shapes.subjects(SH.targetClass, None) if isinstance(s, Identifier)})
     return tuple(c for shape in node_shapes for c in _constraints_of(shapes, ontology, shape))
 
 
@@ -169,19 +199,11 @@ def validate_store(store: ox.Store, constraints: tuple[Constraint, ...] | None =
     groups: dict[tuple[tuple[str, ...], str], list[Constraint]] = {}
     for constraint in constraints:
         groups.setdefault((constraint.targets, constraint.path), []).append(constraint)
-    results = set()
+    results: set[Violation] = set()
     for (targets, path), group in groups.items():
-        for row in store.query(_group_query(targets, path, group), use_default_graph_as_union=True):
+        for row in _select(store, _group_query(targets, path, group)):
             focus, count = row["focus"].value, int(row["n"].value)
             for i, c in enumerate(group):
-                if c.value_test() is not None:
-                    hits = _failed_values(store, focus, c) if int(row[f"f{i}"].value) else []
-                elif c.component == SH.minCount:
-                    hits = [None] if count < c.value else []
-                elif c.component == SH.maxCount:
-                    hits = [None] if count > c.value else []
-                else:
-                    hits = [None] if int(row[f"h{i}"].value) == 0 else []
                 results.update(
                     Violation(
                         severity=c.severity,
@@ -192,7 +214,7 @@ def validate_store(store: ox.Store, constraints: tuple[Constraint, ...] | None =
                         source=None,
                         line=None,
                     )
-                    for value in hits
+                    for value in c.failures(store, row, i, count)
                 )
     ordered = sorted(results, key=lambda v: (v.focus, v.path or "", v.message, v.value or ""))
     conforms = not any(r.severity == "Violation" for r in ordered)

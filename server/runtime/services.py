@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from flask import Flask, current_app
 
 from kg.search import SearchIndex
-from kg.search.index import build_index
+from kg.search.location import build_index
 from server.config import ServerConfig
 from server.runtime.query_runner import QueryRunner
 from server.runtime.store_provider import StoreProvider
