@@ -15,7 +15,8 @@ import time
 from pathlib import Path
 
 from kg.alignment.digest import digest
-from kg.build import _checked, _references, unique_documents
+from kg.build import unique_documents
+from kg.build_batches import _checked, _references
 from kg.core.errors import SourceError
 from kg.mapping import Iris, to_graph
 from kg.sources import list_documents, parse
@@ -44,7 +45,7 @@ def main() -> None:
             continue
     graphs = [timed("map", lambda document=document: to_graph(document, iris)) for document in documents]
     report = timed("SHACL", lambda: validate(references + graphs))
-    timed("serialise", lambda: [_checked(g, None) for g in graphs])
+    timed("serialise", lambda: [_checked(g, None, BASE) for g in graphs])
     timed("digest", lambda: [digest(g) for g in graphs])
     print(
         f"{len(graphs)} documents, {sum(len(g.triples) for g in graphs):,} triples, {len(report.results)} SHACL results"

@@ -1,7 +1,7 @@
 """The open read-only store, reopened when ``metiers-kg build`` switches the ``current`` link.
 
 A build writes a new database beside the old one and renames the ``current`` link (see
-``kg/store.py``), so a server only has to notice that the link now points elsewhere. Each
+``kg/store``), so a server only has to notice that the link now points elsewhere. Each
 request asks :meth:`StoreProvider.current` for a :class:`StoreHandle`; that costs one
 resolution of the link and opens a new handle only when the target changed. The provider
 keeps a reference to the newest handle only: a query still running on an older build keeps

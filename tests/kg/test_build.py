@@ -220,7 +220,7 @@ def test_parallel_build_reports_a_bad_document_with_its_file_and_line(tmp_path: 
 
 
 def test_batch_plan_gives_every_core_the_same_work() -> None:
-    from kg.build import batch_plan
+    from kg.build_batches import batch_plan
 
     assert batch_plan([1] * 888, 2) == [444, 444]  # under 1,000 documents: still one batch per core
     assert batch_plan([1] * 2870, 2) == [718, 717, 718, 717]

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 from rdflib import Literal, URIRef
 
-from kg.build import _references
+from kg.build_batches import _references
 from kg.core.vocab import ESCO, MKG, RDF, SCHEMA, SH, SKOS
 from kg.mapping import Iris, to_graph
 from kg.sources import list_documents, parse
