@@ -10,7 +10,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from kg.core.vocab import MKG, MKG_NS, ONTOLOGY_IRI
 
-ONTOLOGY = Graph().parse(Path(__file__).resolve().parents[2] / "ontology" / "metiers-kg.ttl")
+ONTOLOGY = Graph().parse(Path(__file__).resolve().parents[3] / "ontology" / "metiers-kg.ttl")
 DECLARED_TYPES = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.NamedIndividual}
 TERMS = sorted(name for name in MKG.__annotations__)
 
