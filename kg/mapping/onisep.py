@@ -23,6 +23,32 @@ def to_graph(fiche: Fiche, iris: Iris) -> MappedGraph:
     builder.add(occupation, SKOS.notation, Literal(fiche.id), fiche.id_line)
     builder.fr(occupation, SKOS.prefLabel, fiche.title, fiche.title_line)
 
+    _add_appellations(builder, iris, occupation, fiche)
+    for rome in fiche.rome_codes:
+        builder.add(occupation, MKG.romeFiche, iris.rome(rome.code), rome.line)
+    if fiche.rome_absence is not None:
+        builder.fr(occupation, MKG.romeAbsenceReason, fiche.rome_absence.reason, fiche.rome_absence.line)
+
+    for order, section in enumerate(fiche.sections, start=1):
+        add_section(builder, iris, occupation, occupation, section, (order,))
+
+    _add_salary(builder, iris, occupation, fiche)
+    if fiche.access_level is not None:
+        add_access_level(
+            builder,
+            iris,
+            occupation,
+            fiche.access_level.label,
+            fiche.access_level.years_after_bac,
+            fiche.access_level.line,
+        )
+
+    _add_formations_statuses_interests(builder, iris, occupation, fiche)
+    return builder.result()
+
+
+def _add_appellations(builder: GraphBuilder, iris: Iris, occupation: URIRef, fiche: Fiche) -> None:
+    """The fiche's gendered appellation and its other appellations, as SKOS-XL labels and plain altLabels."""
     if fiche.appellation is not None:
         _add_gendered(builder, iris, occupation, occupation, fiche.appellation, fiche.title)
     for other in fiche.other_appellations:
@@ -36,14 +62,9 @@ def to_graph(fiche: Fiche, iris: Iris) -> MappedGraph:
             for form_iri in _add_gendered(builder, iris, occupation, label_iri, other.forms, fiche.title):
                 builder.add(form_iri, MKG.otherAppellationOf, label_iri, other.forms.line)
 
-    for rome in fiche.rome_codes:
-        builder.add(occupation, MKG.romeFiche, iris.rome(rome.code), rome.line)
-    if fiche.rome_absence is not None:
-        builder.fr(occupation, MKG.romeAbsenceReason, fiche.rome_absence.reason, fiche.rome_absence.line)
 
-    for order, section in enumerate(fiche.sections, start=1):
-        add_section(builder, iris, occupation, occupation, section, (order,))
-
+def _add_salary(builder: GraphBuilder, iris: Iris, occupation: URIRef, fiche: Fiche) -> None:
+    """The salary note and the starting salary as a schema:MonetaryAmount."""
     if fiche.salary_text:
         line = fiche.salary.line if fiche.salary else None
         builder.fr(occupation, MKG.salaryNote, fiche.salary_text, line)
@@ -63,16 +84,9 @@ def to_graph(fiche: Fiche, iris: Iris) -> MappedGraph:
             builder.add(salary, SCHEMA.maxValue, Literal(str(max_amount), datatype=XSD.decimal), line)
             builder.add(salary, SCHEMA.minValue, Literal(str(fiche.salary.amount), datatype=XSD.decimal), line)
 
-    if fiche.access_level is not None:
-        add_access_level(
-            builder,
-            iris,
-            occupation,
-            fiche.access_level.label,
-            fiche.access_level.years_after_bac,
-            fiche.access_level.line,
-        )
 
+def _add_formations_statuses_interests(builder: GraphBuilder, iris: Iris, occupation: URIRef, fiche: Fiche) -> None:
+    """The formations it recommends, its employment statuses and centres of interest, each a shared concept."""
     for formation in fiche.formations:
         formation_iri = iris.formation(formation.id)
         builder.add(occupation, MKG.recommendedFormation, formation_iri, formation.line)
@@ -91,7 +105,6 @@ def to_graph(fiche: Fiche, iris: Iris) -> MappedGraph:
         builder.add(occupation, MKG.interest, interest_iri, interest.line)
         builder.add(interest_iri, RDF.type, MKG.Interest, interest.line)
         builder.fr(interest_iri, SKOS.prefLabel, interest.label, interest.line)
-    return builder.result()
 
 
 def _add_gendered(

@@ -104,6 +104,15 @@ def _add_emploi_type(
     if et.truncated:
         builder.add(subject, MKG.truncated, boolean(True), line)
 
+    _add_texts(builder, iris, subject, et)
+    _add_skills(builder, iris, subject, et, labelled)
+    _add_paragraphs(builder, subject, et)
+    _add_prerequisite(builder, iris, subject, et)
+    _add_paths(builder, iris, subject, et, groups)
+
+
+def _add_texts(builder: GraphBuilder, iris: Iris, subject: URIRef, et: EmploiType) -> None:
+    """The emploi-type's other names, activities and definition."""
     for item in et.other_appellations:
         _add_appellation(builder, iris, subject, item.text, item.line, et.name)
     for item in et.english_appellations:
@@ -114,6 +123,12 @@ def _add_emploi_type(
         builder.fr(subject, MKG.specificActivity, item.text, item.line)
     if et.description is not None:
         builder.fr(subject, SKOS.definition, et.description.text, et.description.line)
+
+
+def _add_skills(
+    builder: GraphBuilder, iris: Iris, subject: URIRef, et: EmploiType, labelled: dict[URIRef, str]
+) -> None:
+    """Its savoir-faire and connaissances, each a skill concept of its own."""
     for item in et.savoir_faire:
         _add_skill(
             builder, subject, iris.skill(item.text), MKG.SavoirFaire, ESCO_SKILL_TYPE, item.text, item.line, labelled
@@ -129,6 +144,10 @@ def _add_emploi_type(
             item.line,
             labelled,
         )
+
+
+def _add_paragraphs(builder: GraphBuilder, subject: URIRef, et: EmploiType) -> None:
+    """Its variability and the paragraphs on its relations, workplace and career."""
     for variability in et.variability:
         builder.fr(subject, MKG.variability, f"{variability.aspect} : {variability.text}", variability.line)
     for prop, paragraph in (
@@ -139,6 +158,10 @@ def _add_emploi_type(
     ):
         if paragraph is not None:
             builder.fr(subject, prop, paragraph.text, paragraph.line)
+
+
+def _add_prerequisite(builder: GraphBuilder, iris: Iris, subject: URIRef, et: EmploiType) -> None:
+    """What it asks of a newcomer: the text, the access level and the years of experience."""
     if et.prerequisite is not None:
         pre = et.prerequisite
         builder.fr(subject, MKG.prerequisite, pre.text, pre.line)
@@ -148,6 +171,10 @@ def _add_emploi_type(
             builder.add(subject, MKG.experienceMinYears, integer(pre.experience_min_years), pre.line)
         if pre.experience_max_years is not None:
             builder.add(subject, MKG.experienceMaxYears, integer(pre.experience_max_years), pre.line)
+
+
+def _add_paths(builder: GraphBuilder, iris: Iris, subject: URIRef, et: EmploiType, groups: dict[str, URIRef]) -> None:
+    """How one gets there and where one goes: formations, certifications, passerelles, ROME codes."""
     for item in et.formations:
         builder.fr(subject, MKG.trainingPath, item.text, item.line)
     for item in et.certifications:
