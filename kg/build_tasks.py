@@ -94,12 +94,10 @@ class SharedNamesProcess:
         self.close()
 
     def close(self) -> None:
-        """Tell an unused process to stop, and wait for it."""
+        """Stop an unused process (a refused build need not wait for it: it writes nothing before it is
+        given the rows), and wait for it."""
         if not self._used:
-            try:
-                self._connection.send(None)
-            except OSError:
-                pass  # it has ended already
+            self._process.terminate()
         self._connection.close()
         self._process.join()
 
@@ -108,10 +106,7 @@ def _write_when_told(connection: Connection, rome_database: Path, base_iri: str)
     """In the index's process: prepare the shared part, then write the index once the rows come."""
     try:
         shared = shared_names(rome_database, base_iri)
-        message = connection.recv()
-        if message is None:
-            return
-        rows, directory = message
+        rows, directory = connection.recv()
         connection.send(("done", write_shared_index(shared, rows, Path(directory))))
     except EOFError:
         return  # the build has ended without needing the index

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import shutil
 from pathlib import Path
 
 import pytest
 from rdflib import Literal, URIRef
 
 from kg.build import build
-from kg.core.errors import StoreError
+from kg.core.errors import MetiersKgError, StoreError
 from kg.core.vocab import MKG, RDF, SKOS
 from kg.rome_stage import cache_directory
 from kg.search import INDEX_DIR, SearchIndex, write_index
@@ -97,3 +99,15 @@ def _kinds(index: Path, iri: str) -> set[str]:
     position = sorted(json.loads((index / ENTITIES_FILE).read_text("utf-8"))["entities"]).index(iri)
     rows = (index / NAMES_FILE).read_text("utf-8").split("\n")
     return {row.split("\t")[1] for row in rows if row.split("\t")[0] == str(position)}
+
+
+def test_a_refused_build_stops_the_index_process_it_started(built_store: Path, tmp_path: Path) -> None:
+    """The index's process is started before the documents are checked; a build refused for a bad
+    document stops it instead of waiting for it, and leaves no process behind."""
+    assert list(cache_directory(built_store).glob("rome-*.names-*.json"))  # so the build starts the process
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    (seeds / "unknown.txt").write_text("Quelques mots qui ne sont d'aucun genre de document.\n", "utf-8")
+    with pytest.raises(MetiersKgError, match="unknown.txt"):
+        build(seeds, tmp_path / "kg", BASE)
+    assert not [p for p in multiprocessing.active_children() if p.name == "name-index"]
