@@ -30,13 +30,8 @@ def variant_titles(label: str) -> tuple[tuple[str, str], ...]:
     return tuple((v, f) for v, f in ((v, fold(v)) for v in variants(label)) if f)
 
 
-def encode(entity: int, kind: str, label: str) -> str:
-    """The row of a name of the ``entity``-th entity (in sorted IRI order)."""
-    return f"{entity}{SEPARATOR}{row_tail(kind, label, variant_titles(label))}"
-
-
-def row_tail(kind: str, label: str, pairs: tuple[tuple[str, str], ...]) -> str:
-    """A row after its entity's number: it depends on the name alone (a writer keeps it per name)."""
+def _row_tail(kind: str, label: str, pairs: tuple[tuple[str, str], ...]) -> str:
+    """A row after its entity's number: it depends on the name alone (``NameForms`` keeps it per name)."""
     fields = [kind, label]
     if pairs:
         fields.append(pairs[0][1])  # the first variant is the label itself
@@ -64,10 +59,19 @@ class NameForms:
             found = self._words[label] = tuple(dict.fromkeys(folded.split()))
         return found
 
-    def tail(self, kind: str, label: str) -> str:
+    def row(self, entity: int, kind: str, label: str) -> str:
+        """The table's row of a name of the ``entity``-th entity (in sorted IRI order)."""
+        return f"{entity}{SEPARATOR}{self._tail(kind, label)}"
+
+    def prepare(self, kind: str, label: str) -> None:
+        """Work a name's forms out now, before the entities it is written among are known."""
+        self.words(label)
+        self._tail(kind, label)
+
+    def _tail(self, kind: str, label: str) -> str:
         found = self._tails.get((kind, label))
         if found is None:
-            found = self._tails[(kind, label)] = row_tail(kind, label, self._pairs(label))
+            found = self._tails[(kind, label)] = _row_tail(kind, label, self._pairs(label))
         return found
 
     def _pairs(self, label: str) -> tuple[tuple[str, str], ...]:

@@ -136,8 +136,7 @@ def shared_names(database: Path, base_iri: str) -> SharedNames:
     forms = NameForms()
     for entity in (*entities.values(), *esco):
         for name in entity.names:
-            forms.words(name.label)
-            forms.tail(name.kind, name.label)
+            forms.prepare(name.kind, name.label)
     return SharedNames(database, base_iri, rome, entities, esco, forms)
 
 

@@ -98,7 +98,7 @@ def _write_tables(
     words: list[str] = []
     acronym_labels: list[str] = []
     for entity, name in named:
-        rows.append(f"{order[entity.iri]}{name_rows.SEPARATOR}{forms.tail(name.kind, name.label)}")
+        rows.append(forms.row(order[entity.iri], name.kind, name.label))
         words.extend(forms.words(name.label))
         if TYPES[entity.type].occupation:
             acronym_labels.append(name.label)

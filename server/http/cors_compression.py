@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import gzip
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from server.config import ServerConfig
@@ -100,9 +100,9 @@ class CorsPolicy:
         self.single = origins[0] if len(origins) == 1 and not self.any_origin else None
         self.varies = self.any_origin or len(self.origins) > 1
         self.exposed = ", ".join(("ETag", "Last-Modified", "Location", *exposed))
-        self._without_origin = self._answer({"REQUEST_METHOD": "GET"}, None)  # most answers: worked out once
+        self._without_origin = tuple(self._answer({"REQUEST_METHOD": "GET"}, None))  # most answers: once
 
-    def headers(self, environ: dict) -> list[tuple[str, str]]:
+    def headers(self, environ: dict) -> Sequence[tuple[str, str]]:
         """The CORS headers of the answer to this request (none when its origin may not read it)."""
         origin = environ.get("HTTP_ORIGIN")
         if not origin and environ.get("REQUEST_METHOD") != "OPTIONS":
