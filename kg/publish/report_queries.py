@@ -41,6 +41,13 @@ def _count(store: Store, query: str) -> int:
     return int(next(iter(rows[0].values()))) if rows else 0
 
 
+def _counted_by(store: Store, pattern: str, variable: str, separator: str) -> dict[str, int]:
+    """How many distinct ``?o`` match ``pattern`` for each value of ``?variable``, by the value's local
+    name (after its last ``separator``)."""
+    rows = _rows(store, f"SELECT ?{variable} (COUNT(DISTINCT ?o) AS ?n) WHERE {{ {pattern} }} GROUP BY ?{variable}")
+    return {row[variable].rsplit(separator, 1)[-1]: int(row["n"]) for row in rows}
+
+
 def rome_export_counts(store: Store) -> dict[str, int]:
     """ROME fiches and appellations with an official ESCO mapping; our titles linked to ROME appellations."""
     official = "?m a mkg:CrosswalkMapping ; owl:annotatedSource ?a"
@@ -123,22 +130,8 @@ def esco_matches(store: Store, cls: str) -> Figures:
                ?o ?p ?t . FILTER(STRSTARTS(STR(?t), "{ESCO_OCCUPATION}"))"""
     total = _count(store, f"SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ ?o a {cls} }}")
     matched = _count(store, f"SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ {base} }}")
-    by_type = {
-        row["p"].rsplit("#", 1)[-1]: int(row["n"])
-        for row in _rows(
-            store,
-            f"""
-        SELECT ?p (COUNT(DISTINCT ?o) AS ?n) WHERE {{ {base} }} GROUP BY ?p""",
-        )
-    }
-    by_justification = {
-        row["j"].rsplit("/", 1)[-1]: int(row["n"])
-        for row in _rows(
-            store,
-            f"""
-        SELECT ?j (COUNT(DISTINCT ?o) AS ?n) WHERE {{ {base} }} GROUP BY ?j""",
-        )
-    }
+    by_type = _counted_by(store, base, "p", "#")
+    by_justification = _counted_by(store, base, "j", "/")
     no_term = _count(
         store,
         f"""SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ ?o a {cls} .
