@@ -179,7 +179,9 @@ def _build(paths: list[Path], duplicates: list[tuple[Path, Path]], settings: Bui
     rome_names = Task("rome-names", prepare_rows, rome_database, base_iri)  # once per export, then cached
     loaded = _Loaded(quads=cached_quads(rome_database), graphs=2)  # the ROME graphs
     # The parent mostly waits on its workers: load the alignment's tables meanwhile (GIL-free waits).
-    preparing = threading.Thread(target=prepare, args=(base_iri, settings.rome), name="alignment-tables", daemon=True)
+    preparing = threading.Thread(
+        target=prepare, args=(base_iri, settings.rome, rome_database), name="alignment-tables", daemon=True
+    )
     preparing.start()
     shared = SharedNamesProcess.start_if_cached(rome_database, base_iri)  # the index's ROME and ESCO part, meanwhile
     with (

@@ -20,11 +20,11 @@ it and the report counts it; a source that gives no ROME code contradicts nothin
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import lru_cache
 
 from kg import __version__
 from kg.alignment.digest import Subject
 from kg.alignment.model import EXACT, LEXICAL, Mapping
+from kg.core.memo import memo
 from kg.core.text import fold
 from kg.mapping.iris import Iris
 from kg.sources.rome import gendered_forms
@@ -41,7 +41,7 @@ def _keys(label: str) -> set[str]:
     return {k for form in [label, *(gendered_forms(label) or ())] if (k := fold(form))}
 
 
-@lru_cache(maxsize=2)
+@memo(maxsize=2)
 def appellation_keys(appellations: tuple[tuple[str, str], ...]) -> dict[str, set[str]]:
     """Folded title → codes of the appellations carrying it (13,120 titles and their gender forms: once a process)."""
     by_key: dict[str, set[str]] = defaultdict(set)

@@ -14,7 +14,6 @@ equal titles, the evidence in words), over a ``LabelIndex`` of the ROME export's
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 from kg import __version__
@@ -22,6 +21,7 @@ from kg.alignment.candidates import Candidate, candidates
 from kg.alignment.digest import Subject
 from kg.alignment.lexicon import lexicon
 from kg.alignment.model import CLOSE, LEXICAL, ROME_SKILL_TARGET, Mapping
+from kg.core.memo import memo
 from kg.core.text import forms, key
 from kg.mapping.iris import Iris
 from kg.mapping.rome import export_stamp, rome_skill_labels
@@ -48,7 +48,7 @@ def rome_skill_index(kind: str, base_iri: str, export: Path | None = None) -> La
     return _skill_index(kind, base_iri, *export_stamp(export))
 
 
-@lru_cache(maxsize=4)
+@memo(maxsize=4)
 def _skill_keys(kind: str, base_iri: str, export: Path, _stamp: tuple) -> dict[str, set[str]]:
     by_key: dict[str, set[str]] = {}
     for iri, label in rome_skill_items(kind, base_iri, export).items():
@@ -57,7 +57,7 @@ def _skill_keys(kind: str, base_iri: str, export: Path, _stamp: tuple) -> dict[s
     return by_key
 
 
-@lru_cache(maxsize=4)
+@memo(maxsize=4)
 def _skill_items(kind: str, base_iri: str, export: Path, _stamp: tuple) -> dict[str, str]:
     savoir_faire, savoirs = rome_skill_labels(export)
     iris = Iris(base_iri)
@@ -67,7 +67,7 @@ def _skill_items(kind: str, base_iri: str, export: Path, _stamp: tuple) -> dict[
     }
 
 
-@lru_cache(maxsize=4)
+@memo(maxsize=4)
 def _skill_index(kind: str, base_iri: str, export: Path, _stamp: tuple) -> LabelIndex:
     labels = rome_skill_items(kind, base_iri, export)
     index = LabelIndex()

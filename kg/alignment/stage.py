@@ -8,7 +8,6 @@ documents, so a build is still all or nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from kg.alignment.align import align_subjects, merge_subjects
@@ -21,8 +20,10 @@ from kg.alignment.rdf import alignment_graph, esco_graph
 from kg.alignment.rome_candidates import RomeTitles, rome_fiche_matches
 from kg.alignment.rome_links import appellation_keys, rome_appellation_links
 from kg.alignment.rome_skills import KIND_PART, rome_skill_keys, rome_skill_links
+from kg.alignment.tables import saved_tables, tables_file
 from kg.core.dates import source_date
 from kg.core.graph import MappedGraph
+from kg.core.memo import memo
 from kg.mapping.iris import Iris
 from kg.mapping.rome import rome_appellation_fiches, rome_appellations, rome_fiche_labels
 from kg.sources.reference import esco_occupations, isco_groups, occupation_index, skill_index, tables_source
@@ -52,25 +53,27 @@ def rome_titles(rome: Path | None = None) -> RomeTitles:
     return _titles(tuple((code, label, fiches[code]) for code, label in sorted(rome_appellations(rome).items())))
 
 
-@lru_cache(maxsize=2)
+@memo(maxsize=2)
 def _titles(appellations: tuple[tuple[str, str, str], ...]) -> RomeTitles:
     return RomeTitles({code: label for code, label, _ in appellations}, {code: f for code, _, f in appellations})
 
 
-def prepare(base_iri: str | None = None, rome: Path | None = None) -> None:
+def prepare(base_iri: str | None = None, rome: Path | None = None, rome_entry: Path | None = None) -> None:
     """Load the reference tables and label indexes (cached), that a build overlaps with its batches:
     ESCO's (~2 s), the ROME appellations for the ROME candidates and, given the build's base IRI, the
-    ROME appellations' and skills' title keys."""
-    rome_titles(rome)
-    curation()
-    esco_occupations()
-    isco_groups()
-    occupation_index()
-    skill_index()
-    if base_iri is not None:
-        appellation_keys(tuple(sorted(rome_appellations(rome).items())))
-        for kind in KIND_PART:
-            rome_skill_keys(kind, base_iri, rome)
+    ROME appellations' and skills' title keys. Given the ROME cache entry of the build, they are loaded
+    from beside it, or saved there once made (kg.alignment.tables)."""
+    with saved_tables(tables_file(rome_entry, rome) if rome_entry is not None else None):
+        rome_titles(rome)
+        esco_occupations()
+        isco_groups()
+        occupation_index()
+        skill_index()
+        if base_iri is not None:
+            appellation_keys(tuple(sorted(rome_appellations(rome).items())))
+            for kind in KIND_PART:
+                rome_skill_keys(kind, base_iri, rome)
+    curation()  # not saved: a reviewer edits it between builds
 
 
 def align_corpus(

@@ -10,13 +10,13 @@ it contains the first one.
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
 from rdflib import Literal
 
 from kg.core.graph import GraphBuilder, MappedGraph
+from kg.core.memo import memo
 from kg.core.vocab import DCTERMS, MKG, PROV, RDF, SKOS, XSD
 from kg.mapping._rome_parts import PUBLISHER, ROME_LICENCE, PartsBuilder, T
 from kg.mapping.core import add_provenance
@@ -60,12 +60,12 @@ def fiches_of(export: Path | None = None) -> RomeFiches:
     return _read_fiches(*export_stamp(export))
 
 
-@lru_cache(maxsize=4)
+@memo(maxsize=4)
 def _read_fiches(path: Path, _stamps: tuple) -> RomeFiches:
     return read_fiches(path)
 
 
-@lru_cache(maxsize=2)
+@memo(maxsize=2)
 def _read_appellations(path: Path, _stamps: tuple) -> tuple[Appellation, ...]:
     return read_appellations(path)
 
@@ -75,7 +75,7 @@ def rome_appellations(export: Path | None = None) -> dict[str, str]:
     return {a.code: a.label for a in _read_appellations(*export_stamp(export))}
 
 
-@lru_cache(maxsize=2)
+@memo(maxsize=2)
 def _read_skills(path: Path, _stamps: tuple) -> tuple[dict[str, str], dict[str, str]]:
     competences, savoirs = read_skills(path)
     return ({c.code: c.label for c in competences if c.category == SAVOIR_FAIRE}, {s.code: s.label for s in savoirs})

@@ -12,10 +12,10 @@ import hashlib
 import io
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
+from kg.core.memo import memo
 from kg.core.text import forms, key, words
 from kg.core.vocab import ESCO_ISCO, ESCO_OCCUPATION, ESCO_SKILL
 from kg.sources.common import Source
@@ -99,7 +99,7 @@ def _split(text: str) -> tuple[str, ...]:
     return tuple(label for label in text.split(SEPARATOR) if label)
 
 
-@lru_cache(maxsize=1)
+@memo(maxsize=1)
 def esco_occupations() -> dict[str, EscoOccupation]:
     """Every ESCO occupation of the vendored table, by IRI."""
     return {
@@ -115,7 +115,7 @@ def esco_occupations() -> dict[str, EscoOccupation]:
     }
 
 
-@lru_cache(maxsize=1)
+@memo(maxsize=1)
 def esco_skills() -> dict[str, EscoSkill]:
     return {
         row["uri"]: EscoSkill(row["uri"], row["skill_type"], row["label_fr"], _split(row["alt_labels_fr"]))
@@ -123,13 +123,13 @@ def esco_skills() -> dict[str, EscoSkill]:
     }
 
 
-@lru_cache(maxsize=1)
+@memo(maxsize=1)
 def isco_groups() -> dict[str, tuple[str, str]]:
     """ISCO-08 code → (English title, French title), every level."""
     return {row["code"]: (row["label_en"], row["label_fr"]) for row in _rows("isco08_groups.csv")}
 
 
-@lru_cache(maxsize=1)
+@memo(maxsize=1)
 def occupation_index() -> LabelIndex:
     index = LabelIndex()
     for occupation in esco_occupations().values():
@@ -138,7 +138,7 @@ def occupation_index() -> LabelIndex:
     return index
 
 
-@lru_cache(maxsize=1)
+@memo(maxsize=1)
 def skill_index() -> LabelIndex:
     index = LabelIndex()
     for skill in esco_skills().values():
