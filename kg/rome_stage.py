@@ -162,5 +162,5 @@ def _remove_other_entries(cache: Path, keep: Path, kept: int = 2) -> None:
     )
     for old in entries[kept - 1 :]:
         shutil.rmtree(old, ignore_errors=True)
-        for beside in cache.glob(f"{old.name}.*"):  # its quad count, the name index's ROME rows, the alignment's tables
+        for beside in cache.glob(f"{old.name}.*"):  # its quad count, ROME rows, pickles (kg.core.cache_files)
             beside.unlink(missing_ok=True)

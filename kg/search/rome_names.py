@@ -25,6 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib.namespace import RDF
 
+from kg.core import cache_files
 from kg.core.errors import StoreError
 from kg.core.vocab import MKG, SPARQL_PREFIXES
 from kg.search.name_rows import NameForms
@@ -126,7 +127,12 @@ class SharedNames:
 
 
 def shared_names(database: Path, base_iri: str) -> SharedNames:
-    """ROME's and ESCO's part of the index of any build from the ROME database ``database``."""
+    """ROME's and ESCO's part of the index of any build from the ROME database ``database``: made once
+    and kept beside it (``kg.core.cache_files``: ≈ 3 s to make, ≈ 0.6 s to load)."""
+    saved_at = cache_files.beside(database, "shared-names", base_iri, rows_file(database).name)
+    saved = cache_files.load(saved_at)
+    if isinstance(saved, SharedNames) and saved.database == database and saved.base_iri == base_iri:
+        return saved
     cached = rome_rows(database, base_iri)
     if cached is None:
         raise StoreError(f"{database}: its ROME names cannot be cached")
@@ -137,7 +143,9 @@ def shared_names(database: Path, base_iri: str) -> SharedNames:
     for entity in (*entities.values(), *esco):
         for name in entity.names:
             forms.prepare(name.kind, name.label)
-    return SharedNames(database, base_iri, rome, entities, esco, forms)
+    shared = SharedNames(database, base_iri, rome, entities, esco, forms)
+    cache_files.save(saved_at, shared)
+    return shared
 
 
 def write_shared_index(shared: SharedNames, build_rows: dict[str, Rows], directory: Path) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import pickle
 import shutil
 from pathlib import Path
 
@@ -13,10 +14,10 @@ from rdflib import Literal, URIRef
 from kg.build import build
 from kg.core.errors import MetiersKgError, StoreError
 from kg.core.vocab import MKG, RDF, SKOS
-from kg.rome_stage import cache_directory
+from kg.rome_stage import cache_directory, prepared_rome
 from kg.search import INDEX_DIR, SearchIndex, write_index
 from kg.search.name_rows import NAMES_FILE
-from kg.search.rome_names import describes_rome
+from kg.search.rome_names import SharedNames, describes_rome
 from kg.search.writing import ENTITIES_FILE
 from kg.store import Store, current_build, revise_current
 from tests.conftest import SEEDS
@@ -78,6 +79,30 @@ def test_a_build_with_rome_names_cached_still_writes_the_index_of_its_whole_stor
     fiche = SearchIndex(built).lookup("M1810")[0]  # MET.717's ROME fiche, named by MET.717's appellations too
     assert fiche.type == "RomeFiche"
     assert {"prefLabel", "appellation", "ficheMetier"} <= _kinds(built, fiche.id)
+
+
+def test_the_shared_part_of_the_index_is_kept_beside_the_rome_entry(built_store: Path, tmp_path: Path) -> None:
+    """Made once per ROME entry and code (kg.core.cache_files), loaded by the next builds: the same index;
+    a damaged file is made again."""
+    entry = prepared_rome(None, BASE, cache_directory(built_store))
+    store_dir = tmp_path / "kg"
+    build(SEEDS, store_dir, BASE)  # makes the shared part, or loads what an earlier test's build made
+    (saved,) = entry.parent.glob(f"{entry.name}.shared-names-*.pickle")
+    saved.write_bytes(b"damaged")
+    build(SEEDS, store_dir, BASE)
+    made = _index_files(current_build(store_dir) / INDEX_DIR)
+    assert isinstance(pickle.loads(saved.read_bytes()), SharedNames)
+    build(SEEDS, store_dir, BASE)  # loads it
+    assert _index_files(current_build(store_dir) / INDEX_DIR) == made
+
+
+def _index_files(index: Path) -> dict[str, bytes]:
+    """The tables and tantivy's segment files by extension (a segment's name is random; meta.json names it)."""
+    return {
+        (f.suffix if len(f.stem) == 32 else f.name): f.read_bytes()
+        for f in index.iterdir()
+        if f.is_file() and f.name not in ("meta.json", ".managed.json")
+    }
 
 
 def test_a_broken_cache_of_rome_names_fails_the_build_and_keeps_the_served_one(
