@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from contextlib import nullcontext
+from collections.abc import Generator, Iterable, Iterator
+from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -24,7 +25,7 @@ from kg.build_batches import BATCH_SIZE, CheckedBatch, CheckedGraph, checked_bat
 from kg.build_tasks import Indexing, SharedNamesProcess, Task
 from kg.core.errors import DocumentsRejectedError
 from kg.mapping import Iris, MappedGraph
-from kg.rome_stage import cache_directory, cached_quads, prepared_rome
+from kg.rome_stage import cache_directory, cached_quads, prepared_rome, rome_entry
 from kg.search.rome_names import prepare_rows
 from kg.sources import list_documents
 from kg.store import Store, carry_written, new_build, to_oxigraph_quads
@@ -175,26 +176,28 @@ def build(
 def _build(paths: list[Path], duplicates: list[tuple[Path, Path]], settings: BuildSettings) -> BuildResult:
     """A new store from ``paths`` (each a different document) as ``settings`` say; see :func:`build`."""
     base_iri = settings.base_iri
-    rome_database = prepared_rome(settings.rome, base_iri, cache_directory(settings.store_dir))  # cached by content
-    rome_names = Task("rome-names", prepare_rows, rome_database, base_iri)  # once per export, then cached
-    loaded = _Loaded(quads=cached_quads(rome_database), graphs=2)  # the ROME graphs
+    cache = cache_directory(settings.store_dir)
+    entry = rome_entry(settings.rome, base_iri, cache)
+    # A new export is mapped and checked (once, then cached by content) while the documents are.
+    rome = Task("rome", prepared_rome, settings.rome, base_iri, cache, entry)
     # The parent mostly waits on its workers: load the alignment's tables meanwhile (GIL-free waits).
-    preparing = threading.Thread(
-        target=prepare, args=(base_iri, settings.rome, rome_database), name="alignment-tables", daemon=True
-    )
+    preparing = threading.Thread(target=prepare, args=(base_iri, settings.rome, entry), name="alignment-tables")
+    preparing.daemon = True
     preparing.start()
-    shared = SharedNamesProcess.start_if_cached(rome_database, base_iri)  # the index's ROME and ESCO part, meanwhile
-    with (
+    shared = SharedNamesProcess.start_if_cached(entry, base_iri)  # the index's ROME and ESCO part, meanwhile
+    with closing(_documents(paths, settings)) as batches, shared or nullcontext():
+        early = _checked_before(rome, batches)  # kept in memory until the ROME database is there
+        rome_database = rome.result() or entry
+        rome_names = Task("rome-names", prepare_rows, rome_database, base_iri)  # once per export, then cached
+        loaded = _Loaded(quads=cached_quads(rome_database), graphs=2)  # the ROME graphs
         # base_iri is recorded for serve and dump
-        new_build(settings.store_dir, info={"base_iri": base_iri}, start_from=rome_database) as store,
-        shared or nullcontext(),
-    ):
-        _load_documents(store, paths, settings, loaded)
-        if not settings.keep_going:
-            _refuse(loaded.rejections, merge_reports(loaded.reports))
-        preparing.join()
-        cut = rome_names.result() and not loaded.describes_rome  # the name index may take ROME's part from the cache
-        quads, graph_count, report = _finish(store, settings, loaded, rome_database if cut else None, shared)
+        with new_build(settings.store_dir, info={"base_iri": base_iri}, start_from=rome_database) as store:
+            _load_documents(store, chain(early, batches), settings, loaded)
+            if not settings.keep_going:
+                _refuse(loaded.rejections, merge_reports(loaded.reports))
+            preparing.join()
+            cut = rome_names.result() and not loaded.describes_rome  # the index may take ROME's part from the cache
+            quads, graph_count, report = _finish(store, settings, loaded, rome_database if cut else None, shared)
     return BuildResult(
         documents=len(paths),
         graphs=graph_count,
@@ -205,13 +208,8 @@ def _build(paths: list[Path], duplicates: list[tuple[Path, Path]], settings: Bui
     )
 
 
-def _load_documents(store: Store, paths: list[Path], settings: BuildSettings, loaded: _Loaded) -> None:
-    """Check the documents batch by batch and bulk-load each batch's valid graphs into ``store``.
-
-    When the build will be refused (a rejection or a violation, without ``keep_going``) the
-    remaining batches are still checked, only to list every reason, and nothing more is loaded."""
-    seen: dict[str, Path] = {}
-    batches = checked_batches(
+def _documents(paths: list[Path], settings: BuildSettings) -> Generator[CheckedBatch, None, None]:
+    return checked_batches(
         paths,
         settings.base_iri,
         settings.batch_size,
@@ -220,6 +218,25 @@ def _load_documents(store: Store, paths: list[Path], settings: BuildSettings, lo
         settings.rome,
         parent_busy=True,
     )
+
+
+def _checked_before(task: Task, batches: Iterator[CheckedBatch]) -> list[CheckedBatch]:
+    """The batches checked until ``task`` is done (all of them, if it ends last)."""
+    early = []
+    while task.is_alive():
+        batch = next(batches, None)
+        if batch is None:
+            break
+        early.append(batch)
+    return early
+
+
+def _load_documents(store: Store, batches: Iterable[CheckedBatch], settings: BuildSettings, loaded: _Loaded) -> None:
+    """Bulk-load each checked batch's valid graphs into ``store``.
+
+    When the build will be refused (a rejection or a violation, without ``keep_going``) the
+    remaining batches are still checked, only to list every reason, and nothing more is loaded."""
+    seen: dict[str, Path] = {}
     for batch in batches:
         kept, rejected = accept(batch, seen)
         loaded.rejections += rejected

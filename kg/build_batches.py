@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -180,7 +180,7 @@ def checked_batches(
     keep_going: bool = False,
     rome: Path | None = None,
     parent_busy: bool = False,
-) -> Iterator[CheckedBatch]:
+) -> Generator[CheckedBatch, None, None]:
     """Yield every batch's result in document order; the reference graphs come with the first.
 
     ``parent_busy``: the calling process has work of its own meanwhile (a build's alignment tables), so

@@ -102,14 +102,20 @@ def cached_quads(database: Path) -> int:
         return 0
 
 
-def prepared_rome(export: Path | None, base_iri: str, cache: Path) -> Path:
-    """The database directory holding ``<base>graph/rome`` for this export, made if not cached.
+def rome_entry(export: Path | None, base_iri: str, cache: Path) -> Path:
+    """Where the database of this export sits in ``cache``, made or not (see ``prepared_rome``)."""
+    return cache / f"rome-{cache_key(Path(export or default_export()), base_iri)}"
+
+
+def prepared_rome(export: Path | None, base_iri: str, cache: Path, final: Path | None = None) -> Path:
+    """The database directory holding ``<base>graph/rome`` for this export, made if not cached
+    (``final``: its ``rome_entry``, when the caller has it already).
 
     Raises the export's ``SourceError`` (FILE:LINE) or a ``ValidationError``; nothing is cached then.
     """
     export = Path(export or default_export())
-    key = cache_key(export, base_iri)
-    final = cache / f"rome-{key}"
+    final = final or rome_entry(export, base_iri, cache)
+    key = final.name.removeprefix("rome-")
     if final.is_dir():
         return final
     try:

@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -81,11 +82,15 @@ def prepare_rows(database: Path, base_iri: str) -> bool:
     if refused.exists():
         return False
     store = Store(ox.Store.read_only(str(database)), None)
-    try:
-        if not _reached_nodes_prefixed(store, base_iri):
-            _write(refused, "")
-            return False
-        rows = {q.key: query_rows(store, q) for q in queries() if q.rome}
+    rome = [q for q in queries() if q.rome]
+    try:  # Oxigraph evaluates outside the GIL: the queries (and the check) run on every core
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="rome-names") as pool:
+            prefixed = pool.submit(_reached_nodes_prefixed, store, base_iri)
+            answers = pool.map(lambda q: query_rows(store, q), rome)
+            rows = dict(zip((q.key for q in rome), answers))
+            if not prefixed.result():
+                _write(refused, "")
+                return False
     finally:
         store.close()
     _write(path, json.dumps(rows, ensure_ascii=False, sort_keys=True))
