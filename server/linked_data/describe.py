@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import groupby
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -123,9 +124,11 @@ class Graph:
         )
         self.into: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for t in self.triples:
-            self.out[t.subject.value][t.predicate.value].append(t.object)
+            # RDF 1.2 puts triple terms in objects only: pyoxigraph's subject type allows one that it refuses
+            subject = cast(ox.NamedNode | ox.BlankNode, t.subject).value
+            self.out[subject][t.predicate.value].append(t.object)
             if isinstance(t.object, ox.NamedNode):
-                self.into[t.object.value][t.predicate.value].append(t.subject.value)
+                self.into[t.object.value][t.predicate.value].append(subject)
 
     def literals(self, subject: str, predicate: str) -> list[ox.Literal]:
         return [o for o in self.out.get(subject, {}).get(predicate, []) if isinstance(o, ox.Literal)]
