@@ -12,9 +12,10 @@ import ipaddress
 import math
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from kg.core.vocab import DEFAULT_BASE_IRI
@@ -142,15 +143,15 @@ class ServerConfig:
         unknown = sorted(set(overrides) - known)
         if unknown:
             raise ValueError(f"unknown server setting(s): {', '.join(unknown)}")
-        values: dict[str, object] = {}
+        values: dict[str, Any] = {}  # each field's value, of its own type (checked by __post_init__)
         for name, env_name in ENV_NAMES.items():
             raw = environ.get(ENV_PREFIX + env_name)
             if raw is not None and raw.strip() != "":
                 values[name] = _parse(name, ENV_PREFIX + env_name, raw.strip())
         values.update({k: v for k, v in overrides.items() if v is not None})
-        store_dir = Path(values.get("store_dir", cls.store_dir))  # type: ignore[arg-type]
-        values["base_iri"] = settle_base_iri(store_dir, values.get("base_iri"), DEFAULT_BASE_IRI)  # type: ignore[arg-type]
-        return cls(**values)  # type: ignore[arg-type]
+        store_dir = Path(values.get("store_dir", cls.store_dir))
+        values["base_iri"] = settle_base_iri(store_dir, values.get("base_iri"), DEFAULT_BASE_IRI)
+        return cls(**values)
 
     @property
     def local_url(self) -> str:
@@ -195,9 +196,9 @@ def _parse(name: str, env_name: str, raw: str) -> object:
     return raw
 
 
-def _as_tuple(value: object) -> tuple[str, ...]:
+def _as_tuple(value: str | Iterable[str]) -> tuple[str, ...]:
     """A comma-separated string or a sequence of strings → a tuple without blanks."""
-    items = value.split(",") if isinstance(value, str) else list(value)  # type: ignore[arg-type]
+    items = value.split(",") if isinstance(value, str) else list(value)
     return tuple(item.strip() for item in items if str(item).strip())
 
 

@@ -210,11 +210,12 @@ def _serve_command(command: Callable[[str, str], argparse.ArgumentParser], serve
         help="base of the dataset's IRIs (METIERS_KG_BASE_IRI; default: the one the store was "
         "built with; a different one is refused)",
     )
-    _serve_policy(serve, served)
+    _serve_limits(serve, served)
+    _serve_access(serve)
 
 
-def _serve_policy(serve: argparse.ArgumentParser, served: dict[str, Field[Any]]) -> None:
-    """What the server allows: time, memory and rows, writes, proxies, browsers, SERVICE calls."""
+def _serve_limits(serve: argparse.ArgumentParser, served: dict[str, Field[Any]]) -> None:
+    """What the server spends: time, processes and threads, memory and rows."""
     serve.add_argument(
         "--query-timeout",
         type=float,
@@ -252,6 +253,10 @@ def _serve_policy(serve: argparse.ArgumentParser, served: dict[str, Field[Any]])
         metavar="N",
         help="cap on result rows (METIERS_KG_MAX_ROWS; default: 0, no cap)",
     )
+
+
+def _serve_access(serve: argparse.ArgumentParser) -> None:
+    """Whom the server lets in: writes, proxies, browsers, SERVICE calls."""
     serve.add_argument(
         "--update-token",
         default=None,

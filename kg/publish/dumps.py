@@ -15,7 +15,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import groupby
@@ -58,7 +58,15 @@ def serialize(store: Store, format_name: str) -> bytes:
     quads = sorted(store.quads(), key=_sort_key)
     data = quads if fmt.supports_datasets else _union_triples(quads)
     prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    return ox.serialize(data, format=fmt, prefixes=prefixes)
+    return _serialized(data, fmt, prefixes)
+
+
+def _serialized(
+    data: Iterable[ox.Triple] | Iterable[ox.Quad], fmt: ox.RdfFormat, prefixes: dict[str, str] | None = None
+) -> bytes:
+    serialized = ox.serialize(data, format=fmt, prefixes=prefixes)
+    assert serialized is not None  # given no output, serialize returns the bytes
+    return serialized
 
 
 def write_dump(store: Store, format_name: str, output: Path) -> int:
@@ -145,7 +153,7 @@ def write_dump_set(store: Store, directory: Path, base_iri: str) -> DumpSet:
             f"{directory}: exists and is not a dump directory (no {SUMS_FILE}); give a new or empty directory"
         )
     quads = sorted(store.quads(), key=_sort_key)
-    nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    nquads = _serialized(quads, ox.RdfFormat.N_QUADS)
     version = content_version(hashlib.sha256(nquads).hexdigest())
     directory.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}.partial-"))
@@ -156,9 +164,9 @@ def write_dump_set(store: Store, directory: Path, base_iri: str) -> DumpSet:
             if format_name == "nquads":
                 payload = nquads
             elif format_name == "trig":
-                payload = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+                payload = _serialized(quads, ox.RdfFormat.TRIG, PREFIXES)
             else:
-                payload = ox.serialize(_union_triples(quads), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+                payload = _serialized(_union_triples(quads), ox.RdfFormat.TURTLE, PREFIXES)
             files.append(_write_gz(staging, f"{DUMP_STEM}.{suffix}.gz", format_name, None, payload))
         del nquads
         mappings = sssom_tsv(mappings_from_store(store), base_iri)  # the alignment, for SSSOM tools
@@ -169,7 +177,7 @@ def write_dump_set(store: Store, directory: Path, base_iri: str) -> DumpSet:
         for graph, group in groupby(quads, key=lambda q: q.graph_name):
             if isinstance(graph, ox.NamedNode):  # default-graph triples are in the whole dumps only
                 triples = _union_triples(list(group))
-                payload = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+                payload = _serialized(triples, ox.RdfFormat.TURTLE, PREFIXES)
                 files.append(_write_gz(staging, graph_file_name(graph.value, base_iri), "turtle", graph.value, payload))
         files.sort(key=lambda f: f.name)
         stats = compute_statistics(store, base_iri)

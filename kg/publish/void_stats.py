@@ -79,9 +79,9 @@ GRAPH_CLASSES = (
 
 def _rows(store: Store, query: str) -> list[tuple[str, ...]]:
     """Plain strings from a SELECT ('' when unbound), consumed here: results are thread-bound."""
-    solutions = store.query(query)
-    names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
-    return [tuple("" if s[n] is None else s[n].value for n in names) for s in solutions]  # type: ignore[union-attr]
+    solutions = store.select(query)
+    names = [v.value for v in solutions.variables]
+    return [tuple("" if s[n] is None else s[n].value for n in names) for s in solutions]
 
 
 def _counts(store: Store, query: str) -> tuple[tuple[str, int], ...]:

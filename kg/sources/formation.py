@@ -10,6 +10,7 @@ one. The kind itself is decided from the content.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kg.core.errors import FicheParseError
@@ -102,37 +103,10 @@ def parse_text(text: str, source: Source) -> FicheFormation:
     def error(message: str, line: int) -> FicheParseError:
         return FicheParseError(path, message, line)
 
-    title: tuple[str, int] | None = None
-    fields: dict[str, Field] = {}
-    occupations: list[NamedOccupation] = []
-    roots: list[_Draft] = []
-    stack: list[_Draft] = []
+    scan = _Scan()
     for number, raw in enumerate(text.split("\n"), start=1):
-        line = raw.strip()
-        if not line:
-            continue
-        heading, marker, bullet = _HEADING.match(line), _MARKER.match(line), _BULLET.match(line)
-        if title is None and (match := _TITLE.match(line)):
-            title = (norm(match.group("title")), number)
-        elif heading:
-            level = len(heading.group("hashes"))
-            while stack and stack[-1].level >= level:
-                stack.pop()
-            draft = _Draft(norm(heading.group("title")), level, number)
-            (stack[-1].children if stack else roots).append(draft)
-            stack.append(draft)
-        elif marker and fold(marker.group("key")) in _FIELDS:
-            name = _FIELDS[fold(marker.group("key"))]
-            if name in fields:
-                raise error(f"second '{marker.group('key')}' field (the first is at line {fields[name].line})", number)
-            fields[name] = Field(norm(marker.group("value")), number)
-        else:
-            if stack:
-                stack[-1].lines.append(norm(line))
-            if bullet and stack and fold(stack[0].title) in _OCCUPATIONS:
-                name = norm(bullet.group("item"))
-                if fold(name) not in {fold(o.name) for o in occupations}:
-                    occupations.append(NamedOccupation(name, number))
+        scan.take(raw.strip(), number, error)
+    title, fields = scan.title, scan.fields
     if title is None:
         raise error("missing title line '# …' (the formation's name)", 1)
     identifier = _FILE_ID.match(path.name)
@@ -159,9 +133,53 @@ def parse_text(text: str, source: Source) -> FicheFormation:
         acronym=_nonempty(fields.get("acronym")),
         link=_link(link, error),
         rncp=_rncp(link, error),
-        sections=tuple(d.freeze() for d in roots if fold(d.title) not in _OCCUPATIONS | {"informations generales"}),
-        occupations=tuple(occupations),
+        sections=tuple(
+            d.freeze() for d in scan.roots if fold(d.title) not in _OCCUPATIONS | {"informations generales"}
+        ),
+        occupations=tuple(scan.occupations),
     )
+
+
+@dataclass
+class _Scan:
+    """What the lines say, read one at a time: the title, the fields, the sections and the métiers named."""
+
+    title: tuple[str, int] | None = None
+    fields: dict[str, Field] = field(default_factory=dict)
+    occupations: list[NamedOccupation] = field(default_factory=list)
+    roots: list[_Draft] = field(default_factory=list)
+    stack: list[_Draft] = field(default_factory=list)  # the sections open at the current line
+
+    def take(self, line: str, number: int, error: Callable[[str, int], FicheParseError]) -> None:
+        """One stripped line: the title, a heading, a known field, or a section's text (a bullet may name a métier)."""
+        if not line:
+            return
+        heading, marker, bullet = _HEADING.match(line), _MARKER.match(line), _BULLET.match(line)
+        if self.title is None and (match := _TITLE.match(line)):
+            self.title = (norm(match.group("title")), number)
+        elif heading:
+            self.open_section(norm(heading.group("title")), len(heading.group("hashes")), number)
+        elif marker and fold(marker.group("key")) in _FIELDS:
+            name = _FIELDS[fold(marker.group("key"))]
+            if name in self.fields:
+                first = self.fields[name].line
+                raise error(f"second '{marker.group('key')}' field (the first is at line {first})", number)
+            self.fields[name] = Field(norm(marker.group("value")), number)
+        else:
+            if self.stack:
+                self.stack[-1].lines.append(norm(line))
+            if bullet and self.stack and fold(self.stack[0].title) in _OCCUPATIONS:
+                name = norm(bullet.group("item"))
+                if fold(name) not in {fold(o.name) for o in self.occupations}:
+                    self.occupations.append(NamedOccupation(name, number))
+
+    def open_section(self, title: str, level: int, number: int) -> None:
+        """A heading closes the sections of its level or deeper and opens one inside the one left open."""
+        while self.stack and self.stack[-1].level >= level:
+            self.stack.pop()
+        draft = _Draft(title, level, number)
+        (self.stack[-1].children if self.stack else self.roots).append(draft)
+        self.stack.append(draft)
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from kg.core.errors import FicheParseError
 from kg.sources import _referentiel_blocks as blocks_
@@ -172,17 +173,7 @@ def parse_text(text: str, source: Source) -> Referentiel:
     path = source.path
     lines = text.split("\n")
     open_last_line = None if text.endswith("\n") else len(lines)
-    sommaire = parse_sommaire(lines)
-    if not sommaire.entries:
-        raise FicheParseError(
-            path,
-            "looks like a référentiel métiers but its sommaire lists no emploi-types (expected "
-            "'Fiches emploi-type de la famille …' chapters followed by '• <emploi-type>' lines)",
-            sommaire.line or 1,
-        )
-    title = find_title(lines, (sommaire.line or 1) - 1)
-    if title is None:
-        raise FicheParseError(path, "no title before the sommaire", sommaire.line)
+    sommaire, title = _front(lines, path)
     rows, _header, table_end = parse_table(lines, sommaire.end)
     begin = table_end if rows else _first_heading(lines, sommaire.end)
     families = _families(sommaire, rows)
@@ -194,7 +185,48 @@ def parse_text(text: str, source: Source) -> Referentiel:
     parsed = [
         (block, entry, blocks_.parse_block(lines, block, path, entry.name, open_last_line)) for block, entry in named
     ]
+    resolver = _passerelle_resolver(entries, rows, row_targets, parsed)
+    emploi_types = tuple(
+        _emploi_type(
+            block, entry, fields, families[entry.family].label, _sub_family(entry, rows, row_targets), resolver
+        )
+        for block, entry, fields in parsed
+    )
+    return Referentiel(
+        source=source,
+        title=title[0],
+        title_line=title[1],
+        families=tuple(families[family] for family in sommaire.families),
+        sub_families=_sub_families(rows, row_families, families),
+        emploi_types=emploi_types,
+        glossary=tuple(GlossaryEntry(*entry) for entry in parse_glossary(lines, sommaire)),
+        appellation_table=_appellation_table(rows, row_families, row_targets, families),
+    )
 
+
+def _front(lines: list[str], path: Path) -> tuple[Sommaire, tuple[str, int]]:
+    """The sommaire, which must list emploi-types, and the title before it."""
+    sommaire = parse_sommaire(lines)
+    if not sommaire.entries:
+        raise FicheParseError(
+            path,
+            "looks like a référentiel métiers but its sommaire lists no emploi-types (expected "
+            "'Fiches emploi-type de la famille …' chapters followed by '• <emploi-type>' lines)",
+            sommaire.line or 1,
+        )
+    title = find_title(lines, (sommaire.line or 1) - 1)
+    if title is None:
+        raise FicheParseError(path, "no title before the sommaire", sommaire.line)
+    return sommaire, title
+
+
+def _passerelle_resolver(
+    entries: list[SommaireEntry],
+    rows: list[TableRow],
+    row_targets: list[str | None],
+    parsed: list[tuple[blocks_.RawBlock, SommaireEntry, blocks_.BlockFields]],
+) -> NameResolver:
+    """Names → emploi-types: the table's appellations, then each block's own ones the table does not have."""
     table_pairs = [(row.appellation, target) for row, target in zip(rows, row_targets) if target]
     table_keys = {name_key(appellation) for appellation, _ in table_pairs}
     own_pairs = [
@@ -203,35 +235,34 @@ def parse_text(text: str, source: Source) -> Referentiel:
         for item in fields.other + fields.english
         if name_key(item.text) not in table_keys
     ]
-    resolver = NameResolver([entry.name for entry in entries], table_pairs + own_pairs)
+    return NameResolver([entry.name for entry in entries], table_pairs + own_pairs)
 
-    emploi_types = []
-    for block, entry, fields in parsed:
-        sub_family = next(
-            (row.sub_family for row, target in zip(rows, row_targets) if target == entry.name and row.sub_family),
-            None,
+
+def _sub_family(entry: SommaireEntry, rows: list[TableRow], row_targets: list[str | None]) -> str | None:
+    """The sous-famille of the first table row naming the emploi-type that has one."""
+    return next(
+        (row.sub_family for row, target in zip(rows, row_targets) if target == entry.name and row.sub_family),
+        None,
+    )
+
+
+def _appellation_table(
+    rows: list[TableRow],
+    row_families: list[SommaireFamily | None],
+    row_targets: list[str | None],
+    families: dict[SommaireFamily, Family],
+) -> tuple[AppellationRow, ...]:
+    return tuple(
+        AppellationRow(
+            appellation=row.appellation,
+            emploi_type_as_written=row.emploi_type,
+            emploi_type=target,
+            sub_family=row.sub_family,
+            family=families[family].label if family else row.family,
+            page=row.page,
+            line=row.line,
         )
-        emploi_types.append(_emploi_type(block, entry, fields, families[entry.family].label, sub_family, resolver))
-    return Referentiel(
-        source=source,
-        title=title[0],
-        title_line=title[1],
-        families=tuple(families[family] for family in sommaire.families),
-        sub_families=_sub_families(rows, row_families, families),
-        emploi_types=tuple(emploi_types),
-        glossary=tuple(GlossaryEntry(*entry) for entry in parse_glossary(lines, sommaire)),
-        appellation_table=tuple(
-            AppellationRow(
-                appellation=row.appellation,
-                emploi_type_as_written=row.emploi_type,
-                emploi_type=target,
-                sub_family=row.sub_family,
-                family=families[family].label if family else row.family,
-                page=row.page,
-                line=row.line,
-            )
-            for row, family, target in zip(rows, row_families, row_targets)
-        ),
+        for row, family, target in zip(rows, row_families, row_targets)
     )
 
 

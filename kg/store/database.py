@@ -63,12 +63,19 @@ class Store:
         options.setdefault("use_default_graph_as_union", True)
         return self._store.query(sparql, **options)
 
-    def select(self, sparql: str) -> ox.QuerySolutions:
-        """The solutions of a SELECT query (over the union default graph), typed as such."""
-        solutions = self.query(sparql)
+    def select(self, sparql: str, **options: Any) -> ox.QuerySolutions:
+        """The solutions of a SELECT query (over the union default graph unless told otherwise), typed as such."""
+        solutions = self.query(sparql, **options)
         if not isinstance(solutions, ox.QuerySolutions):
             raise TypeError(f"not a SELECT query: {sparql[:80]!r}")
         return solutions
+
+    def construct(self, sparql: str) -> ox.QueryTriples:
+        """The triples of a CONSTRUCT or DESCRIBE query (over the union default graph), typed as such."""
+        triples = self.query(sparql)
+        if not isinstance(triples, ox.QueryTriples):
+            raise TypeError(f"not a CONSTRUCT or DESCRIBE query: {sparql[:80]!r}")
+        return triples
 
     def quads(self, graph: ox.NamedNode | ox.DefaultGraph | None = None) -> Iterator[ox.Quad]:
         return iter(self._store.quads_for_pattern(None, None, None, graph))

@@ -46,17 +46,20 @@ def split_suffix(path: str) -> tuple[str, Representation] | None:
 
 def serialize(triples: Iterable[ox.Triple], offer: Representation) -> bytes:
     """Sorted triples in ``offer``'s format, with our prefixes where the format has them."""
-    assert offer.format is not None
+    assert isinstance(offer.format, ox.RdfFormat)  # a page's offers are RDF formats
     if offer.format == ox.RdfFormat.JSON_LD:
         return jsonld.compact(triples, jsonld.context_url())
     prefixes = PREFIXES if offer.format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-    return ox.serialize(sort_triples(triples), format=offer.format, prefixes=prefixes)
+    body = ox.serialize(sort_triples(triples), format=offer.format, prefixes=prefixes)
+    assert body is not None  # given no output, serialize returns the bytes
+    return body
 
 
 def empty_document(offer: Representation, message: str) -> bytes:
     """An empty graph in ``offer``'s format, with ``message`` as a comment where it allows one."""
-    assert offer.format is not None
+    assert isinstance(offer.format, ox.RdfFormat)  # a page's offers are RDF formats
     body = ox.serialize([], format=offer.format)
+    assert body is not None  # given no output, serialize returns the bytes
     if offer.format in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES):
         line = CONTROL_CHARACTERS.sub("?", message)  # one comment line, whatever the path held
         body = f"# {line}\n".encode() + body
@@ -125,12 +128,12 @@ def fetch(construct: str, select_graphs: str | None = None) -> Fetched:
 
     def job(channel: Channel) -> None:
         channel.begin(None)
-        results = handle.store.query(construct)
+        results = handle.store.construct(construct)
         data = results.serialize(format=ox.RdfFormat.N_TRIPLES)
         del results  # results must die on this thread
         graphs: list[str] = []
         if select_graphs is not None:
-            solutions = handle.store.query(select_graphs, use_default_graph_as_union=False)
+            solutions = handle.store.select(select_graphs, use_default_graph_as_union=False)
             graphs = [s["g"].value for s in solutions]
             del solutions
         channel.write(json.dumps({"ntriples": (data or b"").decode("utf-8"), "graphs": graphs}).encode("utf-8"))

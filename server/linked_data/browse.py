@@ -15,6 +15,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from kg.core.text import fold
 from kg.core.vocab import MKG_NS, SPARQL_PREFIXES
 from kg.publish.dataset import HOLDINGS
+from kg.store import Store
 from server.runtime.services import services
 
 bp = Blueprint("browse", __name__)
@@ -41,23 +42,24 @@ class Entry:
 
 
 def _entries(kind: str) -> list[Entry]:
-    cls, _title, _counted, pattern = KINDS[kind]
     handle = services().stores.current()
-    key = f"browse:{kind}"
-    if key not in handle.memo:
-        base = services().config.base_iri
-        rows = handle.store.query(
-            SPARQL_PREFIXES
-            + f"""SELECT ?s (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?x) AS ?n) WHERE {{
-            ?s a {cls} ; skos:prefLabel ?l . FILTER(lang(?l) = "fr") OPTIONAL {{ {pattern} }} }} GROUP BY ?s"""
-        )
-        entries = [
-            Entry(r["label"].value, r["s"].value[len(base) :], int(r["n"].value))
-            for r in rows
-            if r["s"].value.startswith(base)
-        ]
-        handle.memo[key] = sorted(entries, key=lambda e: (fold(e.label), e.path))
-    return handle.memo[key]  # type: ignore[return-value]
+    base = services().config.base_iri
+    return handle.remember(f"browse:{kind}", lambda: _read_entries(handle.store, kind, base))
+
+
+def _read_entries(store: Store, kind: str, base: str) -> list[Entry]:
+    cls, _title, _counted, pattern = KINDS[kind]
+    rows = store.select(
+        SPARQL_PREFIXES
+        + f"""SELECT ?s (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?x) AS ?n) WHERE {{
+        ?s a {cls} ; skos:prefLabel ?l . FILTER(lang(?l) = "fr") OPTIONAL {{ {pattern} }} }} GROUP BY ?s"""
+    )
+    entries = [
+        Entry(r["label"].value, r["s"].value[len(base) :], int(r["n"].value))
+        for r in rows
+        if r["s"].value.startswith(base)
+    ]
+    return sorted(entries, key=lambda e: (fold(e.label), e.path))
 
 
 BROWSABLE = {cls: kind for kind, (cls, *_rest) in KINDS.items()}
@@ -78,33 +80,35 @@ def holdings() -> tuple[list[Holding], Holding]:
     """How many resources of each main kind the served graph holds, and how many fiches formations
     describe a formation (once per build)."""
     handle = services().stores.current()
-    if "holdings" not in handle.memo:
-        values = " ".join(f"<{cls}>" for cls, *_labels in HOLDINGS)  # what the dataset's description counts
-        rows = handle.store.query(
-            SPARQL_PREFIXES
-            + f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{
-            VALUES ?c {{ {values} }} ?s a ?c }} GROUP BY ?c"""
+    return handle.remember("holdings", lambda: _count_holdings(handle.store))
+
+
+def _count_holdings(store: Store) -> tuple[list[Holding], Holding]:
+    values = " ".join(f"<{cls}>" for cls, *_labels in HOLDINGS)  # what the dataset's description counts
+    rows = store.select(
+        SPARQL_PREFIXES
+        + f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+        VALUES ?c {{ {values} }} ?s a ?c }} GROUP BY ?c"""
+    )
+    counts = {r["c"].value: int(r["n"].value) for r in rows}
+    found = [
+        Holding(
+            one if counts.get(str(cls), 0) == 1 else many,
+            counts.get(str(cls), 0),
+            BROWSABLE.get("mkg:" + str(cls).removeprefix(MKG_NS)),
         )
-        counts = {r["c"].value: int(r["n"].value) for r in rows}
-        found = [
-            Holding(
-                one if counts.get(str(cls), 0) == 1 else many,
-                counts.get(str(cls), 0),
-                BROWSABLE.get("mkg:" + str(cls).removeprefix(MKG_NS)),
+        for cls, (one, many), _english in HOLDINGS
+    ]
+    described = next(
+        iter(
+            store.select(
+                SPARQL_PREFIXES
+                + """SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {
+        ?s a mkg:Formation ; mkg:formationType ?t }"""
             )
-            for cls, (one, many), _english in HOLDINGS
-        ]
-        described = next(
-            iter(
-                handle.store.query(
-                    SPARQL_PREFIXES
-                    + """SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {
-            ?s a mkg:Formation ; mkg:formationType ?t }"""
-                )
-            )
-        )["n"].value
-        handle.memo["holdings"] = ([h for h in found if h.count], Holding("fiches formations", int(described), None))
-    return handle.memo["holdings"]  # type: ignore[return-value]
+        )
+    )["n"].value
+    return [h for h in found if h.count], Holding("fiches formations", int(described), None)
 
 
 def _initial(entry: Entry) -> str:

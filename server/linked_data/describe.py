@@ -1,25 +1,7 @@
-"""What a dereferenced IRI answers: one SPARQL CONSTRUCT, and the page made from its triples.
+"""What a dereferenced IRI's page shows: the page model made from the triples of its description.
 
-Why a CONSTRUCT rather than code walking the store: the HTML page shows the query, and running
-that query on ``/sparql`` gives exactly the triples the server sent (in any RDF format). The
-description of ``<X>`` is
-
-* every triple whose subject is ``<X>`` or one of its *parts*: IRIs under ``<X>/`` reached in one
-  to three links (a fiche's sections, sub-sections and their list entries, appellations, starting
-  salary…);
-* the whole of every mapping node (SSSOM axiom) whose subject, object or basis is ``<X>``, so
-  the page can show who says so and why;
-* every ROME fiche that uses ``<X>`` as a savoir-faire, savoir-être, savoir or contexte, and the
-  whole of its coeur-de-métier link to it (at most one of each per fiche, so bounded by the
-  fiches, not by ``INCOMING_LIMIT``: "Faire preuve de rigueur et de précision" is on 1,070);
-* the classes and ``skos:broader`` concepts (two levels up) of what ``<X>`` links to, so a ROME fiche's page
-  can group its savoir-faire by macro-compétence, its savoirs by category and its contextes by type;
-* up to ``INCOMING_LIMIT`` other triples pointing at ``<X>`` (who links here), in a stable order, and
-  the classes of the occupations filed under a ROME fiche (fiches métiers, emploi-types);
-* the labels of every resource, predicate and class those triples mention, so that a client
-  can show them without another request.
-
-The page model (:class:`ResourcePage`) is plain data: ``server/templates`` render it, and
+The description is one SPARQL CONSTRUCT (:mod:`server.linked_data.description_query` says what it
+holds and why). The page model (:class:`ResourcePage`) is plain data: ``server/templates`` render it, and
 ``href`` for each IRI comes from a callback, so this module knows nothing of HTTP.
 """
 
@@ -30,81 +12,23 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import groupby
+from typing import cast
 
 import pyoxigraph as ox
 
-from kg.core.vocab import DCTERMS, MKG, NIF, OWL, PREFIXES, RDF, RDFS, SCHEMA, SKOS, SKOSXL, SSSOM
+from kg.core.vocab import MKG, OWL, PREFIXES, RDF, RDFS, SCHEMA, SSSOM
 from kg.publish.dataset import sort_triples
 from kg.publish.void_stats import link_targets
+from server.linked_data.description_query import INCOMING_LIMIT, LABEL_PREDICATES
 from server.linked_data.page_labels import FEATURED_INCOMING, INVERSES, LABELS, PLAIN_DATATYPES, inverse_label
 from server.linked_data.rome_view import FICHE_SHOWN, QUALIFIED, USES, FicheView, Usage, rome_views
 
-INCOMING_LIMIT = 1000
-LABEL_PREDICATES = (
-    str(SKOS.prefLabel),
-    str(RDFS.label),
-    str(SKOSXL.literalForm),
-    str(SCHEMA.name),
-    str(DCTERMS.title),
-    str(NIF.anchorOf),
-)  # in order of preference; a mention's is its text
 TYPE, SECTION, ORDER, VALUE = str(RDF.type), str(MKG.section), str(MKG.order), str(RDF.value)
 LIST_ITEM, POSITION = str(SCHEMA.itemListElement), str(SCHEMA.position)
 BULLET = re.compile(r"^[-*•]\s+")  # how a list entry is marked in a section's text
 LANGUAGES = ("fr", "", "en")  # preferred order of label languages
-USAGE_PREDICATES = tuple(str(p) for p in (MKG.savoirFaire, MKG.savoirEtre, MKG.savoir, MKG.contexteTravail))
 
 Linker = Callable[[str], str | None]  # IRI → href on this server (or None: link to the IRI itself)
-
-
-def description_query(iri: str, incoming_limit: int = INCOMING_LIMIT) -> str:
-    """The CONSTRUCT that describes ``<iri>`` (shown on its page, runnable on /sparql as is)."""
-    labels = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
-    usage = " ".join(f"<{p}>" for p in USAGE_PREDICATES)
-    usage_list = ", ".join(f"<{p}>" for p in USAGE_PREDICATES)
-    under = f'STRSTARTS(STR(?{{v}}), "{iri}/")'
-    return f"""# Description of <{iri}>: its triples and those of its parts (IRIs under it),
-# the triples that point to it, and the labels of everything they mention.
-CONSTRUCT {{
-  ?s ?p ?o . ?s ?sl ?slabel . ?p ?pl ?plabel . ?o ?ol ?olabel .
-}} WHERE {{
-  {{
-    {{ BIND(<{iri}> AS ?s) }}
-    UNION {{ <{iri}> ?link ?s . FILTER(isIRI(?s) && {under.format(v="s")}) }}
-    UNION {{ <{iri}> ?link ?mid . ?mid ?link2 ?s .
-            FILTER(isIRI(?mid) && {under.format(v="mid")} && isIRI(?s) && {under.format(v="s")}) }}
-    UNION {{ <{iri}> ?link ?mid . ?mid ?link2 ?mid2 . ?mid2 ?link3 ?s .
-            FILTER(isIRI(?mid) && {under.format(v="mid")} && isIRI(?mid2) && {under.format(v="mid2")}
-                   && isIRI(?s) && {under.format(v="s")}) }}
-    ?s ?p ?o .
-  }} UNION {{
-    ?s <{OWL.annotatedSource}>|<{OWL.annotatedTarget}>|<{MKG.basis}> <{iri}> ; a <{MKG.Mapping}> ; ?p ?o .
-  }} UNION {{
-    VALUES ?p {{ {usage} }} ?s ?p <{iri}> . BIND(<{iri}> AS ?o)
-  }} UNION {{
-    ?s <{MKG.linkFiche}>|<{MKG.linkItem}> <{iri}> ; ?p ?o .
-  }} UNION {{
-    <{iri}> ?link ?s . ?s <{SKOS.broader}> ?o . BIND(<{SKOS.broader}> AS ?p)
-  }} UNION {{
-    <{iri}> ?link ?s . ?s a ?o . BIND(<{RDF.type}> AS ?p)
-  }} UNION {{
-    <{iri}> ?link ?mid . ?mid <{SKOS.broader}> ?s . ?s <{SKOS.broader}> ?o . BIND(<{SKOS.broader}> AS ?p)
-  }} UNION {{
-    {{ SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> FILTER(?p NOT IN ({usage_list})) }}
-      ORDER BY ?s ?p LIMIT {incoming_limit} }}
-    BIND(<{iri}> AS ?o)
-  }} UNION {{
-    ?s <{MKG.romeFiche}> <{iri}> ; a ?o . BIND(<{RDF.type}> AS ?p)
-  }}
-  OPTIONAL {{ VALUES ?sl {{ {labels} }} ?s ?sl ?slabel }}
-  OPTIONAL {{ VALUES ?pl {{ {labels} }} ?p ?pl ?plabel }}
-  OPTIONAL {{ VALUES ?ol {{ {labels} }} ?o ?ol ?olabel }}
-}}"""
-
-
-def graphs_query(iri: str) -> str:
-    """The named graphs that hold triples about ``<iri>`` (for the page's provenance line)."""
-    return f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }} ORDER BY ?g"
 
 
 def curie(iri: str) -> str | None:
@@ -200,9 +124,11 @@ class Graph:
         )
         self.into: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for t in self.triples:
-            self.out[t.subject.value][t.predicate.value].append(t.object)
+            # RDF 1.2 puts triple terms in objects only: pyoxigraph's subject type allows one that it refuses
+            subject = cast(ox.NamedNode | ox.BlankNode, t.subject).value
+            self.out[subject][t.predicate.value].append(t.object)
             if isinstance(t.object, ox.NamedNode):
-                self.into[t.object.value][t.predicate.value].append(t.subject.value)
+                self.into[t.object.value][t.predicate.value].append(subject)
 
     def literals(self, subject: str, predicate: str) -> list[ox.Literal]:
         return [o for o in self.out.get(subject, {}).get(predicate, []) if isinstance(o, ox.Literal)]
@@ -341,23 +267,12 @@ def resource_page(
     """The page model of a description (see the module docstring for what it holds)."""
     graph = Graph(triples)
     build = PageBuilder(graph, linker)
-    out = graph.out.get(iri, {})
-    types = tuple(build.term(o) for o in out.get(TYPE, []))
+    types = tuple(build.term(o) for o in graph.out.get(iri, {}).get(TYPE, []))
     seen: set[str] = set()
     sections = build.sections_of(iri, seen)
     parts = parts_of(graph, iri)
     shown_parts = tuple(Part(build.iri_term(s), build.rows(s)) for s in sorted(parts - seen))
-    targets = [
-        ns
-        for target in link_targets(base_iri)
-        for ns in target.namespaces
-        if not iri.startswith(ns) and not ns.startswith(iri + "/")
-    ]  # ROME's own structure is no link
-    alignments = []
-    for row in build.rows(iri):
-        linked = tuple(v for v in row.values if v.iri and any(v.iri.startswith(ns) for ns in targets))
-        if linked:
-            alignments.append(Row(row.predicate, linked))
+    alignments = _alignments(build, iri, base_iri)
     mapping_nodes = sorted(
         n
         for n, o in graph.out.items()
@@ -365,19 +280,8 @@ def resource_page(
     )
     mappings = tuple(m for m in (build.mapping(n) for n in mapping_nodes) if m is not None)
     fiche, usage = rome_views(graph, build, iri)
-    qualified = {n for n, o in graph.out.items() if QUALIFIED & {t.value for t in o.get(TYPE, [])}}
     shown_elsewhere = (FICHE_SHOWN if fiche else frozenset()) | (frozenset(USES) if usage else frozenset())
-    featured, incoming_rows = [], []
-    into = graph.into.get(iri, {})
-    for predicate, subjects in sorted(into.items()):
-        if predicate in shown_elsewhere:
-            continue
-        said = {o.value for o in out.get(INVERSES.get(predicate, ""), []) if isinstance(o, ox.NamedNode)}
-        outside = sorted(set(subjects) - parts - {iri} - set(mapping_nodes) - said - qualified)
-        if outside:
-            label = inverse_label(predicate, build.iri_term(predicate).text)
-            row = Row(build.iri_term(predicate, label), tuple(build.iri_term(s) for s in outside))
-            (featured if predicate in FEATURED_INCOMING else incoming_rows).append(row)
+    featured, incoming_rows = _incoming(build, iri, parts | {iri} | set(mapping_nodes), shown_elsewhere)
     return ResourcePage(
         iri=iri,
         label=graph.label(iri) or local_name(iri),
@@ -387,13 +291,48 @@ def resource_page(
             frozenset({TYPE, SECTION}) | (FICHE_SHOWN if fiche else frozenset()),
             frozenset(v.iri for r in alignments for v in r.values if v.iri),
         ),
-        alignments=tuple(alignments),
+        alignments=alignments,
         sections=sections,
         parts=shown_parts,
-        incoming=tuple(incoming_rows),
-        incoming_truncated=sum(len(set(s)) for s in into.values()) >= incoming_limit,
-        featured=tuple(featured),
+        incoming=incoming_rows,
+        incoming_truncated=sum(len(set(s)) for s in graph.into.get(iri, {}).values()) >= incoming_limit,
+        featured=featured,
         mappings=mappings,
         rome_fiche=fiche,
         rome_usage=usage,
     )
+
+
+def _alignments(build: PageBuilder, iri: str, base_iri: str) -> tuple[Row, ...]:
+    """The values of ``<iri>`` in the namespaces of the datasets it links to (ROME's own structure is no link)."""
+    targets = [
+        ns
+        for target in link_targets(base_iri)
+        for ns in target.namespaces
+        if not iri.startswith(ns) and not ns.startswith(iri + "/")
+    ]
+    linked = (
+        (r.predicate, tuple(v for v in r.values if v.iri and any(map(v.iri.startswith, targets))))
+        for r in build.rows(iri)
+    )
+    return tuple(Row(predicate, values) for predicate, values in linked if values)
+
+
+def _incoming(
+    build: PageBuilder, iri: str, hidden: set[str], shown_elsewhere: frozenset[str]
+) -> tuple[tuple[Row, ...], tuple[Row, ...]]:
+    """Who links here, by predicate (the featured ones apart), less what the page already shows."""
+    out = build.graph.out.get(iri, {})
+    qualified = {n for n, o in build.graph.out.items() if QUALIFIED & {t.value for t in o.get(TYPE, [])}}
+    featured: list[Row] = []
+    others: list[Row] = []
+    for predicate, subjects in sorted(build.graph.into.get(iri, {}).items()):
+        if predicate in shown_elsewhere:
+            continue
+        said = {o.value for o in out.get(INVERSES.get(predicate, ""), []) if isinstance(o, ox.NamedNode)}
+        outside = sorted(set(subjects) - hidden - said - qualified)
+        if outside:
+            label = inverse_label(predicate, build.iri_term(predicate).text)
+            row = Row(build.iri_term(predicate, label), tuple(build.iri_term(s) for s in outside))
+            (featured if predicate in FEATURED_INCOMING else others).append(row)
+    return tuple(featured), tuple(others)

@@ -206,7 +206,7 @@ def dataset_page(dump_set: DumpSet) -> DatasetPage:
         rows = [Row(build.iri_term(first(n, VOID + key) or n), (Term(first(n, VOID + count) or "0"),)) for n in nodes]
         return tuple(sorted(rows, key=lambda r: r.predicate.iri or ""))
 
-    linksets = []
+    linksets: list[tuple[str, str | None, str]] = []
     for top in sorted(o.value for o in out.get(VOID + "subset", [])):
         if VOID + "Linkset" not in [t.value for t in graph.out.get(top, {}).get(str(RDF.type), [])]:
             continue

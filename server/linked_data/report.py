@@ -23,11 +23,7 @@ MEMO_KEY = "quality_report"
 
 def _report() -> QualityReport:
     handle = services().stores.current()
-    report = handle.memo.get(MEMO_KEY)
-    if report is None:
-        report = quality_report(handle.store)
-        handle.memo[MEMO_KEY] = report
-    return report  # type: ignore[return-value]
+    return handle.remember(MEMO_KEY, lambda: quality_report(handle.store))
 
 
 def _wants_json() -> bool:

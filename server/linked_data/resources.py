@@ -32,7 +32,8 @@ from server.linked_data.answers import (
     serialize,
     split_suffix,
 )
-from server.linked_data.describe import description_query, graphs_query, resource_page
+from server.linked_data.describe import resource_page
+from server.linked_data.description_query import description_query, graphs_query
 from server.runtime.services import services
 
 bp = Blueprint("resources", __name__)

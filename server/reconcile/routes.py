@@ -67,9 +67,7 @@ bp = Blueprint("reconcile", __name__)
 def _facets() -> Facets:
     """What queries' properties filter on, read from the store once per build (a few seconds)."""
     handle = services().stores.current()
-    if FACETS_KEY not in handle.memo:
-        handle.memo[FACETS_KEY] = Facets(handle.store, TYPES)
-    return handle.memo[FACETS_KEY]  # type: ignore[return-value]
+    return handle.remember(FACETS_KEY, lambda: Facets(handle.store, TYPES))
 
 
 def _json(payload: object, status: int = 200) -> Response:

@@ -34,6 +34,10 @@ class Server(MPServer):
     """granian's multi-process server: a socket held by the main process when there is one worker,
     and replacement of retired or crashed workers however often they stop."""
 
+    # A SocketHolder once built: granian's __init__ sets it to None unannotated, which types it None; a
+    # subclass may only widen that to Any.
+    _shd: Any
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.crashes: dict[int, tuple[float, float]] = {}  # by worker slot: (last crash, pause given then)
@@ -43,8 +47,8 @@ class Server(MPServer):
             super()._init_shared_socket()
             return
         self._ssp = None
-        self._shd = SocketSpec(self.bind_addr, self.bind_port, self.backlog).build()
-        self._sfd = self._shd.get_fd()
+        self._shd = holder = SocketSpec(self.bind_addr, self.bind_port, self.backlog).build()
+        self._sfd = holder.get_fd()
         shared = socket.socket(fileno=self._sfd)
         shared.set_inheritable(True)
         self._sso = shared

@@ -47,8 +47,4 @@ def current_index() -> SearchIndex:
     """The name index of the build being served (after online updates: of the newest build that has
     one), opened once per build and worker, for /search and /reconcile alike."""
     handle = services().stores.current()
-    if INDEX_MEMO not in handle.memo:
-        handle.memo[INDEX_MEMO] = SearchIndex(build_index(handle.target))
-    found = handle.memo[INDEX_MEMO]
-    assert isinstance(found, SearchIndex)
-    return found
+    return handle.remember(INDEX_MEMO, lambda: SearchIndex(build_index(handle.target)))

@@ -16,10 +16,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
+from typing import TypeVar, cast
 
 from kg.store import CURRENT, Store, current_build
 from server.http.caching import ResultCache, entity_tag, last_modified, validator_headers
+
+T = TypeVar("T")
 
 
 @dataclass(eq=False)
@@ -52,6 +54,12 @@ class StoreHandle:
             etag = entity_tag(self.build_id, settings)
             self.memo[key] = (etag, validator_headers(etag, self.modified[1]))
         return cast(tuple[str, list[tuple[str, str]]], self.memo[key])
+
+    def remember(self, key: str, make: Callable[[], T]) -> T:
+        """``make()``, computed once per build and kept under ``key`` (one kind of value per key)."""
+        if key not in self.memo:
+            self.memo[key] = make()
+        return cast(T, self.memo[key])
 
     @property
     def triples(self) -> int:

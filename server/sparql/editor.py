@@ -23,6 +23,7 @@ from flask import (
     url_for,
 )
 from werkzeug.wrappers import Request
+from werkzeug.wrappers import Response as BaseResponse
 
 from kg.core.vocab import PREFIXES
 from kg.publish.dataset import DESCRIPTION_PREFIXES
@@ -167,7 +168,7 @@ def sparql_editor() -> Response:
 
 
 @bp.route("/", methods=["GET"])
-def index() -> Response:
+def index() -> BaseResponse:
     """The editor for people; the dataset's description (303) for clients that ask for RDF."""
     if names_rdf(request.headers.get("Accept")):
         response = redirect(url_for("dumps.dataset"), 303)
@@ -179,9 +180,9 @@ def index() -> Response:
 @bp.route("/favicon.ico", methods=["GET"])
 def favicon() -> Response:
     """The site's icon, where browsers look for it (``server/static/favicon.ico``, 32×32 PNG in ICO)."""
-    response = send_from_directory(
-        current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon", max_age=86400
-    )
+    folder = current_app.static_folder
+    assert folder is not None  # create_app keeps Flask's default, server/static
+    response = send_from_directory(folder, "favicon.ico", mimetype="image/vnd.microsoft.icon", max_age=86400)
     return response
 
 

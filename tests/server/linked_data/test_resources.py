@@ -23,7 +23,7 @@ from kg.core.vocab import DEFAULT_BASE_IRI as BASE
 from kg.core.vocab import MKG, MKG_NS
 from kg.mapping.iris import Iris
 from kg.store import Store
-from server.linked_data.describe import description_query
+from server.linked_data.description_query import description_query
 from tests.conftest import SEEDS
 from tests.server.conftest import parse_answer
 
