@@ -15,7 +15,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import cast
+from typing import NamedTuple, cast
 
 import numpy
 import tantivy
@@ -26,12 +26,12 @@ from kg.search import name_rows
 from kg.search.abbreviations import expand, table_with
 from kg.search.queries import Queries
 from kg.search.score import (
-    Similarity,
     Title,
+    best_name_score,
     fold,
     is_match,
     name_score,
-    prepare,
+    prepare_folded,
     title_similarity,
     variants,
 )
@@ -47,11 +47,12 @@ ROME_CODE = re.compile(r"^[A-N]\d{4}$")
 MAX_QUERY = 500  # characters of a query that are read
 
 
-@dataclass(frozen=True)
-class _Hit:
-    """An entity's best name so far for one query."""
+class _Hit(NamedTuple):
+    """An entity's best name so far for one query (a tuple: one is made per name scored)."""
 
-    sim: Similarity
+    score: float  # 0–100
+    exact: bool  # the same title once folded
+    matched: str  # the variant of the name that scored
     kind: str
     bm25: float
     reading: str  # the query as written (folded), or with its abbreviations expanded
@@ -69,6 +70,19 @@ class Candidate:
     features: dict[str, float | bool]
     matched_label: str
     matched_kind: str
+
+
+def _rescored(titles: list[Title], folded: list[str]) -> list[int]:
+    """Which of the hits' name variants (``folded``, in the hits' order) are scored word by word, in order:
+    the best ``RESCORED`` by a C++ token-set ratio (ties: the first hits) and the first ``RESCORED_BY_BM25``.
+    A name is often there twice (an appellation's label is also its fiche's): each is rated once."""
+    position: dict[str, int] = {}
+    inverse = [position.setdefault(name, len(position)) for name in folded]
+    ratios = process.cdist([t.folded for t in titles], list(position), scorer=fuzz.token_set_ratio).max(axis=0)
+    cheap = ratios[inverse] if len(position) < len(folded) else ratios
+    chosen = set(numpy.argsort(-cheap, kind="stable")[:RESCORED].tolist())
+    chosen.update(range(min(len(folded), RESCORED_BY_BM25)))
+    return sorted(chosen)
 
 
 class SearchIndex:
@@ -116,8 +130,9 @@ class SearchIndex:
             found = self._similarities[key] = title_similarity(query, name)
         return found
 
-    def _prepare(self, text: str) -> Title:
-        return prepare(text, self._stem, self._rarity, self._unseen, self.abbreviations)
+    def _prepare(self, folded: str) -> Title:
+        """A folded title prepared (cached by its folded form: variants that fold alike share it)."""
+        return prepare_folded(folded, self._stem, self._rarity, self._unseen, self.abbreviations)
 
     def entity(self, iri: str) -> tuple[str, str, str] | None:
         """(type, label, description) of an indexed entity."""
@@ -190,7 +205,7 @@ class SearchIndex:
         (and, for "Vendeur / Vendeuse", each gender form). A C++ token-set ratio (rapidfuzz) over every
         candidate name picks the few the word-by-word score (Python) is computed for, with the best by BM25."""
         query = self._queries.by_name(text, types, within)
-        titles = [t for t in (self._prepared(v) for v in variants(reading)) if t.words]
+        titles = [t for t in (self._prepared(fold(v)) for v in variants(reading)) if t.words]
         if query is None or not titles:
             return
         hits = self._searcher.search(query, CANDIDATE_DOCS, count=False).hits
@@ -205,24 +220,19 @@ class SearchIndex:
             folded.extend(row[4])
         if not folded:
             return
-        cheap = process.cdist([t.folded for t in titles], folded, scorer=fuzz.token_set_ratio).max(axis=0)
-        chosen = set(numpy.argsort(-cheap, kind="stable")[:RESCORED].tolist())  # ties: the first hits
-        chosen.update(range(min(len(folded), RESCORED_BY_BM25)))
-        for i in sorted(chosen):
+        for i in _rescored(titles, folded):
             at = bisect.bisect_right(starts, i) - 1
             (bm25, _), (entity, kind, _, pairs, _) = hits[at], rows[at]
-            variant = pairs[i - starts[at]][0]
-            name = self._prepared(variant)
-            score, exact = max(name_score(title, name, kind, self._similarity) for title in titles)
-            sim = Similarity(score, exact, variant)
+            variant, name = pairs[i - starts[at]]
+            score, exact = best_name_score(titles, self._prepared(name), kind, self._similarity)
             supports = 1 if score >= SUPPORT_FROM else 0
             hit = best.get(entity)
             if hit is None:
-                best[entity] = _Hit(sim, kind, bm25, reading, supports)
-            elif score > hit.sim.score:
-                best[entity] = _Hit(sim, kind, max(bm25, hit.bm25), reading, hit.support + supports)
+                best[entity] = _Hit(score, exact, variant, kind, bm25, reading, supports)
+            elif score > hit.score:
+                best[entity] = _Hit(score, exact, variant, kind, max(bm25, hit.bm25), reading, hit.support + supports)
             else:
-                best[entity] = _Hit(hit.sim, hit.kind, max(bm25, hit.bm25), hit.reading, hit.support + supports)
+                best[entity] = _Hit(*hit[:4], max(bm25, hit.bm25), hit.reading, hit.support + supports)
 
     def search(
         self, text: str, types: tuple[str, ...] = (), limit: int = 10, within: Collection[str] | None = None
@@ -240,10 +250,10 @@ class SearchIndex:
         expanded = expand(folded, self.abbreviations)
         if expanded is not None:
             self._scored(expanded, expanded, types, best, within)
-        ordered = sorted(best.items(), key=lambda item: (-item[1].sim.score, -item[1].support, -item[1].bm25, item[0]))
+        ordered = sorted(best.items(), key=lambda item: (-item[1].score, -item[1].support, -item[1].bm25, item[0]))
         by_type: dict[str, list[float]] = {}  # over every candidate: a match does not depend on ``limit``
         for iri, hit in ordered:
-            by_type.setdefault(self._entities[iri][0], []).append(hit.sim.score)
+            by_type.setdefault(self._entities[iri][0], []).append(hit.score)
         ranked = ordered[:limit]
         candidates, first_of_type = [], set()
         for iri, hit in ranked:
@@ -252,15 +262,15 @@ class SearchIndex:
             matched = type_id not in first_of_type and is_match(by_type[type_id])
             first_of_type.add(type_id)
             features = {
-                "label_similarity": hit.sim.score,
-                "exact_label": hit.sim.exact,
+                "label_similarity": hit.score,
+                "exact_label": hit.exact,
                 "bm25": round(hit.bm25, 3),
                 f"matched_{hit.kind}": True,
                 "names_matched": hit.support,
                 "abbreviations_expanded": hit.reading == expanded,
             }
             candidates.append(
-                Candidate(iri, type_id, label, description, hit.sim.score, matched, features, hit.sim.matched, hit.kind)
+                Candidate(iri, type_id, label, description, hit.score, matched, features, hit.matched, hit.kind)
             )
         return candidates
 
@@ -278,7 +288,7 @@ class SearchIndex:
         best: dict[str, tuple] = {}
         for entity, kind, label, pairs, _ in self._hit_rows(self._searcher.search(query, SUGGEST_DOCS).hits):
             for variant, name in pairs:
-                score = name_score(title, self._prepared(variant), kind)[0]
+                score = name_score(title, self._prepared(name), kind)[0]
                 key = (0, len(name), label) if name.startswith(folded) else (1, -score, label)
                 if entity not in best or key < best[entity][0]:
                     best[entity] = (key, score, variant, kind)
