@@ -11,11 +11,11 @@ import bisect
 import json
 import re
 import statistics
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple, cast
+from typing import cast
 
 import numpy
 import tantivy
@@ -47,8 +47,9 @@ ROME_CODE = re.compile(r"^[A-N]\d{4}$")
 MAX_QUERY = 500  # characters of a query that are read
 
 
-class _Hit(NamedTuple):
-    """An entity's best name so far for one query (a tuple: one is made per name scored)."""
+@dataclass(slots=True)
+class _Hit:
+    """An entity's best name so far for one query (updated in place: one per entity, not per name scored)."""
 
     score: float  # 0–100
     exact: bool  # the same title once folded
@@ -72,7 +73,7 @@ class Candidate:
     matched_kind: str
 
 
-def _rescored(titles: list[Title], folded: list[str]) -> list[int]:
+def _rescored(titles: Sequence[Title], folded: list[str]) -> list[int]:
     """Which of the hits' name variants (``folded``, in the hits' order) are scored word by word, in order:
     the best ``RESCORED`` by a C++ token-set ratio (ties: the first hits) and the first ``RESCORED_BY_BM25``.
     A name is often there twice (an appellation's label is also its fiche's): each is rated once."""
@@ -83,6 +84,28 @@ def _rescored(titles: list[Title], folded: list[str]) -> list[int]:
     chosen = set(numpy.argsort(-cheap, kind="stable")[:RESCORED].tolist())
     chosen.update(range(min(len(folded), RESCORED_BY_BM25)))
     return sorted(chosen)
+
+
+def _merged(
+    first: list[tuple[float, tantivy.DocAddress]], second: list[tuple[float, tantivy.DocAddress]], limit: int
+) -> list[tuple[float, tantivy.DocAddress]]:
+    """The first ``limit`` of two lists of hits, each by score then address, in that order."""
+    merged: list[tuple[float, tantivy.DocAddress]] = []
+    i = j = 0
+    while len(merged) < limit and (i < len(first) or j < len(second)):
+        if j == len(second) or i < len(first) and _before(first[i], second[j]):
+            merged.append(first[i])
+            i += 1
+        else:
+            merged.append(second[j])
+            j += 1
+    return merged
+
+
+def _before(hit: tuple[float, tantivy.DocAddress], other: tuple[float, tantivy.DocAddress]) -> bool:
+    if hit[0] != other[0]:
+        return hit[0] > other[0]
+    return (hit[1].segment_ord, hit[1].doc) < (other[1].segment_ord, other[1].doc)
 
 
 class SearchIndex:
@@ -106,6 +129,7 @@ class SearchIndex:
         self._searcher = self._index.searcher()
         self._prepared = lru_cache(maxsize=1 << 18)(self._prepare)
         self._stem = lru_cache(maxsize=1 << 16)(self._stem_word)
+        self._query_titles = lru_cache(maxsize=1 << 12)(self._titles_of)
         self._document_row = lru_cache(maxsize=1 << 18)(name_rows.of_document)
         self._rows = name_rows.read(directory / name_rows.NAMES_FILE)
         self._iris = sorted(self._entities)
@@ -129,6 +153,10 @@ class SearchIndex:
                 self._similarities.clear()
             found = self._similarities[key] = title_similarity(query, name)
         return found
+
+    def _titles_of(self, reading: str) -> tuple[Title, ...]:
+        """A query's variants prepared (a title is searched for a fiche, then for ESCO): those with words."""
+        return tuple(t for t in (self._prepared(fold(v)) for v in variants(reading)) if t.words)
 
     def _prepare(self, folded: str) -> Title:
         """A folded title prepared (cached by its folded form: variants that fold alike share it)."""
@@ -180,16 +208,24 @@ class SearchIndex:
         field gives each hit's row: no stored document is read), or from the documents of an older index."""
         if self._rows is not None:
             rows, iris, decoded = self._rows, self._iris, self._decoded
-            found = []
             numbers = cast("list[int]", self._searcher.fast_field_values("name", [address for _, address in hits]))
-            for n in numbers:
-                row = decoded.get(n)
-                if row is None:
-                    row = decoded[n] = name_rows.decode(rows[n], iris)
-                found.append(row)
-            return found
+            found = [decoded.get(n) for n in numbers]
+            if None in found:
+                for at, n in enumerate(numbers):
+                    if found[at] is None:
+                        found[at] = decoded[n] = name_rows.decode(rows[n], iris)
+            return cast("list[name_rows.Row]", found)
         docs = (self._searcher.doc(address) for _, address in hits)
         return [self._document_row(doc["entity"][0], doc["kind"][0], doc["label"][0]) for doc in docs]
+
+    def _hits(self, queries: list[tantivy.Query]) -> list[tuple[float, tantivy.DocAddress]]:
+        """The first ``CANDIDATE_DOCS`` hits of the queries (one per type), in the order of one query over
+        their union: by score, then by address (tantivy's order of equal scores)."""
+        found = [self._searcher.search(query, CANDIDATE_DOCS, count=False).hits for query in queries]
+        merged = found[0] if found else []
+        for more in found[1:]:
+            merged = _merged(merged, more, CANDIDATE_DOCS)
+        return merged
 
     def _scored(
         self,
@@ -204,14 +240,13 @@ class SearchIndex:
         tantivy gets ``text`` as written (its stemmer expects the accents), the scorer its folded ``reading``
         (and, for "Vendeur / Vendeuse", each gender form). A C++ token-set ratio (rapidfuzz) over every
         candidate name picks the few the word-by-word score (Python) is computed for, with the best by BM25."""
-        query = self._queries.by_name(text, types, within)
-        titles = [t for t in (self._prepared(fold(v)) for v in variants(reading)) if t.words]
-        if query is None or not titles:
+        queries = self._queries.by_name(text, types, within)
+        titles = self._query_titles(reading)
+        if not queries or not titles:
             return
-        hits = self._searcher.search(query, CANDIDATE_DOCS, count=False).hits
+        hits = self._hits(queries)
         if not hits:
-            again = self._queries.by_name(text, types, within, any_word=True)
-            hits = self._searcher.search(again, CANDIDATE_DOCS, count=False).hits if again is not None else []
+            hits = self._hits(self._queries.by_name(text, types, within, any_word=True))
         rows = self._hit_rows(hits)
         folded: list[str] = []  # every variant of every hit's name, in the hits' order
         starts = []  # where each hit's variants begin in it
@@ -229,10 +264,11 @@ class SearchIndex:
             hit = best.get(entity)
             if hit is None:
                 best[entity] = _Hit(score, exact, variant, kind, bm25, reading, supports)
-            elif score > hit.score:
-                best[entity] = _Hit(score, exact, variant, kind, max(bm25, hit.bm25), reading, hit.support + supports)
-            else:
-                best[entity] = _Hit(*hit[:4], max(bm25, hit.bm25), hit.reading, hit.support + supports)
+                continue
+            if score > hit.score:
+                hit.score, hit.exact, hit.matched, hit.kind, hit.reading = score, exact, variant, kind, reading
+            hit.bm25 = max(bm25, hit.bm25)
+            hit.support += supports
 
     def search(
         self, text: str, types: tuple[str, ...] = (), limit: int = 10, within: Collection[str] | None = None
