@@ -108,15 +108,34 @@ def _before(hit: tuple[float, tantivy.DocAddress], other: tuple[float, tantivy.D
     return (hit[1].segment_ord, hit[1].doc) < (other[1].segment_ord, other[1].doc)
 
 
-class SearchIndex:
-    """One build's index, read-only; safe to share between threads (tantivy searchers are)."""
+@dataclass(frozen=True)
+class Tables:
+    """The tables beside an index's tantivy files (entities, codes, rarity; the table of names): most of the
+    time an index takes to open. A process that forks workers reads them once for all of them."""
 
-    def __init__(self, directory: Path) -> None:
+    table: dict
+    names: list[str] | None
+
+    @classmethod
+    def read(cls, directory: Path) -> Tables:
         try:
-            self._index = tantivy.Index.open(str(directory))
             table = json.loads((directory / ENTITIES_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise StoreError(f"{directory}: cannot open the search index: {exc}") from None
+        return cls(table, name_rows.read(directory / name_rows.NAMES_FILE))
+
+
+class SearchIndex:
+    """One build's index, read-only; safe to share between threads (tantivy searchers are)."""
+
+    def __init__(self, directory: Path, tables: Tables | None = None) -> None:
+        """``tables``: those of ``directory``, read beforehand (``Tables.read``)."""
+        try:
+            self._index = tantivy.Index.open(str(directory))
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"{directory}: cannot open the search index: {exc}") from None
+        tables = tables or Tables.read(directory)
+        table = tables.table
         self._index.register_tokenizer(ANALYZER, analyzer())
         self._analyzer = analyzer()
         self._entities: dict[str, list] = table["entities"]
@@ -131,7 +150,7 @@ class SearchIndex:
         self._stem = lru_cache(maxsize=1 << 16)(self._stem_word)
         self._query_titles = lru_cache(maxsize=1 << 12)(self._titles_of)
         self._document_row = lru_cache(maxsize=1 << 18)(name_rows.of_document)
-        self._rows = name_rows.read(directory / name_rows.NAMES_FILE)
+        self._rows = tables.names
         self._iris = sorted(self._entities)
         self._decoded: dict[int, name_rows.Row] = {}  # the rows read so far
         self._similarities: dict[tuple[str, str], float] = {}
