@@ -11,7 +11,7 @@ import bisect
 import json
 import re
 import statistics
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -26,12 +26,12 @@ from kg.search import name_rows
 from kg.search.abbreviations import expand, table_with
 from kg.search.queries import Queries
 from kg.search.score import (
-    Similarity,
     Title,
+    best_name_score,
     fold,
     is_match,
     name_score,
-    prepare,
+    prepare_folded,
     title_similarity,
     variants,
 )
@@ -47,11 +47,13 @@ ROME_CODE = re.compile(r"^[A-N]\d{4}$")
 MAX_QUERY = 500  # characters of a query that are read
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Hit:
-    """An entity's best name so far for one query."""
+    """An entity's best name so far for one query (updated in place: one per entity, not per name scored)."""
 
-    sim: Similarity
+    score: float  # 0–100
+    exact: bool  # the same title once folded
+    matched: str  # the variant of the name that scored
     kind: str
     bm25: float
     reading: str  # the query as written (folded), or with its abbreviations expanded
@@ -71,15 +73,69 @@ class Candidate:
     matched_kind: str
 
 
-class SearchIndex:
-    """One build's index, read-only; safe to share between threads (tantivy searchers are)."""
+def _rescored(titles: Sequence[Title], folded: list[str]) -> list[int]:
+    """Which of the hits' name variants (``folded``, in the hits' order) are scored word by word, in order:
+    the best ``RESCORED`` by a C++ token-set ratio (ties: the first hits) and the first ``RESCORED_BY_BM25``.
+    A name is often there twice (an appellation's label is also its fiche's): each is rated once."""
+    position: dict[str, int] = {}
+    inverse = [position.setdefault(name, len(position)) for name in folded]
+    ratios = process.cdist([t.folded for t in titles], list(position), scorer=fuzz.token_set_ratio).max(axis=0)
+    cheap = ratios[inverse] if len(position) < len(folded) else ratios
+    chosen = set(numpy.argsort(-cheap, kind="stable")[:RESCORED].tolist())
+    chosen.update(range(min(len(folded), RESCORED_BY_BM25)))
+    return sorted(chosen)
 
-    def __init__(self, directory: Path) -> None:
+
+def _merged(
+    first: list[tuple[float, tantivy.DocAddress]], second: list[tuple[float, tantivy.DocAddress]], limit: int
+) -> list[tuple[float, tantivy.DocAddress]]:
+    """The first ``limit`` of two lists of hits, each by score then address, in that order."""
+    merged: list[tuple[float, tantivy.DocAddress]] = []
+    i = j = 0
+    while len(merged) < limit and (i < len(first) or j < len(second)):
+        if j == len(second) or i < len(first) and _before(first[i], second[j]):
+            merged.append(first[i])
+            i += 1
+        else:
+            merged.append(second[j])
+            j += 1
+    return merged
+
+
+def _before(hit: tuple[float, tantivy.DocAddress], other: tuple[float, tantivy.DocAddress]) -> bool:
+    if hit[0] != other[0]:
+        return hit[0] > other[0]
+    return (hit[1].segment_ord, hit[1].doc) < (other[1].segment_ord, other[1].doc)
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The tables beside an index's tantivy files (entities, codes, rarity; the table of names): most of the
+    time an index takes to open. A process that forks workers reads them once for all of them."""
+
+    table: dict
+    names: list[str] | None
+
+    @classmethod
+    def read(cls, directory: Path) -> Tables:
         try:
-            self._index = tantivy.Index.open(str(directory))
             table = json.loads((directory / ENTITIES_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise StoreError(f"{directory}: cannot open the search index: {exc}") from None
+        return cls(table, name_rows.read(directory / name_rows.NAMES_FILE))
+
+
+class SearchIndex:
+    """One build's index, read-only; safe to share between threads (tantivy searchers are)."""
+
+    def __init__(self, directory: Path, tables: Tables | None = None) -> None:
+        """``tables``: those of ``directory``, read beforehand (``Tables.read``)."""
+        try:
+            self._index = tantivy.Index.open(str(directory))
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"{directory}: cannot open the search index: {exc}") from None
+        tables = tables or Tables.read(directory)
+        table = tables.table
         self._index.register_tokenizer(ANALYZER, analyzer())
         self._analyzer = analyzer()
         self._entities: dict[str, list] = table["entities"]
@@ -92,8 +148,9 @@ class SearchIndex:
         self._searcher = self._index.searcher()
         self._prepared = lru_cache(maxsize=1 << 18)(self._prepare)
         self._stem = lru_cache(maxsize=1 << 16)(self._stem_word)
+        self._query_titles = lru_cache(maxsize=1 << 12)(self._titles_of)
         self._document_row = lru_cache(maxsize=1 << 18)(name_rows.of_document)
-        self._rows = name_rows.read(directory / name_rows.NAMES_FILE)
+        self._rows = tables.names
         self._iris = sorted(self._entities)
         self._decoded: dict[int, name_rows.Row] = {}  # the rows read so far
         self._similarities: dict[tuple[str, str], float] = {}
@@ -116,8 +173,13 @@ class SearchIndex:
             found = self._similarities[key] = title_similarity(query, name)
         return found
 
-    def _prepare(self, text: str) -> Title:
-        return prepare(text, self._stem, self._rarity, self._unseen, self.abbreviations)
+    def _titles_of(self, reading: str) -> tuple[Title, ...]:
+        """A query's variants prepared (a title is searched for a fiche, then for ESCO): those with words."""
+        return tuple(t for t in (self._prepared(fold(v)) for v in variants(reading)) if t.words)
+
+    def _prepare(self, folded: str) -> Title:
+        """A folded title prepared (cached by its folded form: variants that fold alike share it)."""
+        return prepare_folded(folded, self._stem, self._rarity, self._unseen, self.abbreviations)
 
     def entity(self, iri: str) -> tuple[str, str, str] | None:
         """(type, label, description) of an indexed entity."""
@@ -165,16 +227,24 @@ class SearchIndex:
         field gives each hit's row: no stored document is read), or from the documents of an older index."""
         if self._rows is not None:
             rows, iris, decoded = self._rows, self._iris, self._decoded
-            found = []
             numbers = cast("list[int]", self._searcher.fast_field_values("name", [address for _, address in hits]))
-            for n in numbers:
-                row = decoded.get(n)
-                if row is None:
-                    row = decoded[n] = name_rows.decode(rows[n], iris)
-                found.append(row)
-            return found
+            found = [decoded.get(n) for n in numbers]
+            if None in found:
+                for at, n in enumerate(numbers):
+                    if found[at] is None:
+                        found[at] = decoded[n] = name_rows.decode(rows[n], iris)
+            return cast("list[name_rows.Row]", found)
         docs = (self._searcher.doc(address) for _, address in hits)
         return [self._document_row(doc["entity"][0], doc["kind"][0], doc["label"][0]) for doc in docs]
+
+    def _hits(self, queries: list[tantivy.Query]) -> list[tuple[float, tantivy.DocAddress]]:
+        """The first ``CANDIDATE_DOCS`` hits of the queries (one per type), in the order of one query over
+        their union: by score, then by address (tantivy's order of equal scores)."""
+        found = [self._searcher.search(query, CANDIDATE_DOCS, count=False).hits for query in queries]
+        merged = found[0] if found else []
+        for more in found[1:]:
+            merged = _merged(merged, more, CANDIDATE_DOCS)
+        return merged
 
     def _scored(
         self,
@@ -189,14 +259,13 @@ class SearchIndex:
         tantivy gets ``text`` as written (its stemmer expects the accents), the scorer its folded ``reading``
         (and, for "Vendeur / Vendeuse", each gender form). A C++ token-set ratio (rapidfuzz) over every
         candidate name picks the few the word-by-word score (Python) is computed for, with the best by BM25."""
-        query = self._queries.by_name(text, types, within)
-        titles = [t for t in (self._prepared(v) for v in variants(reading)) if t.words]
-        if query is None or not titles:
+        queries = self._queries.by_name(text, types, within)
+        titles = self._query_titles(reading)
+        if not queries or not titles:
             return
-        hits = self._searcher.search(query, CANDIDATE_DOCS, count=False).hits
+        hits = self._hits(queries)
         if not hits:
-            again = self._queries.by_name(text, types, within, any_word=True)
-            hits = self._searcher.search(again, CANDIDATE_DOCS, count=False).hits if again is not None else []
+            hits = self._hits(self._queries.by_name(text, types, within, any_word=True))
         rows = self._hit_rows(hits)
         folded: list[str] = []  # every variant of every hit's name, in the hits' order
         starts = []  # where each hit's variants begin in it
@@ -205,24 +274,20 @@ class SearchIndex:
             folded.extend(row[4])
         if not folded:
             return
-        cheap = process.cdist([t.folded for t in titles], folded, scorer=fuzz.token_set_ratio).max(axis=0)
-        chosen = set(numpy.argsort(-cheap, kind="stable")[:RESCORED].tolist())  # ties: the first hits
-        chosen.update(range(min(len(folded), RESCORED_BY_BM25)))
-        for i in sorted(chosen):
+        for i in _rescored(titles, folded):
             at = bisect.bisect_right(starts, i) - 1
             (bm25, _), (entity, kind, _, pairs, _) = hits[at], rows[at]
-            variant = pairs[i - starts[at]][0]
-            name = self._prepared(variant)
-            score, exact = max(name_score(title, name, kind, self._similarity) for title in titles)
-            sim = Similarity(score, exact, variant)
+            variant, name = pairs[i - starts[at]]
+            score, exact = best_name_score(titles, self._prepared(name), kind, self._similarity)
             supports = 1 if score >= SUPPORT_FROM else 0
             hit = best.get(entity)
             if hit is None:
-                best[entity] = _Hit(sim, kind, bm25, reading, supports)
-            elif score > hit.sim.score:
-                best[entity] = _Hit(sim, kind, max(bm25, hit.bm25), reading, hit.support + supports)
-            else:
-                best[entity] = _Hit(hit.sim, hit.kind, max(bm25, hit.bm25), hit.reading, hit.support + supports)
+                best[entity] = _Hit(score, exact, variant, kind, bm25, reading, supports)
+                continue
+            if score > hit.score:
+                hit.score, hit.exact, hit.matched, hit.kind, hit.reading = score, exact, variant, kind, reading
+            hit.bm25 = max(bm25, hit.bm25)
+            hit.support += supports
 
     def search(
         self, text: str, types: tuple[str, ...] = (), limit: int = 10, within: Collection[str] | None = None
@@ -240,10 +305,10 @@ class SearchIndex:
         expanded = expand(folded, self.abbreviations)
         if expanded is not None:
             self._scored(expanded, expanded, types, best, within)
-        ordered = sorted(best.items(), key=lambda item: (-item[1].sim.score, -item[1].support, -item[1].bm25, item[0]))
+        ordered = sorted(best.items(), key=lambda item: (-item[1].score, -item[1].support, -item[1].bm25, item[0]))
         by_type: dict[str, list[float]] = {}  # over every candidate: a match does not depend on ``limit``
         for iri, hit in ordered:
-            by_type.setdefault(self._entities[iri][0], []).append(hit.sim.score)
+            by_type.setdefault(self._entities[iri][0], []).append(hit.score)
         ranked = ordered[:limit]
         candidates, first_of_type = [], set()
         for iri, hit in ranked:
@@ -252,15 +317,15 @@ class SearchIndex:
             matched = type_id not in first_of_type and is_match(by_type[type_id])
             first_of_type.add(type_id)
             features = {
-                "label_similarity": hit.sim.score,
-                "exact_label": hit.sim.exact,
+                "label_similarity": hit.score,
+                "exact_label": hit.exact,
                 "bm25": round(hit.bm25, 3),
                 f"matched_{hit.kind}": True,
                 "names_matched": hit.support,
                 "abbreviations_expanded": hit.reading == expanded,
             }
             candidates.append(
-                Candidate(iri, type_id, label, description, hit.sim.score, matched, features, hit.sim.matched, hit.kind)
+                Candidate(iri, type_id, label, description, hit.score, matched, features, hit.matched, hit.kind)
             )
         return candidates
 
@@ -278,7 +343,7 @@ class SearchIndex:
         best: dict[str, tuple] = {}
         for entity, kind, label, pairs, _ in self._hit_rows(self._searcher.search(query, SUGGEST_DOCS).hits):
             for variant, name in pairs:
-                score = name_score(title, self._prepared(variant), kind)[0]
+                score = name_score(title, self._prepared(name), kind)[0]
                 key = (0, len(name), label) if name.startswith(folded) else (1, -score, label)
                 if entity not in best or key < best[entity][0]:
                     best[entity] = (key, score, variant, kind)

@@ -4,13 +4,15 @@ occupation, ISCO-08 group and scores, for the analyst with a spreadsheet and no 
 The file is read whole and checked before any matching (UTF-8, a header, the column), so a bad file
 gets one clear error and no partial output. The delimiter is the file's own (``,`` ``;`` tab ``|``:
 French spreadsheets save with ``;``). Distinct titles are matched once, in worker processes when there
-are many (each opens the index itself: tantivy and the scorer are per process).
+are many (each opens tantivy itself, the scorer is per process; forked, they share the index's tables).
 """
 
 from __future__ import annotations
 
 import csv
+import gc
 import io
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from kg.core.errors import MetiersKgError
-from kg.search.index import SearchIndex
+from kg.search.index import SearchIndex, Tables
 
 ROME_TYPES = ("RomeFiche", "RomeAppellation")  # one search: the fiche and its appellation side by side
 COLUMNS = (
@@ -107,9 +109,20 @@ def match_title(index: SearchIndex, title: str) -> list[str]:
 _worker_index: SearchIndex | None = None
 
 
-def _open_worker(directory: str) -> None:
+def _open_worker(directory: str, tables: Tables | None) -> None:
     global _worker_index  # noqa: PLW0603 - one index per worker process, opened once
-    _worker_index = SearchIndex(Path(directory))
+    _worker_index = SearchIndex(Path(directory), tables)
+
+
+def _pool(directory: Path, workers: int) -> ProcessPoolExecutor:
+    """Forked workers share the index's tables, read once by this process before they start (each worker
+    opens only tantivy); where processes cannot be forked, each worker reads them."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return ProcessPoolExecutor(workers, initializer=_open_worker, initargs=(str(directory), None))
+    tables = Tables.read(directory)  # passed on by the fork, not pickled
+    gc.freeze()  # the workers' collections then leave the shared tables' pages alone (not copied)
+    context = multiprocessing.get_context("fork")
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_open_worker, initargs=(str(directory), tables))
 
 
 def _match_chunk(titles: list[str]) -> list[list[str]]:
@@ -130,10 +143,13 @@ def match_titles(
             results.update(zip(chunk, (match_title(index, t) for t in chunk)))
             progress(len(chunk))
         return results
-    with ProcessPoolExecutor(workers, initializer=_open_worker, initargs=(str(directory),)) as pool:
-        for chunk, cells in zip(chunks, pool.map(_match_chunk, chunks)):
-            results.update(zip(chunk, cells))
-            progress(len(chunk))
+    try:
+        with _pool(directory, workers) as pool:
+            for chunk, cells in zip(chunks, pool.map(_match_chunk, chunks)):
+                results.update(zip(chunk, cells))
+                progress(len(chunk))
+    finally:
+        gc.unfreeze()
     return results
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import tantivy
 
@@ -15,6 +15,7 @@ from kg.search.score import STOPWORDS, fold
 
 FUZZY_FROM = 5  # terms this long (after stemming) also match at one edit
 WORD = re.compile(r"[^\W_]+")  # what tantivy's simple tokenizer calls a word
+WORDS_KEPT = 4096  # the word parts of the last queries, kept: a title is searched for a fiche, then for ESCO
 
 
 @dataclass(frozen=True)
@@ -25,14 +26,33 @@ class Queries:
     schema: tantivy.Schema
     analyzer: tantivy.TextAnalyzer
     vocabulary: Set[str]
+    _words: dict[tuple[str, bool], tuple[tantivy.Query, list[str]] | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def by_name(
         self, text: str, types: tuple[str, ...], within: Collection[str] | None = None, any_word: bool = False
-    ) -> tantivy.Query | None:
+    ) -> list[tantivy.Query]:
         """A name must have one of the query's content words (stemmed, each also at one edit when no name
         has it); its stop words only add to the BM25 of the names that do. Were they enough to match,
         tantivy would score most names (one name in two has "de") for every query: they are (``any_word``)
-        only when no name has a content word, for the scorer's typo and cut-word rules to find one."""
+        only when no name has a content word, for the scorer's typo and cut-word rules to find one.
+        One query per type (none: one query): a name has one type, so each scores its names as a query
+        over all the types would, and a union of types as a required clause costs tantivy more."""
+        key = (text, any_word)
+        try:
+            found = self._words[key]
+        except KeyError:
+            if len(self._words) >= WORDS_KEPT:
+                self._words.clear()
+            found = self._words[key] = self._by_words(text, any_word)
+        if found is None:
+            return []
+        query, stop = found
+        return [self._narrowed(query, (type_id,) if type_id else (), stop, within) for type_id in types or ("",)]
+
+    def _by_words(self, text: str, any_word: bool) -> tuple[tantivy.Query, list[str]] | None:
+        """The query of ``by_name``'s required words, and its stop words (None: no word to search)."""
         words = WORD.findall(text)
         content = words if any_word else [w for w in words if fold(w) not in STOPWORDS] or words
         terms = sorted(set(self.analyzer.analyze(" ".join(content))))
@@ -44,12 +64,17 @@ class Queries:
             should.append((tantivy.Occur.Should, self._term("label", term)))
             if len(term) >= FUZZY_FROM and not any(word.startswith(term) for word in known):
                 should.append((tantivy.Occur.Should, tantivy.Query.boost_query(self._fuzzy(term), 0.5)))
-        query = tantivy.Query.boolean_query(should)
+        stop = sorted(set(self.analyzer.analyze(" ".join(w for w in words if w not in content))) - set(terms))
+        return tantivy.Query.boolean_query(should), stop
+
+    def _narrowed(
+        self, query: tantivy.Query, types: tuple[str, ...], stop: list[str], within: Collection[str] | None
+    ) -> tantivy.Query:
+        """``query`` of the required words, of a type, with the stop words that add to the BM25, among ``within``."""
         if types:
             query = tantivy.Query.boolean_query(
                 [(tantivy.Occur.Must, query), (tantivy.Occur.Must, self._any_of("type", types))]
             )
-        stop = sorted(set(self.analyzer.analyze(" ".join(w for w in words if w not in content))) - set(terms))
         if stop:
             query = tantivy.Query.boolean_query(
                 [(tantivy.Occur.Must, query), (tantivy.Occur.Should, self._any_of("label", stop))]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -81,13 +81,6 @@ def variants(label: str) -> list[str]:
 
 
 @dataclass(frozen=True)
-class Similarity:
-    score: float  # 0–100
-    exact: bool  # the same title once folded
-    matched: str  # the variant of the label that scored
-
-
-@dataclass(frozen=True)
 class Title:
     """A title prepared once for comparison: folded, its content words, their stems and weights."""
 
@@ -97,6 +90,7 @@ class Title:
     weights: tuple[float, ...]
     joined: str  # the folded title without its spaces
     total: float  # the sum of the weights
+    pairs: tuple[tuple[int, str, str], ...]  # (position, word, stem) of each word, for the alignment's loop
 
 
 def prepare(
@@ -107,14 +101,26 @@ def prepare(
     abbreviations: Mapping[str, str] | None = None,
 ) -> Title:
     """``abbreviations``: an acronym the title also spells out ("… ressources humaines -DRH-") is dropped."""
-    folded = fold(text)
+    return prepare_folded(fold(text), stem, rarity, default_rarity, abbreviations)
+
+
+def prepare_folded(
+    folded: str,
+    stem: Stemmer,
+    rarity: Mapping[str, float],
+    default_rarity: float,
+    abbreviations: Mapping[str, str] | None = None,
+) -> Title:
+    """``prepare`` of a title already folded (the table of names holds each name's folded variants)."""
     words = content_words(folded)
     if abbreviations:
         spelled = set(words)
         words = tuple(w for w in words if w not in abbreviations or not spelled.issuperset(abbreviations[w].split()))
         words = words or content_words(folded)
     weights = tuple(rarity.get(w, default_rarity) * (HEAD_WEIGHT if i == 0 else 1.0) for i, w in enumerate(words))
-    return Title(folded, words, tuple(stem(w) for w in words), weights, folded.replace(" ", ""), sum(weights))
+    stems = tuple(stem(w) for w in words)
+    pairs = tuple(zip(range(len(words)), words, stems))
+    return Title(folded, words, stems, weights, folded.replace(" ", ""), sum(weights), pairs)
 
 
 def _word_similarity(query: str, query_stem: str, word: str, word_stem: str) -> float:
@@ -133,16 +139,29 @@ def _word_similarity(query: str, query_stem: str, word: str, word_stem: str) -> 
     return 0.0
 
 
+_TYPOS_KEPT = 1 << 18  # (query word, name word) typo ratios remembered: the same pairs recur across names
+_typos: dict[tuple[str, str], float] = {}
+
+
+def _typo(query: str, word: str) -> float:
+    """rapidfuzz's ratio of two words if at least 80 (else 0), remembered."""
+    found = _typos.get((query, word))
+    if found is None:
+        if len(_typos) >= _TYPOS_KEPT:
+            _typos.clear()
+        found = _typos[(query, word)] = fuzz.ratio(query, word, score_cutoff=80)
+    return found
+
+
 def _alignment(query: Title, name: Title) -> tuple[float, float, bool]:
     """Weighted shares of the query's and the name's words matched (each name word used once), and order kept.
     Each query word takes the first unused name word of highest ``_word_similarity``."""
-    used: dict[int, float] = {}
-    found, positions = 0.0, []
-    pairs = tuple(enumerate(zip(name.words, name.stems)))
-    ratio = fuzz.ratio
+    used: set[int] = set()
+    found, name_found, positions = 0.0, 0.0, []
+    pairs = name.pairs
     for q, q_stem, q_weight in zip(query.words, query.stems, query.weights):
         best, where, size = 0.0, -1, len(q)
-        for j, (w, w_stem) in pairs:
+        for j, w, w_stem in pairs:
             if j in used:
                 continue
             if q == w:
@@ -153,7 +172,7 @@ def _alignment(query: Title, name: Title) -> tuple[float, float, bool]:
             elif size >= 3 and len(w) > size + 1 and w.startswith(q):
                 sim = 0.75
             elif size >= 5 and len(w) >= 5:
-                typo = ratio(q, w, score_cutoff=80)
+                typo = _typo(q, w)
                 if not typo:
                     continue
                 sim = 0.9 * typo / 100
@@ -162,12 +181,12 @@ def _alignment(query: Title, name: Title) -> tuple[float, float, bool]:
             if sim > best:
                 best, where = sim, j
         if where >= 0:
-            used[where] = best
+            used.add(where)
             positions.append(where)
             found += q_weight * best
+            name_found += name.weights[where] * best
     query_share = found / query.total
-    name_share = sum(name.weights[j] * sim for j, sim in used.items()) / name.total
-    return query_share, name_share, positions == sorted(positions)
+    return query_share, name_found / name.total, positions == sorted(positions)
 
 
 def title_similarity(query: Title, name: Title) -> float:
@@ -178,11 +197,12 @@ def title_similarity(query: Title, name: Title) -> float:
     query_share, name_share, in_order = _alignment(query, name)
     by_words = 100 * query_share**QUERY_SHARE * name_share**NAME_SHARE * (1.0 if in_order else ORDER_COST)
     # the same letters with words joined or split ("helpdesk" / "help desk", "aide soignant" / "aide-soignant")
-    whole = fuzz.ratio(
-        query.joined or query.folded.replace(" ", ""),
-        name.joined or name.folded.replace(" ", ""),
-        score_cutoff=WHOLE_FROM,
-    )
+    query_joined = query.joined or query.folded.replace(" ", "")
+    name_joined = name.joined or name.folded.replace(" ", "")
+    whole = 0.0
+    # lengths more than 5 % apart cannot reach WHOLE_FROM (a ratio is at most 100 × (1 − their gap / their sum))
+    if 20 * abs(len(query_joined) - len(name_joined)) <= len(query_joined) + len(name_joined):
+        whole = fuzz.ratio(query_joined, name_joined, score_cutoff=WHOLE_FROM)
     return min(NOT_SAME_MAX, max(by_words, 0.97 * whole if whole >= WHOLE_FROM else 0.0))
 
 
@@ -194,6 +214,20 @@ def name_score(
     exact = name.folded == query.folded
     raw = 100.0 if exact else similarity(query, name)
     return round(raw * KIND_WEIGHT.get(kind, 0.95), 1), exact
+
+
+def best_name_score(
+    queries: Sequence[Title], name: Title, kind: str, similarity: Callable[[Title, Title], float] = title_similarity
+) -> tuple[float, bool]:
+    """The best ``name_score`` of one name over the query's variants, with the fewest similarities: a variant
+    that is the same title wins (100; any other is at most 97), and rounding keeps the order of the rest."""
+    weight = KIND_WEIGHT.get(kind, 0.95)
+    folded = name.folded
+    for query in queries:
+        if query.folded == folded:
+            return round(100.0 * weight, 1), True
+    raw = similarity(queries[0], name) if len(queries) == 1 else max(similarity(query, name) for query in queries)
+    return round(raw * weight, 1), False
 
 
 def is_match(scores: list[float]) -> bool:

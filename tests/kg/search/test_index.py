@@ -8,7 +8,8 @@ import pytest
 
 from kg.search import INDEX_DIR, SearchIndex
 from kg.search.abbreviations import mine_acronyms
-from kg.search.score import MATCH_GAP, MATCH_MIN, fold, is_match, prepare, variants
+from kg.search.index import CANDIDATE_DOCS
+from kg.search.score import MATCH_GAP, MATCH_MIN, Title, best_name_score, fold, is_match, name_score, prepare, variants
 from kg.search.types import OCCUPATION_TYPES
 from kg.store import Store, current_build
 
@@ -144,3 +145,33 @@ def test_an_index_without_its_table_of_names_answers_the_same(
             assert without.search(query, types, 10) == index.search(query, types, 10), (query, types)
     assert without.suggest("infirm", ("RomeAppellation",)) == index.suggest("infirm", ("RomeAppellation",))
     assert without.search("Exploitante informatique", ("RomeFiche",))[0].id == "https://w3id.org/metiers-kg/rome/M1810"
+
+
+def test_a_search_per_type_ranks_as_one_query_over_the_types(built_store: Path, index: SearchIndex) -> None:
+    """The ROME search is run as one tantivy search per type, merged: the same hits, scores and order
+    (ties by address) as the query over both types, which costs tantivy more."""
+    labels = [row["label"].value for row in Store.open_current(built_store).query(ROME_FICHE_APPELLATION)]
+    texts = [*labels, *(label.upper() for label in labels), "vendeur", "agent de", "Infirmier / Infirmière", "tech"]
+    types = ("RomeFiche", "RomeAppellation", "EscoOccupation")
+    queries = index._queries
+    for text in texts:
+        for any_word in (False, True):
+            words = queries._by_words(text, any_word)
+            assert words is not None, text
+            union = queries._narrowed(words[0], types, words[1], None)
+            expected = index._searcher.search(union, CANDIDATE_DOCS, count=False).hits
+            got = index._hits(queries.by_name(text, types, any_word=any_word))
+            assert [(s, a.segment_ord, a.doc) for s, a in got] == [(s, a.segment_ord, a.doc) for s, a in expected]
+
+
+def test_the_best_score_over_a_querys_variants_is_the_best_of_its_scores() -> None:
+    def prepared(text: str) -> Title:
+        return prepare(text, lambda w: w[:6], {"vendeur": 2.0, "boulangerie": 5.0}, 3.0)
+
+    labels = ["Vendeur / Vendeuse en boulangerie", "Vendeuse en boulangerie", "vendeur boulanger", "Boulanger", "x"]
+    for query in labels:
+        titles = [t for t in (prepared(v) for v in variants(query)) if t.words]
+        for name in labels:
+            for kind in ("prefLabel", "esco", "other"):
+                best = max(name_score(title, prepared(name), kind) for title in titles)
+                assert best_name_score(titles, prepared(name), kind) == best, (query, name, kind)

@@ -6,7 +6,11 @@ import csv
 import io
 from pathlib import Path
 
-from kg.search.match import COLUMNS
+import pytest
+
+from kg.search import INDEX_DIR, match
+from kg.search.match import COLUMNS, match_titles
+from kg.store import current_build
 from tests.conftest import run_cli
 
 ESCO_DRH = "http://data.europa.eu/esco/occupation/f605bcd2-90b6-45a0-a558-d05016d68a77"
@@ -62,3 +66,12 @@ def test_bad_files_get_one_clear_error(built_store: Path, tmp_path: Path) -> Non
         result = run_cli("match", tmp_path / name, "--column", "titre", "--store", built_store)
         assert result.returncode == 1 and message in result.stderr, (name, result.stderr)
         assert result.stdout == ""
+
+
+def test_workers_sharing_the_tables_answer_as_one_process(built_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    directory = current_build(built_store) / INDEX_DIR
+    titles = ["Exploitante informatique", "DRH", "vendeur en boulangerie", "Infirmier de bloc", "", "tech support"]
+    alone = match_titles(directory, titles, 1)
+    monkeypatch.setattr(match, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(match, "CHUNK", 2)
+    assert match_titles(directory, titles, 2) == alone
