@@ -22,10 +22,10 @@ import pyoxigraph as ox
 from kg.alignment.digest import Digest
 from kg.alignment.stage import alignment_graph_names, alignment_graphs, prepare
 from kg.build_batches import BATCH_SIZE, CheckedBatch, CheckedGraph, checked_batches
-from kg.build_tasks import Indexing, SharedNamesProcess, Task
+from kg.build_tasks import Indexing, RomeStage, SharedNamesProcess, Task
 from kg.core.errors import DocumentsRejectedError
 from kg.mapping import Iris, MappedGraph
-from kg.rome_stage import cache_directory, cached_quads, prepared_rome, rome_entry
+from kg.rome_stage import cache_directory, cached_quads, rome_entry
 from kg.search.rome_names import prepare_rows
 from kg.sources import list_documents
 from kg.store import Store, carry_written, new_build, to_oxigraph_quads
@@ -178,8 +178,7 @@ def _build(paths: list[Path], duplicates: list[tuple[Path, Path]], settings: Bui
     base_iri = settings.base_iri
     cache = cache_directory(settings.store_dir)
     entry = rome_entry(settings.rome, base_iri, cache)
-    # A new export is mapped and checked (once, then cached by content) while the documents are.
-    rome = Task("rome", prepared_rome, settings.rome, base_iri, cache, entry)
+    rome = RomeStage(settings.rome, base_iri, cache, entry)  # a new export: mapped and checked meanwhile
     # The parent mostly waits on its workers: load the alignment's tables meanwhile (GIL-free waits).
     preparing = threading.Thread(target=prepare, args=(base_iri, settings.rome, entry), name="alignment-tables")
     preparing.daemon = True
@@ -187,7 +186,7 @@ def _build(paths: list[Path], duplicates: list[tuple[Path, Path]], settings: Bui
     shared = SharedNamesProcess.start_if_cached(entry, base_iri)  # the index's ROME and ESCO part, meanwhile
     with closing(_documents(paths, settings)) as batches, shared or nullcontext():
         early = _checked_before(rome, batches)  # kept in memory until the ROME database is there
-        rome_database = rome.result() or entry
+        rome_database = rome.result()
         rome_names = Task("rome-names", prepare_rows, rome_database, base_iri)  # once per export, then cached
         loaded = _Loaded(quads=cached_quads(rome_database), graphs=2)  # the ROME graphs
         # base_iri is recorded for serve and dump
@@ -220,10 +219,10 @@ def _documents(paths: list[Path], settings: BuildSettings) -> Generator[CheckedB
     )
 
 
-def _checked_before(task: Task, batches: Iterator[CheckedBatch]) -> list[CheckedBatch]:
-    """The batches checked until ``task`` is done (all of them, if it ends last)."""
+def _checked_before(rome: RomeStage, batches: Iterator[CheckedBatch]) -> list[CheckedBatch]:
+    """The batches checked until the ROME stage is done (all of them, if it ends last)."""
     early = []
-    while task.is_alive():
+    while not rome.done():
         batch = next(batches, None)
         if batch is None:
             break

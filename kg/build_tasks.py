@@ -1,17 +1,19 @@
-"""The build's side tasks: work started in a thread (``Task``) and the name index written while the build
-aligns (``Indexing``), in a worker process of the build's own start method (``process_context``), started
-with the build when ROME's names are cached (``SharedNamesProcess``)."""
+"""The build's side tasks: work started in a thread (``Task``), a new ROME export's stage in a process
+(``RomeStage``), and the name index written while the build aligns (``Indexing``), in a worker process of
+the build's own start method (``process_context``), started with the build when ROME's names are cached
+(``SharedNamesProcess``)."""
 
 from __future__ import annotations
 
 import multiprocessing
 import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from kg.rome_stage import prepared_rome
 from kg.search import INDEX_DIR, write_index
 from kg.search.names import build_rows
 from kg.search.rome_names import rows_file, shared_names, write_merged_index, write_shared_index
@@ -49,6 +51,32 @@ class Task(threading.Thread, Generic[T]):
         if self.error is not None:
             raise self.error
         return self.value
+
+
+class RomeStage:
+    """A ROME export not cached yet is mapped and checked (``kg.rome_stage.prepared_rome``) in a process of
+    its own while the documents' batches are checked: its memory (a gigabyte at its peak) goes back to the
+    system when it ends, and its Python has a core of its own. A cached export needs no process."""
+
+    def __init__(self, export: Path | None, base_iri: str, cache: Path, entry: Path) -> None:
+        self.entry = entry
+        self._pool: ProcessPoolExecutor | None = None
+        self._future: Future[Path] | None = None
+        if not entry.is_dir():
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=process_context())
+            self._future = self._pool.submit(prepared_rome, export, base_iri, cache, entry)
+
+    def done(self) -> bool:
+        return self._future is None or self._future.done()
+
+    def result(self) -> Path:
+        """The ROME database; re-raises what the stage raised (the export's FILE:LINE, its shapes' report)."""
+        if self._future is None or self._pool is None:
+            return self.entry
+        try:
+            return self._future.result()
+        finally:
+            self._pool.shutdown()
 
 
 class SharedNamesProcess:

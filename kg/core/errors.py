@@ -49,6 +49,9 @@ class ValidationError(MetiersKgError):
         self.report = report
         super().__init__(str(report))
 
+    def __reduce__(self) -> tuple:
+        return (type(self), (self.report,))  # from a worker process (the ROME stage) whole
+
 
 class DocumentsRejectedError(MetiersKgError):
     """An all-or-nothing build met invalid documents: carries every reason, one ``FILE:LINE: reason`` each."""
@@ -59,6 +62,9 @@ class DocumentsRejectedError(MetiersKgError):
             f"{len(reasons)} reason(s) to refuse the build; nothing was written "
             "(--keep-going builds the valid documents)\n" + "\n".join(reasons)
         )
+
+    def __reduce__(self) -> tuple:
+        return (type(self), (self.reasons,))
 
 
 class StoreError(MetiersKgError):
