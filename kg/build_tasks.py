@@ -15,8 +15,8 @@ from typing import Generic, TypeVar
 
 from kg.rome_stage import prepared_rome
 from kg.search import INDEX_DIR, write_index
-from kg.search.names import build_rows
-from kg.search.rome_names import rows_file, shared_names, write_merged_index, write_shared_index
+from kg.search.names import Rows, build_rows
+from kg.search.rome_names import rows_file, shared_names, write_shared_index
 from kg.store import Store
 
 
@@ -175,4 +175,10 @@ class Indexing:
 def _index_in_process(store: Store, rome_database: Path, base_iri: str, directory: Path) -> int:
     rows = build_rows(store)
     with ProcessPoolExecutor(max_workers=1, mp_context=process_context()) as pool:
-        return pool.submit(write_merged_index, rows, rome_database, base_iri, directory).result()
+        return pool.submit(_write_keeping_shared, rows, rome_database, base_iri, directory).result()
+
+
+def _write_keeping_shared(rows: dict[str, Rows], rome_database: Path, base_iri: str, directory: Path) -> int:
+    """The index, through the shared part it makes and keeps beside the ROME database (the next build's
+    ``SharedNamesProcess`` loads it): the same index as ``write_merged_index``."""
+    return write_shared_index(shared_names(rome_database, base_iri), rows, directory)
