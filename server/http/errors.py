@@ -37,10 +37,13 @@ class QueryTimeoutError(QueryError):
 class NotAcceptableError(QueryError):
     """No representation matches the client's Accept header."""
 
-    def __init__(self, accept: str, available: list[str]) -> None:
+    def __init__(self, accept: str, available: list[str], why: str | None = None) -> None:
         self.accept = accept
         self.available = available
-        super().__init__(f"no acceptable representation for Accept: {accept!r}; available: {', '.join(available)}")
+        because = f" ({why})" if why else ""
+        super().__init__(
+            f"no acceptable representation for Accept: {accept!r}{because}; available: {', '.join(available)}"
+        )
 
 
 class UpdateRefusedError(QueryError):

@@ -20,6 +20,8 @@ from flask import Blueprint, Response, request
 from kg.core.vocab import PREFIXES, RDF, XSD
 from kg.publish.dataset import sort_triples
 from server.http.caching import CACHE_CONTROL
+from server.http.errors import NotAcceptableError
+from server.http.representations import RDF as RDF_OFFERS
 from server.runtime.services import services
 
 CONTEXT_PATH = "/context.jsonld"
@@ -64,6 +66,12 @@ def compact(triples: Iterable[ox.Triple], context_reference: object) -> bytes:
     """The triples as one compacted JSON-LD document whose ``@context`` is ``context_reference``."""
     nodes: dict[str, dict[str, list[object]]] = {}
     for triple in sort_triples(triples):
+        if isinstance(triple.object, ox.Triple):  # written through SPARQL Update: `<<( s p o )>>`
+            raise NotAcceptableError(
+                request.headers.get("Accept", MEDIA_TYPE),
+                [offer.media_type for offer in RDF_OFFERS if offer.format != ox.RdfFormat.JSON_LD],
+                f"JSON-LD 1.1 cannot express the RDF 1.2 triple term {triple.object} this description holds",
+            )
         node = nodes.setdefault(_node_id(triple.subject), {})  # type: ignore[arg-type]
         if triple.predicate.value == TYPE and isinstance(triple.object, ox.NamedNode):
             node.setdefault("@type", []).append(compact_iri(triple.object.value))
