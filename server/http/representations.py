@@ -32,10 +32,24 @@ class Representation:
         return f"{self.media_type}; charset=utf-8"  # every format we serve is UTF-8 text
 
     @property
-    def format_iri(self) -> str | None:
-        """The format's IRI in the W3C formats namespace (``sd:resultFormat``), None for HTML."""
+    def rdf_format(self) -> ox.RdfFormat:
+        """The format of a row the caller knows is RDF (a graph's offers: CONSTRUCT, DESCRIBE, a page's data)."""
+        if not isinstance(self.format, ox.RdfFormat):
+            raise TypeError(f"{self.media_type} is not an RDF format")
+        return self.format
+
+    @property
+    def results_format(self) -> ox.QueryResultsFormat:
+        """The format of a row the caller knows is a SPARQL results format (SELECT, ASK)."""
+        if not isinstance(self.format, ox.QueryResultsFormat):
+            raise TypeError(f"{self.media_type} is not a SPARQL results format")
+        return self.format
+
+    @property
+    def format_iri(self) -> str:
+        """The format's IRI in the W3C formats namespace (``sd:resultFormat``); HTML has none."""
         if self.format is None:
-            return None
+            raise TypeError(f"{self.media_type} has no format IRI")
         return FORMATS + self.format.iri.rsplit("/", 1)[1]  # pyoxigraph names JSON-LD under formats/data/
 
 

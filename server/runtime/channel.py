@@ -1,6 +1,7 @@
 """What crosses from a query's executor thread to its request thread (``server.runtime.query_runner``).
 
-A serialiser writes into a :class:`Channel`, a file-like object that gathers output into chunks
+A serialiser writes into a :class:`Channel`, a write-only binary stream (``io.BufferedIOBase``, and
+``typing.BinaryIO`` for the type checker: what ``pyoxigraph.serialize`` takes) that gathers output into chunks
 and puts them, as tagged :data:`Event` tuples, on a bounded queue that the request thread reads;
 the executor blocks while the queue is full (memory stays bounded) and stops at its next write
 once the request has given up (:class:`Cancelled`).
@@ -8,10 +9,14 @@ once the request has given up (:class:`Cancelled`).
 
 from __future__ import annotations
 
+import io
 import queue
 import threading
 from collections.abc import Callable
-from typing import Literal
+from typing import TYPE_CHECKING, BinaryIO, Literal
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 CHUNK_SIZE = 64 * 1024
 MAX_PENDING_CHUNKS = 16  # at most ~1 MiB waiting for a slow client per request
@@ -33,8 +38,8 @@ Event = (
 )
 
 
-class Channel:
-    """File-like sink for a serialiser; hands chunks of bytes to the request thread."""
+class Channel(io.BufferedIOBase, BinaryIO):
+    """Write-only binary stream for a serialiser; hands chunks of bytes to the request thread."""
 
     def __init__(self, chunk_size: int = CHUNK_SIZE, max_pending: int = MAX_PENDING_CHUNKS) -> None:
         self.events: queue.Queue[Event] = queue.Queue(max_pending)
@@ -54,16 +59,21 @@ class Channel:
         whole body when it fits in one chunk (one hand-over between threads for small answers)."""
         self._representation = representation
 
-    def write(self, data: bytes) -> int:
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: ReadableBuffer, /) -> int:
         if self.cancelled.is_set():
             raise Cancelled()
         buffer = self._buffer
+        before = len(buffer)
         buffer += data
-        if len(buffer) >= self._chunk_size:
+        size = len(buffer)
+        if size >= self._chunk_size:
             self._announce()
             self._put(("chunk", bytes(buffer)))
             buffer.clear()
-        return len(data)
+        return size - before
 
     def flush(self) -> None:
         """Serialisers flush at the end; chunking is decided by ``write`` and ``finish``."""

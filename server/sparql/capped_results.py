@@ -15,19 +15,20 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from itertools import islice
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
 from kg.core.vocab import RDF, XSD
 
+T = TypeVar("T")
 TRUNCATED_HEADER = "Results-Truncated"
 XSD_STRING = str(XSD.string)
 RDF_LANG_STRING = str(RDF.langString)
 
 
-def take(results: Iterable[object], cap: int) -> tuple[list[object], bool]:
+def take(results: Iterable[T], cap: int) -> tuple[list[T], bool]:
     """At most ``cap`` items, and whether there were more."""
     items = list(islice(results, cap + 1))
     return items[:cap], len(items) > cap

@@ -85,7 +85,7 @@ def read_graph(target: Target) -> Response:
         ox.serialize(
             (ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, target)),
             channel,
-            format=representation.format,
+            format=representation.rdf_format,
         )
 
     stream = found.runner.run(job)

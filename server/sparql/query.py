@@ -72,12 +72,11 @@ def answer(found: Services, handle: StoreHandle, parsed: SparqlRequest) -> Answe
     key = parsed.cache_key
     hit = handle.results.get(key)
     if hit is not None:  # a query the checks below let through before, on this build
-        head, body = hit
-        return Answer(head, body, "hit", kept=True)  # type: ignore[arg-type]
+        return Answer(_head(hit[0]), hit[1], "hit", kept=True)
     check_nesting(parsed.query)
     check_calls(parsed.query, found.config.service_allowlist, found.config.base_iri)
     stream = found.runner.run(make_job(handle, parsed, found.config.base_iri, found.config.max_rows))
-    head: Head = stream.representation  # type: ignore[assignment]
+    head = _head(stream.representation)
     if stream.complete is None:
         return Answer(head, stream, "miss")
     kept = fixed_by_build(parsed.query)  # not SERVICE, NOW(), RAND()…: the same answer every time
@@ -104,22 +103,7 @@ def make_job(handle: StoreHandle, parsed: SparqlRequest, base_iri: str, max_rows
         except SyntaxError as error:
             raise QuerySyntaxError(explain(parsed.query, str(error))) from None
         try:
-            form = _form_of(results)
-            representation = parsed.preferences.choose(form)
-            if max_rows and form is QueryForm.SOLUTIONS:
-                variables = [variable.value for variable in results.variables]  # type: ignore[attr-defined]
-                rows, cut = take(results, max_rows)  # type: ignore[arg-type]
-                channel.begin(Head(representation, tuple(truncation_headers(max_rows).items()) if cut else ()))
-                write_solutions(channel, variables, rows, representation.format, cut, max_rows)  # type: ignore[arg-type]
-                del rows
-            elif max_rows and form is QueryForm.GRAPH:
-                triples, cut = take(results, max_rows)  # type: ignore[arg-type]
-                channel.begin(Head(representation, tuple(truncation_headers(max_rows).items()) if cut else ()))
-                ox.serialize(triples, channel, format=representation.format)  # type: ignore[arg-type]
-                del triples
-            else:
-                channel.begin(Head(representation))
-                results.serialize(channel, format=representation.format)  # type: ignore[attr-defined]
+            _serialize(results, parsed.preferences, channel, max_rows)
         finally:
             del results  # results must die on this thread
 
@@ -140,9 +124,43 @@ def _dataset_options(parsed: SparqlRequest) -> dict[str, object]:
         raise MalformedRequestError(f"default-graph-uri / named-graph-uri: {error}") from None
 
 
-def _form_of(results: object) -> QueryForm:
+def _serialize(results: object, preferences: Preferences, channel: Channel, max_rows: int) -> None:
+    """Negotiate among the offers of the query's form, then serialise (cut at ``max_rows`` when set)."""
     if isinstance(results, ox.QuerySolutions):
-        return QueryForm.SOLUTIONS
-    if isinstance(results, ox.QueryBoolean):
-        return QueryForm.BOOLEAN
-    return QueryForm.GRAPH
+        representation = preferences.choose(QueryForm.SOLUTIONS)
+        if max_rows:
+            variables = [variable.value for variable in results.variables]
+            rows: list[ox.QuerySolution]
+            rows, cut = take(results, max_rows)
+            channel.begin(Head(representation, _truncation(max_rows, cut)))
+            write_solutions(channel, variables, rows, representation.results_format, cut, max_rows)
+        else:
+            channel.begin(Head(representation))
+            results.serialize(channel, format=representation.results_format)
+    elif isinstance(results, ox.QueryBoolean):
+        representation = preferences.choose(QueryForm.BOOLEAN)
+        channel.begin(Head(representation))
+        results.serialize(channel, format=representation.results_format)
+    elif isinstance(results, ox.QueryTriples):
+        representation = preferences.choose(QueryForm.GRAPH)
+        if max_rows:
+            triples: list[ox.Triple]
+            triples, cut = take(results, max_rows)
+            channel.begin(Head(representation, _truncation(max_rows, cut)))
+            ox.serialize(triples, channel, format=representation.rdf_format)
+        else:
+            channel.begin(Head(representation))
+            results.serialize(channel, format=representation.rdf_format)
+    else:
+        raise TypeError(f"not query results: {type(results).__name__}")
+
+
+def _truncation(max_rows: int, cut: bool) -> tuple[tuple[str, str], ...]:
+    return tuple(truncation_headers(max_rows).items()) if cut else ()
+
+
+def _head(value: object) -> Head:
+    """What a query's job announced (``make_job``) or the result cache kept (``answer``): a :class:`Head`."""
+    if not isinstance(value, Head):
+        raise TypeError(f"a query announced {type(value).__name__}, not a Head")
+    return value

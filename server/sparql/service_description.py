@@ -36,13 +36,14 @@ def _sd(name: str) -> ox.NamedNode:
 
 def graph_counts(handle: StoreHandle) -> tuple[int, list[tuple[str, int]]]:
     """(triples in the store's default graph, [(named graph, triples)…] sorted); call on the executor."""
-    cached = handle.memo.get(COUNTS_KEY)
-    if cached is None:
-        store = handle.store.oxigraph
-        named = sorted((row["g"].value, int(row["n"].value)) for row in store.query(COUNT_QUERY))
-        default = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-        cached = handle.memo[COUNTS_KEY] = (default, named)
-    return cached
+
+    def count() -> tuple[int, list[tuple[str, int]]]:
+        rows = handle.store.select(COUNT_QUERY, use_default_graph_as_union=False)
+        named = sorted((row["g"].value, int(row["n"].value)) for row in rows)
+        default = sum(1 for _ in handle.store.quads(ox.DefaultGraph()))
+        return default, named
+
+    return handle.remember(COUNTS_KEY, count)
 
 
 def description(
@@ -87,7 +88,7 @@ def description_job(handle: StoreHandle, endpoint: str, config: ServerConfig, pr
         ox.serialize(
             description(endpoint, config, default_triples, named),
             channel,
-            format=representation.format,
+            format=representation.rdf_format,
             prefixes={"sd": str(SD), "void": str(VOID), "formats": str(FORMATS)},
         )
 
