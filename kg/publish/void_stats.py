@@ -71,8 +71,11 @@ GRAPH_DESCRIPTIONS = (
     + " ".join(f"<{DCT}{t}>" for t in GRAPH_TERMS)
     + " } } ORDER BY ?g ?p ?o"
 )
+# A triple term (RDF 1.2 ``<<( s p o )>>``, which SPARQL Update can write) as an object of rdf:type is no class
+# a class partition can name.
+NAMED_CLASS = "FILTER(!isTRIPLE(?c))"
 GRAPH_CLASSES = (
-    f"SELECT ?g ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?g <{DCT}title> ?t . ?s a ?c }} }} "
+    f"SELECT ?g ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?g <{DCT}title> ?t . ?s a ?c {NAMED_CLASS} }} }} "
     "GROUP BY ?g ?c ORDER BY ?g ?c"
 )
 
@@ -139,7 +142,9 @@ def compute_statistics(store: Store, base_iri: str) -> Statistics:
         entities=int(entities),
         distinct_subjects=totals[1],
         distinct_objects=totals[2],
-        classes=_counts(store, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"),
+        classes=_counts(
+            store, f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?c {NAMED_CLASS} }} GROUP BY ?c ORDER BY ?c"
+        ),
         properties=_counts(store, f"SELECT ?p (COUNT(*) AS ?n) WHERE {DISTINCT} GROUP BY ?p ORDER BY ?p"),
         graphs=_counts(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"),
         graph_sources=tuple((g, d) for g, d in graph_sources),

@@ -29,6 +29,8 @@ BULLET = re.compile(r"^[-*•]\s+")  # how a list entry is marked in a section's
 LANGUAGES = ("fr", "", "en")  # preferred order of label languages
 
 Linker = Callable[[str], str | None]  # IRI → href on this server (or None: link to the IRI itself)
+# An object in a description: a triple term too (RDF 1.2 ``<<( s p o )>>``, written through SPARQL Update).
+Node = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
 def curie(iri: str) -> str | None:
@@ -36,6 +38,11 @@ def curie(iri: str) -> str | None:
         if iri.startswith(namespace) and len(iri) > len(namespace):
             return f"{prefix}:{iri[len(namespace) :]}"
     return None
+
+
+def node_text(node: Node) -> str:
+    """A literal's lexical form, an IRI, a blank node's id, or a triple term as Turtle 1.2 writes it."""
+    return f"<<( {node} )>>" if isinstance(node, ox.Triple) else node.value
 
 
 def local_name(iri: str) -> str:
@@ -119,9 +126,7 @@ class Graph:
 
     def __init__(self, triples: Iterable[ox.Triple]) -> None:
         self.triples = sort_triples(set(triples))  # a CONSTRUCT may yield a triple twice
-        self.out: dict[str, dict[str, list[ox.NamedNode | ox.Literal | ox.BlankNode]]] = defaultdict(
-            lambda: defaultdict(list)
-        )
+        self.out: dict[str, dict[str, list[Node]]] = defaultdict(lambda: defaultdict(list))
         self.into: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for t in self.triples:
             # RDF 1.2 puts triple terms in objects only: pyoxigraph's subject type allows one that it refuses
@@ -161,6 +166,8 @@ class PageBuilder:
             datatype = node.datatype.value if node.datatype is not None else None
             shown = None if datatype is None or datatype in PLAIN_DATATYPES else (curie(datatype) or datatype)
             return Term(node.value, lang=node.language, datatype=shown)
+        if isinstance(node, ox.Triple):  # plain text: no IRI to link to
+            return Term(node_text(node))
         iri = node.value if isinstance(node, ox.NamedNode) else str(node)
         return self.iri_term(iri)
 
@@ -198,9 +205,9 @@ class PageBuilder:
         return MappingRow(
             self.term(source),
             self.term(relation),
-            modifier is not None and modifier.value == "Not",
+            modifier is not None and node_text(modifier) == "Not",
             self.term(target),
-            confidence.value if confidence is not None else "",
+            node_text(confidence) if confidence is not None else "",
             self.term(justification) if justification is not None else None,
             comments[0].value if comments else "",
         )
@@ -323,7 +330,7 @@ def _incoming(
 ) -> tuple[tuple[Row, ...], tuple[Row, ...]]:
     """Who links here, by predicate (the featured ones apart), less what the page already shows."""
     out = build.graph.out.get(iri, {})
-    qualified = {n for n, o in build.graph.out.items() if QUALIFIED & {t.value for t in o.get(TYPE, [])}}
+    qualified = {n for n, o in build.graph.out.items() if QUALIFIED & {node_text(t) for t in o.get(TYPE, [])}}
     featured: list[Row] = []
     others: list[Row] = []
     for predicate, subjects in sorted(build.graph.into.get(iri, {}).items()):

@@ -27,7 +27,7 @@ from kg.core.vocab import DCTERMS, OWL, RDF, VOID
 from kg.publish.dumps import DUMPS_DIR, SUMS_FILE, VOID_FILE, DumpSet, dumps_lock, read_dump_set, write_dump_set
 from server.http.representations import TURTLE, Representation
 from server.linked_data.answers import BY_SUFFIX, DATA_OFFERS, PAGE_OFFERS, choose, finish, make_linker, serialize
-from server.linked_data.describe import Graph, PageBuilder, Row, Term
+from server.linked_data.describe import Graph, PageBuilder, Row, Term, node_text
 from server.runtime.services import services
 from server.runtime.store_provider import StoreHandle
 
@@ -199,20 +199,20 @@ def dataset_page(dump_set: DumpSet) -> DatasetPage:
 
     def first(subject: str, predicate: str) -> str | None:
         values = graph.out.get(subject, {}).get(predicate, [])
-        return values[0].value if values else None
+        return node_text(values[0]) if values else None
 
     def partition(kind: str, key: str, count: str) -> tuple[Row, ...]:
-        nodes = [o.value for o in out.get(VOID + kind, [])]
+        nodes = [node_text(o) for o in out.get(VOID + kind, [])]
         rows = [Row(build.iri_term(first(n, VOID + key) or n), (Term(first(n, VOID + count) or "0"),)) for n in nodes]
         return tuple(sorted(rows, key=lambda r: r.predicate.iri or ""))
 
     linksets: list[tuple[str, str | None, str]] = []
-    for top in sorted(o.value for o in out.get(VOID + "subset", [])):
-        if VOID + "Linkset" not in [t.value for t in graph.out.get(top, {}).get(str(RDF.type), [])]:
+    for top in sorted(node_text(o) for o in out.get(VOID + "subset", [])):
+        if VOID + "Linkset" not in [node_text(t) for t in graph.out.get(top, {}).get(str(RDF.type), [])]:
             continue
         title = graph.text_in(top, str(DCTERMS.title), "fr") or top
         linksets.append((title, None, first(top, VOID + "triples") or "0"))
-        for sub in sorted(o.value for o in graph.out.get(top, {}).get(VOID + "subset", [])):
+        for sub in sorted(node_text(o) for o in graph.out.get(top, {}).get(VOID + "subset", [])):
             predicate = first(sub, VOID + "linkPredicate")
             linksets.append(
                 (title, build.iri_term(predicate).text if predicate else None, first(sub, VOID + "triples") or "0")
@@ -239,6 +239,6 @@ def dataset_page(dump_set: DumpSet) -> DatasetPage:
         linksets=tuple(linksets),
         classes=partition("classPartition", "class", "entities"),
         properties=partition("propertyPartition", "property", "triples"),
-        sources=tuple(build.iri_term(o.value) for o in out.get(str(DCTERMS.source), [])),
+        sources=tuple(build.iri_term(node_text(o)) for o in out.get(str(DCTERMS.source), [])),
         files=files,
     )

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pyoxigraph as ox
 from flask import Response, render_template, request
 
 from kg.core.vocab import MKG_NS, ONTOLOGY_IRI, OWL, RDF, RDFS, SKOS
 from server.http.representations import Representation
 from server.linked_data.answers import PAGE_OFFERS, choose, fetch, finish, make_linker, serialize
-from server.linked_data.describe import Graph, PageBuilder, Row, Term, local_name
+from server.linked_data.describe import Graph, PageBuilder, Row, Term, local_name, node_text
 from server.runtime.services import services
 
 KINDS = (  # (rdf:type, heading), in page order; a term goes under the first kind it has
@@ -56,7 +57,8 @@ def document(graph: Graph, builder: PageBuilder) -> OntologyDoc:
     namespace = MKG_NS
     grouped: dict[str, list[TermDoc]] = {}
     for subject in sorted(s for s in graph.out if s.startswith(namespace)):
-        types = [o.value for o in graph.out[subject].get(str(RDF.type), [])]
+        typed = sorted(graph.out[subject].get(str(RDF.type), []), key=node_text)
+        types = [node_text(o) for o in typed]
         heading = next((h for kind, h in KINDS if kind in types), OTHER)
         grouped.setdefault(heading, []).append(
             TermDoc(
@@ -66,7 +68,7 @@ def document(graph: Graph, builder: PageBuilder) -> OntologyDoc:
                 definitions={
                     lang: text for lang in ("fr", "en") if (text := graph.text_in(subject, str(SKOS.definition), lang))
                 },
-                types=tuple(builder.iri_term(t) for t in sorted(types)),
+                types=tuple(builder.term(o) if isinstance(o, ox.Triple) else builder.iri_term(o.value) for o in typed),
                 rows=builder.rows(subject, DOCUMENTED),
             )
         )
