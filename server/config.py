@@ -149,6 +149,8 @@ class ServerConfig:
             if raw is not None and raw.strip() != "":
                 values[name] = _parse(name, ENV_PREFIX + env_name, raw.strip())
         values.update({k: v for k, v in overrides.items() if v is not None})
+        if values.get("base_iri") is not None:  # a malformed one is refused as such, before any store is read
+            _check_http_iri("base IRI", values["base_iri"])
         store_dir = Path(values.get("store_dir", cls.store_dir))
         values["base_iri"] = settle_base_iri(store_dir, values.get("base_iri"), DEFAULT_BASE_IRI)
         return cls(**values)
