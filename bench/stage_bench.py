@@ -20,7 +20,7 @@ from kg.build_batches import _checked, _references
 from kg.core.errors import SourceError
 from kg.mapping import Iris, to_graph
 from kg.sources import list_documents, parse
-from kg.validation.shacl import validate
+from kg.validation.mapped import validate
 
 BASE = "https://w3id.org/metiers-kg/"
 

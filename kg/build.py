@@ -30,7 +30,8 @@ from kg.search.rome_names import prepare_rows
 from kg.sources import list_documents
 from kg.store import Store, carry_written, new_build, to_oxigraph_quads
 from kg.validation.graph import validation_graph
-from kg.validation.shacl import Rejection, Report, merge_reports, validate
+from kg.validation.mapped import validate
+from kg.validation.report import Rejection, Report, merge_reports
 
 
 @dataclass(frozen=True)

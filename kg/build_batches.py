@@ -18,16 +18,15 @@ from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from kg.alignment.digest import Digest, digest
 from kg.build_tasks import process_context
 from kg.core.errors import SourceError
 from kg.mapping import Iris, MappedGraph, reference_graphs, to_graph
 from kg.search.rome_names import describes_rome
 from kg.sources import parse
-from kg.store import to_oxigraph_quads
-from kg.validation.shacl import Rejection, Report, validate
+from kg.store import in_graph, to_ntriples
+from kg.validation.mapped import validate
+from kg.validation.report import Rejection, Report
 
 BATCH_SIZE = 1000  # at most this many documents per pyshacl run: enough to amortise the reference graphs
 PARALLEL_FROM = 100  # below this, starting worker processes costs more than it saves
@@ -60,6 +59,12 @@ def _references(base_iri: str, rome: Path | None = None) -> list[MappedGraph]:
     return reference_graphs(Iris(base_iri), rome)
 
 
+@lru_cache(maxsize=2)
+def _reference_texts(base_iri: str, rome: Path | None = None) -> tuple[bytes, ...]:
+    """The reference graphs as N-Triples, made once per process: every batch validates with them."""
+    return tuple(to_ntriples(g.triples) for g in _references(base_iri, rome))
+
+
 def _map_document(path: Path, iris: Iris) -> MappedGraph | Rejection:
     """A document's graph, or why it has none; a parser bug rejects one document, not the build."""
     try:
@@ -75,19 +80,24 @@ def _map_document(path: Path, iris: Iris) -> MappedGraph | Rejection:
 
 
 def _without_invalid(
-    references: list[MappedGraph], graphs: list[MappedGraph], report: Report
-) -> tuple[list[MappedGraph], Report, list[Rejection]]:
+    references: list[MappedGraph],
+    reference_texts: tuple[bytes, ...],
+    graphs: list[MappedGraph],
+    texts: list[bytes],
+    report: Report,
+) -> tuple[list[MappedGraph], list[bytes], Report, list[Rejection]]:
     """Leave out every document with a violation, and check the rest again (they may have leant on it)."""
     rejections: list[Rejection] = []
     while True:
         sources = {g.source for g in graphs}
         bad = [v for v in report.violations if v.source is not None and v.source in sources]
         if not bad:
-            return graphs, report, rejections
+            return graphs, texts, report, rejections
         rejections.extend(Rejection(v.source, v.line, v.reason()) for v in bad if v.source is not None)
         left_out = {v.source for v in bad}
-        graphs = [g for g in graphs if g.source not in left_out]
-        report = validate(references + graphs)
+        kept = [(g, t) for g, t in zip(graphs, texts, strict=True) if g.source not in left_out]
+        graphs, texts = [g for g, _ in kept], [t for _, t in kept]
+        report = validate(references + graphs, [*reference_texts, *texts])
 
 
 def check_batch(
@@ -97,29 +107,36 @@ def check_batch(
 
     Documents that cannot be read or parsed are rejected (with file and line) whatever the mode;
     with ``keep_going`` the documents with SHACL violations are too, and the rest is checked again.
+    Each graph is written as N-Triples once: validation loads that, and the build loads it as N-Quads.
     """
     iris = Iris(base_iri)
-    references = _references(base_iri, rome)
+    references, reference_texts = _references(base_iri, rome), _reference_texts(base_iri, rome)
     mapped = [_map_document(path, iris) for path in paths]
     rejections = [m for m in mapped if isinstance(m, Rejection)]
     graphs = [m for m in mapped if not isinstance(m, Rejection)]
-    report = validate(references + graphs)
+    texts = [to_ntriples(g.triples) for g in graphs]
+    report = validate(references + graphs, [*reference_texts, *texts])
     if keep_going:
-        graphs, report, refused = _without_invalid(references, graphs, report)
+        graphs, texts, report, refused = _without_invalid(references, reference_texts, graphs, texts, report)
         rejections += refused
     # The ROME fiche hierarchy is validated with the batch but written by the ROME stage (kg.rome_stage).
     checked = [
-        _checked(m, None, base_iri) for m in (references if with_references else []) if m.graph != iris.graph("rome")
+        _checked(m, text, None, base_iri)
+        for m, text in zip(references, reference_texts, strict=True)
+        if with_references and m.graph != iris.graph("rome")
     ]
-    checked += [_checked(g, digest(g), base_iri) for g in graphs]
+    checked += [_checked(g, text, digest(g), base_iri) for g, text in zip(graphs, texts, strict=True)]
     return CheckedBatch(graphs=tuple(checked), report=report, rejections=tuple(rejections))
 
 
-def _checked(mapped: MappedGraph, summary: Digest | None, base_iri: str) -> CheckedGraph:
-    nquads = ox.serialize(to_oxigraph_quads(mapped.graph, mapped.triples), format=ox.RdfFormat.N_QUADS)
-    assert nquads is not None  # given no output, serialize returns the bytes
+def _checked(mapped: MappedGraph, ntriples: bytes, summary: Digest | None, base_iri: str) -> CheckedGraph:
     return CheckedGraph(
-        str(mapped.graph), mapped.source, nquads, len(mapped.triples), summary, describes_rome(mapped.triples, base_iri)
+        str(mapped.graph),
+        mapped.source,
+        in_graph(ntriples, str(mapped.graph)),
+        len(mapped.triples),
+        summary,
+        describes_rome(mapped.triples, base_iri),
     )
 
 

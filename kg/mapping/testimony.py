@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import Literal
 
 from kg.core.graph import GraphBuilder, MappedGraph, boolean, integer
-from kg.core.vocab import DCTERMS, MKG, NIF, RDF, SCHEMA, SKOS, XSD
+from kg.core.vocab import DCTERMS, MKG, NIF, RDF, SCHEMA, SKOS
 from kg.mapping.core import add_provenance
 from kg.mapping.iris import Iris, slugify
 from kg.sources.testimony import Testimony
@@ -64,8 +64,10 @@ def to_graph(doc: Testimony, iris: Iris) -> MappedGraph:
         builder.add(node, RDF.type, MKG.Mention, mention.line)
         builder.add(node, MKG.mentionKind, MENTION_KINDS[mention.kind], mention.line)
         builder.add(node, NIF.anchorOf, Literal(mention.text), mention.line)
-        builder.add(node, NIF.beginIndex, Literal(mention.start, datatype=XSD.nonNegativeInteger))
-        builder.add(node, NIF.endIndex, Literal(mention.end, datatype=XSD.nonNegativeInteger))
+        # xsd:integer, not NIF's xsd:nonNegativeInteger: Oxigraph stores every integer type as xsd:integer,
+        # so that is what the store serves and the dumps hold; the shapes check that they are not negative.
+        builder.add(node, NIF.beginIndex, integer(mention.start))
+        builder.add(node, NIF.endIndex, integer(mention.end))
         builder.add(node, DCTERMS.isPartOf, article)
         builder.add(node, MKG.sourceLine, integer(mention.line))
         if mention.kind == "term" and mention.text in terms:

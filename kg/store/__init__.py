@@ -19,7 +19,7 @@ Three modules, imported from here: the directory's layout and writer lock (direc
 database handle (database.py, which reads the layout) and the writers (writers.py, which use both).
 """
 
-from kg.store.database import RDF_FORMATS_BY_SUFFIX, Store, to_oxigraph_quads
+from kg.store.database import RDF_FORMATS_BY_SUFFIX, Store, in_graph, to_ntriples, to_oxigraph_quads
 from kg.store.directory import (
     BUILDS,
     CURRENT,
@@ -46,6 +46,8 @@ __all__ = [
     "new_build",
     "revise_current",
     "settle_base_iri",
+    "in_graph",
+    "to_ntriples",
     "to_oxigraph_quads",
     "written_graphs",
 ]

@@ -129,11 +129,25 @@ class Store:
         self._store = None  # type: ignore[assignment]
 
 
-def to_oxigraph_quads(graph: object, triples: Iterable[tuple]) -> Iterator[ox.Quad]:
-    """rdflib triples of one named graph → pyoxigraph quads."""
-    graph_name = ox.NamedNode(str(graph))
+def to_oxigraph_quads(graph: object | None, triples: Iterable[tuple]) -> Iterator[ox.Quad]:
+    """rdflib triples of one named graph (of the default graph for None) → pyoxigraph quads."""
+    graph_name = ox.NamedNode(str(graph)) if graph is not None else ox.DefaultGraph()
     for subject, predicate, obj in triples:
         yield ox.Quad(_to_resource(subject), ox.NamedNode(str(predicate)), _to_oxigraph(obj), graph_name)
+
+
+def to_ntriples(triples: Iterable[tuple]) -> bytes:
+    """rdflib triples → N-Triples: what validation loads (one graph for all documents), and, once named by
+    :func:`in_graph`, what a build loads."""
+    text = ox.serialize(to_oxigraph_quads(None, triples), format=ox.RdfFormat.N_TRIPLES)
+    assert text is not None  # given no output, serialize returns the bytes
+    return text
+
+
+def in_graph(ntriples: bytes, graph: str) -> bytes:
+    """The same statements as N-Quads in ``graph``. Every line of N-Triples ends in `` .`` and a newline, and
+    none is inside a literal (N-Triples escapes it), so naming the graph is one replacement."""
+    return ntriples.replace(b" .\n", f" <{graph}> .\n".encode())
 
 
 def _to_oxigraph(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:

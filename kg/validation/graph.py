@@ -17,7 +17,7 @@ from kg.core.graph import GraphBuilder, MappedGraph, integer
 from kg.core.vocab import DCTERMS, MKG, RDF, SH, XSD
 from kg.mapping.core import add_provenance
 from kg.mapping.iris import Iris
-from kg.validation.shacl import Rejection, Report
+from kg.validation.report import Rejection, Report
 
 
 def validation_graph(report: Report, iris: Iris, rejections: Iterable[Rejection] = ()) -> MappedGraph:

@@ -1,18 +1,16 @@
-"""SHACL validation of the mapped graphs → a Report whose violations point at source lines.
+"""The mapped graphs validated by pySHACL, the reference implementation of SHACL.
 
-All graphs are validated together, once: cross-document constraints (a ROME code must be a
-ROME 4.0 fiche, a passerelle must reach an existing emploi-type) need the union, and one
-pyshacl run over the whole graph is linear in its size (≈ 7 µs per triple measured here),
-where document-by-document runs cost about four times as much.
+Builds validate with the shapes compiled to SPARQL (``kg.validation.mapped``); this module is the
+reference they are compared with (same results, tested), and keeps what pySHACL needs to run fast
+on our graphs: the property shapes hoisted to their targets, only the triples a shape can read, and
+each SPARQL constraint's text parsed once. One pyshacl run over the whole graph is linear in its size
+(≈ 7 µs per triple measured here), where document-by-document runs cost about four times as much.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
-from pathlib import Path
 
 import pyshacl
 from rdflib import Graph, URIRef
@@ -22,71 +20,11 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
-from kg.core.errors import ValidationError
 from kg.core.graph import MappedGraph
 from kg.core.vocab import RDF, RDFS, SH
+from kg.validation.report import Report, Violation, located, report_order
 
 SHAPES_RESOURCE = "metiers-kg-shapes.ttl"
-
-
-@dataclass(frozen=True)
-class Violation:
-    severity: str  # "Violation" | "Warning" | "Info"
-    message: str
-    focus: str
-    path: str | None
-    value: str | None
-    source: Path | None
-    line: int | None
-
-    def __str__(self) -> str:
-        where = f"{self.source}:{self.line}" if self.source and self.line else str(self.source or "<generated>")
-        return f"{where}: {self.reason()}"
-
-    def reason(self) -> str:
-        """The result without its location: what a rejection report says after ``FILE:LINE:``."""
-        detail = f"focus <{self.focus}>"
-        if self.path:
-            detail += f", path <{self.path}>"
-        if self.value:
-            detail += f", value {self.value}"
-        return f"{self.severity}: {self.message} ({detail})"
-
-
-@dataclass(frozen=True)
-class Rejection:
-    """A document left out of a build, and why: one line ``FILE:LINE: reason`` of the rejection report."""
-
-    source: Path
-    line: int | None
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.source}:{self.line}: {self.reason}" if self.line else f"{self.source}: {self.reason}"
-
-
-@dataclass(frozen=True)
-class Report:
-    conforms: bool
-    results: tuple[Violation, ...]
-    triples: int
-
-    @property
-    def violations(self) -> tuple[Violation, ...]:
-        return tuple(r for r in self.results if r.severity == "Violation")
-
-    def raise_if_invalid(self) -> None:
-        if self.violations:
-            raise ValidationError(self)
-
-    def __str__(self) -> str:
-        if not self.results:
-            return f"SHACL: {self.triples} triples conform to the shapes"
-        head = (
-            f"SHACL: {len(self.violations)} violation(s), "
-            f"{len(self.results) - len(self.violations)} other result(s) in {self.triples} triples"
-        )
-        return "\n".join([head, *(f"  {result}" for result in self.results)])
 
 
 @lru_cache(maxsize=1)
@@ -237,7 +175,7 @@ def _query_predicates(text: str) -> set[URIRef] | None:
     return found if walk(algebra) else None
 
 
-def validate(graphs: list[MappedGraph], every_triple: bool = False) -> Report:
+def validate_with_pyshacl(graphs: list[MappedGraph], every_triple: bool = False) -> Report:
     """Validate the union of the graphs against shapes/; never raises for invalid data.
 
     Only the triples whose predicate a shape can read go to pyshacl (``read_predicates``), unless
@@ -258,22 +196,9 @@ def validate(graphs: list[MappedGraph], every_triple: bool = False) -> Report:
     )
     results = sorted(
         (_violation(results_graph, result, graphs) for result in results_graph.subjects(None, SH.ValidationResult)),
-        key=_report_order,
+        key=report_order,
     )
     return Report(conforms=bool(conforms), results=tuple(results), triples=sum(len(m.triples) for m in graphs))
-
-
-def _report_order(v: Violation) -> tuple:
-    return (str(v.source or ""), v.line or 0, v.focus, v.path or "", v.message, v.value or "")
-
-
-def merge_reports(reports: Iterable[Report]) -> Report:
-    """One report for several batches; results about shared reference graphs are counted once."""
-    reports = list(reports)
-    results = sorted(set().union(*(r.results for r in reports)), key=_report_order)
-    return Report(
-        conforms=all(r.conforms for r in reports), results=tuple(results), triples=sum(r.triples for r in reports)
-    )
 
 
 def _violation(results: Graph, result: Node, graphs: list[MappedGraph]) -> Violation:
@@ -283,19 +208,13 @@ def _violation(results: Graph, result: Node, graphs: list[MappedGraph]) -> Viola
     focus, path, value = one(SH.focusNode), one(SH.resultPath), one(SH.value)
     severity = one(SH.resultSeverity)
     message = one(SH.resultMessage)
-    path_text = str(path) if isinstance(path, URIRef) else None  # complex paths are blank nodes
-    source, line = None, None
-    for mapped in graphs:
-        found = mapped.line_of(str(focus), path_text)
-        if found is not None:
-            source, line = mapped.source, found
-            break
-    return Violation(
+    found = Violation(
         severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
         message=str(message) if message is not None else "constraint violated",
         focus=str(focus),
-        path=path_text,
+        path=str(path) if isinstance(path, URIRef) else None,  # complex paths are blank nodes
         value=value.n3() if value is not None else None,
-        source=source,
-        line=line,
+        source=None,
+        line=None,
     )
+    return located(found, graphs)

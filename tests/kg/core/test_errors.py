@@ -6,7 +6,7 @@ from __future__ import annotations
 import pickle
 
 from kg.core.errors import DocumentsRejectedError, SourceError, StoreError, ValidationError
-from kg.validation.shacl import Report
+from kg.validation.report import Report
 
 
 def test_errors_keep_their_message_and_fields_through_pickle() -> None:
