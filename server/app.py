@@ -78,5 +78,6 @@ def create_app(
     endpoint = SparqlEndpoint(app.wsgi_app, found, measured)
     browser = BrowserHeaders(endpoint, config, exposed=(TRUNCATED_HEADER,))
     limits = max(sparql.MAX_UPDATE_BYTES, graph_store.MAX_UPLOAD_BYTES)
+    # Flask's documented way to put WSGI middleware in front (mypy sees a method being replaced)
     app.wsgi_app = BodyLimit(browser, config, sparql.MAX_BODY_BYTES, limits)  # type: ignore[method-assign]
     return app

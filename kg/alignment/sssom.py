@@ -201,13 +201,13 @@ SELECT ?g ?set ?title ?version ?created ?objectVersion ?note ?doc WHERE {
 } ORDER BY ?set LIMIT 1"""
 
 
-def crosswalk_tsv(store: object, base_iri: str = DEFAULT_BASE_IRI) -> tuple[str, str] | None:
+def crosswalk_tsv(store: Store, base_iri: str = DEFAULT_BASE_IRI) -> tuple[str, str] | None:
     """(named graph, SSSOM TSV) of the official ESCO–ROME mapping set the store holds; None when it holds none.
 
     Written from the store's ``mkg:CrosswalkMapping`` nodes, like the alignment's set: the publisher as
     author, its version and date, each row's line in the publisher's file as its comment.
     """
-    found = list(store.query(CROSSWALK_SET_QUERY))  # type: ignore[attr-defined]
+    found = list(store.select(CROSSWALK_SET_QUERY))
     if not found:
         return None
     meta = {
@@ -216,11 +216,14 @@ def crosswalk_tsv(store: object, base_iri: str = DEFAULT_BASE_IRI) -> tuple[str,
     }
     prefixes = curie_map(base_iri)
     nodes: dict[str, dict[str, str]] = {}  # the set's graph read whole: one pass, not a join per node
-    for quad in store.quads(ox.NamedNode(meta["g"])):  # type: ignore[attr-defined]
-        nodes.setdefault(quad.subject.value, {})[quad.predicate.value] = quad.object.value
-        if quad.object.value == CROSSWALK_NODE:
-            nodes[quad.subject.value]["is"] = "yes"
-    labels = {row["s"].value: row["l"].value for row in store.query(LABELS_QUERY)}  # type: ignore[attr-defined]
+    for quad in store.quads(ox.NamedNode(meta["g"])):
+        term, value = quad.subject, quad.object
+        if isinstance(term, ox.Triple) or isinstance(value, ox.Triple):
+            continue  # an RDF 1.2 triple term (SPARQL Update can write one) is no row of the mapping set
+        nodes.setdefault(term.value, {})[quad.predicate.value] = value.value
+        if value.value == CROSSWALK_NODE:
+            nodes[term.value]["is"] = "yes"
+    labels = {row["s"].value: row["l"].value for row in store.select(LABELS_QUERY)}
     rows = []
     for node in (n for n in nodes.values() if n.get("is") and n.get(OWL + "annotatedSource")):
         subject, target, author = node[OWL + "annotatedSource"], node[OWL + "annotatedTarget"], node[PAV_AUTHORED]

@@ -126,7 +126,7 @@ class Store:
 
     def close(self) -> None:
         """Drop our handle so RocksDB closes (pyoxigraph closes a store when it is garbage-collected)."""
-        self._store = None  # type: ignore[assignment]
+        del self._store  # any later use is an AttributeError, not a query on a closed database
 
 
 def to_oxigraph_quads(graph: object | None, triples: Iterable[tuple]) -> Iterator[ox.Quad]:

@@ -157,8 +157,8 @@ def revise_current(
 
 def graph_sizes(store: Store) -> dict[str, int]:
     """Quads per graph (``DEFAULT_GRAPH`` for the default graph): what an online write changed shows here."""
-    sizes = {row["g"].value: int(row["n"].value) for row in store.oxigraph.query(_COUNT_BY_GRAPH)}  # type: ignore[union-attr]
-    default = sum(1 for _ in store.oxigraph.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    sizes = {row["g"].value: int(row["n"].value) for row in store.select(_COUNT_BY_GRAPH)}
+    default = sum(1 for _ in store.quads(ox.DefaultGraph()))
     if default:
         sizes[DEFAULT_GRAPH] = default
     return sizes

@@ -59,7 +59,9 @@ def _value(node: object) -> object:
         if node.datatype.value == STRING:
             return node.value
         return {"@value": node.value, "@type": compact_iri(node.datatype.value)}
-    return {"@id": _node_id(node)}  # type: ignore[arg-type]
+    if isinstance(node, (ox.NamedNode, ox.BlankNode)):
+        return {"@id": _node_id(node)}
+    raise TypeError(f"not an RDF term JSON-LD writes: {node!r}")
 
 
 def compact(triples: Iterable[ox.Triple], context_reference: object) -> bytes:
@@ -72,7 +74,10 @@ def compact(triples: Iterable[ox.Triple], context_reference: object) -> bytes:
                 [offer.media_type for offer in RDF_OFFERS if offer.format != ox.RdfFormat.JSON_LD],
                 f"JSON-LD 1.1 cannot express the RDF 1.2 triple term {triple.object} this description holds",
             )
-        node = nodes.setdefault(_node_id(triple.subject), {})  # type: ignore[arg-type]
+        subject = triple.subject
+        if not isinstance(subject, (ox.NamedNode, ox.BlankNode)):  # RDF 1.2 has no triple term as subject
+            raise TypeError(f"a triple term as subject: {subject}")
+        node = nodes.setdefault(_node_id(subject), {})
         if triple.predicate.value == TYPE and isinstance(triple.object, ox.NamedNode):
             node.setdefault("@type", []).append(compact_iri(triple.object.value))
         else:

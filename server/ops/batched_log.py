@@ -37,6 +37,14 @@ class BatchedStreamHandler(logging.Handler):
         self._pid: int | None = None  # the process whose writer thread runs (threads do not survive fork)
         self._write_lock = threading.Lock()
 
+    @property
+    def _queue_lock(self) -> threading.RLock:
+        """``logging.Handler``'s own lock, which its ``__init__`` sets and ``logging`` makes anew after a fork."""
+        lock = self.lock
+        if lock is None:
+            raise RuntimeError("the handler has no lock (createLock was not called)")
+        return lock
+
     def emit(self, record: logging.LogRecord) -> None:
         """Format and queue the line (``logging`` calls this holding ``self.lock``)."""
         try:
@@ -50,7 +58,7 @@ class BatchedStreamHandler(logging.Handler):
         """Queue one formatted line (ending in a newline). The request log calls this directly
         when this handler is its only one: a ``LogRecord`` (the caller's frame, thread and process
         names) costs more than the rest of the line, and the line is already formatted."""
-        with self.lock:  # type: ignore[union-attr]  # set by logging.Handler.__init__
+        with self._queue_lock:
             if self._pid != os.getpid():
                 self._start_writer()
             self._pending.append(line)
@@ -60,7 +68,7 @@ class BatchedStreamHandler(logging.Handler):
     def flush(self) -> None:
         """Write every pending line now."""
         with self._write_lock:
-            with self.lock:  # type: ignore[union-attr]  # no line is appended while the batch is taken
+            with self._queue_lock:  # no line is appended while the batch is taken
                 lines, self._pending = self._pending, []
             if lines:
                 self.stream.write("".join(lines))
