@@ -50,6 +50,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 CASTABLE = {XSD + t for t in ("integer", "decimal", "double", "float", "boolean", "date", "dateTime", "duration")}
 PATH_STEPS = {SH.inversePath: "^({})", SH.zeroOrMorePath: "({})*", SH.oneOrMorePath: "({})+", SH.zeroOrOnePath: "({})?"}
 THIS = re.compile(r"[$?]this\b")
+WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 PRE_BOUND = re.compile(r"\$(currentShape|shapesGraph|PATH|value)\b")
 
 
@@ -110,10 +111,16 @@ class Logical:
 
 @dataclass(frozen=True)
 class Select:
-    """A SHACL-SPARQL constraint: its SELECT with ``?this`` free, and its own message if it has one."""
+    """A SHACL-SPARQL constraint: its SELECT with ``?this`` free, cut where its WHERE clause opens (the
+    focus nodes' pattern goes there), and its own message if it has one."""
 
-    query: str
+    head: str
+    body: str
     message: str | None
+
+    def bound_to(self, target: Target) -> str:
+        """The query with ``?this`` bound to each focus node of ``target``."""
+        return f"{self.head} {target.pattern('this')} {self.body}"
 
 
 @dataclass(frozen=True)
@@ -273,8 +280,12 @@ class _Compiler:
         query = str(text)
         if PRE_BOUND.search(query):
             raise ShapesError(f"SPARQL constraint {node}: only $this is pre-bound here")
+        query = THIS.sub("?this", query)
+        opening = WHERE.search(query) or re.search(r"\{", query)
+        if opening is None:
+            raise ShapesError(f"SPARQL constraint {node}: no WHERE clause")
         message = self.shapes.value(node, SH.message)
-        return Select(THIS.sub("?this", query), str(message) if message is not None else None)
+        return Select(query[: opening.end()], query[opening.end() :], str(message) if message is not None else None)
 
 
 def compile_shapes(shapes: Graph, ontology: Graph) -> tuple[Shape, ...]:
@@ -298,12 +309,13 @@ def _check_messages(shape: Shape) -> None:
         _check_messages(prop)
 
 
-def _resource_graph(package: str, name: str) -> Graph:
+def resource_graph(package: str, name: str) -> Graph:
+    """A Turtle file the package ships (shapes/, ontology/), parsed."""
     return Graph().parse(data=(files(package) / name).read_text("utf-8"), format="turtle")
 
 
 @lru_cache(maxsize=2)
 def packaged_shapes(name: str) -> tuple[Shape, ...]:
     """One of shapes/ (``ROME_SHAPES_RESOURCE``, ``DOCUMENT_SHAPES_RESOURCE``), compiled."""
-    ontology = _resource_graph("metiers_kg_data.ontology", ONTOLOGY_RESOURCE)
-    return compile_shapes(_resource_graph("metiers_kg_data.shapes", name), ontology)
+    ontology = resource_graph("metiers_kg_data.ontology", ONTOLOGY_RESOURCE)
+    return compile_shapes(resource_graph("metiers_kg_data.shapes", name), ontology)

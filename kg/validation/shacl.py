@@ -10,7 +10,6 @@ each SPARQL constraint's text parsed once. One pyshacl run over the whole graph 
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib.resources import files
 
 import pyshacl
 from rdflib import Graph, URIRef
@@ -22,16 +21,14 @@ from rdflib.term import Node
 
 from kg.core.graph import MappedGraph
 from kg.core.vocab import RDF, RDFS, SH
+from kg.validation.compile import DOCUMENT_SHAPES_RESOURCE, resource_graph
 from kg.validation.report import Report, Violation, located, report_order
-
-SHAPES_RESOURCE = "metiers-kg-shapes.ttl"
 
 
 @lru_cache(maxsize=1)
 def shapes_graph() -> Graph:
     """shapes/ as reviewed, with property shapes hoisted to their node shapes' targets (see below)."""
-    text = (files("metiers_kg_data.shapes") / SHAPES_RESOURCE).read_text("utf-8")
-    return hoist_property_shapes(Graph().parse(data=text, format="turtle"))
+    return hoist_property_shapes(resource_graph("metiers_kg_data.shapes", DOCUMENT_SHAPES_RESOURCE))
 
 
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)

@@ -11,25 +11,23 @@ Oxigraph evaluates outside the GIL, so the shapes' queries run on every core; re
 from __future__ import annotations
 
 import os
-import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import pyoxigraph as ox
 
 from kg.validation.compile import ROME_SHAPES_RESOURCE, Logical, Pair, Select, Shape, Target, packaged_shapes
-from kg.validation.report import Report, Violation
+from kg.validation.report import Report, Violation, report_order
 
 # One result before it is reported: focus node, value node (None for a count), the shape that gave it, and the
 # message (a SPARQL constraint's own, else its shape's).
-Result = tuple[ox.NamedNode | ox.BlankNode | ox.Literal, ox.NamedNode | ox.BlankNode | ox.Literal | None, Shape, str]
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Result = tuple[Term, Term | None, Shape, str]
 PAIR_TESTS = {
     "disjoint": "?focus <{q}> ?value",
     "lessThan": "?focus <{q}> ?other FILTER(!COALESCE(?value < ?other, false))",
     "lessThanOrEquals": "?focus <{q}> ?other FILTER(!COALESCE(?value <= ?other, false))",
 }
-WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
 def validate_store(store: ox.Store, shapes: tuple[Shape, ...] | None = None) -> Report:
@@ -42,7 +40,7 @@ def validate_store(store: ox.Store, shapes: tuple[Shape, ...] | None = None) -> 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="shacl-sparql") as pool:
         found = list(pool.map(lambda task: violations(store, *task), tasks))
     results = {_violation(result) for part in found for result in part}
-    ordered = sorted(results, key=lambda v: (v.focus, v.path or "", v.message, v.value or ""))
+    ordered = sorted(results, key=report_order)
     conforms = not any(r.severity == "Violation" for r in ordered)
     return Report(conforms=conforms, results=tuple(ordered), triples=len(store))
 
@@ -168,11 +166,7 @@ def _logical(store: ox.Store, shape: Shape, target: Target, logical: Logical) ->
 
 def _select(store: ox.Store, shape: Shape, target: Target, select: Select) -> set[Result]:
     """A SHACL-SPARQL constraint with ``?this`` bound to each focus node (the target joined into its WHERE)."""
-    opening = WHERE.search(select.query) or re.search(r"\{", select.query)
-    if opening is None:
-        raise ValueError(f"SPARQL constraint of {shape.name}: no WHERE clause")
-    query = f"{select.query[: opening.end()]} {target.pattern('this')} {select.query[opening.end() :]}"
-    solutions = _select_rows(store, query)
+    solutions = _select_rows(store, select.bound_to(target))
     has_value = "value" in {v.value for v in solutions.variables}
     message = select.message or shape.message or ""
     return {(row["this"], row["value"] if has_value else None, shape, message) for row in solutions}

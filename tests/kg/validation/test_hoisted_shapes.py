@@ -3,7 +3,6 @@ hoisted shapes as with the shapes as written, on the seeds and on a generated co
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 
 import pyshacl
@@ -15,7 +14,8 @@ from kg.core.graph import MappedGraph
 from kg.core.vocab import DEFAULT_BASE_IRI, SH
 from kg.mapping import Iris, reference_graphs, to_graph
 from kg.sources import parse
-from kg.validation.shacl import SHAPES_RESOURCE, shapes_graph
+from kg.validation.compile import DOCUMENT_SHAPES_RESOURCE, resource_graph
+from kg.validation.shacl import shapes_graph
 
 ROOT = Path(__file__).resolve().parents[3]
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 
 
 def written_shapes() -> Graph:
-    return Graph().parse(data=(files("metiers_kg_data.shapes") / SHAPES_RESOURCE).read_text("utf-8"), format="turtle")
+    return resource_graph("metiers_kg_data.shapes", DOCUMENT_SHAPES_RESOURCE)
 
 
 def report(data: Graph, shapes: Graph) -> tuple[bool, list[tuple[str, ...]]]:
