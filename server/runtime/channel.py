@@ -2,9 +2,16 @@
 
 A serialiser writes into a :class:`Channel`, a write-only binary stream (``io.BufferedIOBase``, and
 ``typing.BinaryIO`` for the type checker: what ``pyoxigraph.serialize`` takes) that gathers output into chunks
-and puts them, as tagged :data:`Event` tuples, on a bounded queue that the request thread reads;
-the executor blocks while the queue is full (memory stays bounded) and stops at its next write
-once the request has given up (:class:`Cancelled`).
+and puts them, as tagged :data:`Event` tuples, on a queue that the request thread reads; the
+executor blocks once ``max_pending`` chunks wait unread (memory stays bounded) and stops at its
+next write once the request has given up (:class:`Cancelled`).
+
+Every request makes one channel and crosses it at least twice, so it is built on the primitives
+written in C (``queue.SimpleQueue``, ``threading.Lock``): ``queue.Queue`` and ``threading.Event``
+are Python classes over ``threading.Condition``, and making and crossing them cost a short
+lookup about 10 µs of the request's CPU (``bench/README.md``, issue 11). The bound is kept with
+credits: the request thread hands one back for each chunk it takes, and the executor takes one
+before each chunk beyond the first ``max_pending``.
 """
 
 from __future__ import annotations
@@ -42,9 +49,12 @@ class Channel(io.BufferedIOBase, BinaryIO):
     """Write-only binary stream for a serialiser; hands chunks of bytes to the request thread."""
 
     def __init__(self, chunk_size: int = CHUNK_SIZE, max_pending: int = MAX_PENDING_CHUNKS) -> None:
-        self.events: queue.Queue[Event] = queue.Queue(max_pending)
-        self.cancelled = threading.Event()
-        self.done = threading.Event()  # set when the executor has left the job, however it ended
+        self._events: queue.SimpleQueue[Event] = queue.SimpleQueue()
+        self._credits: queue.SimpleQueue[None] = queue.SimpleQueue()  # one per chunk the request took
+        self._free_chunks = max_pending  # chunks the executor may still put without a credit
+        self.cancelled = False  # set (under the commit lock) once the request has given up
+        self._running = threading.Lock()  # held until the executor has left the job, however it ended
+        self._running.acquire()
         self._buffer = bytearray()
         self._chunk_size = chunk_size
         self._representation: object = None
@@ -63,7 +73,7 @@ class Channel(io.BufferedIOBase, BinaryIO):
         return True
 
     def write(self, data: ReadableBuffer, /) -> int:
-        if self.cancelled.is_set():
+        if self.cancelled:
             raise Cancelled()
         buffer = self._buffer
         before = len(buffer)
@@ -71,7 +81,7 @@ class Channel(io.BufferedIOBase, BinaryIO):
         size = len(buffer)
         if size >= self._chunk_size:
             self._announce()
-            self._put(("chunk", bytes(buffer)))
+            self._put_chunk(bytes(buffer))
             buffer.clear()
         return size - before
 
@@ -85,7 +95,7 @@ class Channel(io.BufferedIOBase, BinaryIO):
             self._buffer.clear()
             return
         if self._buffer:
-            self._put(("chunk", bytes(self._buffer)))
+            self._put_chunk(bytes(self._buffer))
             self._buffer.clear()
         self._put(("end", None))
 
@@ -96,7 +106,7 @@ class Channel(io.BufferedIOBase, BinaryIO):
         it timed out, and a client is never told so after it was made visible.
         """
         with self._commit_lock:
-            if self.cancelled.is_set():
+            if self.cancelled:
                 raise Cancelled()
             action()
             self.committed = True
@@ -109,24 +119,57 @@ class Channel(io.BufferedIOBase, BinaryIO):
     def fail(self, error: BaseException) -> None:
         self._put(("error", error))
 
+    def left(self) -> None:
+        """The executor has left the job (finished, failed or cancelled): :meth:`wait_left` returns."""
+        self._running.release()
+
     def _put(self, event: Event) -> None:
-        while True:
-            if self.cancelled.is_set():
-                raise Cancelled()
-            try:
-                self.events.put(event, timeout=POLL_SECONDS)
-                return
-            except queue.Full:
-                continue
+        if self.cancelled:
+            raise Cancelled()
+        self._events.put(event)
+
+    def _put_chunk(self, chunk: bytes) -> None:
+        """Put a chunk, first waiting for a credit once ``max_pending`` chunks wait unread."""
+        if self._free_chunks > 0:
+            self._free_chunks -= 1
+        else:
+            while True:
+                if self.cancelled:
+                    raise Cancelled()
+                try:
+                    self._credits.get(timeout=POLL_SECONDS)
+                    break
+                except queue.Empty:
+                    continue
+        self._put(("chunk", chunk))
 
     # -- request side ----------------------------------------------------------------------
+    def receive(self, timeout: float | None = None) -> Event:
+        """The executor's next event, waiting at most ``timeout`` seconds (``queue.Empty`` then)."""
+        event = self._events.get(timeout=timeout)
+        if event[0] == "chunk":
+            self._credits.put(None)
+        return event
+
     def cancel(self) -> bool:
         """Give up on the job; False if it had already committed its write (it then completes)."""
         with self._commit_lock:
             if self.committed:
                 return False
-            self.cancelled.set()
+            self.cancelled = True
             return True
+
+    def wait_left(self, timeout: float) -> bool:
+        """Whether the executor has left the job, waiting at most ``timeout`` seconds for it."""
+        if not self._running.acquire(timeout=timeout):
+            return False
+        self._running.release()
+        return True
+
+    @property
+    def running(self) -> bool:
+        """The executor has not left the job yet."""
+        return self._running.locked()
 
 
 Job = Callable[[Channel], None]

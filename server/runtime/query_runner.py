@@ -17,9 +17,9 @@ Design:
   cleared) cross to the request thread. The most recently idle executor takes the next job,
   so a sequential load keeps using one warm thread.
 * The serialiser writes into a :class:`Channel`, a file-like object that gathers output into
-  chunks of ``chunk_size`` bytes and puts them on a bounded ``queue.Queue``. The request
-  thread reads that queue and streams the chunks as the response body, so large results
-  start arriving at once and memory stays bounded (the executor blocks while the queue is full).
+  chunks of ``chunk_size`` bytes and hands them to the request thread, which streams them as
+  the response body, so large results start arriving at once; memory stays bounded (the
+  executor blocks while ``MAX_PENDING_CHUNKS`` chunks wait unread).
   An answer that fits in one chunk crosses once, whole (no streaming, ``Content-Length``).
 * **Deadline**: the request thread waits at most ``timeout`` seconds *in total* for the
   executor (time spent waiting for the client to read does not count). If it runs out before
@@ -106,10 +106,10 @@ class _Waiter:
     def next(self) -> Event:
         started = time.monotonic()
         try:
-            return self.channel.events.get(timeout=max(self.budget, 0.0))
+            return self.channel.receive(timeout=max(self.budget, 0.0))
         except queue.Empty:
             if not self.channel.cancel():  # a committed update: its answer is moments away
-                return self.channel.events.get()
+                return self.channel.receive()
             self.runner._count_timeout()
             raise QueryTimeoutError(self.runner.timeout) from None
         finally:
@@ -229,7 +229,7 @@ class QueryRunner:
         unstoppable = [
             channel
             for channel in stuck
-            if not channel.done.wait(max(deadline - time.monotonic(), 0.0)) and not channel.reported
+            if not channel.wait_left(max(deadline - time.monotonic(), 0.0)) and not channel.reported
         ]
         if unstoppable:
             for channel in unstoppable:
@@ -251,7 +251,7 @@ class QueryRunner:
 
     def _stuck(self) -> list[Channel]:
         channels = [executor.current for executor in list(self._executors)]
-        return [c for c in channels if c is not None and c.cancelled.is_set() and not c.done.is_set()]
+        return [c for c in channels if c is not None and c.cancelled and c.running]
 
     def _submit(self, job: Job, channel: Channel) -> None:
         with self._lock:
@@ -286,8 +286,8 @@ class QueryRunner:
                 return
 
     def _run_one(self, executor: _Executor, job: Job, channel: Channel) -> None:
-        if channel.cancelled.is_set():
-            channel.done.set()
+        if channel.cancelled:
+            channel.left()
             return  # the request timed out while this job was queued
         executor.current = channel
         try:
@@ -303,7 +303,7 @@ class QueryRunner:
                 pass
         finally:
             executor.current = None
-            channel.done.set()
+            channel.left()
 
 
 def _detach(error: BaseException) -> None:
