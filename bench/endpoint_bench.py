@@ -3,7 +3,7 @@
     .venv/bin/python bench/endpoint_bench.py [--fiches 5000] [--duration 10] [--connections 16]
 
 Needs ``wrk`` (Debian package ``wrk``). Builds (once) a store of N synthetic fiches with
-``bench/generate_fiches.py`` + ``metiers-kg build`` (5,000 fiches ≈ 1.17M quads), installs the
+``bench/generate_fiches.py`` + ``metiers-kg build`` (5,000 fiches and the complete ROME ≈ 2.37M quads), installs the
 ``oxigraph`` CLI from PyPI into ``bench/out/oxigraph-venv`` (not a project dependency), starts
 both servers on 127.0.0.1 with the same store and union default graph, and drives them with
 the same requests and concurrency:
