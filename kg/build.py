@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from kg.alignment.digest import Digest
 from kg.alignment.stage import alignment_graph_names, alignment_graphs, prepare
-from kg.build_batches import BATCH_SIZE, CheckedBatch, CheckedGraph, checked_batches
+from kg.build_batches import BATCH_SIZE, BatchSpool, CheckedBatch, CheckedGraph, checked_batches
 from kg.build_tasks import Indexing, RomeStage, SharedNamesProcess, Task
 from kg.core.errors import DocumentsRejectedError
 from kg.mapping import Iris, MappedGraph
@@ -185,14 +185,18 @@ def _build(paths: list[Path], duplicates: list[tuple[Path, Path]], settings: Bui
     preparing.daemon = True
     preparing.start()
     shared = SharedNamesProcess.start_if_cached(entry, base_iri)  # the index's ROME and ESCO part, meanwhile
-    with closing(_documents(paths, settings)) as batches, shared or nullcontext():
-        early = _checked_before(rome, batches)  # kept in memory until the ROME database is there
+    with (
+        closing(_documents(paths, settings)) as batches,
+        shared or nullcontext(),
+        closing(BatchSpool(settings.store_dir)) as early,
+    ):
+        _checked_before(rome, batches, early)  # kept on disk until the ROME database is there
         rome_database = rome.result()
         rome_names = Task("rome-names", prepare_rows, rome_database, base_iri)  # once per export, then cached
         loaded = _Loaded(quads=cached_quads(rome_database), graphs=2)  # the ROME graphs
         # base_iri is recorded for serve and dump
         with new_build(settings.store_dir, info={"base_iri": base_iri}, start_from=rome_database) as store:
-            _load_documents(store, chain(early, batches), settings, loaded)
+            _load_documents(store, chain(early.batches(), batches), settings, loaded)
             if not settings.keep_going:
                 _refuse(loaded.rejections, merge_reports(loaded.reports))
             preparing.join()
@@ -220,15 +224,13 @@ def _documents(paths: list[Path], settings: BuildSettings) -> Generator[CheckedB
     )
 
 
-def _checked_before(rome: RomeStage, batches: Iterator[CheckedBatch]) -> list[CheckedBatch]:
-    """The batches checked until the ROME stage is done (all of them, if it ends last)."""
-    early = []
+def _checked_before(rome: RomeStage, batches: Iterator[CheckedBatch], early: BatchSpool) -> None:
+    """Spool the batches checked until the ROME stage is done (all of them, if it ends last)."""
     while not rome.done():
         batch = next(batches, None)
         if batch is None:
             break
-        early.append(batch)
-    return early
+        early.put(batch)
 
 
 def _load_documents(store: Store, batches: Iterable[CheckedBatch], settings: BuildSettings, loaded: _Loaded) -> None:

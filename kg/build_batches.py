@@ -10,10 +10,11 @@ threads cannot share; the parent (kg.build) only bulk-loads what each worker ret
 from __future__ import annotations
 
 import os
+import tempfile
 from collections import deque
 from collections.abc import Generator, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
@@ -52,6 +53,41 @@ class CheckedBatch:
     graphs: tuple[CheckedGraph, ...]
     report: Report
     rejections: tuple[Rejection, ...] = ()
+
+
+class BatchSpool:
+    """Checked batches waiting on disk, not in memory, until the build can load them.
+
+    A build with a new ROME export checks the documents while ROME's own process maps it, and can
+    load nothing before ROME's database is there: 10,000 fiches are ≈ 600 MiB of N-Quads, which held in
+    the parent added up with ROME's process and the workers (bench/README.md, issue 11). The spool is
+    an unnamed file in ``directory`` (the store's, on its disk), gone however the build ends.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self._file = tempfile.TemporaryFile(dir=directory, prefix=".spool-")
+        self._held: deque[tuple[CheckedBatch, list[int]]] = deque()  # each graph's length, in file order
+
+    def __len__(self) -> int:
+        return len(self._held)
+
+    def put(self, batch: CheckedBatch) -> None:
+        self._file.write(b"".join(g.nquads for g in batch.graphs))
+        light = tuple(replace(g, nquads=b"") for g in batch.graphs)
+        self._held.append((replace(batch, graphs=light), [len(g.nquads) for g in batch.graphs]))
+
+    def batches(self) -> Iterator[CheckedBatch]:
+        """The batches put, in order, each read back whole just before it is wanted."""
+        self._file.flush()
+        self._file.seek(0)
+        while self._held:
+            batch, lengths = self._held.popleft()
+            graphs = tuple(replace(g, nquads=self._file.read(n)) for g, n in zip(batch.graphs, lengths, strict=True))
+            yield replace(batch, graphs=graphs)
+
+    def close(self) -> None:
+        self._file.close()
 
 
 @lru_cache(maxsize=2)
