@@ -78,7 +78,7 @@ class BatchSpool:
         self._held.append((replace(batch, graphs=light), [len(g.nquads) for g in batch.graphs]))
 
     def batches(self) -> Iterator[CheckedBatch]:
-        """The batches put, in order, each read back whole just before it is wanted."""
+        """The batches put (all put before this is called), in order, each read back whole just before it is wanted."""
         self._file.flush()
         self._file.seek(0)
         while self._held:
