@@ -4,21 +4,13 @@ from __future__ import annotations
 
 import queue
 import threading
-import time
 
 import pytest
 
 from server.runtime.channel import Cancelled, Channel
+from tests.serving import wait_until
 
 DEADLINE_SECONDS = 5.0
-
-
-def _wait_until(condition, what: str) -> None:
-    deadline = time.monotonic() + DEADLINE_SECONDS
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {DEADLINE_SECONDS} s: {what}")
-        time.sleep(0.001)
 
 
 class _EndlessWriter:
@@ -68,10 +60,10 @@ def test_the_executor_blocks_once_max_pending_chunks_wait_unread() -> None:
     """Memory stays bounded: with 3 chunks unread the writer waits, and each chunk read lets one more through."""
     channel = Channel(chunk_size=1, max_pending=3)
     writer = _EndlessWriter(channel)
-    _wait_until(lambda: writer.written == 3, "three chunks written")
+    wait_until(lambda: writer.written == 3, "three chunks were not written", DEADLINE_SECONDS)
     assert channel.receive(timeout=1) == ("begin", "text/plain")
     assert channel.receive(timeout=1) == ("chunk", b"x")  # one chunk read: one credit back
-    _wait_until(lambda: writer.written == 4, "a fourth chunk written")
+    wait_until(lambda: writer.written == 4, "no fourth chunk was written", DEADLINE_SECONDS)
     assert channel.cancel()
     writer.thread.join(DEADLINE_SECONDS)
     # an unbounded channel would have let the endless writer run far past 4 before it was cancelled

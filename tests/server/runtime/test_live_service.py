@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from tests.server.conftest import EX, filler_quads, occupation_quads, write_build
-from tests.serving import serving
+from tests.serving import serving, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -82,14 +82,6 @@ def test_rebuilds_under_load_drop_no_request(server: tuple[str, Path]) -> None:
     assert answered[0] == 1000 and set(answered) <= {1000, *REBUILDS}
     # once the last build is in, every worker serves it (new connections reach both workers)
     assert {count(requests, endpoint)[1] for _ in range(8)} == {REBUILDS[-1]}  # type: ignore[arg-type]
-
-
-def wait_until(condition: Callable[[], bool], failure: str, within: float = 30) -> None:
-    """Wait for what the test expects to happen, failing with ``failure`` after ``within`` seconds."""
-    deadline = time.monotonic() + within
-    while not condition():
-        assert time.monotonic() < deadline, failure
-        time.sleep(0.02)
 
 
 RUNAWAY = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?a <{EX}value> ?x . ?b <{EX}value> ?y . ?c <{EX}value> ?z }}"
